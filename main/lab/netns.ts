@@ -1,0 +1,128 @@
+/** The lab's network namespace: the switch (a bridge), the guest's taps, the tester port. */
+
+import { spawn } from 'node:child_process';
+import { Duplex } from 'node:stream';
+import { LAB_NETWORK, LAB_NICS } from '../../shared/lab/topology.js';
+import { run, runOk } from '../util/exec.js';
+
+export async function namespaceExists(ns: string): Promise<boolean> {
+  const out = await runOk('ip', ['-j', 'netns', 'list']);
+  const list = out.trim() ? (JSON.parse(out) as { name: string }[]) : [];
+  return list.some((entry) => entry.name === ns);
+}
+
+/** Runs `ip -n NS …` and throws with the command line on failure. */
+export function ipIn(ns: string, args: string[]): Promise<string> {
+  return runOk('ip', ['-n', ns, ...args]);
+}
+
+export async function createLabNamespace(ns: string): Promise<void> {
+  await runOk('ip', ['netns', 'add', ns]);
+  // IPv6 off before any link exists, so nothing the machine adds by itself reaches the captures.
+  await runOk('ip', [
+    'netns',
+    'exec',
+    ns,
+    'sysctl',
+    '-q',
+    '-w',
+    'net.ipv6.conf.all.disable_ipv6=1',
+    'net.ipv6.conf.default.disable_ipv6=1',
+  ]);
+  await ipIn(ns, ['link', 'set', 'lo', 'up']);
+  const n = LAB_NETWORK;
+  await ipIn(ns, [
+    'link',
+    'add',
+    n.bridge,
+    'type',
+    'bridge',
+    'forward_delay',
+    '0',
+    'stp_state',
+    '0',
+    'mcast_snooping',
+    '0',
+  ]);
+  await ipIn(ns, ['link', 'set', n.bridge, 'up']);
+  for (const nic of LAB_NICS) {
+    await ipIn(ns, ['tuntap', 'add', 'dev', nic.tap, 'mode', 'tap']);
+    if (nic.guestName !== 'eth0') await ipIn(ns, ['link', 'set', nic.tap, 'master', n.bridge]);
+    await ipIn(ns, ['link', 'set', nic.tap, 'up']);
+  }
+  await ipIn(ns, ['addr', 'add', n.managementHostAddress, 'dev', LAB_NICS[0]!.tap]);
+  await ipIn(ns, [
+    'link',
+    'add',
+    n.testerPort,
+    'address',
+    n.testerMac,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    n.testerSwitchPort,
+  ]);
+  await ipIn(ns, ['link', 'set', n.testerSwitchPort, 'master', n.bridge]);
+  await ipIn(ns, ['link', 'set', n.testerSwitchPort, 'up']);
+  await ipIn(ns, ['addr', 'add', n.testerAddress, 'dev', n.testerPort]);
+  await ipIn(ns, ['link', 'set', n.testerPort, 'up']);
+}
+
+export async function deleteNamespace(ns: string): Promise<void> {
+  if (!(await namespaceExists(ns))) return;
+  // Deleting the namespace deletes the taps, bridge and veth inside it.
+  await runOk('ip', ['netns', 'delete', ns]);
+}
+
+/** Whether the switch side of a port has carrier (a pulled cable shows NO-CARRIER). */
+export async function switchPortCarrier(ns: string, port: string): Promise<boolean> {
+  const result = await run('ip', ['-n', ns, '-j', 'link', 'show', 'dev', port]);
+  if (result.code !== 0) return false;
+  const [link] = JSON.parse(result.stdout) as { flags: string[] }[];
+  return !!link && !link.flags.includes('NO-CARRIER');
+}
+
+// Runs inside the namespace: joins its stdio to one TCP connection (what OpenSSH's ProxyCommand expects).
+const CONNECT_SCRIPT = `
+const net = require('node:net');
+const socket = net.connect(Number(process.argv[2]), process.argv[1]);
+socket.on('error', (e) => { process.stderr.write('connect: ' + e.message + '\\n'); process.exit(1); });
+process.stdin.pipe(socket);
+socket.pipe(process.stdout);
+socket.on('close', () => process.exit(0));
+process.stdin.on('end', () => socket.end());
+`;
+
+/**
+ * A byte stream to host:port opened inside the namespace, so nothing in the machine's own namespace ever routes
+ * to a lab address. ssh2 takes it as its `sock`.
+ */
+export function namespaceStream(ns: string, host: string, port: number): Duplex {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', CONNECT_SCRIPT, host, String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && !stream.destroyed)
+      stream.destroy(new Error(stderr.trim() || `stream into ${ns} ended (${code})`));
+  });
+  stream.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return stream;
+}
+
+/** Pipes this process's stdio into the namespace: `bondbench lab connect` as a ProxyCommand. */
+export function proxyStdio(ns: string, host: string, port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', CONNECT_SCRIPT, host, String(port)], {
+      stdio: 'inherit',
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
