@@ -1,0 +1,25 @@
+/** What lab tests share: the lab instance the global setup brought up, and small helpers around it. */
+import { inject } from 'vitest';
+import { VirtualLab } from '../../main/lab/lab.js';
+import type { SshSession } from '../../main/ssh/session.js';
+
+export function testLab(): VirtualLab {
+  return new VirtualLab(inject('labInstance'));
+}
+
+/** Runs a command in the guest and returns its stdout, failing the test with stderr if it exits non-zero. */
+export async function guest(session: SshSession, command: string): Promise<string> {
+  const result = await session.exec(command);
+  if (result.code !== 0) throw new Error(`guest: ${command} exited ${result.code}: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
