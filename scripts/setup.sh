@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # qemu/kernel/userland for the virtual lab; libpcap for capture (cap); tshark/tcpdump to check pcapng and timestamps;
-# chromium for the browser tests and PDF reports; poppler-utils to check PDFs.
+# chromium for the browser tests and PDF reports; poppler-utils to check PDFs; pdudaemon and snmpd are real
+# power/link controllers the driver tests start on their own (never as system services).
 PACKAGES=(
   qemu-system-x86 qemu-utils busybox-static dropbear-bin bash-static iproute2 kmod cpio e2fsprogs
   socat iputils-ping openssh-client libpcap-dev tcpdump tshark chromium poppler-utils
   python3 make g++
+  pdudaemon snmpd snmp
 )
 
 missing=()
@@ -27,7 +29,13 @@ if ((${#missing[@]})); then
   # tshark asks whether non-root users may capture; answer before it asks.
   echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
   apt-get update -qq
+  # Packages must not start their daemons (pdudaemon would listen on 0.0.0.0): the tests start their own.
+  policy_rc_d=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_rc_d=1
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$policy_rc_d" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

@@ -1,0 +1,164 @@
+/**
+ * A user's own scripts as power and link drivers. Each template is an argv list; placeholders are expanded word by
+ * word from validated values and the program is spawned directly, never through a shell.
+ */
+import { spawn } from 'node:child_process';
+import {
+  type CommandLinkConfig,
+  type CommandPowerConfig,
+  checkCommandTemplate,
+  expandCommandTemplate,
+  LINK_PLACEHOLDERS,
+  type LinkAction,
+  POWER_PLACEHOLDERS,
+  type PowerAction,
+} from '../../shared/drivers/config.js';
+import { assertInterfaceName } from '../../shared/net/names.js';
+import { type DriverContext, DriverError, type LinkDriver, type PowerDriver, sleep, unmappedSlave } from './types.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CYCLE_DELAY_S = 5;
+
+interface Outcome {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  timedOut: boolean;
+}
+
+/**
+ * Spawns argv directly (no shell) as the leader of its own process group, so that a timeout stops the script
+ * together with whatever it started (a `sleep` left behind would otherwise hold its output open).
+ */
+function spawnArgv(argv: string[], timeoutMs: number): Promise<Outcome> {
+  const [program, ...args] = argv as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code, timedOut });
+    });
+  });
+}
+
+/** Runs one expanded template; resolves with its stdout, throws DriverError with its stderr when it fails. */
+async function runTemplate(
+  driver: string,
+  what: string,
+  argv: string[],
+  timeoutMs: number,
+  context: DriverContext,
+): Promise<string> {
+  context.log(`${driver}: ${what}: ${JSON.stringify(argv)}`);
+  let outcome: Outcome;
+  try {
+    outcome = await spawnArgv(argv, timeoutMs);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such program' : (error as Error).message;
+    throw new DriverError(driver, `${what}: cannot start ${argv[0]}: ${reason}`, { cause: error });
+  }
+  if (outcome.timedOut || outcome.code !== 0) {
+    const status = outcome.timedOut ? `was stopped after ${timeoutMs} ms` : `exited with ${outcome.code ?? 'a signal'}`;
+    const detail = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-5).join('\n');
+    throw new DriverError(driver, `${what}: ${argv[0]} ${status}${detail ? `: ${detail}` : ''}`);
+  }
+  return outcome.stdout;
+}
+
+export function commandPowerDriver(config: CommandPowerConfig, context: DriverContext): PowerDriver {
+  for (const key of ['on', 'off', 'cycle', 'state'] as const) {
+    if (config[key]) checkCommandTemplate(config[key], POWER_PLACEHOLDERS, key);
+  }
+  const name = `command power${config.outlet === undefined ? '' : ` outlet ${config.outlet}`} (${config.on[0]})`;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const invoke = (action: PowerAction, template: string[]) =>
+    runTemplate(
+      name,
+      action,
+      expandCommandTemplate(template, { outlet: config.outlet, action }, action),
+      timeoutMs,
+      context,
+    );
+  return {
+    name,
+    readable: !!config.state,
+    async set(state) {
+      await invoke(state, state === 'on' ? config.on : config.off);
+    },
+    async cycle() {
+      if (config.cycle) {
+        await invoke('cycle', config.cycle);
+        return;
+      }
+      await invoke('off', config.off);
+      await sleep((config.delay ?? DEFAULT_CYCLE_DELAY_S) * 1000);
+      await invoke('on', config.on);
+    },
+    async get() {
+      if (!config.state) return 'unknown';
+      const word = (await invoke('state', config.state)).trim().split(/\s+/)[0]?.toLowerCase();
+      return word === 'on' || word === 'off' ? word : 'unknown';
+    },
+  };
+}
+
+export function commandLinkDriver(config: CommandLinkConfig, context: DriverContext): LinkDriver {
+  const used = new Set<string>();
+  for (const key of ['pull', 'plug', 'state'] as const) {
+    if (config[key]) for (const n of checkCommandTemplate(config[key], LINK_PLACEHOLDERS, key)) used.add(n);
+  }
+  const name = `command link (${config.pull[0]})`;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const invoke = (action: LinkAction, template: string[], slave: string) => {
+    assertInterfaceName(slave, 'slave');
+    const port = config.ports?.[slave];
+    if (used.has('port') && port === undefined) throw unmappedSlave(name, action, slave, config.ports);
+    return runTemplate(
+      name,
+      `${action} ${slave}`,
+      expandCommandTemplate(template, { slave, port, action }, action),
+      timeoutMs,
+      context,
+    );
+  };
+  return {
+    name,
+    physical: config.physical ?? true,
+    async pull(slave) {
+      await invoke('pull', config.pull, slave);
+    },
+    async plug(slave) {
+      await invoke('plug', config.plug, slave);
+    },
+    async state(slave) {
+      if (!config.state) return 'unknown';
+      const word = (await invoke('state', config.state, slave)).trim().split(/\s+/)[0]?.toLowerCase();
+      if (word === 'plugged' || word === 'up') return 'plugged';
+      if (word === 'pulled' || word === 'down') return 'pulled';
+      return 'unknown';
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** The virtual lab as a PDU (QEMU stopped and started) and as a switch (the two-sided cable pull of VirtualLab). */
+import type { LabLinkConfig, LabPowerConfig } from '../../shared/drivers/config.js';
+import { labSlave } from '../../shared/lab/topology.js';
+import { VirtualLab } from '../lab/lab.js';
+import { asDriverError, type DriverContext, type LinkDriver, type PowerDriver } from './types.js';
+
+function labOf(config: { instance?: string }): VirtualLab {
+  return new VirtualLab(config.instance);
+}
+
+export function labPowerDriver(config: LabPowerConfig, context: DriverContext): PowerDriver {
+  const lab = labOf(config);
+  const name = `lab "${lab.instance}" power`;
+  const act = async (action: 'on' | 'off' | 'cycle') => {
+    await asDriverError(name, lab.power(action, context.log));
+  };
+  return {
+    name,
+    readable: true,
+    set: (state) => act(state),
+    cycle: () => act('cycle'),
+    get: () => lab.powerState(),
+  };
+}
+
+export function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriver {
+  const lab = labOf(config);
+  const name = `lab "${lab.instance}" cable`;
+  const act = async (action: 'pull' | 'plug', slave: string) => {
+    labSlave(slave);
+    await asDriverError(name, action === 'pull' ? lab.pull(slave) : lab.plug(slave));
+  };
+  return {
+    name,
+    physical: true,
+    pull: (slave) => act('pull', slave),
+    plug: (slave) => act('plug', slave),
+    async state(slave) {
+      labSlave(slave);
+      const status = await lab.status();
+      const link = status.links?.find((l) => l.slave === slave);
+      // What the lab recorded must agree with the switch port's carrier (a powered-off guest has neither).
+      if (link?.pulled && !link.switchCarrier) return 'pulled';
+      if (link && !link.pulled && link.switchCarrier) return 'plugged';
+      return 'unknown';
+    },
+  };
+}

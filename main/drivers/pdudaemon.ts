@@ -1,0 +1,56 @@
+/**
+ * pdudaemon (the lab-automation PDU broker LAVA and labgrid use) through its HTTP listener:
+ * GET /power/control/{on|off|reboot}?hostname=<pdu>&port=<outlet>[&delay=<s>]. It answers 200 once the job ran and
+ * 500 for a request it cannot place (unknown PDU, missing field). It has no state query: outlets cannot be read back.
+ */
+import type { PduDaemonPowerConfig } from '../../shared/drivers/config.js';
+import { type DriverContext, DriverError, type PowerDriver } from './types.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** pdudaemon's own default between off and on. */
+const PDUDAEMON_REBOOT_DELAY_S = 5;
+
+export function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: DriverContext): PowerDriver {
+  const base = config.url.replace(/\/+$/, '');
+  const name = `pdudaemon ${config.hostname} port ${config.port} at ${base}`;
+
+  async function request(action: 'on' | 'off' | 'reboot'): Promise<void> {
+    const url = new URL(`${base}/power/control/${action}`);
+    url.searchParams.set('hostname', config.hostname);
+    url.searchParams.set('port', String(config.port));
+    // pdudaemon applies delay to on/off as well (and warns it is deprecated there): only a reboot gets one.
+    const delay = config.delay ?? PDUDAEMON_REBOOT_DELAY_S;
+    if (action === 'reboot') url.searchParams.set('delay', String(delay));
+    const timeoutMs = (config.timeoutMs ?? DEFAULT_TIMEOUT_MS) + (action === 'reboot' ? delay * 1000 : 0);
+    context.log(`${name}: GET ${url.pathname}${url.search}`);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
+      throw new DriverError(name, `cannot reach pdudaemon (${why}): is it running and listening on ${base}?`, {
+        cause: error,
+      });
+    }
+    const body = (await response.text().catch(() => '')).trim();
+    if (response.status !== 200) {
+      throw new DriverError(
+        name,
+        `pdudaemon refused power ${action} (HTTP ${response.status}${body ? `: ${body}` : ''}): ` +
+          `check that "${config.hostname}" is a PDU in its pdudaemon.conf and port ${config.port} exists on it`,
+      );
+    }
+  }
+
+  return {
+    name,
+    readable: false,
+    set: (state) => request(state),
+    cycle: () => request('reboot'),
+    get: async () => 'unknown',
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The two outside effects a run needs besides SSH and capture: switching the host's power and pulling its
+ * cables. One small interface each (as labgrid and pdudaemon have them), implemented per device type.
+ */
+
+export type PowerState = 'on' | 'off';
+export type LinkState = 'plugged' | 'pulled';
+export type MiiStatus = 'up' | 'down' | 'unknown';
+
+export interface PowerDriver {
+  /** Says which device and outlet, for logs and errors. */
+  readonly name: string;
+  /** Whether get() can read the outlet back; when false it always answers 'unknown'. */
+  readonly readable: boolean;
+  set(state: PowerState): Promise<void>;
+  /** Off, then on again. */
+  cycle(): Promise<void>;
+  get(): Promise<PowerState | 'unknown'>;
+}
+
+export interface LinkDriver {
+  readonly name: string;
+  /** False when the switch side keeps its carrier (host-ifdown): not what the write-up did by hand. */
+  readonly physical: boolean;
+  pull(slave: string): Promise<void>;
+  plug(slave: string): Promise<void>;
+  state(slave: string): Promise<LinkState | 'unknown'>;
+}
+
+/** Runs one command on the host under test (over SSH); the command is built from validated, quoted words only. */
+export type HostExec = (command: string) => Promise<{ stdout: string; stderr: string; code: number | null }>;
+
+export interface DriverContext {
+  /** Needed by host-ifdown; also what hostMiiStatus reads through. */
+  hostExec?: HostExec;
+  /** The bonding driver's view of a slave, to check that a pull or plug took effect. */
+  miiStatus?(slave: string): Promise<MiiStatus>;
+  log: (line: string) => void;
+  /** How long a pull or plug may take to show in the MII status (miimon + downdelay/updelay + margin). */
+  linkDeadlineMs?: number;
+  /** How long a power change may take to read back. */
+  powerDeadlineMs?: number;
+}
+
+/** A driver could not do, or could not confirm, what it was asked: the message says which device and what next. */
+export class DriverError extends Error {
+  constructor(
+    readonly driver: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${driver}: ${message}`, options);
+    this.name = 'DriverError';
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs a driver's step; any failure becomes a DriverError naming the driver. */
+export async function asDriverError<T>(driver: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DriverError) throw error;
+    throw new DriverError(driver, (error as Error).message, { cause: error });
+  }
+}
+
+/** A slave the driver's port map does not list. */
+export function unmappedSlave(driver: string, action: string, slave: string, ports: object | undefined): DriverError {
+  const mapped = Object.keys(ports ?? {});
+  return new DriverError(
+    driver,
+    `${action} ${slave}: no switch port for ${slave} in ports (it maps ${mapped.join(', ') || 'nothing'}): add ports.${slave}`,
+  );
+}

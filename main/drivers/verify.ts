@@ -1,0 +1,139 @@
+/**
+ * A driver's word is not proof: a pull is done when the bonding driver on the host sees the slave's MII status go
+ * down, a power change when the outlet reads back as asked. These wrappers wait for that, up to a deadline, and
+ * fail with what was seen instead.
+ */
+import { assertInterfaceName, shellCommand } from '../../shared/net/names.js';
+import {
+  type DriverContext,
+  DriverError,
+  type HostExec,
+  type LinkDriver,
+  type MiiStatus,
+  type PowerDriver,
+  type PowerState,
+  sleep,
+} from './types.js';
+
+export const DEFAULT_LINK_DEADLINE_MS = 3_000;
+export const DEFAULT_POWER_DEADLINE_MS = 15_000;
+
+/**
+ * The MII status the bonding driver keeps per slave (/sys/class/net/<slave>/bonding_slave/mii_status): "up",
+ * "down", and during updelay/downdelay "going back" (still down) or "going down" (still up).
+ */
+export function hostMiiStatus(hostExec: HostExec): (slave: string) => Promise<MiiStatus> {
+  return async (slave) => {
+    const name = assertInterfaceName(slave, 'slave');
+    const result = await hostExec(shellCommand(['cat', `/sys/class/net/${name}/bonding_slave/mii_status`]));
+    if (result.code !== 0) return 'unknown';
+    const status = result.stdout.trim();
+    if (status === 'up' || status === 'going down') return 'up';
+    if (status === 'down' || status === 'going back') return 'down';
+    return 'unknown';
+  };
+}
+
+/** Reads until the reading is `want` or deadlineMs has passed; says what it saw last and when. */
+async function readUntil<T>(
+  read: () => Promise<T>,
+  want: T,
+  deadlineMs: number,
+  intervalMs: number,
+): Promise<{ reached: boolean; seen: T; elapsed: number }> {
+  const started = performance.now();
+  for (;;) {
+    const seen = await read();
+    const elapsed = Math.round(performance.now() - started);
+    if (seen === want || elapsed >= deadlineMs) return { reached: seen === want, seen, elapsed };
+    await sleep(intervalMs);
+  }
+}
+
+/** The link driver, with each pull and plug confirmed by the slave's MII status on the host within deadlineMs. */
+export function verifiedLink(
+  driver: LinkDriver,
+  context: Pick<DriverContext, 'miiStatus' | 'log'>,
+  deadlineMs = DEFAULT_LINK_DEADLINE_MS,
+): LinkDriver {
+  const miiStatus = context.miiStatus;
+  if (!miiStatus) return driver;
+
+  async function confirm(slave: string, want: 'up' | 'down', action: 'pull' | 'plug'): Promise<void> {
+    const { reached, seen, elapsed } = await readUntil(() => miiStatus!(slave), want, deadlineMs, 20);
+    if (reached) {
+      context.log(`${action} ${slave}: MII status ${want} on the host after ${elapsed} ms`);
+      return;
+    }
+    if (seen === 'unknown') {
+      throw new DriverError(
+        driver.name,
+        `${action} ${slave}: cannot read ${slave}'s MII status on the host, so the ${action} is not confirmed ` +
+          `(is ${slave} a slave of the bond?)`,
+      );
+    }
+    const hint =
+      action === 'plug'
+        ? 'check the cable and that the port is enabled again'
+        : driver.physical
+          ? `check that the port this driver maps to ${slave} is the one ${slave}'s cable goes to`
+          : `check that ${slave} exists on the host and the command ran there`;
+    throw new DriverError(
+      driver.name,
+      `${action} ${slave}: the host still reports ${slave}'s MII status "${seen}" ${elapsed} ms later ` +
+        `(expected "${want}" within ${deadlineMs} ms): ${hint}`,
+    );
+  }
+
+  return {
+    name: driver.name,
+    physical: driver.physical,
+    async pull(slave) {
+      await driver.pull(slave);
+      await confirm(slave, 'down', 'pull');
+    },
+    async plug(slave) {
+      await driver.plug(slave);
+      await confirm(slave, 'up', 'plug');
+    },
+    state: (slave) => driver.state(slave),
+  };
+}
+
+/** The power driver, with each change read back from the outlet within deadlineMs where the device allows it. */
+export function verifiedPower(
+  driver: PowerDriver,
+  context: Pick<DriverContext, 'log'>,
+  deadlineMs = DEFAULT_POWER_DEADLINE_MS,
+): PowerDriver {
+  async function confirm(want: PowerState, action: string): Promise<void> {
+    if (!driver.readable) {
+      context.log(`${driver.name}: ${action} sent; this device cannot be read back, so it is not confirmed`);
+      return;
+    }
+    const { reached, seen, elapsed } = await readUntil(() => driver.get(), want, deadlineMs, 200);
+    if (reached) {
+      context.log(`${driver.name}: ${action}: reads ${want} after ${elapsed} ms`);
+      return;
+    }
+    throw new DriverError(
+      driver.name,
+      `${action}: the outlet still reads "${seen}" ${elapsed} ms later (expected "${want}" within ` +
+        `${deadlineMs} ms): check the outlet number and that the PDU accepted the command`,
+    );
+  }
+
+  return {
+    name: driver.name,
+    readable: driver.readable,
+    async set(state) {
+      await driver.set(state);
+      await confirm(state, `power ${state}`);
+    },
+    async cycle() {
+      await driver.cycle();
+      await confirm('on', 'power cycle');
+    },
+    get: () => driver.get(),
+  };
+}

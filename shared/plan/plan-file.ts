@@ -1,0 +1,480 @@
+/**
+ * Plan files: YAML in, a validated Plan out, every error pointing at its line. The schema checks shape
+ * (ajv, JSON Schema 2020-12); the checks after it need the whole plan (same subnet, primary among the slaves…).
+ */
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import {
+  describeDriverSchemaError,
+  LINK_DRIVER_SCHEMA,
+  LINK_DRIVER_TYPES,
+  type LinkDriverConfig,
+  linkDriverIssues,
+  POWER_DRIVER_SCHEMA,
+  POWER_DRIVER_TYPES,
+  type PowerDriverConfig,
+  powerDriverIssues,
+} from '../drivers/config.js';
+import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
+import { DEFAULT_STEPS, MODE_NAMES, type Plan, type StepSpec } from './plan.js';
+
+export interface PlanError {
+  /** Where in the plan, e.g. `bond.slaves[1]`. */
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export class PlanInvalidError extends Error {
+  constructor(
+    readonly errors: PlanError[],
+    source = 'plan',
+  ) {
+    super(
+      `${source} is not a valid plan:\n${errors.map((e) => `  ${source}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n')}`,
+    );
+    this.name = 'PlanInvalidError';
+  }
+}
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+const ms = { type: 'integer', minimum: 0, maximum: 60_000 } as const;
+const ifname = { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,14}$' } as const;
+const seconds = { type: 'number', exclusiveMinimum: 0, maximum: 3600 } as const;
+
+/** The YAML document's shape. Steps are written short: `read-macs`, `probe: 2`, `pull: eth1`, `plug: {slave: eth1}`. */
+export const PLAN_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://bondbench.invalid/schema/plan-v1.json',
+  title: 'BondBench plan',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'host', 'bond', 'modes'],
+  properties: {
+    version: { const: 1 },
+    name: { type: 'string' },
+    host: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['target'],
+      properties: { target: { type: 'string', minLength: 1 }, management: ifname, sudo: { type: 'boolean' } },
+    },
+    tester: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        interface: { type: 'string', minLength: 1 },
+        portMirrors: { type: 'object', propertyNames: ifname, additionalProperties: ifname },
+      },
+    },
+    drivers: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { power: POWER_DRIVER_SCHEMA, link: LINK_DRIVER_SCHEMA },
+    },
+    bond: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['slaves', 'address', 'peer'],
+      properties: {
+        name: ifname,
+        slaves: { type: 'array', items: ifname, minItems: 1, uniqueItems: true },
+        address: { type: 'string' },
+        peer: { type: 'string' },
+        options: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            miimon: ms,
+            updelay: ms,
+            downdelay: ms,
+            xmit_hash_policy: { enum: ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4', 'vlan+srcmac'] },
+            fail_over_mac: { enum: ['none', 'active', 'follow'] },
+            lacp_rate: { enum: ['slow', 'fast'] },
+            ad_select: { enum: ['stable', 'bandwidth', 'count'] },
+            min_links: { type: 'integer', minimum: 0 },
+            primary: ifname,
+            arp_interval: ms,
+            arp_ip_target: { type: 'array', items: { type: 'string' }, maxItems: 16 },
+            num_grat_arp: { type: 'integer', minimum: 0, maximum: 255 },
+            num_unsol_na: { type: 'integer', minimum: 0, maximum: 255 },
+            lp_interval: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+    },
+    modes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: MODE_NAMES } },
+    apply: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        method: { enum: ['runtime', 'netifrc'] },
+        perMode: {
+          type: 'object',
+          propertyNames: { enum: MODE_NAMES },
+          additionalProperties: { enum: ['runtime', 'netifrc'] },
+        },
+        netifrcStyle: { enum: ['writeup', 'modern'] },
+      },
+    },
+    probe: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { rate: { type: 'integer', minimum: 1, maximum: 1000 } },
+    },
+    steps: {
+      type: 'array',
+      items: {
+        oneOf: [
+          { const: 'read-macs' },
+          { type: 'object', additionalProperties: false, required: ['probe'], properties: { probe: seconds } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pull'],
+            properties: {
+              pull: {
+                oneOf: [
+                  ifname,
+                  {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['slave'],
+                    properties: { slave: ifname, hold: seconds },
+                  },
+                ],
+              },
+            },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['plug'],
+            properties: {
+              plug: {
+                oneOf: [
+                  ifname,
+                  {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['slave'],
+                    properties: { slave: ifname, settle: seconds },
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    },
+    repeat: { ...positiveInt, maximum: 1000 },
+    timeouts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { pullSeconds: seconds, rebootSeconds: seconds },
+    },
+  },
+} as const;
+
+let validator: ReturnType<Ajv2020['compile']> | undefined;
+function validateShape(value: unknown): ErrorObject[] {
+  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(PLAN_SCHEMA);
+  return validator(value) ? [] : (validator.errors ?? []);
+}
+
+type Segment = string | number;
+
+function pathText(segments: readonly Segment[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function decodePointer(pointer: string): Segment[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** ajv says what is wrong in its own words; say it in the plan's (the driver schemas have their own words). */
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  if (error.instancePath.startsWith('/drivers/')) return describeDriverSchemaError(error);
+  switch (error.keyword) {
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'pattern':
+      return 'must be an interface name (letters, digits, . _ -, at most 15 characters)';
+    case 'oneOf':
+      return 'is none of the accepted forms (see `bondbench plan init` for examples)';
+    default:
+      return describeDriverSchemaError(error);
+  }
+}
+
+/** "on[0]" or "ports.eth1" → path segments. */
+function segmentsOf(path: string): Segment[] {
+  return path
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+}
+
+/** Keeps the most useful error per place: ajv reports every branch of a oneOf. */
+function schemaErrors(errors: ErrorObject[]): { segments: Segment[]; message: string }[] {
+  const byPath = new Map<string, { segments: Segment[]; message: string; rank: number }>();
+  for (const error of errors) {
+    const segments = decodePointer(error.instancePath);
+    if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
+      // Point at the field itself when it exists.
+      const name = (error.params as Record<string, string>).additionalProperty;
+      if (name) segments.push(name);
+    }
+    const key = pathText(segments);
+    const rank = error.keyword === 'oneOf' ? 0 : error.keyword === 'type' ? 1 : 2;
+    const current = byPath.get(key);
+    if (!current || rank > current.rank) byPath.set(key, { segments, message: describe(error), rank });
+  }
+  return [...byPath.values()];
+}
+
+function normaliseStep(raw: unknown): StepSpec {
+  if (raw === 'read-macs') return { kind: 'read-macs' };
+  const entry = raw as Record<string, unknown>;
+  if ('probe' in entry) return { kind: 'probe', seconds: entry.probe as number };
+  if ('pull' in entry) {
+    const pull = entry.pull as string | { slave: string; hold?: number };
+    return typeof pull === 'string'
+      ? { kind: 'pull', slave: pull, holdSeconds: 2 }
+      : { kind: 'pull', slave: pull.slave, holdSeconds: pull.hold ?? 2 };
+  }
+  const plug = entry.plug as string | { slave: string; settle?: number };
+  return typeof plug === 'string'
+    ? { kind: 'plug', slave: plug, settleSeconds: 1 }
+    : { kind: 'plug', slave: plug.slave, settleSeconds: plug.settle ?? 1 };
+}
+
+function stepToYaml(step: StepSpec): unknown {
+  switch (step.kind) {
+    case 'read-macs':
+      return 'read-macs';
+    case 'probe':
+      return { probe: step.seconds };
+    case 'pull':
+      return step.holdSeconds === 2 ? { pull: step.slave } : { pull: { slave: step.slave, hold: step.holdSeconds } };
+    case 'plug':
+      return step.settleSeconds === 1
+        ? { plug: step.slave }
+        : { plug: { slave: step.slave, settle: step.settleSeconds } };
+  }
+}
+
+function ipv4ToInt(address: string): number {
+  return address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+/** Checks that need the plan as a whole; each error names its field. */
+export function semanticErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+  const errors: { segments: Segment[]; message: string }[] = [];
+  const check = (segments: Segment[], fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      const message = error instanceof InvalidValueError ? error.message.replace(/^\S+: /, '') : String(error);
+      errors.push({ segments, message });
+    }
+  };
+  const { bond } = plan;
+  check(['bond', 'address'], () => assertIPv4Cidr(bond.address, 'bond.address'));
+  check(['bond', 'peer'], () => assertIPv4(bond.peer, 'bond.peer'));
+  bond.options.arp_ip_target?.forEach((target, i) =>
+    check(['bond', 'options', 'arp_ip_target', i], () => assertIPv4(target, 'arp_ip_target')),
+  );
+  if (errors.length === 0) {
+    const [address, prefix] = bond.address.split('/') as [string, string];
+    const mask = Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0;
+    if ((ipv4ToInt(address) & mask) >>> 0 !== (ipv4ToInt(bond.peer) & mask) >>> 0) {
+      errors.push({
+        segments: ['bond', 'peer'],
+        message: `${bond.peer} is not on the bond's subnet ${bond.address}: probes could not reach the bond directly`,
+      });
+    }
+    if (address === bond.peer) errors.push({ segments: ['bond', 'peer'], message: 'is the bond’s own address' });
+  }
+  if (plan.host.management && bond.slaves.includes(plan.host.management)) {
+    errors.push({
+      segments: ['bond', 'slaves'],
+      message: `${plan.host.management} carries the SSH session (host.management) and cannot be enslaved`,
+    });
+  }
+  if (bond.options.primary && !bond.slaves.includes(bond.options.primary)) {
+    errors.push({ segments: ['bond', 'options', 'primary'], message: 'must be one of bond.slaves' });
+  }
+  if (bond.options.miimon && bond.options.arp_interval) {
+    errors.push({
+      segments: ['bond', 'options', 'arp_interval'],
+      message: 'the ARP monitor and miimon exclude each other: set one of them to 0',
+    });
+  }
+  if (bond.options.arp_interval && !bond.options.arp_ip_target?.length) {
+    errors.push({ segments: ['bond', 'options', 'arp_ip_target'], message: 'arp_interval needs at least one target' });
+  }
+  plan.steps.forEach((step, i) => {
+    if ((step.kind === 'pull' || step.kind === 'plug') && !bond.slaves.includes(step.slave)) {
+      errors.push({
+        segments: ['steps', i],
+        message: `${step.slave} is not one of bond.slaves (${bond.slaves.join(', ')})`,
+      });
+    }
+  });
+  check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
+  // What the driver schemas cannot say: templates, OIDs, SNMP credentials.
+  const driverIssues = [
+    ...((POWER_DRIVER_TYPES as readonly string[]).includes(plan.drivers.power.type)
+      ? powerDriverIssues(plan.drivers.power as unknown as PowerDriverConfig)
+      : []
+    ).map((issue) => ({ segments: ['drivers', 'power', ...segmentsOf(issue.path)], message: issue.message })),
+    ...((LINK_DRIVER_TYPES as readonly string[]).includes(plan.drivers.link.type)
+      ? linkDriverIssues(plan.drivers.link as unknown as LinkDriverConfig)
+      : []
+    ).map((issue) => ({ segments: ['drivers', 'link', ...segmentsOf(issue.path)], message: issue.message })),
+  ];
+  errors.push(...driverIssues);
+  return errors;
+}
+
+/** Fills the defaults a plan file may leave out. */
+function withDefaults(raw: Record<string, unknown>): Plan {
+  const r = raw as unknown as Partial<Plan> & { steps?: unknown[]; bond: Plan['bond'] };
+  return {
+    version: 1,
+    name: r.name ?? 'untitled plan',
+    host: r.host!,
+    tester: { interface: r.tester?.interface ?? 'auto', portMirrors: r.tester?.portMirrors },
+    drivers:
+      r.drivers?.power && r.drivers.link ? r.drivers : { power: { type: 'lab' }, link: { type: 'lab' }, ...r.drivers },
+    bond: {
+      name: r.bond.name ?? 'bond0',
+      slaves: r.bond.slaves,
+      address: r.bond.address,
+      peer: r.bond.peer,
+      options: r.bond.options ?? {},
+    },
+    modes: r.modes!,
+    apply: {
+      method: r.apply?.method ?? 'runtime',
+      perMode: r.apply?.perMode,
+      netifrcStyle: r.apply?.netifrcStyle ?? 'writeup',
+    },
+    probe: { rate: r.probe?.rate ?? 100 },
+    steps: r.steps ? r.steps.map(normaliseStep) : DEFAULT_STEPS,
+    repeat: r.repeat ?? 1,
+    timeouts: r.timeouts,
+  };
+}
+
+export interface ParsedPlan {
+  plan?: Plan;
+  errors: PlanError[];
+}
+
+/** Parses and validates a plan file; never throws on bad input. */
+export function parsePlan(text: string): ParsedPlan {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const at = (node: Node | null | undefined): { line?: number; column?: number } => {
+    if (!node?.range) return {};
+    const { line, col } = lineCounter.linePos(node.range[0]);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((e) => ({
+        path: '',
+        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+      })),
+    };
+  }
+  const nodeAt = (segments: Segment[]): Node | undefined => {
+    // The deepest node that exists: a missing field is reported where its parent is.
+    for (let n = segments.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+      if (node && (isMap(node) || isSeq(node) || isScalar(node))) {
+        if (n === segments.length && isMap(doc.getIn(segments.slice(0, n - 1), true))) {
+          // For a key, point at the key itself rather than its value.
+          const parent = doc.getIn(segments.slice(0, n - 1), true);
+          const pair = isMap(parent)
+            ? parent.items.find((item) => isScalar(item.key) && item.key.value === segments[n - 1])
+            : undefined;
+          if (pair && isScalar(pair.key)) return pair.key;
+        }
+        return node as Node;
+      }
+    }
+    return undefined;
+  };
+  const value = doc.toJS() as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      errors: [
+        { path: '', message: 'a plan is a YAML mapping (version: 1, host:, bond:, modes: …)', line: 1, column: 1 },
+      ],
+    };
+  }
+  const shape = schemaErrors(validateShape(value));
+  if (shape.length > 0) {
+    return {
+      errors: shape.map((e) => ({ path: pathText(e.segments), message: e.message, ...at(nodeAt(e.segments)) })),
+    };
+  }
+  const plan = withDefaults(value as Record<string, unknown>);
+  const semantic = semanticErrors(plan);
+  if (semantic.length > 0) {
+    return {
+      errors: semantic.map((e) => ({ path: pathText(e.segments), message: e.message, ...at(nodeAt(e.segments)) })),
+    };
+  }
+  return { plan, errors: [] };
+}
+
+/** Parses a plan or throws PlanInvalidError listing every problem. */
+export function loadPlan(text: string, source = 'plan'): Plan {
+  const { plan, errors } = parsePlan(text);
+  if (!plan) throw new PlanInvalidError(errors, source);
+  return plan;
+}
+
+/** Validates a Plan built in code (the UI's form, the built-in default) the same way a file is validated. */
+export function checkPlan(plan: Plan): PlanError[] {
+  return parsePlan(planToYaml(plan)).errors;
+}
+
+export function planToYaml(plan: Plan): string {
+  const doc = {
+    version: plan.version,
+    name: plan.name,
+    host: plan.host,
+    tester: plan.tester,
+    drivers: plan.drivers,
+    bond: plan.bond,
+    modes: plan.modes,
+    apply: plan.apply,
+    probe: plan.probe,
+    steps: plan.steps.map(stepToYaml),
+    repeat: plan.repeat,
+    ...(plan.timeouts ? { timeouts: plan.timeouts } : {}),
+  };
+  const header = [
+    '# A BondBench plan. Check it with: bondbench plan check <file>; run it with: bondbench run <file>',
+    '# host.target: lab | lab:<instance> | an ~/.ssh/config alias | user@host[:port]',
+    '# modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
+    '# apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
+    '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
+    '',
+  ].join('\n');
+  return header + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 120 });
+}

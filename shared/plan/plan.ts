@@ -1,0 +1,129 @@
+/**
+ * The plan: what a run does, as data. Users write it in YAML (`bondbench plan init` writes the default to edit);
+ * `plan-file.ts` validates it against PLAN_SCHEMA and points errors at the line. Pure.
+ */
+import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
+
+/** A row of the matrix: a bonding mode, or the write-up's baseline with both NICs standing alone. */
+export type ModeName = BondingMode | 'standalone';
+export const MODE_NAMES: readonly ModeName[] = ['standalone', ...BONDING_MODES];
+
+export type ApplyMethod = 'runtime' | 'netifrc';
+
+/** Bonding options the bench sets and checks (Documentation/networking/bonding.rst names). */
+export interface BondOptions {
+  miimon?: number;
+  updelay?: number;
+  downdelay?: number;
+  xmit_hash_policy?: 'layer2' | 'layer2+3' | 'layer3+4' | 'encap2+3' | 'encap3+4' | 'vlan+srcmac';
+  fail_over_mac?: 'none' | 'active' | 'follow';
+  lacp_rate?: 'slow' | 'fast';
+  ad_select?: 'stable' | 'bandwidth' | 'count';
+  min_links?: number;
+  primary?: string;
+  arp_interval?: number;
+  arp_ip_target?: string[];
+  num_grat_arp?: number;
+  num_unsol_na?: number;
+  lp_interval?: number;
+}
+
+/** Steps that follow each mode's bring-up (configure + apply + capture of what the bond sends at boot). */
+export type StepSpec =
+  | { kind: 'read-macs' }
+  | { kind: 'probe'; seconds: number }
+  | { kind: 'pull'; slave: string; holdSeconds: number }
+  | { kind: 'plug'; slave: string; settleSeconds: number };
+
+export type PowerDriverSpec = { type: string } & Record<string, unknown>;
+export type LinkDriverSpec = { type: string } & Record<string, unknown>;
+
+export interface Plan {
+  version: 1;
+  name: string;
+  host: {
+    /** `lab`, `lab:<instance>`, an ~/.ssh/config alias or user@host[:port]. */
+    target: string;
+    /** The interface carrying the SSH session; found from the session when omitted. */
+    management?: string;
+    sudo?: boolean;
+  };
+  tester: {
+    /** A capture interface by name, or `auto`: the one on the bond's subnet. */
+    interface: string;
+    /** Capture on each switch port too (the lab's taps; a mirror port on a real switch). */
+    portMirrors?: Record<string, string>;
+  };
+  drivers: { power: PowerDriverSpec; link: LinkDriverSpec };
+  bond: {
+    name: string;
+    slaves: string[];
+    /** The bond's address with prefix, e.g. 192.168.1.253/24. */
+    address: string;
+    /** The tester's address on the bond's subnet: where probes come from. */
+    peer: string;
+    options: BondOptions;
+  };
+  modes: ModeName[];
+  apply: {
+    method: ApplyMethod;
+    /** Per-mode override, e.g. { active-backup: netifrc } to reboot into that one. */
+    perMode?: Partial<Record<ModeName, ApplyMethod>>;
+    netifrcStyle: 'writeup' | 'modern';
+  };
+  probe: { rate: number };
+  steps: StepSpec[];
+  repeat: number;
+  /** How long to wait for an effect (MII down after a pull, SSH after a reboot) before calling it failed. */
+  timeouts?: { pullSeconds?: number; rebootSeconds?: number };
+}
+
+export const DEFAULT_STEPS: StepSpec[] = [
+  { kind: 'read-macs' },
+  { kind: 'probe', seconds: 2 },
+  { kind: 'pull', slave: 'eth1', holdSeconds: 2 },
+  { kind: 'plug', slave: 'eth1', settleSeconds: 1 },
+  { kind: 'pull', slave: 'eth2', holdSeconds: 2 },
+  { kind: 'plug', slave: 'eth2', settleSeconds: 1 },
+];
+
+/** The write-up's experiment on the virtual lab: baseline, then every mode, runtime changes, one netifrc reboot. */
+export function defaultLabPlan(instance = 'default'): Plan {
+  return {
+    version: 1,
+    name: 'The write-up: all seven modes, a pull of each slave',
+    host: { target: instance === 'default' ? 'lab' : `lab:${instance}`, management: 'eth0' },
+    tester: { interface: 'tester0', portMirrors: { eth1: 'tap-eth1', eth2: 'tap-eth2' } },
+    drivers: { power: { type: 'lab', instance }, link: { type: 'lab', instance } },
+    bond: {
+      name: 'bond0',
+      slaves: ['eth1', 'eth2'],
+      address: '10.77.1.253/24',
+      peer: '10.77.1.252',
+      options: { miimon: 100 },
+    },
+    modes: [...MODE_NAMES],
+    apply: { method: 'runtime', perMode: { 'active-backup': 'netifrc' }, netifrcStyle: 'writeup' },
+    probe: { rate: 100 },
+    steps: DEFAULT_STEPS,
+    repeat: 1,
+    timeouts: { pullSeconds: 5, rebootSeconds: 120 },
+  };
+}
+
+export function applyMethodFor(plan: Plan, mode: ModeName): ApplyMethod {
+  return plan.apply.perMode?.[mode] ?? plan.apply.method;
+}
+
+export function stepLabel(step: StepSpec): string {
+  switch (step.kind) {
+    case 'read-macs':
+      return 'read MACs';
+    case 'probe':
+      return `probe ${step.seconds} s`;
+    case 'pull':
+      return `pull ${step.slave}`;
+    case 'plug':
+      return `plug ${step.slave}`;
+  }
+}
