@@ -289,9 +289,9 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
   const { bond } = plan;
   check(['bond', 'address'], () => assertIPv4Cidr(bond.address, 'bond.address'));
   check(['bond', 'peer'], () => assertIPv4(bond.peer, 'bond.peer'));
-  bond.options.arp_ip_target?.forEach((target, i) =>
-    check(['bond', 'options', 'arp_ip_target', i], () => assertIPv4(target, 'arp_ip_target')),
-  );
+  bond.options.arp_ip_target?.forEach((target, i) => {
+    check(['bond', 'options', 'arp_ip_target', i], () => assertIPv4(target, 'arp_ip_target'));
+  });
   if (errors.length === 0) {
     const [address, prefix] = bond.address.split('/') as [string, string];
     const mask = Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0;

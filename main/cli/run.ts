@@ -1,0 +1,241 @@
+/** `bondbench run`, `bondbench runs`, `bondbench plan init|check`. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BenchEvent } from '../../shared/api.js';
+import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
+import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
+import { startRun } from '../engine/session.js';
+import { defaultRunsDir, listRuns, resolveRun } from '../engine/store.js';
+import { VirtualLab } from '../lab/lab.js';
+import { parseCommandLine, UsageError } from './usage.js';
+
+const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN]
+
+  Runs a plan (the write-up's experiment when none is given) and prints the matrix with verdicts.
+  --lab        bring the virtual lab up first (and down again afterwards unless --keep-lab)
+  --out DIR    where run folders go (default ${defaultRunsDir()})
+  --repeat N   repeat every mode N times; --modes picks modes (${MODE_NAMES.join(', ')})
+  --resume RUN continue an interrupted run: modes it completed are skipped`;
+
+const PLAN_USAGE = `usage: bondbench plan init [FILE] [--instance NAME]   write the default plan (the write-up's experiment) to edit
+       bondbench plan check FILE                      validate a plan; errors point at the line`;
+
+const VERDICT_MARK = { expected: '✓', unexpected: '✗', 'not-measurable': '?' } as const;
+
+const COLUMN_TITLES: Record<(typeof MATRIX_COLUMNS)[number], string> = {
+  eth1Mac: 'eth1 MAC',
+  eth2Mac: 'eth2 MAC',
+  arpAtBoot: 'ARP at boot',
+  loadBalancing: 'load balancing',
+  faultTolerance: 'fault tolerance',
+  failoverMs: 'failover',
+};
+
+/** The write-up's table, measured, with a verdict mark in every cell. */
+export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2']): string {
+  const titles = MATRIX_COLUMNS.map((c, i) => (i < 2 ? `${slaves[i] ?? c} MAC` : COLUMN_TITLES[c]));
+  const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
+  const table = rows.map((row) => [
+    repeated ? `${row.mode} #${row.repetition}` : row.mode,
+    ...MATRIX_COLUMNS.map((c) => {
+      const cell = row.cells[c];
+      return cell ? `${VERDICT_MARK[cell.verdict]} ${cell.text}` : '–';
+    }),
+  ]);
+  const header = ['mode', ...titles];
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...table.map(line)];
+  const notes = rows.flatMap((r) =>
+    MATRIX_COLUMNS.flatMap((c) => {
+      const cell = r.cells[c];
+      return cell?.verdict === 'unexpected' ? [`✗ ${r.mode} ${COLUMN_TITLES[c]}: ${cell.reason}`] : [];
+    }),
+  );
+  const special = rows.flatMap((r) =>
+    r.notes
+      .filter((n) => n.startsWith('no LACP') || n.startsWith('bring-up failed') || n.startsWith('after pulling'))
+      .map((n) => `• ${r.mode}: ${n}`),
+  );
+  return [...out, '', '✓ as expected   ✗ unexpected   ? not measurable', ...notes, ...special].join('\n');
+}
+
+function progressLine(event: Extract<BenchEvent, { type: 'progress' }>): string {
+  const eta = event.etaMs !== undefined ? `, about ${Math.ceil(event.etaMs / 60_000)} min left` : '';
+  return `[${event.step}/${event.totalSteps}${eta}] ${event.label}`;
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      lab: { type: 'boolean' },
+      instance: { type: 'string' },
+      'keep-lab': { type: 'boolean' },
+      out: { type: 'string' },
+      repeat: { type: 'string' },
+      modes: { type: 'string' },
+      resume: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    RUN_USAGE,
+  );
+  if (values.help) {
+    console.log(RUN_USAGE);
+    return 0;
+  }
+  const runsDir = resolve(values.out ?? defaultRunsDir());
+  const instance = values.instance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
+  let resumeDir: string | undefined;
+  let plan: Plan;
+  if (values.resume) {
+    resumeDir = await resolveRun(values.resume, runsDir);
+    plan = loadPlan(await readFile(resolve(resumeDir, 'plan.yaml'), 'utf8'), resolve(resumeDir, 'plan.yaml'));
+  } else if (positionals[0]) {
+    const file = resolve(positionals[0]);
+    plan = loadPlan(
+      await readFile(file, 'utf8').catch(() => {
+        throw new UsageError(`cannot read the plan ${file}`, RUN_USAGE);
+      }),
+      positionals[0],
+    );
+  } else {
+    plan = defaultLabPlan(instance);
+  }
+  if (values.repeat) {
+    const repeat = Number(values.repeat);
+    if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError('--repeat must be a whole number ≥ 1', RUN_USAGE);
+    plan = { ...plan, repeat };
+  }
+  if (values.modes) {
+    const modes = values.modes.split(',').map((m) => m.trim());
+    const unknown = modes.filter((m) => !(MODE_NAMES as readonly string[]).includes(m));
+    if (unknown.length)
+      throw new UsageError(`--modes: unknown ${unknown.join(', ')}; use ${MODE_NAMES.join(', ')}`, RUN_USAGE);
+    plan = { ...plan, modes: modes as ModeName[] };
+  }
+  // Everything about the plan is checked before the host is touched.
+  const problems = parsePlan(planToYaml(plan)).errors;
+  if (problems.length) {
+    throw new Error(`the plan is not valid:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  }
+
+  const lab = values.lab ? new VirtualLab(instance) : undefined;
+  let labStarted = false;
+  if (lab) {
+    if (!(await lab.isUp())) {
+      console.error(`run: bringing the virtual lab "${instance}" up`);
+      await lab.up({ log: (line) => console.error(`lab: ${line}`) });
+      labStarted = true;
+    }
+  }
+  const tty = process.stderr.isTTY;
+  const handle = await startRun(plan, {
+    runsDir,
+    resumeDir,
+    emit: (event) => {
+      if (event.type === 'progress') {
+        if (tty) process.stderr.write(`\r\x1b[2K${progressLine(event)}`);
+        else console.error(progressLine(event));
+      } else if (event.type === 'step' && event.step.status === 'failed') {
+        if (tty) process.stderr.write('\n');
+        console.error(`run: ${event.step.label} failed: ${event.step.error}`);
+      } else if (event.type === 'log') {
+        if (tty) process.stderr.write('\n');
+        console.error(`run: ${event.line}`);
+      }
+    },
+  });
+  let interrupted = 0;
+  const onSignal = () => {
+    interrupted++;
+    if (interrupted === 1) {
+      console.error('\nrun: stopping after the current action and restoring the host (Ctrl-C again to leave at once)');
+      handle.cancel();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await handle.finished;
+    if (tty) process.stderr.write('\n');
+    console.log(matrixText(outcome.matrix, plan.bond.slaves));
+    console.log('');
+    console.log(
+      `run ${outcome.status}: ${outcome.steps.length} steps, host ${outcome.restored ? 'restored' : 'NOT restored'}`,
+    );
+    if (outcome.error) console.log(`error: ${outcome.error}`);
+    console.log(`results: ${outcome.dir}`);
+    console.log(`report:  npx bondbench report ${outcome.dir} --format html`);
+    return outcome.status === 'completed' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (lab && labStarted && !values['keep-lab']) {
+      console.error(`run: taking the virtual lab "${instance}" down (--keep-lab keeps it)`);
+      await lab.down((line) => console.error(`lab: ${line}`));
+    }
+  }
+}
+
+export async function runsCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandLine(
+    args,
+    { out: { type: 'string' }, json: { type: 'boolean' } },
+    'usage: bondbench runs [--out DIR] [--json]',
+  );
+  const runs = await listRuns(resolve(values.out ?? defaultRunsDir()));
+  if (values.json) {
+    console.log(JSON.stringify(runs, null, 2));
+    return 0;
+  }
+  if (runs.length === 0) console.log('no runs yet: start one with "bondbench run --lab"');
+  for (const run of runs) {
+    console.log(
+      `${run.id}  ${run.status.padEnd(11)} ${run.steps}/${run.totalSteps} steps  ${run.host ?? '?'} ${run.kernel ?? ''}  ${run.modes.join(',')}`,
+    );
+  }
+  return 0;
+}
+
+export async function planCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseCommandLine(rest, { instance: { type: 'string' } }, PLAN_USAGE);
+  switch (action) {
+    case 'init': {
+      const yaml = planToYaml(defaultLabPlan(values.instance ?? 'default'));
+      if (positionals[0]) {
+        await writeFile(positionals[0], yaml, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') throw new Error(`${positionals[0]} exists: choose another name or remove it`);
+          throw error;
+        });
+        console.error(`plan: wrote ${positionals[0]}; check it with "bondbench plan check ${positionals[0]}"`);
+      } else process.stdout.write(yaml);
+      return 0;
+    }
+    case 'check': {
+      if (!positionals[0]) throw new UsageError('plan check needs a file', PLAN_USAGE);
+      const text = await readFile(positionals[0], 'utf8');
+      const { plan, errors } = parsePlan(text);
+      for (const e of errors)
+        console.error(
+          `${positionals[0]}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`,
+        );
+      if (!plan) return 1;
+      console.log(
+        `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}`,
+      );
+      return 0;
+    }
+    default:
+      throw new UsageError(
+        action ? `unknown plan action ${JSON.stringify(action)}` : 'plan needs an action',
+        PLAN_USAGE,
+      );
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The bench as one object: the typed API of shared/api.ts over the engine, the store, host control, the tester
+ * agent and the report exporters. Electron's IPC and the browser-mode WebSocket both serve this class.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  BenchApi,
+  BenchEvent,
+  CheckItem,
+  Comparison,
+  HostCheck,
+  Language,
+  ReportFormat,
+  RunSummary,
+  RunView,
+  TesterInterface,
+} from '../../shared/api.js';
+import { namespaceName } from '../../shared/lab/topology.js';
+import { judgeRun } from '../../shared/oracle/oracle.js';
+import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
+import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { compareRuns } from '../../shared/run/compare.js';
+import { createLinkDriver, createPowerDriver } from '../drivers/index.js';
+import { HostControl } from '../host/control.js';
+import { parseHostTarget } from '../host/target.js';
+import { VirtualLab } from '../lab/lab.js';
+import { exportReport } from '../report/export.js';
+import { UnknownHostKeyError } from '../ssh/known-hosts.js';
+import { TesterClient } from '../tester/client.js';
+import { type RunHandle, startRun } from './session.js';
+import { labInstanceOf } from './sides.js';
+import { defaultRunsDir, deleteRun, listRuns, readRunFolder, resolveRun } from './store.js';
+
+export interface BenchOptions {
+  runsDir?: string;
+  /** The virtual lab instance the default plan points at. */
+  labInstance?: string;
+  /** Where engine logs go besides the events. */
+  log?: (line: string) => void;
+}
+
+export class Bench implements BenchApi {
+  readonly runsDir: string;
+  private readonly labInstance: string;
+  private readonly listeners = new Set<(event: BenchEvent) => void>();
+  private readonly active = new Map<string, RunHandle>();
+
+  constructor(options: BenchOptions = {}) {
+    this.runsDir = options.runsDir ?? defaultRunsDir();
+    this.labInstance = options.labInstance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
+    if (options.log) {
+      const log = options.log;
+      this.onEvent((event) => {
+        if (event.type === 'log') log(event.line);
+      });
+    }
+  }
+
+  onEvent(listener: (event: BenchEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: BenchEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must not stop the run.
+      }
+    }
+  }
+
+  async defaultPlan(): Promise<string> {
+    return planToYaml(defaultLabPlan(this.labInstance));
+  }
+
+  async checkPlan(yaml: string): Promise<PlanError[]> {
+    return parsePlan(yaml).errors;
+  }
+
+  private loadPlan(yaml: string): Plan {
+    const { plan, errors } = parsePlan(yaml);
+    if (!plan) {
+      throw new Error(
+        `the plan is not valid: ${errors.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ')}`,
+      );
+    }
+    return plan;
+  }
+
+  async checkHost(target: string): Promise<HostCheck> {
+    let control: HostControl | undefined;
+    try {
+      control = await HostControl.open(target, { acceptNewHostKey: false, readyTimeoutMs: 15_000 });
+      const probe = await control.probe();
+      return {
+        ok: true,
+        kernel: probe.kernel,
+        distribution: probe.distribution.prettyName ?? probe.distribution.name ?? 'unknown',
+        bonding: `${probe.bonding.available}${probe.bonding.loaded ? ', loaded' : ''}`,
+        interfaces: probe.interfaces
+          .filter((i) => i.name !== 'lo')
+          .map((i) => ({ name: i.name, mac: i.mac ?? '', addresses: i.addresses })),
+      };
+    } catch (error) {
+      if (error instanceof UnknownHostKeyError) {
+        return {
+          ok: false,
+          error: error.message,
+          hostKey: { target, keyType: error.key.type, fingerprint: error.key.fingerprint },
+        };
+      }
+      return { ok: false, error: (error as Error).message };
+    } finally {
+      control?.close();
+    }
+  }
+
+  async acceptHostKey(target: string, fingerprint: string): Promise<void> {
+    const control = await HostControl.open(target, {
+      // Only the key the user saw and accepted; anything else is still refused.
+      acceptNewHostKey: (key) => key.fingerprint === fingerprint,
+      readyTimeoutMs: 15_000,
+    });
+    control.close();
+  }
+
+  private async withTester<T>(plan: Plan | undefined, work: (client: TesterClient) => Promise<T>): Promise<T> {
+    const instance = plan ? labInstanceOf(plan) : this.labInstance;
+    const netns = instance && (await new VirtualLab(instance).isUp()) ? namespaceName(instance) : undefined;
+    const client = await TesterClient.start({ netns, log: () => undefined });
+    try {
+      return await work(client);
+    } finally {
+      await client.close().catch(() => client.kill());
+    }
+  }
+
+  async testerInterfaces(): Promise<TesterInterface[]> {
+    return this.withTester(undefined, async (client) =>
+      (await client.interfaces())
+        .filter((i) => !i.loopback)
+        .map((i) => ({
+          name: i.name,
+          description: i.description,
+          addresses: i.addresses.map((a) => a.cidr ?? a.address),
+        })),
+    );
+  }
+
+  async checkEverything(yaml: string): Promise<CheckItem[]> {
+    const items: CheckItem[] = [];
+    const { plan, errors } = parsePlan(yaml);
+    items.push({
+      what: 'plan',
+      ok: !!plan,
+      detail: plan
+        ? `${plan.modes.length} modes, ${plan.steps.length + 1} steps each, ×${plan.repeat}`
+        : `${errors.length} problem(s)`,
+      fix: plan
+        ? undefined
+        : errors.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.path}: ${e.message}`).join('; '),
+    });
+    if (!plan) return items;
+    const target = parseHostTarget(plan.host.target);
+    if (target.kind === 'lab') {
+      const up = await new VirtualLab(target.instance).isUp();
+      items.push({
+        what: `virtual lab "${target.instance}"`,
+        ok: up,
+        detail: up ? 'up' : 'down',
+        fix: up ? undefined : `start it: bondbench lab up --instance ${target.instance}`,
+      });
+      if (!up) return items;
+    }
+    const host = await this.checkHost(plan.host.target);
+    items.push(
+      host.ok
+        ? {
+            what: `host ${plan.host.target}`,
+            ok: true,
+            detail: `${host.distribution}, kernel ${host.kernel}, bonding ${host.bonding}`,
+          }
+        : {
+            what: `host ${plan.host.target}`,
+            ok: false,
+            detail: host.error,
+            fix: host.hostKey
+              ? `accept its key ${host.hostKey.fingerprint} if it is the host you mean`
+              : 'check the target, the network and the credentials',
+          },
+    );
+    if (host.ok) {
+      const missing = plan.bond.slaves.filter((s) => !host.interfaces.some((i) => i.name === s));
+      items.push({
+        what: 'slaves',
+        ok: missing.length === 0,
+        detail: missing.length ? `the host has no ${missing.join(', ')}` : plan.bond.slaves.join(', '),
+        fix: missing.length
+          ? `bond.slaves: use interfaces the host has (${host.interfaces.map((i) => i.name).join(', ')})`
+          : undefined,
+      });
+    }
+    try {
+      const names = await this.withTester(plan, async (client) => (await client.interfaces()).map((i) => i.name));
+      const wanted = plan.tester.interface;
+      const ok = wanted === 'auto' || names.includes(wanted);
+      items.push({
+        what: 'tester interface',
+        ok,
+        detail: ok ? wanted : `no ${wanted} among ${names.join(', ')}`,
+        fix: ok ? undefined : 'tester.interface: pick one of the tester’s interfaces, or auto',
+      });
+    } catch (error) {
+      items.push({
+        what: 'tester agent',
+        ok: false,
+        detail: (error as Error).message,
+        fix: 'install libpcap and run as root (or with capture rights)',
+      });
+    }
+    for (const [kind, create] of [
+      ['power', () => createPowerDriver(plan.drivers.power, { log: () => undefined })],
+      ['link', () => createLinkDriver(plan.drivers.link, { log: () => undefined })],
+    ] as const) {
+      try {
+        const driver = create();
+        items.push({ what: `${kind} driver`, ok: true, detail: driver.name });
+      } catch (error) {
+        items.push({
+          what: `${kind} driver`,
+          ok: false,
+          detail: (error as Error).message,
+          fix: `drivers.${kind}: fix the settings named above`,
+        });
+      }
+    }
+    return items;
+  }
+
+  async startRun(yaml: string): Promise<{ runId: string }> {
+    const plan = this.loadPlan(yaml);
+    const handle = await startRun(plan, { runsDir: this.runsDir, emit: (event) => this.emit(event) });
+    this.active.set(handle.id, handle);
+    void handle.finished.finally(() => this.active.delete(handle.id));
+    return { runId: handle.id };
+  }
+
+  async cancelRun(runId: string): Promise<void> {
+    const handle = this.active.get(runId);
+    if (!handle) throw new Error(`run ${runId} is not running`);
+    handle.cancel();
+    await handle.finished;
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    return (await listRuns(this.runsDir)).map(({ dir: _dir, ...summary }) => summary);
+  }
+
+  async getRun(runId: string): Promise<RunView> {
+    const dir = await resolveRun(runId, this.runsDir);
+    const run = await readRunFolder(dir);
+    return {
+      manifest: run.manifest,
+      planYaml: await readFile(join(dir, 'plan.yaml'), 'utf8'),
+      steps: run.steps,
+      matrix: judgeRun(run.plan, run.steps),
+    };
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (this.active.has(runId)) throw new Error(`run ${runId} is still running: cancel it first`);
+    await deleteRun(runId, this.runsDir);
+  }
+
+  async compareRuns(a: string, b: string): Promise<Comparison> {
+    const [runA, runB] = await Promise.all([
+      readRunFolder(await resolveRun(a, this.runsDir)),
+      readRunFolder(await resolveRun(b, this.runsDir)),
+    ]);
+    return compareRuns(runA, runB);
+  }
+
+  async exportReport(
+    runId: string,
+    format: ReportFormat,
+    language: Language,
+  ): Promise<{ fileName: string; mime: string; base64: string }> {
+    const report = await exportReport(await resolveRun(runId, this.runsDir), format, language);
+    return { fileName: report.fileName, mime: report.mime, base64: report.data.toString('base64') };
+  }
+
+  /** Cancels every running run and waits for the hosts to be restored. */
+  async shutdown(): Promise<void> {
+    await Promise.all(
+      [...this.active.values()].map((handle) => (handle.cancel(), handle.finished.catch(() => undefined))),
+    );
+  }
+}

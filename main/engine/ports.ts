@@ -1,0 +1,46 @@
+/**
+ * What the engine needs from the world, as small interfaces. Real implementations: the SSH host control
+ * (main/host), the tester agent (main/tester), the power and link drivers (main/drivers).
+ */
+import type { BondingMode } from '../../shared/bonding/modes.js';
+import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
+import type { HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
+import type { CapturedFrame, ProbeSample } from '../../shared/run/samples.js';
+
+export type { CapturedFrame, ProbeSample };
+
+export interface HostSide {
+  facts(): Promise<HostFacts>;
+  /** Saves the host's original configuration (on the host and in the run folder) before anything changes. */
+  saveOriginal(runDir: string): Promise<void>;
+  /** Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply reboots and says how long. */
+  apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number }>;
+  read(plan: Plan): Promise<HostReading>;
+  /** The bonding driver's view of a slave, for the link driver to confirm a pull or plug. */
+  miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Capture {
+  onFrames(listener: (frames: CapturedFrame[]) => void): void;
+  /** A comment block in the pcapng at this point, e.g. "mode balance-alb: pull eth1". */
+  comment(text: string): Promise<void>;
+  stop(): Promise<{ frames: number; dropped: number }>;
+}
+
+export interface Probe {
+  onSample(listener: (sample: ProbeSample) => void): void;
+  stop(): Promise<ProbeSample[]>;
+}
+
+export interface TesterSide {
+  facts(): TesterFacts;
+  startCapture(file: string): Promise<Capture>;
+  startProbe(target: string, rate: number): Promise<Probe>;
+  close(): Promise<void>;
+}
+
+export type { LinkDriver as LinkSide, PowerDriver as PowerSide } from '../drivers/types.js';
+
+export type { BondingMode };

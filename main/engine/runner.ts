@@ -1,0 +1,331 @@
+/**
+ * The run engine: the write-up's afternoon of manual steps, end to end. For each repetition and mode: capture,
+ * bring the bond up (runtime or netifrc + reboot), read the MACs, probe, pull and plug each slave, measure,
+ * judge — writing every step to the run folder as it finishes. The host is restored at the end, whatever happens.
+ */
+import type { BenchEvent } from '../../shared/api.js';
+import { judgeRun } from '../../shared/oracle/oracle.js';
+import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
+import { measureStep } from '../../shared/run/measure-step.js';
+import type { HostReading, StepKind, StepRecord } from '../../shared/run/model.js';
+import type { CapturedFrame, HostSide, LinkSide, Probe, ProbeSample, TesterSide } from './ports.js';
+import type { RunWriter } from './store.js';
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('the run was cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+export interface RunContext {
+  plan: Plan;
+  host: HostSide;
+  tester: TesterSide;
+  link: LinkSide;
+  writer: RunWriter;
+  signal: AbortSignal;
+  emit: (event: BenchEvent) => void;
+  /** Steps already finished in this folder (a resumed run skips modes it completed). */
+  done?: StepRecord[];
+}
+
+/** Collects ARP and other frames a little after an action: frames reach us in batches. */
+const BATCH_SETTLE_MS = 300;
+/** How long the bring-up capture keeps listening after the bond is up, for ARP at boot. */
+const BRING_UP_LISTEN_MS = 2500;
+
+export function countSteps(plan: Plan): number {
+  return plan.repeat * plan.modes.length * (1 + plan.steps.length);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new RunCancelled());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RunCancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function captureName(repetition: number, mode: ModeName): string {
+  return `capture/r${repetition}-${mode.replace(/[^A-Za-z0-9.-]/g, '_')}.pcapng`;
+}
+
+/** Steps in plan order, with the mode's bring-up first. */
+function modeSteps(plan: Plan): ({ kind: 'bring-up' } | StepSpec)[] {
+  return [{ kind: 'bring-up' }, ...plan.steps];
+}
+
+export async function executeRun(context: RunContext): Promise<StepRecord[]> {
+  const { plan, host, tester, link, writer, signal, emit } = context;
+  const runId = writer.manifest.id;
+  const records: StepRecord[] = [...(context.done ?? [])];
+  const totalSteps = countSteps(plan);
+  const started = performance.now();
+  let executed = 0;
+  let index = records.length;
+
+  const completeModes = new Set(
+    plan.modes.flatMap((mode) =>
+      Array.from({ length: plan.repeat }, (_, r) => r + 1)
+        .filter(
+          (rep) =>
+            records.filter((s) => s.mode === mode && s.repetition === rep && s.status === 'ok').length ===
+            1 + plan.steps.length,
+        )
+        .map((rep) => `${rep}/${mode}`),
+    ),
+  );
+
+  for (let repetition = 1; repetition <= plan.repeat; repetition++) {
+    for (const mode of plan.modes) {
+      if (completeModes.has(`${repetition}/${mode}`)) continue;
+      const file = captureName(repetition, mode);
+      const capture = await tester.startCapture(writer.path(file));
+      let stepFrames: CapturedFrame[] = [];
+      let firstFrameNo = 1;
+      let lastFrameNo = 0;
+      const captureStartMs = Date.now();
+      capture.onFrames((frames) => {
+        stepFrames.push(...frames);
+        lastFrameNo = Math.max(lastFrameNo, ...frames.map((f) => f.no));
+        emit({
+          type: 'frames',
+          runId,
+          dropped: 0,
+          frames: frames.map((f) => ({
+            no: f.no,
+            time: (f.timeMs - captureStartMs) / 1000,
+            source: f.frame.src,
+            destination: f.frame.dst,
+            protocol: f.frame.protocol,
+            info: f.frame.info,
+            tag:
+              f.frame.arp?.class ??
+              (f.frame.icmp?.echo
+                ? `echo-${f.frame.icmp.echo.kind}`
+                : f.frame.lacp
+                  ? 'lacp'
+                  : f.frame.learning
+                    ? 'learning'
+                    : f.frame.error
+                      ? 'error'
+                      : undefined),
+            port: f.port,
+            detail: frameDetail(f),
+          })),
+        });
+      });
+      let failedMode = false;
+      try {
+        for (const spec of modeSteps(plan)) {
+          if (signal.aborted) throw new RunCancelled();
+          const label = `mode ${mode}: ${spec.kind === 'bring-up' ? 'bring-up' : stepLabel(spec)}`;
+          const done = records.length - (context.done?.length ?? 0);
+          const etaMs = done > 0 ? ((performance.now() - started) / done) * (totalSteps - records.length) : undefined;
+          emit({ type: 'progress', runId, step: records.length + 1, totalSteps, label, mode, etaMs });
+          await writer.log(label);
+          await capture.comment(label);
+          stepFrames = [];
+          firstFrameNo = lastFrameNo + 1;
+          const record: StepRecord = {
+            index: index++,
+            repetition,
+            mode,
+            kind: spec.kind as StepKind,
+            slave: 'slave' in spec ? spec.slave : undefined,
+            label,
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+            status: 'ok',
+            pcapng: file,
+          };
+          const t0 = performance.now();
+          const markers: { atMs: number; label: string }[] = [];
+          const stepStartMs = Date.now();
+          let samples: ProbeSample[] | undefined;
+          let before: HostReading | undefined;
+          let pullAtMs: number | undefined;
+          let probe: Probe | undefined;
+          try {
+            if (failedMode) throw new Error('skipped: the mode’s bring-up failed');
+            switch (spec.kind) {
+              case 'bring-up': {
+                const method = applyMethodFor(plan, mode);
+                if (method === 'netifrc') markers.push({ atMs: 0, label: 'reboot' });
+                const result = await host.apply(plan, mode, method);
+                record.apply = { method, rebootMs: result.rebootMs };
+                await sleep(BRING_UP_LISTEN_MS, signal);
+                break;
+              }
+              case 'read-macs':
+                break;
+              case 'probe': {
+                before = await host.read(plan);
+                probe = await startProbe(tester, plan, runId, stepStartMs, emit);
+                await sleep(spec.seconds * 1000, signal);
+                samples = await probe.stop();
+                probe = undefined;
+                break;
+              }
+              case 'pull': {
+                before = await host.read(plan);
+                probe = await startProbe(tester, plan, runId, stepStartMs, emit);
+                await sleep(500, signal);
+                pullAtMs = Date.now();
+                markers.push({ atMs: pullAtMs - stepStartMs, label: `pull ${spec.slave}` });
+                emit({ type: 'marker', runId, atMs: pullAtMs - stepStartMs, label: `pull ${spec.slave}` });
+                // The link driver confirms the pull on the host (MII down) before it returns.
+                await link.pull(spec.slave);
+                await sleep(spec.holdSeconds * 1000, signal);
+                samples = await probe.stop();
+                probe = undefined;
+                break;
+              }
+              case 'plug': {
+                markers.push({ atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
+                emit({ type: 'marker', runId, atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
+                await link.plug(spec.slave);
+                await sleep(spec.settleSeconds * 1000, signal);
+                break;
+              }
+            }
+            record.reading = await host.read(plan);
+            emit({ type: 'host', runId, reading: record.reading });
+          } catch (error) {
+            if (probe) await probe.stop().catch(() => undefined);
+            if (error instanceof RunCancelled) throw error;
+            record.status = 'failed';
+            record.error = (error as Error).message;
+            await writer.log(`${label} failed: ${record.error}`);
+            if (spec.kind === 'bring-up') failedMode = true;
+          } finally {
+            await new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
+            record.durationMs = Math.round(performance.now() - t0);
+            record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
+            if (record.status === 'ok') {
+              record.measurements = measureStep({
+                plan,
+                frames: stepFrames,
+                samples,
+                rate: plan.probe.rate,
+                stepStartMs,
+                pullAtMs,
+                before,
+                after: record.reading,
+                markers,
+              });
+            }
+          }
+          executed++;
+          records.push(record);
+          await writer.appendStep(record);
+          emit({ type: 'step', runId, step: record, matrix: judgeRun(plan, records) });
+        }
+      } finally {
+        const stats = await capture.stop().catch(() => ({ frames: 0, dropped: 0 }));
+        if (stats.dropped > 0) await writer.warn(`${file}: ${stats.dropped} frames dropped during capture`);
+      }
+    }
+  }
+  void executed;
+  return records;
+}
+
+async function startProbe(
+  tester: TesterSide,
+  plan: Plan,
+  runId: string,
+  stepStartMs: number,
+  emit: (event: BenchEvent) => void,
+): Promise<Probe> {
+  const probe = await tester.startProbe(plan.bond.address.split('/')[0]!, plan.probe.rate);
+  probe.onSample((sample) =>
+    emit({ type: 'probe', runId, sample: { atMs: sample.sentAtMs - stepStartMs, rttMs: sample.rttMs } }),
+  );
+  return probe;
+}
+
+function frameDetail(captured: CapturedFrame): [string, [string, string][]][] {
+  const f = captured.frame;
+  const layers: [string, [string, string][]][] = [];
+  layers.push([
+    'Frame',
+    [
+      ['Number', String(captured.no)],
+      ['Port', captured.port],
+      ['Length', String(f.length)],
+    ],
+  ]);
+  if (f.eth) {
+    layers.push([
+      'Ethernet II',
+      [
+        ['Source', f.eth.src],
+        ['Destination', f.eth.dst],
+        ['Type', `0x${f.eth.ethertype.toString(16).padStart(4, '0')}`],
+        ...f.eth.vlans.map((v): [string, string] => ['VLAN', `${v.id} (priority ${v.priority})`]),
+      ],
+    ]);
+  }
+  if (f.arp) {
+    layers.push([
+      'Address Resolution Protocol',
+      [
+        ['Opcode', f.arp.opcode === 1 ? 'request (1)' : f.arp.opcode === 2 ? 'reply (2)' : String(f.arp.opcode)],
+        ['Class', f.arp.class],
+        ['Sender MAC', f.arp.senderMac],
+        ['Sender IP', f.arp.senderIp],
+        ['Target MAC', f.arp.targetMac],
+        ['Target IP', f.arp.targetIp],
+      ],
+    ]);
+  }
+  if (f.ipv4)
+    layers.push([
+      'Internet Protocol Version 4',
+      [
+        ['Source', f.ipv4.src],
+        ['Destination', f.ipv4.dst],
+        ['TTL', String(f.ipv4.ttl)],
+        ['Identification', String(f.ipv4.identification)],
+      ],
+    ]);
+  if (f.icmp?.echo)
+    layers.push([
+      'ICMP',
+      [
+        ['Type', f.icmp.echo.kind],
+        ['Identifier', String(f.icmp.echo.identifier)],
+        ['Sequence', String(f.icmp.echo.sequence)],
+      ],
+    ]);
+  if (f.lacp) {
+    const party = (p: typeof f.lacp.actor): [string, string][] => [
+      ['System', `${p.systemPriority}/${p.system}`],
+      ['Key', String(p.key)],
+      ['Port', `${p.portPriority}/${p.port}`],
+      ['State', `0x${p.state.raw.toString(16).padStart(2, '0')}`],
+    ];
+    layers.push(['LACP actor', party(f.lacp.actor)], ['LACP partner', party(f.lacp.partner)]);
+  }
+  if (f.learning) layers.push(['Bonding learning frame', [['MAC', f.learning.mac]]]);
+  if (f.error)
+    layers.push([
+      'Malformed',
+      [
+        ['Layer', f.error.layer],
+        ['Reason', f.error.reason],
+      ],
+    ]);
+  return layers;
+}
+
+export { BRING_UP_LISTEN_MS };

@@ -1,0 +1,128 @@
+/**
+ * One run from start to finish: check the plan, connect the sides, save the host's original configuration, run,
+ * and always restore the host and close the run folder with an honest status — after success, failure or cancel.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchEvent } from '../../shared/api.js';
+import { judgeRun } from '../../shared/oracle/oracle.js';
+import type { Plan } from '../../shared/plan/plan.js';
+import { planToYaml } from '../../shared/plan/plan-file.js';
+import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
+import { packageRoot } from '../paths.js';
+import { countSteps, executeRun, RunCancelled } from './runner.js';
+import { connectSides, type Sides } from './sides.js';
+import { RunWriter, readRunFolder } from './store.js';
+
+export interface RunHandle {
+  id: string;
+  dir: string;
+  cancel(): void;
+  /** Settles when the run is over and the host restored. */
+  finished: Promise<RunOutcome>;
+}
+
+export interface RunOutcome {
+  id: string;
+  dir: string;
+  status: RunStatus;
+  steps: StepRecord[];
+  matrix: MatrixRow[];
+  restored: boolean;
+  error?: string;
+}
+
+export async function benchVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export interface StartOptions {
+  runsDir: string;
+  emit?: (event: BenchEvent) => void;
+  log?: (line: string) => void;
+  /** Continue this run folder: modes it completed are skipped. */
+  resumeDir?: string;
+  /** Sides to use instead of connecting from the plan (the bench's own long-lived connections). */
+  sides?: Sides;
+}
+
+export async function startRun(plan: Plan, options: StartOptions): Promise<RunHandle> {
+  const emit = options.emit ?? (() => undefined);
+  const log = options.log ?? (() => undefined);
+  let writer: RunWriter;
+  let done: StepRecord[] = [];
+  if (options.resumeDir) {
+    const previous = await readRunFolder(options.resumeDir);
+    done = previous.steps;
+    writer = new RunWriter(options.resumeDir, {
+      ...previous.manifest,
+      status: 'running',
+      pid: process.pid,
+    } as RunWriter['manifest']);
+    await writer.update({ status: 'running', finishedAt: undefined });
+    await writer.log(`resuming after ${done.length} steps`);
+  } else {
+    writer = await RunWriter.create(options.runsDir, plan, planToYaml(plan), countSteps(plan), await benchVersion());
+  }
+  const controller = new AbortController();
+  const runId = writer.manifest.id;
+  emit({ type: 'run-started', runId, totalSteps: countSteps(plan) });
+  const relay = (event: BenchEvent) => {
+    if (event.type === 'log') log(event.line);
+    emit(event);
+  };
+
+  const finished = (async (): Promise<RunOutcome> => {
+    let sides: Sides | undefined;
+    let status: RunStatus = 'completed';
+    let error: string | undefined;
+    let steps: StepRecord[] = done;
+    let restored = false;
+    let originalSaved = false;
+    try {
+      sides = options.sides ?? (await connectSides(plan, (line) => relay({ type: 'log', runId, line })));
+      const facts = await sides.host.facts();
+      await writer.update({ host: facts, tester: sides.tester.facts() });
+      await sides.host.saveOriginal(writer.dir);
+      originalSaved = true;
+      steps = await executeRun({
+        plan,
+        host: sides.host,
+        tester: sides.tester,
+        link: sides.link,
+        writer,
+        signal: controller.signal,
+        emit: relay,
+        done,
+      });
+      if (steps.some((s) => s.status === 'failed')) {
+        await writer.warn(`${steps.filter((s) => s.status === 'failed').length} step(s) failed; see log.txt`);
+      }
+    } catch (caught) {
+      status = caught instanceof RunCancelled ? 'cancelled' : 'failed';
+      error = caught instanceof RunCancelled ? undefined : (caught as Error).message;
+      if (error) await writer.log(`run failed: ${error}`);
+    } finally {
+      if (sides && originalSaved) {
+        try {
+          await sides.host.restore();
+          restored = true;
+          await writer.log('host restored to its original configuration');
+        } catch (restoreError) {
+          const message = `could not restore the host: ${(restoreError as Error).message}; run "bondbench host restore ${plan.host.target}"`;
+          await writer.warn(message);
+          error ??= message;
+        }
+      }
+      if (sides && !options.sides) await sides.close().catch(() => undefined);
+      // Steps written so far are the truth, also for a failed run.
+      steps = (await readRunFolder(writer.dir).catch(() => undefined))?.steps ?? steps;
+      await writer.update({ status, finishedAt: new Date().toISOString(), restored, error });
+      emit({ type: 'run-finished', runId, status, error });
+    }
+    return { id: runId, dir: writer.dir, status, steps, matrix: judgeRun(plan, steps), restored, error };
+  })();
+
+  return { id: runId, dir: writer.dir, cancel: () => controller.abort(), finished };
+}

@@ -1,0 +1,227 @@
+/**
+ * Connects what a plan names: the host over SSH (HostControl), the tester agent, and the power and link drivers —
+ * the lab being one more implementation of each.
+ */
+import type { BondRequest } from '../../shared/bonding/options.js';
+import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
+import { namespaceName } from '../../shared/lab/topology.js';
+import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
+import type { HostFacts, HostReading } from '../../shared/run/model.js';
+import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
+import { takeBackup } from '../host/backup.js';
+import { HostControl } from '../host/control.js';
+import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
+import { readLiveBondState } from '../host/system.js';
+import { parseHostTarget } from '../host/target.js';
+import type { HostSide, TesterSide } from './ports.js';
+import { AgentTesterSide } from './tester-side.js';
+
+/** Files the bench may change on the host: what a baseline backup saves and a restore puts back. */
+const PERSISTENT_FILES = ['/etc/conf.d/net', '/etc/init.d/net.bond0', '/etc/runlevels/default/net.bond0'];
+
+export function bondRequest(plan: Plan, mode: Exclude<ModeName, 'standalone'>): BondRequest {
+  const o = plan.bond.options;
+  return {
+    bond: plan.bond.name,
+    mode,
+    slaves: plan.bond.slaves,
+    miimon: o.miimon,
+    updelay: o.updelay,
+    downdelay: o.downdelay,
+    xmitHashPolicy: o.xmit_hash_policy,
+    failOverMac: o.fail_over_mac,
+    lacpRate: mode === '802.3ad' ? o.lacp_rate : undefined,
+    primary: o.primary,
+    arpInterval: o.arp_interval,
+    arpIpTargets: o.arp_ip_target,
+    numGratArp: o.num_grat_arp,
+    address: plan.bond.address,
+  };
+}
+
+export class SshHostSide implements HostSide {
+  private baselineTaken = false;
+  private runDir?: string;
+
+  constructor(
+    readonly control: HostControl,
+    private readonly rebootTimeoutMs: number,
+  ) {}
+
+  async facts(): Promise<HostFacts> {
+    const probe = await this.control.probe();
+    return {
+      target: probe.target,
+      kernel: probe.kernel,
+      distribution: probe.distribution.prettyName ?? probe.distribution.name ?? 'unknown',
+      nics: probe.interfaces
+        .filter((i) => i.mac && i.kind !== 'bond' && i.name !== 'lo')
+        .map((i) => ({
+          name: i.name,
+          mac: i.mac!,
+          permanentMac: i.permanentMac,
+          speedMbps: i.speedMbps ?? undefined,
+        })),
+    };
+  }
+
+  async saveOriginal(runDir: string): Promise<void> {
+    this.runDir = runDir;
+    const remote = this.control.remote;
+    await takeBackup(remote, {
+      root: await this.control.backupRoot(),
+      host: this.control.label,
+      backend: 'runtime',
+      reason: 'BondBench run: the host as found',
+      paths: PERSISTENT_FILES,
+      bondState: await readLiveBondState(remote, 'bond0'),
+      runDir,
+    });
+    this.baselineTaken = true;
+  }
+
+  async apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number }> {
+    if (mode === 'standalone') {
+      // No bond: the first slave answers on the bond's address, as a lone NIC would.
+      const [first, ...rest] = plan.bond.slaves;
+      const script = removeBondScript(plan.bond.name, [
+        { name: first!, up: true, addresses: [plan.bond.address] },
+        ...rest.map((name) => ({ name, up: true, addresses: [] })),
+      ]);
+      await runRuntimeScript(this.control.remote, script, 'standing the slaves alone');
+      return {};
+    }
+    const request = bondRequest(plan, mode);
+    if (method === 'runtime') {
+      await this.control.configure(request, { backend: 'runtime', runDir: this.runDir });
+      return {};
+    }
+    await this.control.configure(request, { backend: 'netifrc', style: plan.apply.netifrcStyle, runDir: this.runDir });
+    // Confirm-or-roll-back: if the bench cannot confirm after the reboot, the host returns to what it had.
+    const reboot = await this.control.reboot({
+      wait: true,
+      timeoutMs: this.rebootTimeoutMs,
+      rollbackSeconds: Math.max(120, Math.ceil(this.rebootTimeoutMs / 1000) + 60),
+    });
+    await this.control.confirm();
+    const verified = await this.control.verify(await this.control.plan(request, { backend: 'runtime' }), {
+      live: true,
+    });
+    void verified;
+    return { rebootMs: reboot.bootMs };
+  }
+
+  async read(plan: Plan): Promise<HostReading> {
+    const bond = plan.bond.name;
+    const [links, counters, status] = await Promise.all([
+      this.control.links(),
+      this.control.counters(plan.bond.slaves),
+      this.control.bondStatus(bond).catch(() => undefined as ProcBondStatus | undefined),
+    ]);
+    const link = (name: string) => links.find((l) => l.name === name);
+    const aggregators = new Set(
+      status?.slaves.map((s) => s.ad?.aggregatorId).filter((id) => id !== undefined && id !== null),
+    );
+    return {
+      at: new Date().toISOString(),
+      bondMode: status?.mode,
+      bondMac: status ? link(bond)?.mac : undefined,
+      activeSlave: status?.activeSlave ?? undefined,
+      miimon: status?.miimonMs,
+      slaves: plan.bond.slaves.map((name) => {
+        const procSlave = status?.slaves.find((s) => s.name === name);
+        const l = link(name);
+        return {
+          name,
+          mac: l?.mac ?? '',
+          permanentMac: procSlave?.permanentMac ?? l?.permanentMac ?? l?.mac,
+          mii: procSlave?.miiStatus ?? (l?.carrier === false ? 'down' : l ? 'up' : 'absent'),
+          linkFailures: procSlave?.linkFailureCount,
+          aggregatorId: procSlave?.ad?.aggregatorId ?? undefined,
+          txPackets: counters[name]?.txPackets ?? 0,
+          rxPackets: counters[name]?.rxPackets ?? 0,
+        };
+      }),
+      lacp:
+        status?.mode === '802.3ad'
+          ? {
+              partnerMac: status.ad?.activeAggregator?.partnerMac,
+              aggregators: aggregators.size,
+              lacpRate: status.ad?.lacpRate,
+            }
+          : undefined,
+    };
+  }
+
+  /** The bonding driver's MII status of a slave; for a NIC in no bond (standalone), its carrier. */
+  async miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'> {
+    const status = await this.control.bondStatus('bond0').catch(() => undefined);
+    const mii = status?.slaves.find((s) => s.name === slave)?.miiStatus;
+    if (mii === 'up' || mii === 'down') return mii;
+    const link = (await this.control.links()).find((l) => l.name === slave);
+    if (!link || link.master) return 'unknown';
+    return link.carrier ? 'up' : 'down';
+  }
+
+  async restore(): Promise<void> {
+    if (!this.baselineTaken) return;
+    await this.control.restore({ runDir: this.runDir });
+  }
+
+  async close(): Promise<void> {
+    this.control.close();
+  }
+}
+
+export interface Sides {
+  host: SshHostSide;
+  tester: TesterSide;
+  link: LinkDriver;
+  power: PowerDriver;
+  close(): Promise<void>;
+}
+
+/** The lab instance a plan's host target points at, if any: the tester agent then runs in its namespace. */
+export function labInstanceOf(plan: Plan): string | undefined {
+  const target = parseHostTarget(plan.host.target);
+  return target.kind === 'lab' ? target.instance : undefined;
+}
+
+export async function connectSides(plan: Plan, log: (line: string) => void): Promise<Sides> {
+  const control = await HostControl.open(plan.host.target, { sudo: plan.host.sudo, log });
+  const host = new SshHostSide(control, (plan.timeouts?.rebootSeconds ?? 180) * 1000);
+  let tester: TesterSide | undefined;
+  try {
+    const instance = labInstanceOf(plan);
+    tester = await AgentTesterSide.start(plan, { netns: instance ? namespaceName(instance) : undefined, log });
+    const context = {
+      hostExec: async (command: string) => {
+        const r = await control.exec(command);
+        return { stdout: r.stdout, stderr: r.stderr, code: r.code };
+      },
+      miiStatus: (slave: string) => host.miiStatus(slave),
+      log,
+      linkDeadlineMs:
+        (plan.timeouts?.pullSeconds ?? 5) * 1000 +
+        (plan.bond.options.downdelay ?? 0) +
+        (plan.bond.options.updelay ?? 0),
+    };
+    const link = createLinkDriver(plan.drivers.link, context);
+    const power = createPowerDriver(plan.drivers.power, context);
+    const testerSide = tester;
+    return {
+      host,
+      tester: testerSide,
+      link,
+      power,
+      close: async () => {
+        await testerSide.close().catch(() => undefined);
+        await host.close();
+      },
+    };
+  } catch (error) {
+    await tester?.close().catch(() => undefined);
+    await host.close();
+    throw error;
+  }
+}

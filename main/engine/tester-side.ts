@@ -1,0 +1,159 @@
+/**
+ * The engine's tester: the tester agent (its own process, owning libpcap) capturing on the tester port and on the
+ * switch's port mirrors, and sending the ICMP probe stream. For the virtual lab the agent runs inside the lab's
+ * namespace, on its tester port.
+ */
+import { basename } from 'node:path';
+import type { Plan } from '../../shared/plan/plan.js';
+import type { TesterFacts } from '../../shared/run/model.js';
+import type { CapturedFrame as AgentFrame, EchoEvent } from '../../shared/tester/protocol.js';
+import { TesterClient } from '../tester/client.js';
+import type { Capture, CapturedFrame, Probe, ProbeSample, TesterSide } from './ports.js';
+
+function subnetOf(cidr: string): string {
+  const [address, prefix] = cidr.split('/') as [string, string];
+  const bits = Number(prefix);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const value = address.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const net = (value & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${bits}`;
+}
+
+let sequence = 0;
+const nextId = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
+
+export class AgentTesterSide implements TesterSide {
+  private constructor(
+    private readonly client: TesterClient,
+    private readonly plan: Plan,
+    private readonly info: TesterFacts,
+  ) {}
+
+  static async start(plan: Plan, options: { netns?: string; log: (line: string) => void }): Promise<AgentTesterSide> {
+    const client = await TesterClient.start({ netns: options.netns, log: (line) => options.log(`tester: ${line}`) });
+    const subnet = subnetOf(plan.bond.address);
+    const interfaces = await client.interfaces();
+    const wanted = plan.tester.interface;
+    const chosen =
+      wanted === 'auto'
+        ? interfaces.find((i) => i.addresses.some((a) => a.family === 'IPv4' && a.cidr && subnetOf(a.cidr) === subnet))
+        : interfaces.find((i) => i.name === wanted);
+    if (!chosen) {
+      await client.close().catch(() => undefined);
+      throw new Error(
+        wanted === 'auto'
+          ? `tester.interface: no interface of the tester is on the bond's subnet ${subnet}; give one by name (${interfaces.map((i) => i.name).join(', ')})`
+          : `tester.interface: the tester has no interface ${wanted} (it has ${interfaces.map((i) => i.name).join(', ')})`,
+      );
+    }
+    const address = chosen.addresses.find((a) => a.family === 'IPv4')?.address;
+    return new AgentTesterSide(client, plan, {
+      interface: chosen.name,
+      address,
+      mac: chosen.mac,
+      filter: '',
+      timestamps: `libpcap header timestamps (${client.hello.timestampPrecision}), cap ${client.hello.capVersion}`,
+    });
+  }
+
+  facts(): TesterFacts {
+    return this.info;
+  }
+
+  async startCapture(file: string): Promise<Capture> {
+    const ports = [
+      { port: this.info.interface, file },
+      ...Object.values(this.plan.tester.portMirrors ?? {}).map((port) => ({
+        port,
+        file: file.replace(/\.pcapng$/, `-${port}.pcapng`),
+      })),
+    ];
+    const listeners: ((frames: CapturedFrame[]) => void)[] = [];
+    const ids: string[] = [];
+    const unsubscribe: (() => void)[] = [];
+    for (const { port, file: path } of ports) {
+      const id = nextId('capture');
+      unsubscribe.push(
+        this.client.onFrames(id, (frames: AgentFrame[]) => {
+          const converted = frames.map(({ captureId: _c, number, timeMs, wireLength: _w, bytes: _b, ...frame }) => ({
+            no: number,
+            port,
+            timeMs,
+            frame,
+          }));
+          for (const listener of listeners) listener(converted);
+        }),
+      );
+      const started = await this.client.startCapture({
+        id,
+        device: port,
+        // Capture everything on the test ports: the lab's segment carries only test traffic.
+        filter: '',
+        pcapng: { path, comment: `BondBench ${basename(path)}: ${this.plan.name}` },
+      });
+      if (port === this.info.interface) this.info.filter = started.filter || '(none: every frame on the test port)';
+      ids.push(id);
+    }
+    return {
+      onFrames: (listener) => {
+        listeners.push(listener);
+      },
+      comment: async (text) => {
+        await this.client.mark({ label: text, captureIds: ids });
+      },
+      stop: async () => {
+        let frames = 0;
+        let dropped = 0;
+        for (const id of ids) {
+          const summary = await this.client.stopCapture(id);
+          frames += summary.counters.received;
+          dropped +=
+            summary.counters.queueDropped + summary.counters.writerDropped + (summary.counters.kernel?.dropped ?? 0);
+        }
+        for (const off of unsubscribe) off();
+        return { frames, dropped };
+      },
+    };
+  }
+
+  async startProbe(target: string, rate: number): Promise<Probe> {
+    const id = nextId('probe');
+    const samples = new Map<number, ProbeSample>();
+    const listeners: ((sample: ProbeSample) => void)[] = [];
+    let highestAnswered = -1;
+    const off = this.client.onEcho(id, (events: EchoEvent[]) => {
+      for (const event of events) {
+        if (event.kind === 'sent') {
+          samples.set(event.seq, { sequence: event.seq, sentAtMs: event.atMs, rttMs: null, duplicates: 0 });
+        } else if (event.kind === 'reply') {
+          const sample = samples.get(event.seq);
+          if (!sample) continue;
+          if (event.duplicate || sample.rttMs !== null) {
+            sample.duplicates++;
+            continue;
+          }
+          sample.rttMs = event.atMs - sample.sentAtMs;
+          sample.receivedAtMs = event.atMs;
+          if (event.seq < highestAnswered) sample.reordered = true;
+          highestAnswered = Math.max(highestAnswered, event.seq);
+          for (const listener of listeners) listener(sample);
+        }
+      }
+    });
+    await this.client.startProbe({ id, device: this.info.interface, target, rate, drainMs: 300 });
+    return {
+      onSample: (listener) => {
+        listeners.push(listener);
+      },
+      stop: async () => {
+        await this.client.stopProbe(id);
+        off();
+        return [...samples.values()].sort((a, b) => a.sequence - b.sequence);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

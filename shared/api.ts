@@ -1,0 +1,155 @@
+/**
+ * The one API between the bench (main/) and any UI. Served by Electron IPC (preload, contextBridge) and by the
+ * browser-mode WebSocket; the renderer cannot tell them apart. Every value is plain JSON. Pure.
+ */
+import type { PlanError } from './plan/plan-file.js';
+import type { HostReading, MatrixRow, RunManifest, StepRecord } from './run/model.js';
+
+export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
+export type Language = 'en' | 'zh-CN';
+
+export interface RunSummary {
+  id: string;
+  startedAt: string;
+  status: RunManifest['status'];
+  planName: string;
+  host?: string;
+  kernel?: string;
+  modes: string[];
+  steps: number;
+  totalSteps: number;
+}
+
+export interface RunView {
+  manifest: RunManifest;
+  planYaml: string;
+  steps: StepRecord[];
+  matrix: MatrixRow[];
+}
+
+/** One captured frame as the live list shows it (Wireshark's columns). */
+export interface FrameSummary {
+  /** 1-based, per capture file. */
+  no: number;
+  /** Seconds since the capture started. */
+  time: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+  /** ARP class or another tag the list colours: probe, gratuitous, request, reply, echo-request, echo-reply, lacp, learning, error. */
+  tag?: string;
+  /** Capture interface (tester port or a switch port mirror). */
+  port: string;
+  /** Decoded layers for the detail pane: [layer name, [field, value][]]. */
+  detail: [string, [string, string][]][];
+}
+
+export interface HostKeyPrompt {
+  target: string;
+  keyType: string;
+  fingerprint: string;
+}
+
+export type HostCheck =
+  | {
+      ok: true;
+      kernel: string;
+      distribution: string;
+      bonding: string;
+      interfaces: { name: string; mac: string; addresses: string[] }[];
+    }
+  | { ok: false; error: string; hostKey?: HostKeyPrompt };
+
+export interface TesterInterface {
+  name: string;
+  description?: string;
+  addresses: string[];
+}
+
+export interface CheckItem {
+  what: string;
+  ok: boolean;
+  detail: string;
+  /** What to do about it when not ok. */
+  fix?: string;
+}
+
+export interface Comparison {
+  a: RunSummary;
+  b: RunSummary;
+  cells: {
+    mode: string;
+    column: string;
+    change: 'same' | 'changed' | 'only-a' | 'only-b';
+    a?: string;
+    b?: string;
+    note?: string;
+  }[];
+  facts: { name: string; a?: string; b?: string; changed: boolean }[];
+}
+
+export type BenchEvent =
+  | { type: 'run-started'; runId: string; totalSteps: number }
+  | {
+      type: 'progress';
+      runId: string;
+      step: number;
+      totalSteps: number;
+      label: string;
+      mode: string;
+      etaMs?: number;
+    }
+  | { type: 'step'; runId: string; step: StepRecord; matrix: MatrixRow[] }
+  | { type: 'frames'; runId: string; frames: FrameSummary[]; dropped: number }
+  | { type: 'host'; runId: string; reading: HostReading }
+  | { type: 'probe'; runId: string; sample: { atMs: number; rttMs: number | null } }
+  | { type: 'marker'; runId: string; atMs: number; label: string }
+  | { type: 'log'; runId: string; line: string }
+  | { type: 'run-finished'; runId: string; status: RunManifest['status']; error?: string };
+
+export interface BenchApi {
+  defaultPlan(): Promise<string>;
+  checkPlan(yaml: string): Promise<PlanError[]>;
+  /** Connects and probes the host read-only. A first-contact key comes back as a prompt to accept. */
+  checkHost(target: string): Promise<HostCheck>;
+  acceptHostKey(target: string, fingerprint: string): Promise<void>;
+  testerInterfaces(): Promise<TesterInterface[]>;
+  /** Probes host, tester and drivers of a plan before a run and says what to fix. */
+  checkEverything(yaml: string): Promise<CheckItem[]>;
+  startRun(yaml: string): Promise<{ runId: string }>;
+  cancelRun(runId: string): Promise<void>;
+  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunView>;
+  deleteRun(runId: string): Promise<void>;
+  compareRuns(a: string, b: string): Promise<Comparison>;
+  /** A report as a file: name, MIME type and base64 content. */
+  exportReport(
+    runId: string,
+    format: ReportFormat,
+    language: Language,
+  ): Promise<{ fileName: string; mime: string; base64: string }>;
+}
+
+export const API_METHODS = [
+  'defaultPlan',
+  'checkPlan',
+  'checkHost',
+  'acceptHostKey',
+  'testerInterfaces',
+  'checkEverything',
+  'startRun',
+  'cancelRun',
+  'listRuns',
+  'getRun',
+  'deleteRun',
+  'compareRuns',
+  'exportReport',
+] as const satisfies readonly (keyof BenchApi)[];
+
+export type ApiMethod = (typeof API_METHODS)[number];
+
+/** What a UI holds: the API plus a way to hear events. */
+export interface BenchClient extends BenchApi {
+  onEvent(listener: (event: BenchEvent) => void): () => void;
+}

@@ -1,0 +1,187 @@
+/**
+ * What a run folder holds, as types. The engine writes it as it goes; reports, comparison and the UI read it.
+ *
+ *   run.json         RunManifest (rewritten atomically as the run advances)
+ *   plan.yaml        the plan as run
+ *   steps.jsonl      one StepRecord per finished step, appended
+ *   capture/*.pcapng one file per repetition and mode, a comment block per step
+ *   log.txt          what happened, line by line
+ * Pure.
+ */
+import type { ModeName, StepSpec } from '../plan/plan.js';
+
+export const RUN_FORMAT = 1;
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface NicFact {
+  name: string;
+  mac: string;
+  permanentMac?: string;
+  driver?: string;
+  speedMbps?: number;
+}
+
+export interface HostFacts {
+  target: string;
+  kernel: string;
+  distribution: string;
+  nics: NicFact[];
+}
+
+export interface TesterFacts {
+  interface: string;
+  address?: string;
+  mac?: string;
+  filter: string;
+  timestamps: string;
+}
+
+export interface RunManifest {
+  format: typeof RUN_FORMAT;
+  id: string;
+  benchVersion: string;
+  planName: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  host?: HostFacts;
+  tester?: TesterFacts;
+  /** Steps planned in all, for progress. */
+  totalSteps: number;
+  /** Whether the host's original configuration was put back at the end. */
+  restored?: boolean;
+  warnings: string[];
+  error?: string;
+}
+
+export type StepKind = 'bring-up' | StepSpec['kind'];
+
+export interface SlaveReading {
+  name: string;
+  mac: string;
+  permanentMac?: string;
+  mii: string;
+  linkFailures?: number;
+  aggregatorId?: number;
+  txPackets: number;
+  rxPackets: number;
+}
+
+/** The host as read after a step: what `ifconfig` and /proc/net/bonding/bond0 showed in the write-up. */
+export interface HostReading {
+  at: string;
+  bondMode?: string;
+  bondMac?: string;
+  activeSlave?: string;
+  miimon?: number;
+  slaves: SlaveReading[];
+  /** 802.3ad: partner MAC of the active aggregator; 00:00:00:00:00:00 means no partner answered. */
+  lacp?: { partnerMac?: string; aggregators: number; lacpRate?: string };
+}
+
+export interface ArpCounts {
+  probe: number;
+  gratuitous: number;
+  request: number;
+  reply: number;
+}
+
+export interface ProbeStats {
+  rate: number;
+  sent: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  reordered: number;
+  rttMs?: { min: number; median: number; max: number };
+  /** Longest gap in echo replies around a pull (ms), resolution 1/rate. */
+  failoverMs?: number;
+  /** RFC 6413 loss-derived convergence time: lost ÷ offered rate (ms). */
+  lossConvergenceMs?: number;
+  /** Carrier-off instant → first reply on the surviving slave, when the pull's instant is known. */
+  detectionMs?: number;
+  /** Frame numbers (in the step's pcapng) of the last reply before and first reply after the longest gap. */
+  gapFrames?: [number, number];
+  /** [ms since step start, rtt ms or null for a lost probe], for the timeline. */
+  samples: [number, number | null][];
+  /** Events on the same clock: pulls, plugs, reboots. */
+  markers: { atMs: number; label: string }[];
+}
+
+export interface StepMeasurements {
+  /** ARP frames from the host (bond or slave MACs), by class. */
+  arp: ArpCounts;
+  arpBySource: Record<string, ArpCounts>;
+  /** Frame numbers of those ARP frames, the evidence. */
+  arpFrames: number[];
+  /** Source MACs the tester saw for frames from the bond's IP. */
+  bondIpMacs: string[];
+  /** Per-slave share of transmitted packets, from host counters before/after (0–1). */
+  txShare?: Record<string, number>;
+  /** Per-slave share of the echo replies seen on each switch port (port mirrors). */
+  portShare?: Record<string, number>;
+  /** tlb/alb learning frames (ethertype 0x9000) seen. */
+  learningFrames: number;
+  /** Unsolicited IPv6 neighbour advertisements seen. */
+  unsolicitedNa: number;
+  lacpdus: number;
+  probe?: ProbeStats;
+  droppedFrames: number;
+}
+
+export interface StepRecord {
+  index: number;
+  repetition: number;
+  mode: ModeName;
+  kind: StepKind;
+  slave?: string;
+  label: string;
+  startedAt: string;
+  durationMs: number;
+  status: 'ok' | 'failed';
+  error?: string;
+  /** How the mode was applied (bring-up only), and the reboot time when it took one. */
+  apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number };
+  /** Relative to the run folder. */
+  pcapng?: string;
+  /** 1-based frame numbers of this step in that pcapng (tshark's numbering). */
+  frames?: { first: number; last: number };
+  reading?: HostReading;
+  measurements?: StepMeasurements;
+}
+
+export type Verdict = 'expected' | 'unexpected' | 'not-measurable';
+
+export interface Evidence {
+  pcapng?: string;
+  frames?: number[];
+  steps?: number[];
+  readings?: string[];
+}
+
+export interface Cell<T = string | number | boolean | null> {
+  value: T;
+  /** Shown in the table, e.g. "83:07:9c" or "112 ms". */
+  text: string;
+  verdict: Verdict;
+  reason: string;
+  evidence: Evidence;
+}
+
+export const MATRIX_COLUMNS = [
+  'eth1Mac',
+  'eth2Mac',
+  'arpAtBoot',
+  'loadBalancing',
+  'faultTolerance',
+  'failoverMs',
+] as const;
+export type MatrixColumn = (typeof MATRIX_COLUMNS)[number];
+
+export interface MatrixRow {
+  mode: ModeName;
+  repetition: number;
+  cells: Partial<Record<MatrixColumn, Cell>>;
+  notes: string[];
+}
