@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure/unit tests that need nothing, and lab tests that share one virtual lab brought up per run.
+// Pure/unit tests that need nothing, lab tests sharing one virtual lab brought up per run, Chromium tests that need
+// no lab, and UI component tests.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -21,6 +22,23 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        // Real Chromium on files and pages that need no lab: reports, PDF.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        // React components in jsdom: the matrix, the capture list, the plan editor, the language switch.
+        test: {
+          name: 'ui',
+          include: ['test/ui/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['test/ui/setup.ts'],
         },
       },
     ],

@@ -6,12 +6,13 @@ cd "$(dirname "$0")/.."
 
 # qemu/kernel/userland for the virtual lab; libpcap for capture (cap); tshark/tcpdump to check pcapng and timestamps;
 # chromium for the browser tests and PDF reports; poppler-utils to check PDFs; pdudaemon and snmpd are real
-# power/link controllers the driver tests start on their own (never as system services).
+# power/link controllers the driver tests start on their own (never as system services); a CJK font so Chinese
+# reports print.
 PACKAGES=(
   qemu-system-x86 qemu-utils busybox-static dropbear-bin bash-static iproute2 kmod cpio e2fsprogs
   socat iputils-ping openssh-client libpcap-dev tcpdump tshark chromium poppler-utils
   python3 make g++
-  pdudaemon snmpd snmp
+  pdudaemon snmpd snmp fonts-wqy-microhei
 )
 
 missing=()

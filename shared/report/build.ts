@@ -1,0 +1,375 @@
+/**
+ * buildReport: a run folder's content (manifest, plan, steps) → the report model, in one language. The verdicts
+ * come from the oracle, statistics from shared/run/stats.ts; nothing here measures anything anew. Pure.
+ */
+import type { Language } from '../api.js';
+import { modeKey, t } from '../i18n/catalogue.js';
+import { judgeRun } from '../oracle/oracle.js';
+import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
+import { planToYaml } from '../plan/plan-file.js';
+import type { RunContent } from '../run/compare.js';
+import {
+  type Cell,
+  MATRIX_COLUMNS,
+  type MatrixColumn,
+  type MatrixRow,
+  type RunManifest,
+  type StepRecord,
+} from '../run/model.js';
+import { failoverStats } from '../run/stats.js';
+import {
+  type ArpRow,
+  type PlanFacts,
+  REPORT_VERSION,
+  type ReportCell,
+  type ReportColumn,
+  type ReportModel,
+  type ReportRow,
+  type ReportWarning,
+  type RunFacts,
+  type ShareRow,
+  type StepHead,
+  type StepRow,
+  type Timeline,
+} from './model.js';
+
+export type { RunContent };
+
+export function modeLabel(language: Language, mode: string): string {
+  return t(language, modeKey(mode));
+}
+
+/** A matrix column's title; the MAC columns are named after the plan's first and second slave. */
+export function columnLabel(language: Language, column: string, slaves: readonly (string | undefined)[]): string {
+  const slave = column === 'eth1Mac' ? slaves[0] : column === 'eth2Mac' ? slaves[1] : undefined;
+  return t(language, `matrix.column.${column}`, { slave: slave ?? '?' });
+}
+
+/** A step as the report names it, in its language ("pull eth1"); the engine's own label stays in StepRow. */
+export function stepText(
+  language: Language,
+  step: { kind: StepRecord['kind']; slave?: string | null; label: string },
+): string {
+  const kind = t(language, `report.kind.${step.kind}`);
+  switch (step.kind) {
+    case 'pull':
+    case 'plug':
+      return step.slave ? `${kind} ${step.slave}` : kind;
+    case 'probe': {
+      const seconds = /probe ([\d.]+) s/.exec(step.label)?.[1];
+      return seconds ? `${kind} ${t(language, 'report.units.s', { value: seconds })}` : kind;
+    }
+    default:
+      return kind;
+  }
+}
+
+/** Keys whose values never leave the bench in a report: SNMP communities and passwords, tokens. */
+const SECRET_KEY = /password|community|secret|token|passphrase|priv|auth/i;
+
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) && v !== null && typeof v !== 'object' ? '***' : redact(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** The plan with driver credentials replaced by ***, for anything handed on. */
+export function redactPlan(plan: Plan): Plan {
+  return { ...plan, drivers: redact(plan.drivers) as Plan['drivers'] };
+}
+
+/** True when the plan carries credentials that a report must not show. */
+export function planHasSecrets(plan: Plan): boolean {
+  return JSON.stringify(redactPlan(plan).drivers) !== JSON.stringify(plan.drivers);
+}
+
+function runFacts(manifest: RunManifest, steps: StepRecord[]): RunFacts {
+  const started = Date.parse(manifest.startedAt);
+  const finished = manifest.finishedAt ? Date.parse(manifest.finishedAt) : Number.NaN;
+  return {
+    id: manifest.id,
+    planName: manifest.planName,
+    status: manifest.status,
+    startedAt: manifest.startedAt,
+    finishedAt: manifest.finishedAt ?? null,
+    durationMs: Number.isFinite(started) && Number.isFinite(finished) ? finished - started : null,
+    benchVersion: manifest.benchVersion,
+    host: manifest.host
+      ? { target: manifest.host.target, kernel: manifest.host.kernel, distribution: manifest.host.distribution }
+      : null,
+    nics: (manifest.host?.nics ?? []).map((n) => ({
+      name: n.name,
+      mac: n.mac,
+      permanentMac: n.permanentMac ?? null,
+      driver: n.driver ?? null,
+      speedMbps: n.speedMbps ?? null,
+    })),
+    tester: manifest.tester
+      ? {
+          interface: manifest.tester.interface,
+          address: manifest.tester.address ?? null,
+          mac: manifest.tester.mac ?? null,
+          filter: manifest.tester.filter,
+          timestamps: manifest.tester.timestamps,
+        }
+      : null,
+    restored: manifest.restored ?? null,
+    error: manifest.error ?? null,
+    stepsDone: steps.length,
+    totalSteps: manifest.totalSteps,
+  };
+}
+
+function planFacts(plan: Plan): PlanFacts {
+  const shown = redactPlan(plan);
+  const optionText = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
+  return {
+    name: plan.name,
+    target: plan.host.target,
+    bond: { name: plan.bond.name, slaves: [...plan.bond.slaves], address: plan.bond.address, peer: plan.bond.peer },
+    options: Object.entries(plan.bond.options)
+      .filter(([, v]) => v !== undefined)
+      .map(([name, v]) => ({ name, value: optionText(v) })),
+    modes: [...plan.modes],
+    apply: {
+      method: plan.apply.method,
+      perMode: Object.entries(plan.apply.perMode ?? {}).map(([mode, method]) => ({ mode: mode as ModeName, method })),
+      netifrcStyle: plan.apply.netifrcStyle,
+    },
+    probeRate: plan.probe.rate,
+    steps: plan.steps.map(stepLabel),
+    repeat: plan.repeat,
+    drivers: { power: plan.drivers.power.type, link: plan.drivers.link.type },
+    yaml: planToYaml(shown),
+  };
+}
+
+/** The cell's text in the report's language: the oracle writes English; values are re-said from the data. */
+function cellText(language: Language, column: MatrixColumn, cell: Cell, byIndex: Map<number, StepRecord>): string {
+  switch (column) {
+    case 'faultTolerance':
+      return typeof cell.value === 'boolean' ? t(language, cell.value ? 'matrix.yes' : 'matrix.no') : cell.text;
+    case 'failoverMs':
+      return typeof cell.value === 'number' ? t(language, 'report.units.ms', { value: cell.value }) : cell.text;
+    case 'arpAtBoot': {
+      const arp = byIndex.get(cell.evidence.steps?.[0] ?? -1)?.measurements?.arp;
+      if (!arp) return cell.text;
+      return [
+        t(language, 'matrix.arpProbes', { count: arp.probe }),
+        t(language, 'matrix.arpGratuitous', { count: arp.gratuitous }),
+      ].join(t(language, 'matrix.separator'));
+    }
+    default:
+      return cell.text;
+  }
+}
+
+function matrixRows(language: Language, rows: MatrixRow[], byIndex: Map<number, StepRecord>): ReportRow[] {
+  return rows.map((row) => ({
+    mode: row.mode,
+    modeLabel: modeLabel(language, row.mode),
+    repetition: row.repetition,
+    cells: MATRIX_COLUMNS.flatMap((column): ReportCell[] => {
+      const cell = row.cells[column];
+      if (!cell) return [];
+      return [
+        {
+          column,
+          value: cell.value,
+          text: cellText(language, column, cell, byIndex),
+          verdict: cell.verdict,
+          verdictText: t(language, `verdict.${cell.verdict}`),
+          reason: cell.reason,
+          evidence: cell.evidence,
+        },
+      ];
+    }),
+    notes: [...row.notes],
+  }));
+}
+
+function stepRow(step: StepRecord): StepRow {
+  const m = step.measurements;
+  const p = m?.probe;
+  const r = step.reading;
+  return {
+    index: step.index,
+    repetition: step.repetition,
+    mode: step.mode,
+    kind: step.kind,
+    slave: step.slave ?? null,
+    label: step.label,
+    status: step.status,
+    error: step.error ?? null,
+    startedAt: step.startedAt,
+    durationMs: step.durationMs,
+    applyMethod: step.apply?.method ?? null,
+    rebootMs: step.apply?.rebootMs ?? null,
+    pcapng: step.pcapng ?? null,
+    firstFrame: step.frames?.first ?? null,
+    lastFrame: step.frames?.last ?? null,
+    bondMode: r?.bondMode ?? null,
+    bondMac: r?.bondMac ?? null,
+    activeSlave: r?.activeSlave ?? null,
+    miimon: r?.miimon ?? null,
+    slaves: r?.slaves.map((s) => ({ ...s })) ?? [],
+    arpProbe: m?.arp.probe ?? null,
+    arpGratuitous: m?.arp.gratuitous ?? null,
+    arpRequest: m?.arp.request ?? null,
+    arpReply: m?.arp.reply ?? null,
+    learningFrames: m?.learningFrames ?? null,
+    unsolicitedNa: m?.unsolicitedNa ?? null,
+    lacpdus: m?.lacpdus ?? null,
+    droppedFrames: m?.droppedFrames ?? null,
+    probeRate: p?.rate ?? null,
+    sent: p?.sent ?? null,
+    received: p?.received ?? null,
+    lost: p?.lost ?? null,
+    duplicates: p?.duplicates ?? null,
+    reordered: p?.reordered ?? null,
+    rttMinMs: p?.rttMs?.min ?? null,
+    rttMedianMs: p?.rttMs?.median ?? null,
+    rttMaxMs: p?.rttMs?.max ?? null,
+    failoverMs: p?.failoverMs ?? null,
+    lossConvergenceMs: p?.lossConvergenceMs ?? null,
+    detectionMs: p?.detectionMs ?? null,
+    gapFrameBefore: p?.gapFrames?.[0] ?? null,
+    gapFrameAfter: p?.gapFrames?.[1] ?? null,
+    txShare: m?.txShare ? { ...m.txShare } : null,
+    portShare: m?.portShare ? { ...m.portShare } : null,
+  };
+}
+
+function stepHead(language: Language, step: StepRecord): StepHead {
+  return {
+    step: step.index,
+    repetition: step.repetition,
+    mode: step.mode,
+    kind: step.kind,
+    label: stepText(language, step),
+  };
+}
+
+function timelines(language: Language, steps: StepRecord[]): Timeline[] {
+  return steps.flatMap((step): Timeline[] => {
+    const p = step.measurements?.probe;
+    if (!p) return [];
+    return [
+      {
+        ...stepHead(language, step),
+        slave: step.slave ?? null,
+        caption: t(language, 'report.timeline.caption', {
+          step: step.index,
+          mode: modeLabel(language, step.mode),
+          repetition: step.repetition,
+          label: stepText(language, step),
+        }),
+        rate: p.rate,
+        sent: p.sent,
+        received: p.received,
+        lost: p.lost,
+        duplicates: p.duplicates,
+        rttMs: p.rttMs ? { ...p.rttMs } : null,
+        failoverMs: p.failoverMs ?? null,
+        gapFrames: p.gapFrames ? [p.gapFrames[0], p.gapFrames[1]] : null,
+        pcapng: step.pcapng ?? null,
+        samples: p.samples.map(([at, rtt]) => [at, rtt]),
+        markers: p.markers.map((mk) => ({ ...mk })),
+      },
+    ];
+  });
+}
+
+function arpRows(language: Language, steps: StepRecord[]): ArpRow[] {
+  return steps.flatMap((step): ArpRow[] => {
+    const m = step.measurements;
+    if (!m) return [];
+    return [
+      {
+        ...stepHead(language, step),
+        pcapng: step.pcapng ?? null,
+        ...m.arp,
+        frames: [...m.arpFrames],
+        bySource: Object.entries(m.arpBySource)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([mac, counts]) => ({ mac, ...counts })),
+      },
+    ];
+  });
+}
+
+function shareRows(language: Language, steps: StepRecord[], slaves: readonly string[]): ShareRow[] {
+  const ordered = (share: Record<string, number>) => {
+    const names = [...slaves.filter((s) => s in share), ...Object.keys(share).filter((s) => !slaves.includes(s))];
+    return names.map((slave) => ({ slave, share: share[slave]! }));
+  };
+  return steps.flatMap((step) => {
+    const m = step.measurements;
+    const rows: ShareRow[] = [];
+    const base = stepHead(language, step);
+    if (m?.portShare) rows.push({ ...base, source: 'switch-ports', shares: ordered(m.portShare) });
+    if (m?.txShare) rows.push({ ...base, source: 'host-counters', shares: ordered(m.txShare) });
+    return rows;
+  });
+}
+
+function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]): ReportWarning[] {
+  const list: ReportWarning[] = [];
+  const add = (kind: ReportWarning['kind'], step: number | null, key: string, vars: Record<string, string | number>) =>
+    list.push({ kind, step, text: t(language, `report.warning.${key}`, vars) });
+  if (manifest.status !== 'completed') {
+    add('status', null, 'status', { status: t(language, `report.status.${manifest.status}`) });
+  }
+  if (manifest.error) add('error', null, 'error', { text: manifest.error });
+  if (steps.length < manifest.totalSteps)
+    add('incomplete', null, 'incomplete', { done: steps.length, total: manifest.totalSteps });
+  if (manifest.restored === false) add('not-restored', null, 'notRestored', {});
+  for (const text of manifest.warnings) add('run', null, 'run', { text });
+  for (const step of steps) {
+    const vars = { step: step.index, mode: modeLabel(language, step.mode), label: stepText(language, step) };
+    if (step.status === 'failed') add('step-failed', step.index, 'stepFailed', { ...vars, error: step.error ?? '?' });
+    const dropped = step.measurements?.droppedFrames ?? 0;
+    if (dropped > 0) add('dropped-frames', step.index, 'dropped', { ...vars, count: dropped });
+  }
+  return list;
+}
+
+/** The write-up's shape: a mode's repetitions one under the other, modes in plan order. */
+export function byMode(rows: MatrixRow[], modeOrder: readonly string[]): MatrixRow[] {
+  const rank = (row: MatrixRow) => modeOrder.indexOf(row.mode);
+  return [...rows].sort((a, b) => rank(a) - rank(b) || a.repetition - b.repetition);
+}
+
+/** The report model of a run, in one language. */
+export function buildReport(run: RunContent, language: Language): ReportModel {
+  const { manifest, plan, steps } = run;
+  const byIndex = new Map(steps.map((s) => [s.index, s]));
+  const columns: ReportColumn[] = MATRIX_COLUMNS.map((id) => ({
+    id,
+    title: columnLabel(language, id, plan.bond.slaves),
+  }));
+  const modeOrder = [...plan.modes, ...new Set(steps.map((s) => s.mode).filter((m) => !plan.modes.includes(m)))];
+  return {
+    kind: 'bondbench-report',
+    version: REPORT_VERSION,
+    language,
+    title: t(language, 'report.title'),
+    run: runFacts(manifest, steps),
+    plan: planFacts(plan),
+    columns,
+    matrix: matrixRows(language, byMode(judgeRun(plan, steps), modeOrder), byIndex),
+    failover: failoverStats(steps, modeOrder),
+    timelines: timelines(language, steps),
+    arp: arpRows(language, steps),
+    share: shareRows(language, steps, plan.bond.slaves),
+    steps: steps.map(stepRow),
+    warnings: warnings(language, manifest, steps),
+  };
+}

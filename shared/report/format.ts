@@ -1,0 +1,82 @@
+/** Small formatting helpers every renderer shares: numbers, dates, durations, frame lists, evidence. Pure. */
+import type { Language } from '../api.js';
+import { t } from '../i18n/catalogue.js';
+import type { Evidence, Verdict } from '../run/model.js';
+import type { PlanFacts } from './model.js';
+
+/** A number for reading: integers as they are, others to at most `digits` decimals. */
+export function num(value: number, digits = 1): string {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toFixed(digits)));
+}
+
+export function ms(language: Language, value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : t(language, 'report.units.ms', { value: num(value) });
+}
+
+/** An ISO instant as `YYYY-MM-DD HH:MM:SS UTC`: the same on every machine that renders the report. */
+export function instant(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function duration(language: Language, valueMs: number | null | undefined): string {
+  if (valueMs === null || valueMs === undefined) return '–';
+  if (valueMs < 1000) return ms(language, Math.round(valueMs));
+  const seconds = valueMs / 1000;
+  if (seconds < 120) return t(language, 'report.units.s', { value: num(seconds) });
+  const minutes = Math.floor(seconds / 60);
+  return t(language, 'report.units.minutes', { min: minutes, s: Math.round(seconds - minutes * 60) });
+}
+
+/** [3, 4, 5, 9] → "3–5, 9". */
+export function frameList(frames: readonly number[]): string {
+  const sorted = [...new Set(frames)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** Evidence as one line: capture file, frame numbers, steps, host readings. */
+export function evidenceText(language: Language, evidence: Evidence): string {
+  const parts: string[] = [];
+  if (evidence.pcapng) parts.push(t(language, 'report.evidence.pcapng', { file: evidence.pcapng }));
+  if (evidence.frames?.length)
+    parts.push(t(language, 'report.evidence.frames', { frames: frameList(evidence.frames) }));
+  if (evidence.steps?.length) parts.push(t(language, 'report.evidence.steps', { steps: frameList(evidence.steps) }));
+  if (evidence.readings?.length) {
+    parts.push(t(language, 'report.evidence.readings', { readings: evidence.readings.join(', ') }));
+  }
+  return parts.length > 0 ? parts.join('; ') : t(language, 'report.evidence.none');
+}
+
+/** A mark that survives black-and-white printing. */
+export const VERDICT_MARK: Record<Verdict, string> = {
+  expected: '✓',
+  unexpected: '✗',
+  'not-measurable': '?',
+};
+
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text (or an attribute value) safe inside HTML and SVG. */
+export function escapeHtml(text: string | number): string {
+  return String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** "bond0 of eth1, eth2, 10.77.1.253/24, probed from 10.77.1.252". */
+export function bondText(language: Language, plan: PlanFacts): string {
+  const { name, slaves, address, peer } = plan.bond;
+  return t(language, 'report.fact.bondValue', { name, slaves: slaves.join(', '), address, peer });
+}

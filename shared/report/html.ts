@@ -1,0 +1,371 @@
+/**
+ * The HTML report: one self-contained page (inline CSS and SVG, no script, no external reference; its Content
+ * Security Policy forbids loading anything), readable on screen and printable (A4, page numbers, tables and
+ * plots kept whole where they fit). Headless Chromium turns the same page into the PDF. Pure.
+ */
+import type { Language } from '../api.js';
+import { t } from '../i18n/catalogue.js';
+import { MATRIX_COLUMNS, type Verdict } from '../run/model.js';
+import { modeLabel, stepText } from './build.js';
+import {
+  bondText,
+  duration,
+  escapeHtml as e,
+  evidenceText,
+  frameList,
+  instant,
+  ms,
+  num,
+  percent,
+  VERDICT_MARK,
+} from './format.js';
+import type { ReportModel, ReportRow, Timeline } from './model.js';
+import { shareSvg, timelineSvg } from './svg.js';
+
+const CSS = `
+:root { --ink: #1b1f24; --muted: #5b6570; --line: #c9d1d9; --head: #eef2f6;
+  --ok: #1a7f37; --ok-bg: #e6f4ea; --bad: #b42318; --bad-bg: #fdecea; --nm: #7a5b00; --nm-bg: #fff6d6; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0 auto; max-width: 1120px; padding: 24px 28px 40px; color: var(--ink); line-height: 1.45;
+  font: 14px/1.45 "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+  "Microsoft YaHei", "PingFang SC", sans-serif; }
+html[lang="zh-CN"] body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
+  "Noto Sans", "DejaVu Sans", sans-serif; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { font-size: 15px; margin: 18px 0 8px; }
+.subtitle, .muted, figcaption, footer { color: var(--muted); }
+table { border-collapse: collapse; margin: 8px 0 12px; }
+table.keep { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; }
+th { background: var(--head); font-weight: 600; white-space: nowrap; }
+td.verdict { white-space: nowrap; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.facts th { width: 14em; background: none; border-color: transparent; padding-left: 0; }
+.facts td { border-color: transparent; }
+.facts { margin-top: 0; }
+code, pre, .mac { font-family: "DejaVu Sans Mono", "Liberation Mono", Consolas, monospace; font-size: 12px; }
+pre { background: #f6f8fa; border: 1px solid var(--line); padding: 10px; white-space: pre-wrap; word-break: break-word; }
+.matrix { width: 100%; }
+.matrix td { white-space: nowrap; }
+.matrix td.mode { font-weight: 600; white-space: normal; }
+.matrix-notes { font-size: 13px; color: var(--muted); padding-left: 1.2em; }
+.matrix-notes strong { color: var(--ink); font-weight: 600; }
+.v-expected { background: var(--ok-bg); }
+.v-unexpected { background: var(--bad-bg); }
+.v-not-measurable { background: var(--nm-bg); }
+.mark { font-weight: 700; margin-left: 4px; }
+.v-expected .mark, .mark.v-expected { color: var(--ok); background: none; }
+.v-unexpected .mark, .mark.v-unexpected { color: var(--bad); background: none; }
+.v-not-measurable .mark, .mark.v-not-measurable { color: var(--nm); background: none; }
+.legend { font-size: 12px; color: var(--muted); }
+.verdicts td.reason { max-width: 34em; }
+.verdicts td.evidence { font-size: 12px; color: var(--muted); max-width: 22em; }
+tr.all td { font-weight: 600; }
+.warnings li { margin: 2px 0; }
+.warnings { color: var(--bad); }
+.none { color: var(--muted); font-style: italic; }
+figure { margin: 10px 0 16px; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 12px; margin-top: 2px; }
+figcaption strong { color: var(--ink); }
+svg.plot { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg .frame { fill: #fff; stroke: var(--line); }
+svg .grid { stroke: #e3e8ee; stroke-width: 1; }
+svg .tickmark { stroke: var(--muted); }
+svg .tick { font-size: 10px; fill: var(--muted); }
+svg .axis { font-size: 11px; fill: var(--muted); }
+svg .rtt { fill: none; stroke: #1f6fb2; stroke-width: 1.4; stroke-linejoin: round; }
+svg .rtt-dot { fill: #1f6fb2; }
+svg .lost { fill: #d62728; fill-opacity: 0.18; }
+svg .marker { stroke: #444; stroke-dasharray: 4 3; stroke-width: 1.2; }
+svg .marker-label { font-size: 10px; fill: #222; }
+svg.share { width: 220px; }
+svg .share-bg { fill: #eef2f6; }
+svg .share-0 { fill: #1f6fb2; } svg .share-1 { fill: #e3822b; } svg .share-2 { fill: #2ca02c; } svg .share-3 { fill: #9467bd; }
+.timelines { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0 24px; }
+footer { margin-top: 32px; font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
+@page { size: A4; margin: 14mm 12mm 16mm 12mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6570; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9.5pt; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 18px; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  .timelines { display: block; }
+  svg.timeline { width: 100%; }
+  th, td { padding: 3px 5px; }
+  pre { font-size: 8pt; }
+}
+`;
+
+/** The page around a report or a comparison: language, title, the stylesheet, a policy that loads nothing. */
+export function htmlPage(language: Language, title: string, body: string, generator: string): string {
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${e(language)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="${e(generator)}">`,
+    `<title>${e(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function verdictMark(language: Language, verdict: Verdict): string {
+  return `<span class="mark v-${verdict}" title="${e(t(language, `verdict.${verdict}`))}">${VERDICT_MARK[verdict]}</span>`;
+}
+
+export function legendHtml(language: Language): string {
+  const items = (['expected', 'unexpected', 'not-measurable'] as const).map(
+    (v) => `${verdictMark(language, v)} ${e(t(language, `verdict.${v}`))}`,
+  );
+  return `<p class="legend">${items.join(' &nbsp;·&nbsp; ')}</p>`;
+}
+
+function factsTable(rows: [string, string][]): string {
+  return `<table class="facts keep"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${e(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`;
+}
+
+function factsSection(model: ReportModel): string {
+  const L = model.language;
+  const f = (key: string) => t(L, `report.fact.${key}`);
+  const r = model.run;
+  const rows: [string, string][] = [
+    [f('runId'), `<code>${e(r.id)}</code>`],
+    [f('planName'), e(r.planName)],
+    [f('status'), e(t(L, `report.status.${r.status}`))],
+    [f('startedAt'), e(instant(r.startedAt))],
+    [f('finishedAt'), e(instant(r.finishedAt))],
+    [f('duration'), e(duration(L, r.durationMs))],
+    [f('steps'), e(t(L, 'report.fact.stepsValue', { done: r.stepsDone, total: r.totalSteps }))],
+    [f('benchVersion'), e(r.benchVersion)],
+  ];
+  if (r.restored !== null) rows.push([f('restored'), e(t(L, r.restored ? 'matrix.yes' : 'matrix.no'))]);
+  if (r.error) rows.push([f('error'), e(r.error)]);
+  const host: [string, string][] = r.host
+    ? [
+        [f('target'), e(r.host.target)],
+        [f('kernel'), `<code>${e(r.host.kernel)}</code>`],
+        [f('distribution'), e(r.host.distribution)],
+      ]
+    : [[f('target'), e(model.plan.target)]];
+  if (r.tester) {
+    host.push([f('tester'), `<code>${e(r.tester.interface)}</code>`]);
+    if (r.tester.address) host.push([f('testerAddress'), e(r.tester.address)]);
+    if (r.tester.mac) host.push([f('testerMac'), `<span class="mac">${e(r.tester.mac)}</span>`]);
+    host.push([f('filter'), `<code>${e(r.tester.filter)}</code>`], [f('timestamps'), e(r.tester.timestamps)]);
+  }
+  const n = (key: string) => `<th>${e(t(L, `report.nic.${key}`))}</th>`;
+  const nics =
+    r.nics.length === 0
+      ? ''
+      : `<table class="nics keep"><thead><tr>${n('name')}${n('mac')}${n('permanentMac')}${n('driver')}${n('speed')}</tr></thead><tbody>${r.nics
+          .map(
+            (nic) =>
+              `<tr><td><code>${e(nic.name)}</code></td><td class="mac">${e(nic.mac)}</td><td class="mac">${e(nic.permanentMac ?? '–')}</td><td>${e(nic.driver ?? '–')}</td><td class="num">${nic.speedMbps === null ? '–' : e(t(L, 'report.nic.speedValue', { speed: nic.speedMbps }))}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  return `<section id="facts"><h2>${e(t(L, 'report.section.facts'))}</h2>${factsTable(rows)}<h3>${e(t(L, 'report.section.host'))}</h3>${factsTable(host)}${nics}</section>`;
+}
+
+function matrixTable(model: ReportModel): string {
+  const L = model.language;
+  const showRep = model.plan.repeat > 1 || new Set(model.matrix.map((r) => r.repetition)).size > 1;
+  const head = [
+    `<th scope="col">${e(t(L, 'matrix.column.mode'))}</th>`,
+    showRep ? `<th scope="col" class="num">${e(t(L, 'matrix.column.repetition'))}</th>` : '',
+    ...model.columns.map((c) => `<th scope="col" data-column="${c.id}">${e(c.title)}</th>`),
+  ].join('');
+  const row = (r: ReportRow) => {
+    const cells = MATRIX_COLUMNS.map((column) => {
+      const cell = r.cells.find((c) => c.column === column);
+      if (!cell) return `<td class="empty" data-column="${column}">–</td>`;
+      const mac = column === 'eth1Mac' || column === 'eth2Mac' ? ' mac' : '';
+      return `<td class="v-${cell.verdict}${mac}" data-column="${column}" data-verdict="${cell.verdict}" title="${e(`${cell.verdictText}: ${cell.reason}`)}">${e(cell.text)}${verdictMark(L, cell.verdict)}</td>`;
+    }).join('');
+    return `<tr data-mode="${e(r.mode)}" data-repetition="${r.repetition}"><td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${r.repetition}</td>` : ''}${cells}</tr>`;
+  };
+  return `<table id="matrix" class="matrix${keep(model.matrix.length)}"><thead><tr>${head}</tr></thead><tbody>${model.matrix.map(row).join('')}</tbody></table>`;
+}
+
+/** The matrix's notes under it, once per mode (repetitions repeat them), so the table stays the write-up's. */
+function matrixNotes(model: ReportModel): string {
+  const byMode = new Map<string, { label: string; notes: string[] }>();
+  for (const row of model.matrix) {
+    const entry = byMode.get(row.mode) ?? { label: row.modeLabel, notes: [] };
+    for (const note of row.notes) if (!entry.notes.includes(note)) entry.notes.push(note);
+    byMode.set(row.mode, entry);
+  }
+  const items = [...byMode.entries()]
+    .filter(([, v]) => v.notes.length > 0)
+    .map(([mode, v]) => `<li data-mode="${e(mode)}"><strong>${e(v.label)}</strong>: ${v.notes.map(e).join('; ')}</li>`);
+  return items.length === 0
+    ? ''
+    : `<h3>${e(t(model.language, 'report.section.notes'))}</h3><ul class="matrix-notes">${items.join('')}</ul>`;
+}
+
+/** Short tables move whole to the next page rather than being cut; long ones break between rows. */
+function keep(rows: number): string {
+  return rows <= 30 ? ' keep' : '';
+}
+
+function verdictsTable(model: ReportModel): string {
+  const L = model.language;
+  const h = (key: string) => `<th scope="col">${e(t(L, `report.verdictTable.${key}`))}</th>`;
+  const title = new Map(model.columns.map((c) => [c.id, c.title]));
+  const rows = model.matrix.flatMap((r) =>
+    r.cells.map(
+      (c) =>
+        `<tr><td>${e(r.modeLabel)}${model.plan.repeat > 1 ? ` (${r.repetition})` : ''}</td><td>${e(title.get(c.column) ?? c.column)}</td><td class="verdict v-${c.verdict}">${verdictMark(L, c.verdict)} ${e(c.verdictText)}</td><td class="reason">${e(c.reason)}</td><td class="evidence">${e(evidenceText(L, c.evidence))}</td></tr>`,
+    ),
+  );
+  return `<table class="verdicts"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('cell')}${h('verdict')}${h('reason')}${h('evidence')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function failoverTable(model: ReportModel): string {
+  const L = model.language;
+  if (model.failover.length === 0) return `<p class="none">${e(t(L, 'report.failover.none'))}</p>`;
+  const h = (key: string, num = false) =>
+    `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.failover.${key}`))}</th>`;
+  const rows = model.failover.map(
+    (s) =>
+      `<tr${s.slave === null ? ' class="all"' : ''}><td>${e(modeLabel(L, s.mode))}</td><td>${e(s.slave ?? t(L, 'report.failover.allPulls'))}</td><td class="num">${s.count}${s.pulls !== s.count ? ` / ${s.pulls}` : ''}</td><td class="num">${e(ms(L, s.minMs))}</td><td class="num">${e(ms(L, s.medianMs))}</td><td class="num">${e(ms(L, s.maxMs))}</td><td>${e(s.valuesMs.map((v) => num(v)).join(', '))}</td></tr>`,
+  );
+  return `<table class="failover${keep(model.failover.length)}"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('slave')}${h('count', true)}${h('min', true)}${h('median', true)}${h('max', true)}${h('values')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function timelineFigure(model: ReportModel, tl: Timeline): string {
+  const L = model.language;
+  const details = [t(L, 'report.timeline.summary', { sent: tl.sent, lost: tl.lost, duplicates: tl.duplicates })];
+  if (tl.failoverMs !== null) {
+    details.push(
+      tl.gapFrames
+        ? t(L, 'report.timeline.gap', { gap: num(tl.failoverMs), before: tl.gapFrames[0], after: tl.gapFrames[1] })
+        : t(L, 'report.timeline.gapNoFrames', { gap: num(tl.failoverMs) }),
+    );
+  }
+  if (tl.rttMs) {
+    details.push(
+      t(L, 'report.timeline.rtt', {
+        median: num(tl.rttMs.median, 2),
+        min: num(tl.rttMs.min, 2),
+        max: num(tl.rttMs.max, 2),
+      }),
+    );
+  }
+  if (tl.pcapng) details.push(t(L, 'report.evidence.pcapng', { file: tl.pcapng }));
+  return `<figure id="timeline-${tl.step}" data-step="${tl.step}">${timelineSvg(tl, L)}<figcaption><strong>${e(tl.caption)}</strong><br>${e(details.join('; '))}</figcaption></figure>`;
+}
+
+function arpTable(model: ReportModel): string {
+  const L = model.language;
+  if (model.arp.length === 0) return `<p class="none">${e(t(L, 'report.arp.none'))}</p>`;
+  const h = (key: string, num = false) =>
+    `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.arp.${key}`))}</th>`;
+  const rows = model.arp.map((a) => {
+    const sources = a.bySource.map((s) => `${s.mac}: ${s.probe}/${s.gratuitous}/${s.request}/${s.reply}`).join('<br>');
+    return `<tr><td class="num">${a.step}</td><td>${e(modeLabel(L, a.mode))}${model.plan.repeat > 1 ? ` (${a.repetition})` : ''}</td><td>${e(a.label)}</td><td class="num">${a.probe}</td><td class="num">${a.gratuitous}</td><td class="num">${a.request}</td><td class="num">${a.reply}</td><td class="mac">${sources}</td><td>${e(frameList(a.frames))}</td></tr>`;
+  });
+  return `<p class="muted">${e(t(L, 'report.arp.explain'))}</p><table class="arp"><thead><tr>${h('step', true)}<th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th>${h('probe', true)}${h('gratuitous', true)}${h('request', true)}${h('reply', true)}<th scope="col">MAC: ${e([t(L, 'report.arp.probe'), t(L, 'report.arp.gratuitous'), t(L, 'report.arp.request'), t(L, 'report.arp.reply')].join('/'))}</th>${h('frames')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function shareTable(model: ReportModel): string {
+  const L = model.language;
+  if (model.share.length === 0) return `<p class="none">${e(t(L, 'report.share.none'))}</p>`;
+  const rows = model.share.map(
+    (s) =>
+      `<tr><td class="num">${s.step}</td><td>${e(modeLabel(L, s.mode))}${model.plan.repeat > 1 ? ` (${s.repetition})` : ''}</td><td>${e(s.label)}</td><td>${e(t(L, s.source === 'host-counters' ? 'report.share.hostCounters' : 'report.share.switchPorts'))}</td><td>${e(s.shares.map((x) => `${x.slave} ${percent(x.share)}`).join(' / '))}</td><td>${shareSvg(s)}</td></tr>`,
+  );
+  return `<table class="share"><thead><tr><th scope="col" class="num">${e(t(L, 'report.share.step'))}</th><th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th><th scope="col">${e(t(L, 'report.share.source'))}</th><th scope="col" colspan="2">%</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function warningsSection(model: ReportModel): string {
+  const L = model.language;
+  const body =
+    model.warnings.length === 0
+      ? `<p class="none">${e(t(L, 'report.warning.none'))}</p>`
+      : `<ul class="warnings">${model.warnings.map((w) => `<li data-kind="${w.kind}">${e(w.text)}</li>`).join('')}</ul>`;
+  return `<section id="warnings"><h2>${e(t(L, 'report.section.warnings'))}</h2>${body}</section>`;
+}
+
+function planSection(model: ReportModel): string {
+  const L = model.language;
+  const p = model.plan;
+  const f = (key: string) => t(L, `report.fact.${key}`);
+  const method = (m: string) => t(L, `report.apply.${m}`);
+  const apply = [
+    method(p.apply.method),
+    ...p.apply.perMode.map((x) =>
+      t(L, 'report.apply.perMode', { mode: modeLabel(L, x.mode), method: method(x.method) }),
+    ),
+  ];
+  const rows: [string, string][] = [
+    [f('planName'), e(p.name)],
+    [f('target'), e(p.target)],
+    [f('bond'), e(bondText(L, p))],
+    [f('options'), p.options.map((o) => `<code>${e(o.name)}=${e(o.value)}</code>`).join(' ') || '–'],
+    [f('modes'), e(p.modes.map((m) => modeLabel(L, m)).join(', '))],
+    [f('apply'), e(apply.join('; '))],
+    [f('probeRate'), e(t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) }))],
+    [f('stepList'), e(p.steps.join(' → '))],
+    [f('repeat'), String(p.repeat)],
+    [f('drivers'), e(`${p.drivers.power} / ${p.drivers.link}`)],
+  ];
+  return `<section id="plan"><h2>${e(t(L, 'report.section.plan'))}</h2>${factsTable(rows)}<pre class="plan-yaml">${e(p.yaml)}</pre></section>`;
+}
+
+function stepsTable(model: ReportModel): string {
+  const L = model.language;
+  const h = (key: string, num = false) =>
+    `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.steps.${key}`))}</th>`;
+  const rows = model.steps.map(
+    (s) =>
+      `<tr class="${s.status === 'failed' ? 'v-unexpected' : ''}"><td class="num">${s.index}</td><td class="num">${s.repetition}</td><td>${e(modeLabel(L, s.mode))}</td><td>${e(stepText(L, s))}${s.applyMethod ? ` <span class="muted">(${e(s.applyMethod)}${s.rebootMs !== null ? `, ${e(duration(L, s.rebootMs))}` : ''})</span>` : ''}</td><td>${e(t(L, `report.steps.${s.status}`))}${s.error ? `: ${e(s.error)}` : ''}</td><td class="num">${e(duration(L, s.durationMs))}</td><td>${s.firstFrame !== null && s.lastFrame !== null ? e(`${s.pcapng ?? ''} ${s.firstFrame}–${s.lastFrame}`) : ''}</td></tr>`,
+  );
+  return `<table class="steps"><thead><tr>${h('index', true)}${h('repetition', true)}${h('mode')}${h('label')}${h('status')}${h('duration', true)}<th scope="col">pcapng</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+export function renderHtml(model: ReportModel): string {
+  const L = model.language;
+  const sec = (id: string, key: string, content: string) =>
+    `<section id="${id}"><h2>${e(t(L, `report.section.${key}`))}</h2>${content}</section>`;
+  const timelines =
+    model.timelines.length === 0
+      ? `<p class="none">${e(t(L, 'report.timeline.none'))}</p>`
+      : `<div class="timelines">${model.timelines.map((tl) => timelineFigure(model, tl)).join('')}</div>`;
+  const body = [
+    '<header>',
+    `<h1>${e(model.title)}</h1>`,
+    `<p class="subtitle">${e(t(L, 'report.subtitle', { plan: model.run.planName, id: model.run.id }))}</p>`,
+    '</header>',
+    '<main>',
+    sec('results', 'matrix', matrixTable(model) + legendHtml(L) + matrixNotes(model)),
+    warningsSection(model),
+    factsSection(model),
+    sec('verdicts', 'verdicts', verdictsTable(model)),
+    sec('failover', 'failover', failoverTable(model)),
+    sec('timelines', 'timelines', timelines),
+    sec('arp', 'arp', arpTable(model)),
+    sec('share', 'share', shareTable(model)),
+    sec('steps', 'steps', stepsTable(model)),
+    planSection(model),
+    '</main>',
+    `<footer>${e(t(L, 'report.generatedBy', { version: model.run.benchVersion, id: model.run.id }))}</footer>`,
+  ].join('\n');
+  return htmlPage(
+    L,
+    `${model.title} — ${model.run.planName} — ${model.run.id}`,
+    body,
+    `BondBench ${model.run.benchVersion}`,
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * The report model: everything a report says about one run, built from the run folder alone (so it can be made
+ * again later, elsewhere) and rendered to HTML, Markdown, CSV or JSON. Absent values are null, not missing, so the
+ * JSON export has one fixed shape (REPORT_SCHEMA). Display texts are in the model's language; ids stay English.
+ * Pure.
+ */
+import type { Language } from '../api.js';
+import type { ModeName } from '../plan/plan.js';
+import type { ArpCounts, Evidence, MatrixColumn, RunStatus, SlaveReading, StepKind, Verdict } from '../run/model.js';
+import type { FailoverStat } from '../run/stats.js';
+
+export const REPORT_VERSION = 1;
+
+export interface NicRow {
+  name: string;
+  mac: string;
+  permanentMac: string | null;
+  driver: string | null;
+  speedMbps: number | null;
+}
+
+export interface RunFacts {
+  id: string;
+  planName: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  benchVersion: string;
+  host: { target: string; kernel: string; distribution: string } | null;
+  nics: NicRow[];
+  tester: { interface: string; address: string | null; mac: string | null; filter: string; timestamps: string } | null;
+  restored: boolean | null;
+  error: string | null;
+  stepsDone: number;
+  totalSteps: number;
+}
+
+export interface PlanFacts {
+  name: string;
+  target: string;
+  bond: { name: string; slaves: string[]; address: string; peer: string };
+  /** Bonding options as set by the plan, in the plan's order, values as text. */
+  options: { name: string; value: string }[];
+  modes: ModeName[];
+  apply: { method: string; perMode: { mode: ModeName; method: string }[]; netifrcStyle: string };
+  probeRate: number;
+  steps: string[];
+  repeat: number;
+  drivers: { power: string; link: string };
+  /** The plan as YAML, as `bondbench run` would read it again. */
+  yaml: string;
+}
+
+export interface ReportCell {
+  column: MatrixColumn;
+  value: string | number | boolean | null;
+  /** As shown in the table, in the report's language. */
+  text: string;
+  verdict: Verdict;
+  verdictText: string;
+  reason: string;
+  evidence: Evidence;
+}
+
+export interface ReportRow {
+  mode: ModeName;
+  modeLabel: string;
+  repetition: number;
+  /** The matrix's cells in column order; a cell that was not measured is left out. */
+  cells: ReportCell[];
+  notes: string[];
+}
+
+export interface ReportColumn {
+  id: MatrixColumn;
+  title: string;
+}
+
+/** One step's measurements, flat (a row of the steps CSV). */
+export interface StepRow {
+  index: number;
+  repetition: number;
+  mode: ModeName;
+  kind: StepKind;
+  slave: string | null;
+  /** The engine's label, as recorded (other rows carry the step's name in the report's language). */
+  label: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  startedAt: string;
+  durationMs: number;
+  applyMethod: 'runtime' | 'netifrc' | null;
+  rebootMs: number | null;
+  pcapng: string | null;
+  firstFrame: number | null;
+  lastFrame: number | null;
+  bondMode: string | null;
+  bondMac: string | null;
+  activeSlave: string | null;
+  miimon: number | null;
+  slaves: SlaveReading[];
+  arpProbe: number | null;
+  arpGratuitous: number | null;
+  arpRequest: number | null;
+  arpReply: number | null;
+  learningFrames: number | null;
+  unsolicitedNa: number | null;
+  lacpdus: number | null;
+  droppedFrames: number | null;
+  probeRate: number | null;
+  sent: number | null;
+  received: number | null;
+  lost: number | null;
+  duplicates: number | null;
+  reordered: number | null;
+  rttMinMs: number | null;
+  rttMedianMs: number | null;
+  rttMaxMs: number | null;
+  failoverMs: number | null;
+  lossConvergenceMs: number | null;
+  detectionMs: number | null;
+  gapFrameBefore: number | null;
+  gapFrameAfter: number | null;
+  txShare: Record<string, number> | null;
+  portShare: Record<string, number> | null;
+}
+
+/** Which step a row is about; `label` names the step in the report's language ("pull eth1"). */
+export interface StepHead {
+  step: number;
+  repetition: number;
+  mode: ModeName;
+  kind: StepKind;
+  label: string;
+}
+
+export interface Timeline extends StepHead {
+  slave: string | null;
+  caption: string;
+  rate: number;
+  sent: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  rttMs: { min: number; median: number; max: number } | null;
+  failoverMs: number | null;
+  gapFrames: [number, number] | null;
+  pcapng: string | null;
+  /** [ms since step start, RTT ms or null for a lost probe]. */
+  samples: [number, number | null][];
+  markers: { atMs: number; label: string }[];
+}
+
+export interface ArpRow extends StepHead, ArpCounts {
+  pcapng: string | null;
+  frames: number[];
+  bySource: ({ mac: string } & ArpCounts)[];
+}
+
+export interface ShareRow extends StepHead {
+  /** Host counters before/after the step, or echo replies seen on each switch port. */
+  source: 'host-counters' | 'switch-ports';
+  shares: { slave: string; share: number }[];
+}
+
+export type WarningKind = 'status' | 'incomplete' | 'not-restored' | 'run' | 'error' | 'step-failed' | 'dropped-frames';
+
+export interface ReportWarning {
+  kind: WarningKind;
+  step: number | null;
+  text: string;
+}
+
+export interface ReportModel {
+  kind: 'bondbench-report';
+  version: typeof REPORT_VERSION;
+  language: Language;
+  title: string;
+  run: RunFacts;
+  plan: PlanFacts;
+  columns: ReportColumn[];
+  matrix: ReportRow[];
+  failover: FailoverStat[];
+  timelines: Timeline[];
+  arp: ArpRow[];
+  share: ShareRow[];
+  steps: StepRow[];
+  warnings: ReportWarning[];
+}

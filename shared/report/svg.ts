@@ -1,0 +1,148 @@
+/**
+ * Inline SVG plots for the HTML report, drawn by hand: a probe timeline is one line plot (RTT over time) with
+ * shaded outages and vertical event markers, and a transmit share is one stacked bar, which needs no charting
+ * library. Deterministic text, no DOM, no script, no external reference. Pure.
+ */
+import type { Language } from '../api.js';
+import { t } from '../i18n/catalogue.js';
+import { escapeHtml } from './format.js';
+import type { ShareRow, Timeline } from './model.js';
+
+/** A round tick step (1, 2 or 5 × 10^k) giving about `count` ticks over `range`. */
+export function tickStep(range: number, count: number): number {
+  if (!(range > 0)) return 1;
+  const raw = range / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / magnitude;
+  return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * magnitude;
+}
+
+/** Round ticks covering [min, max]: the first ≤ min, the last ≥ max, at least two. */
+export function ticks(max: number, count: number, min = 0): number[] {
+  const step = tickStep(max - min, count);
+  const bottom = Math.floor(min / step + 1e-9) * step;
+  const top = Math.max(bottom + step, Math.ceil(max / step - 1e-9) * step);
+  const list: number[] = [];
+  for (let i = 0; bottom + i * step <= top + step / 2; i++) list.push(Number((bottom + i * step).toPrecision(12)));
+  return list;
+}
+
+const fmt = (v: number) => String(Number(v.toFixed(1)));
+const tickLabel = (v: number) => String(Number(v.toPrecision(6)));
+
+const WIDTH = 720;
+const HEIGHT = 190;
+const PAD = { left: 52, right: 14, top: 22, bottom: 40 };
+
+/** Runs of consecutive lost probes as [first sample index, last sample index]. */
+function lostRuns(samples: Timeline['samples']): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  samples.forEach(([, rtt], i) => {
+    if (rtt === null) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      runs.push([start, i - 1]);
+      start = -1;
+    }
+  });
+  if (start >= 0) runs.push([start, samples.length - 1]);
+  return runs;
+}
+
+export function timelineSvg(timeline: Timeline, language: Language): string {
+  const { samples, markers } = timeline;
+  const interval = timeline.rate > 0 ? 1000 / timeline.rate : 0;
+  // Probing starts a while into a step: the time axis spans the samples and markers, not the step from 0.
+  const times = [...samples.map(([at]) => at), ...markers.map((m) => m.atMs)];
+  const firstAt = times.length > 0 ? Math.min(...times) : 0;
+  const lastAt = Math.max(firstAt + 1, ...samples.map(([at]) => at + interval), ...markers.map((m) => m.atMs));
+  const rtts = samples.map(([, rtt]) => rtt).filter((r): r is number => r !== null);
+  const xTicks = ticks(lastAt, 8, Math.max(0, firstAt));
+  const yTicks = ticks(Math.max(1, ...rtts), 4);
+  const xMin = xTicks[0]!;
+  const xMax = xTicks[xTicks.length - 1]!;
+  const yMax = yTicks[yTicks.length - 1]!;
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const x = (ms: number) => PAD.left + ((Math.min(Math.max(ms, xMin), xMax) - xMin) / (xMax - xMin)) * plotW;
+  const y = (rtt: number) => PAD.top + plotH - (Math.min(rtt, yMax) / yMax) * plotH;
+  const parts: string[] = [];
+  const label = `${timeline.caption}. ${t(language, 'report.timeline.summary', {
+    sent: timeline.sent,
+    lost: timeline.lost,
+    duplicates: timeline.duplicates,
+  })}`;
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot timeline" data-plot="timeline" data-step="${timeline.step}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<title>${escapeHtml(label)}</title>`,
+    `<rect class="frame" x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}"/>`,
+  );
+  // Outages first, so the line and markers draw over them.
+  for (const [first, last] of lostRuns(samples)) {
+    const from = x(samples[first]![0]);
+    const to = x(samples[last]![0] + interval);
+    parts.push(
+      `<rect class="lost" x="${fmt(from)}" y="${PAD.top}" width="${fmt(Math.max(1, to - from))}" height="${plotH}"><title>${escapeHtml(t(language, 'report.timeline.lost'))}: ${last - first + 1}</title></rect>`,
+    );
+  }
+  for (const v of yTicks) {
+    parts.push(
+      `<line class="grid" x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${fmt(y(v))}" y2="${fmt(y(v))}"/>`,
+      `<text class="tick" x="${PAD.left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${tickLabel(v)}</text>`,
+    );
+  }
+  for (const v of xTicks) {
+    parts.push(
+      `<line class="tickmark" x1="${fmt(x(v))}" x2="${fmt(x(v))}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH + 4}"/>`,
+      `<text class="tick" x="${fmt(x(v))}" y="${PAD.top + plotH + 16}" text-anchor="middle">${tickLabel(v)}</text>`,
+    );
+  }
+  // RTT: one path, broken wherever a probe was lost; a lone reply between losses is a dot.
+  let d = '';
+  const dots: string[] = [];
+  samples.forEach(([at, rtt], i) => {
+    if (rtt === null) return;
+    const prev = samples[i - 1]?.[1] ?? null;
+    const next = samples[i + 1]?.[1] ?? null;
+    if (prev === null && next === null)
+      dots.push(`<circle class="rtt-dot" cx="${fmt(x(at))}" cy="${fmt(y(rtt))}" r="1.8"/>`);
+    d += `${prev === null ? 'M' : 'L'}${fmt(x(at))} ${fmt(y(rtt))}`;
+  });
+  if (d) parts.push(`<path class="rtt" d="${d}"/>`);
+  parts.push(...dots);
+  markers.forEach((marker, i) => {
+    const mx = fmt(x(marker.atMs));
+    parts.push(
+      `<line class="marker" x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}"/>`,
+      `<text class="marker-label" x="${fmt(x(marker.atMs) + 3)}" y="${PAD.top - 6 + (i % 2) * 11}">${escapeHtml(marker.label)}</text>`,
+    );
+  });
+  parts.push(
+    `<text class="axis" x="${PAD.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(t(language, 'report.timeline.axisTime'))}</text>`,
+    `<text class="axis" transform="translate(12 ${PAD.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(t(language, 'report.timeline.axisRtt'))}</text>`,
+    '</svg>',
+  );
+  return parts.join('');
+}
+
+const SHARE_W = 220;
+const SHARE_H = 16;
+
+/** One stacked bar: each slave's share of transmitted packets, in the plan's slave order. */
+export function shareSvg(row: ShareRow): string {
+  const label = row.shares.map((s) => `${s.slave} ${Math.round(s.share * 100)}%`).join(', ');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot share" data-plot="share" data-step="${row.step}" viewBox="0 0 ${SHARE_W} ${SHARE_H}" width="${SHARE_W}" height="${SHARE_H}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<title>${escapeHtml(label)}</title>`,
+    `<rect class="share-bg" x="0" y="0" width="${SHARE_W}" height="${SHARE_H}"/>`,
+  ];
+  let at = 0;
+  row.shares.forEach((s, i) => {
+    const w = Math.max(0, Math.min(1, s.share)) * SHARE_W;
+    if (w > 0) parts.push(`<rect class="share-${i % 4}" x="${fmt(at)}" y="0" width="${fmt(w)}" height="${SHARE_H}"/>`);
+    at += w;
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
