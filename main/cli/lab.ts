@@ -7,9 +7,11 @@ import { parseCommandLine, UsageError } from './usage.js';
 
 const USAGE = `usage: bondbench lab <action> [--instance NAME]
 
-  up [--mode MODE] [--miimon MS] [--style writeup|modern] [--standalone] [--accel auto|kvm|tcg] [--json]
+  up [--mode MODE] [--miimon MS] [--style writeup|modern] [--standalone] [--lacp] [--accel auto|kvm|tcg] [--json]
                  build the guest image if needed, wire the namespace, boot the guest, print where to SSH and
                  the bond's state. /etc/conf.d/net starts as the write-up's (balance-rr, miimon 100).
+                 --lacp: cable eth1 and eth2 to an LACP partner (a second guest whose 802.3ad bond plays the
+                 switch, lacp_rate fast) instead of the bridge; the bond then starts as 802.3ad, miimon 100.
   down           stop the guest, remove the namespace, taps and files of the lab
   status [--json]
   pull <eth1|eth2>   pull the cable: carrier off on the guest NIC and on the switch port
@@ -47,10 +49,19 @@ function printStatus(status: LabStatus): void {
   console.log(
     `  tester:     ${status.tester?.port} ${status.tester?.address} (${status.tester?.mac}), bond ${LAB_NETWORK.bondAddress}`,
   );
-  for (const link of status.links ?? []) {
+  const partner = status.lacp?.partner;
+  if (partner) {
     console.log(
-      `  ${link.slave}:       ${link.pulled ? 'PULLED' : 'plugged'} (switch port ${link.tap} carrier ${link.switchCarrier ? 'on' : 'off'})`,
+      `  partner:    LACP switch ${partner.systemMac} (lacp_rate ${partner.lacpRate}), ` +
+        (partner.qemuPid ? `QEMU pid ${partner.qemuPid}` : 'NOT RUNNING') +
+        `${partner.bootMs ? `, bond up ${(partner.bootMs / 1000).toFixed(1)} s after start` : ''}; console ${partner.consoleLog}`,
     );
+  }
+  for (const link of status.links ?? []) {
+    const cable = link.partnerTap
+      ? `cable ${link.tap} ↔ ${link.partnerTap}, carrier ${link.switchCarrier ? 'on' : 'off'}/${link.partnerCarrier ? 'on' : 'off'}`
+      : `switch port ${link.tap} carrier ${link.switchCarrier ? 'on' : 'off'}`;
+    console.log(`  ${link.slave}:       ${link.pulled ? 'PULLED' : 'plugged'} (${cable})`);
   }
 }
 
@@ -83,6 +94,7 @@ export async function labCommand(args: string[]): Promise<number> {
       miimon: { type: 'string' },
       style: { type: 'string' },
       standalone: { type: 'boolean' },
+      lacp: { type: 'boolean' },
       accel: { type: 'string' },
       'no-wait': { type: 'boolean' },
     },
@@ -100,9 +112,9 @@ export async function labCommand(args: string[]): Promise<number> {
         if (!Number.isInteger(miimon) || miimon < 0) throw new UsageError('--miimon takes a whole number of ms', USAGE);
         const style = values.style ?? 'writeup';
         if (style !== 'writeup' && style !== 'modern') throw new UsageError('--style is writeup or modern', USAGE);
-        bond = { mode: parseBondingMode(values.mode ?? 'balance-rr'), miimon, style };
+        bond = { mode: parseBondingMode(values.mode ?? (values.lacp ? '802.3ad' : 'balance-rr')), miimon, style };
       }
-      const status = await lab.up({ bond, accel: values.accel, log });
+      const status = await lab.up({ bond, accel: values.accel, log, lacp: values.lacp });
       if (values.json) console.log(JSON.stringify(status, null, 2));
       else {
         printStatus(status);

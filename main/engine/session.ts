@@ -47,6 +47,21 @@ export interface StartOptions {
   sides?: Sides;
 }
 
+/** Reaches every driver before the host is touched: a controller that cannot be reached fails the run here. */
+async function preflight(plan: Plan, sides: Sides): Promise<void> {
+  const checks: [string, () => Promise<unknown>][] = [
+    [`drivers.power (${plan.drivers.power.type})`, () => sides.power.get()],
+    [`drivers.link (${plan.drivers.link.type})`, () => sides.link.state(plan.bond.slaves[0]!)],
+  ];
+  for (const [field, check] of checks) {
+    try {
+      await check();
+    } catch (error) {
+      throw new Error(`${field}: ${(error as Error).message} — nothing on the host was changed`);
+    }
+  }
+}
+
 export async function startRun(plan: Plan, options: StartOptions): Promise<RunHandle> {
   const emit = options.emit ?? (() => undefined);
   const log = options.log ?? (() => undefined);
@@ -82,6 +97,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
     let originalSaved = false;
     try {
       sides = options.sides ?? (await connectSides(plan, (line) => relay({ type: 'log', runId, line })));
+      await preflight(plan, sides);
       const facts = await sides.host.facts();
       await writer.update({ host: facts, tester: sides.tester.facts() });
       await sides.host.saveOriginal(writer.dir);

@@ -5,6 +5,7 @@
 import type { BondRequest } from '../../shared/bonding/options.js';
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import { namespaceName } from '../../shared/lab/topology.js';
+import { judgeLacp } from '../../shared/oracle/lacp.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
 import type { HostFacts, HostReading } from '../../shared/run/model.js';
 import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
@@ -36,6 +37,18 @@ export function bondRequest(plan: Plan, mode: Exclude<ModeName, 'standalone'>): 
     arpIpTargets: o.arp_ip_target,
     numGratArp: o.num_grat_arp,
     address: plan.bond.address,
+  };
+}
+
+function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['lacp'] {
+  const judgement = judgeLacp(status);
+  return {
+    partnerMac: status.ad?.activeAggregator?.partnerMac,
+    aggregators,
+    lacpRate: status.ad?.lacpRate,
+    negotiated: judgement.negotiated,
+    outcome: judgement.outcome,
+    reason: judgement.reason,
   };
 }
 
@@ -142,14 +155,7 @@ export class SshHostSide implements HostSide {
           rxPackets: counters[name]?.rxPackets ?? 0,
         };
       }),
-      lacp:
-        status?.mode === '802.3ad'
-          ? {
-              partnerMac: status.ad?.activeAggregator?.partnerMac,
-              aggregators: aggregators.size,
-              lacpRate: status.ad?.lacpRate,
-            }
-          : undefined,
+      lacp: status?.mode === '802.3ad' ? lacpReading(status, aggregators.size) : undefined,
     };
   }
 

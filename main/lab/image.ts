@@ -11,7 +11,7 @@ import { cacheDir, packageRoot } from '../paths.js';
 import { run, runOk } from '../util/exec.js';
 
 /** Bump when the layout of the image changes in a way the other inputs do not show. */
-const BUILDER_VERSION = 4;
+const BUILDER_VERSION = 5;
 
 /** Modules the guest needs, with their dependencies resolved from modules.dep. */
 const MODULE_ROOTS = ['bonding', 'virtio_net', 'virtio_pci', 'virtio_blk', 'ext4', 'crc32c_generic', '8021q', 'bridge'];

@@ -7,7 +7,16 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, open, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BondingMode } from '../../shared/bonding/modes.js';
-import { LAB_NETWORK, LAB_NICS, labSlave, namespaceName } from '../../shared/lab/topology.js';
+import {
+  LAB_NETWORK,
+  LAB_NICS,
+  LAB_PARTNER,
+  LAB_PARTNER_NICS,
+  LAB_SLAVES,
+  labSlave,
+  namespaceName,
+  partnerNicFor,
+} from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
 import { packageRoot, runtimeDir } from '../paths.js';
 import { SshSession } from '../ssh/session.js';
@@ -21,7 +30,16 @@ import {
   namespaceStream,
   switchPortCarrier,
 } from './netns.js';
-import { type Accel, chooseAccel, isOurQemu, qemuArgs, readPid } from './qemu.js';
+import {
+  type Accel,
+  chooseAccel,
+  HOST_GUEST,
+  isOurQemu,
+  type QemuFiles,
+  type QemuGuest,
+  qemuArgs,
+  readPid,
+} from './qemu.js';
 import { qmpOnce } from './qmp.js';
 
 export type Log = (line: string) => void;
@@ -32,6 +50,11 @@ export interface LabUpOptions {
   accel?: string;
   bootTimeoutMs?: number;
   log?: Log;
+  /**
+   * Cable eth1 and eth2 to an LACP partner (a second guest whose 802.3ad bond plays the switch) instead of the
+   * bridge, which never forwards LACPDUs. The bond at boot is then 802.3ad unless `bond` says otherwise.
+   */
+  lacp?: boolean;
 }
 
 interface LabState {
@@ -45,6 +68,10 @@ interface LabState {
   pulled: string[];
   /** Set by `power off`: the lab is still wired, only the guest is off. */
   poweredOff?: boolean;
+  /** The `--lacp` variant: a second QEMU, the LACP partner, is wired to eth1 and eth2. */
+  lacp?: boolean;
+  /** Partner start → its bond and bridge are up (from its console). */
+  partnerBootMs?: number;
 }
 
 export interface LabLinkStatus {
@@ -52,6 +79,19 @@ export interface LabLinkStatus {
   tap: string;
   pulled: boolean;
   switchCarrier: boolean;
+  /** --lacp: the partner's port this slave is cabled to, and its carrier. */
+  partnerTap?: string;
+  partnerCarrier?: boolean;
+}
+
+export interface LabPartnerStatus {
+  qemuPid?: number;
+  running?: boolean;
+  /** The partner bond's MAC: what the host's slaves should report as their LACP partner. */
+  systemMac: string;
+  lacpRate: string;
+  bootMs?: number;
+  consoleLog: string;
 }
 
 export interface LabStatus {
@@ -67,9 +107,23 @@ export interface LabStatus {
   ssh?: { target: string; sshConfig: string; command: string; hostKey: string };
   links?: LabLinkStatus[];
   tester?: { port: string; address: string; mac: string };
+  /** Present only for a lab brought up with --lacp. */
+  lacp?: { partner: LabPartnerStatus };
 }
 
 const DEFAULT_BOND = { mode: 'balance-rr', miimon: 100, style: 'writeup' } as const;
+const LACP_BOND = { mode: '802.3ad', miimon: 100, style: 'writeup' } as const;
+
+/** LACP runs only on full-duplex ports: the guest's slaves must report a speed and full duplex, as the partner's do. */
+const HOST_GUEST_LACP: QemuGuest = { ...HOST_GUEST, slaveSpeedMbps: LAB_PARTNER.slaveSpeedMbps };
+const PARTNER_GUEST: QemuGuest = {
+  role: 'partner',
+  nics: LAB_PARTNER_NICS,
+  memoryMiB: 256,
+  slaveSpeedMbps: LAB_PARTNER.slaveSpeedMbps,
+};
+/** What the partner's boot script prints once its bond and bridge are up. */
+const PARTNER_READY = 'bondbench: partner ready';
 
 export class LabError extends Error {
   constructor(message: string) {
@@ -97,6 +151,13 @@ function pidAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** QMP quit, then SIGKILL if it lingers (only if the pid is still our QEMU: pids get reused). */
+async function stopQemu(pid: number, qmpSocket: string, processName: string): Promise<void> {
+  await qmpOnce(qmpSocket, 'quit').catch(() => undefined);
+  for (let i = 0; i < 50 && pidAlive(pid); i++) await sleep(100);
+  if (pidAlive(pid) && (await isOurQemu(pid, processName))) process.kill(pid, 'SIGKILL');
+}
+
 export class VirtualLab {
   readonly namespace: string;
   readonly dir: string;
@@ -116,6 +177,21 @@ export class VirtualLab {
       consoleLog: join(this.dir, 'console.log'),
       disk: join(this.dir, 'etc.img'),
     };
+  }
+
+  /** The LACP partner's QEMU: no disk, files of its own beside the host's. */
+  private get partnerFiles(): QemuFiles {
+    return {
+      pidFile: join(this.dir, 'partner.pid'),
+      qmpSocket: join(this.dir, 'partner-qmp.sock'),
+      consoleSocket: join(this.dir, 'partner-console.sock'),
+      consoleLog: join(this.dir, 'partner-console.log'),
+    };
+  }
+
+  /** A "." cannot occur in an instance name, so no other instance's QEMU can carry this name. */
+  private get partnerProcessName(): string {
+    return `${this.processName}.partner`;
   }
 
   private get stateFile() {
@@ -176,6 +252,11 @@ export class VirtualLab {
     return (await isOurQemu(pid, this.processName)) ? pid : undefined;
   }
 
+  private async partnerPid(): Promise<number | undefined> {
+    const pid = await readPid(this.partnerFiles.pidFile);
+    return (await isOurQemu(pid, this.partnerProcessName)) ? pid : undefined;
+  }
+
   async isUp(): Promise<boolean> {
     return !!(await this.readState()) && !!(await this.qemuPid());
   }
@@ -192,14 +273,22 @@ export class VirtualLab {
     assertRoot();
     const log = options.log ?? (() => undefined);
     return this.withLock('lab up', async () => {
+      const previous = await this.readState();
+      const running = (await this.isUp()) || (!!previous?.poweredOff && (await namespaceExists(this.namespace)));
+      if (previous && running && !!previous.lacp !== !!options.lacp) {
+        const [has, asked] = previous.lacp ? ['with', 'without'] : ['without', 'with'];
+        throw new LabError(
+          `lab "${this.instance}" is set up ${has} the LACP partner; to bring it up ${asked} it, first run ` +
+            `"bondbench lab down${this.instance === 'default' ? '' : ` --instance ${this.instance}`}"`,
+        );
+      }
       if (await this.isUp()) {
         log(`lab "${this.instance}" is already up`);
         return this.status();
       }
-      const previous = await this.readState();
       if (previous?.poweredOff && (await namespaceExists(this.namespace))) {
         log(`lab "${this.instance}" is powered off: powering it on`);
-        previous.bootMs = await this.startQemu(previous, options.bootTimeoutMs, log);
+        previous.bootMs = await this.powerOn(previous, options.bootTimeoutMs, log);
         previous.poweredOff = false;
         await this.writeState(previous);
         return this.status();
@@ -209,9 +298,10 @@ export class VirtualLab {
       const image = await buildGuestImage(log);
       const accel = await chooseAccel(image, log, options.accel);
       await mkdir(this.dir, { recursive: true });
-      await this.writeDisk(image, options.bond === undefined ? DEFAULT_BOND : options.bond);
-      log(`creating network namespace ${this.namespace}`);
-      await createLabNamespace(this.namespace);
+      const defaultBond = options.lacp ? LACP_BOND : DEFAULT_BOND;
+      await this.writeDisk(image, options.bond === undefined ? defaultBond : options.bond);
+      log(`creating network namespace ${this.namespace}${options.lacp ? ' (slaves cabled to an LACP partner)' : ''}`);
+      await createLabNamespace(this.namespace, { lacp: options.lacp });
       const state: LabState = {
         instance: this.instance,
         namespace: this.namespace,
@@ -219,10 +309,15 @@ export class VirtualLab {
         image,
         startedAt: new Date().toISOString(),
         pulled: [],
+        ...(options.lacp ? { lacp: true } : {}),
       };
       await this.writeState(state);
       await this.writeSshConfig(image);
+      // The partner (the switch) boots beside the host; both are waited for.
+      const partnerReady = options.lacp ? this.bootPartner(state, options.bootTimeoutMs, log) : undefined;
+      partnerReady?.catch(() => undefined);
       state.bootMs = await this.startQemu(state, options.bootTimeoutMs, log);
+      if (partnerReady) state.partnerBootMs = await partnerReady;
       await this.writeState(state);
       return this.status();
     });
@@ -238,13 +333,46 @@ export class VirtualLab {
       'exec',
       this.namespace,
       'qemu-system-x86_64',
-      ...qemuArgs(state.image, this.files, state.accel, this.processName),
+      ...qemuArgs(state.image, this.files, state.accel, this.processName, state.lacp ? HOST_GUEST_LACP : undefined),
     ]);
     const timeout = bootTimeoutMs ?? (state.accel === 'kvm' ? 60_000 : 120_000);
     await this.waitForSsh(started + timeout);
     const bootMs = Math.round(performance.now() - started);
     log(`guest up: SSH answered ${(bootMs / 1000).toFixed(1)} s after start`);
     return bootMs;
+  }
+
+  /** Starts the LACP partner's QEMU in the namespace and waits until its bond is up; returns that time. */
+  private async bootPartner(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
+    log(`starting the LACP partner (802.3ad lacp_rate ${LAB_PARTNER.lacpRate}, system ${LAB_PARTNER.systemMac})`);
+    await rm(this.partnerFiles.consoleLog, { force: true });
+    const started = performance.now();
+    await runOk('ip', [
+      'netns',
+      'exec',
+      this.namespace,
+      'qemu-system-x86_64',
+      ...qemuArgs(state.image, this.partnerFiles, state.accel, this.partnerProcessName, PARTNER_GUEST),
+    ]);
+    // The partner has no address of its own (nothing it adds may reach the captures): its console says when it is up.
+    const deadline = started + (bootTimeoutMs ?? 120_000);
+    const consoleLog = this.partnerFiles.consoleLog;
+    for (;;) {
+      const text = existsSync(consoleLog) ? await readFile(consoleLog, 'utf8') : '';
+      if (text.includes(PARTNER_READY)) break;
+      if (!(await this.partnerPid())) {
+        throw new LabError(`the LACP partner's QEMU exited while it booted; its console log: ${consoleLog}`);
+      }
+      if (performance.now() > deadline) {
+        throw new LabError(
+          `the LACP partner did not bring its bond up in time. Console:\n${text.split('\n').slice(-15).join('\n')}`,
+        );
+      }
+      await sleep(200);
+    }
+    const ms = Math.round(performance.now() - started);
+    log(`LACP partner up: bond and bridge ready ${(ms / 1000).toFixed(1)} s after start`);
+    return ms;
   }
 
   private async writeDisk(image: GuestImage, bond: LabUpOptions['bond']): Promise<void> {
@@ -360,13 +488,14 @@ export class VirtualLab {
   /** Removes every process, namespace and file of this lab instance; true if there was anything. */
   private async teardown(log: Log): Promise<boolean> {
     let found = false;
-    const pid = await this.qemuPid();
-    if (pid) {
+    for (const [what, pid, qmpSocket, processName] of [
+      ['QEMU', await this.qemuPid(), this.files.qmpSocket, this.processName],
+      ['the LACP partner', await this.partnerPid(), this.partnerFiles.qmpSocket, this.partnerProcessName],
+    ] as const) {
+      if (!pid) continue;
       found = true;
-      log(`stopping QEMU (pid ${pid})`);
-      await qmpOnce(this.files.qmpSocket, 'quit').catch(() => undefined);
-      for (let i = 0; i < 50 && pidAlive(pid); i++) await sleep(100);
-      if (pidAlive(pid) && (await isOurQemu(pid, this.processName))) process.kill(pid, 'SIGKILL');
+      log(`stopping ${what} (pid ${pid})`);
+      await stopQemu(pid, qmpSocket, processName);
     }
     if (await namespaceExists(this.namespace)) {
       found = true;
@@ -390,11 +519,13 @@ export class VirtualLab {
     );
     const links: LabLinkStatus[] = [];
     for (const nic of LAB_NICS.filter((n) => n.guestName !== 'eth0')) {
+      const partnerTap = state.lacp ? partnerNicFor(nic.guestName).tap : undefined;
       links.push({
         slave: nic.guestName,
         tap: nic.tap,
         pulled: state.pulled.includes(nic.guestName),
         switchCarrier: await switchPortCarrier(this.namespace, nic.tap),
+        ...(partnerTap ? { partnerTap, partnerCarrier: await switchPortCarrier(this.namespace, partnerTap) } : {}),
       });
     }
     return {
@@ -413,7 +544,37 @@ export class VirtualLab {
       },
       links,
       tester: { port: LAB_NETWORK.testerPort, address: LAB_NETWORK.testerAddress, mac: LAB_NETWORK.testerMac },
+      ...(state.lacp ? { lacp: { partner: await this.partnerStatus(state) } } : {}),
     };
+  }
+
+  private async partnerStatus(state: LabState): Promise<LabPartnerStatus> {
+    const pid = await this.partnerPid();
+    const qemuStatus = pid
+      ? await qmpOnce<{ running: boolean }>(this.partnerFiles.qmpSocket, 'query-status').catch(() => undefined)
+      : undefined;
+    return {
+      ...(pid ? { qemuPid: pid, running: qemuStatus?.running } : {}),
+      systemMac: LAB_PARTNER.systemMac,
+      lacpRate: LAB_PARTNER.lacpRate,
+      bootMs: state.partnerBootMs,
+      consoleLog: this.partnerFiles.consoleLog,
+    };
+  }
+
+  /**
+   * The partner's end of a slave's cable: its NIC (QMP set_link) and its tap. Both ends of a pulled cable lose
+   * carrier, as with a real pull between a host and a switch.
+   */
+  private async setPartnerPort(slave: string, up: boolean): Promise<void> {
+    const nic = partnerNicFor(slave);
+    if (up) {
+      await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'on']);
+      await qmpOnce(this.partnerFiles.qmpSocket, 'set_link', { name: nic.netdevId, up: true });
+    } else {
+      await qmpOnce(this.partnerFiles.qmpSocket, 'set_link', { name: nic.netdevId, up: false });
+      await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'off']);
+    }
   }
 
   /** A faithful cable pull: the guest NIC loses carrier (QMP set_link) and so does the switch port (tap). */
@@ -423,6 +584,7 @@ export class VirtualLab {
       const state = await this.requireState();
       await qmpOnce(this.files.qmpSocket, 'set_link', { name: nic.netdevId, up: false });
       await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'off']);
+      if (state.lacp) await this.setPartnerPort(nic.guestName, false);
       state.pulled = [...new Set([...state.pulled, nic.guestName])];
       await this.writeState(state);
     });
@@ -432,6 +594,7 @@ export class VirtualLab {
     const nic = labSlave(slave);
     await this.withLock(`lab plug ${slave}`, async () => {
       const state = await this.requireState();
+      if (state.lacp) await this.setPartnerPort(nic.guestName, true);
       await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'on']);
       await qmpOnce(this.files.qmpSocket, 'set_link', { name: nic.netdevId, up: true });
       state.pulled = state.pulled.filter((s) => s !== nic.guestName);
@@ -463,25 +626,34 @@ export class VirtualLab {
       }
       if (action === 'off' || action === 'cycle') {
         const pid = await this.qemuPid();
-        if (pid) {
-          await qmpOnce(this.files.qmpSocket, 'quit').catch(() => undefined);
-          for (let i = 0; i < 50 && pidAlive(pid); i++) await sleep(100);
-          if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+        if (pid) await stopQemu(pid, this.files.qmpSocket, this.processName);
+        // A powered-off host has no carrier; the taps stay for the next power-on. The partner (the switch) stays
+        // on and sees its ports to the host go dark.
+        if (state.lacp && (await this.partnerPid())) {
+          for (const slave of LAB_SLAVES) await this.setPartnerPort(slave, false);
         }
-        // A powered-off host has no carrier; the taps stay for the next power-on.
         state.pulled = [];
         state.poweredOff = true;
         await this.writeState(state);
       }
       if (action === 'on' || action === 'cycle') {
         if (await this.qemuPid()) return undefined;
-        state.bootMs = await this.startQemu(state, undefined, log);
+        state.bootMs = await this.powerOn(state, undefined, log);
         state.poweredOff = false;
         await this.writeState(state);
         return state.bootMs;
       }
       return undefined;
     });
+  }
+
+  /** Starts the host again after power off; with --lacp, the partner's ports to it come back once it runs. */
+  private async powerOn(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
+    if (state.lacp && !(await this.partnerPid()))
+      state.partnerBootMs = await this.bootPartner(state, bootTimeoutMs, log);
+    const bootMs = await this.startQemu(state, bootTimeoutMs, log);
+    if (state.lacp) for (const slave of LAB_SLAVES) await this.setPartnerPort(slave, true);
+    return bootMs;
   }
 
   async powerState(): Promise<'on' | 'off'> {

@@ -2,7 +2,14 @@
 
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { LAB_NETWORK, LAB_NICS } from '../../shared/lab/topology.js';
+import {
+  LAB_NETWORK,
+  LAB_NICS,
+  LAB_PARTNER_NICS,
+  LAB_SLAVES,
+  labSlave,
+  partnerNicFor,
+} from '../../shared/lab/topology.js';
 import { run, runOk } from '../util/exec.js';
 
 export async function namespaceExists(ns: string): Promise<boolean> {
@@ -16,7 +23,62 @@ export function ipIn(ns: string, args: string[]): Promise<string> {
   return runOk('ip', ['-n', ns, ...args]);
 }
 
-export async function createLabNamespace(ns: string): Promise<void> {
+/** Runs `tc -n NS …`; the LACP wiring needs the machine's act_mirred and cls_u32. */
+function tcIn(ns: string, args: string[]): Promise<string> {
+  return runOk('tc', ['-n', ns, ...args], {
+    hint: 'the LACP lab joins taps with tc (ingress qdisc, u32 filter, mirred action): the kernel needs act_mirred and cls_u32',
+  });
+}
+
+/**
+ * A cable between two taps: every frame arriving on one leaves the other, unchanged. Unlike a bridge, this passes
+ * LACPDUs (01:80:c2:00:00:02), which a Linux bridge never forwards. Each tap still sees both directions, so a
+ * capture on it is a port mirror.
+ */
+async function crossConnect(ns: string, a: string, b: string): Promise<void> {
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    await tcIn(ns, ['qdisc', 'add', 'dev', from, 'ingress']);
+    // u32 "match u32 0 0" matches every frame; it exists on kernels without cls_matchall.
+    await tcIn(ns, [
+      'filter',
+      'add',
+      'dev',
+      from,
+      'ingress',
+      'protocol',
+      'all',
+      'prio',
+      '1',
+      'u32',
+      'match',
+      'u32',
+      '0',
+      '0',
+      'action',
+      'mirred',
+      'egress',
+      'redirect',
+      'dev',
+      to,
+    ]);
+  }
+}
+
+async function addTap(ns: string, tap: string, bridge?: string): Promise<void> {
+  await ipIn(ns, ['tuntap', 'add', 'dev', tap, 'mode', 'tap']);
+  if (bridge) await ipIn(ns, ['link', 'set', tap, 'master', bridge]);
+  await ipIn(ns, ['link', 'set', tap, 'up']);
+}
+
+/**
+ * The plain lab: the guest's eth1/eth2 taps and the tester port on the bridge. With lacp, the guest's slave taps are
+ * cabled point to point to the LACP partner's (tap-eth1 ↔ tap-p1, tap-eth2 ↔ tap-p2), and the partner's eth0 tap
+ * takes their place on the bridge beside the tester port.
+ */
+export async function createLabNamespace(ns: string, options: { lacp?: boolean } = {}): Promise<void> {
   await runOk('ip', ['netns', 'add', ns]);
   // IPv6 off before any link exists, so nothing the machine adds by itself reaches the captures.
   await runOk('ip', [
@@ -46,9 +108,11 @@ export async function createLabNamespace(ns: string): Promise<void> {
   ]);
   await ipIn(ns, ['link', 'set', n.bridge, 'up']);
   for (const nic of LAB_NICS) {
-    await ipIn(ns, ['tuntap', 'add', 'dev', nic.tap, 'mode', 'tap']);
-    if (nic.guestName !== 'eth0') await ipIn(ns, ['link', 'set', nic.tap, 'master', n.bridge]);
-    await ipIn(ns, ['link', 'set', nic.tap, 'up']);
+    await addTap(ns, nic.tap, nic.guestName !== 'eth0' && !options.lacp ? n.bridge : undefined);
+  }
+  if (options.lacp) {
+    for (const nic of LAB_PARTNER_NICS) await addTap(ns, nic.tap, nic.guestName === 'eth0' ? n.bridge : undefined);
+    for (const slave of LAB_SLAVES) await crossConnect(ns, labSlave(slave).tap, partnerNicFor(slave).tap);
   }
   await ipIn(ns, ['addr', 'add', n.managementHostAddress, 'dev', LAB_NICS[0]!.tap]);
   await ipIn(ns, [

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAB_NETWORK, LAB_NICS } from '../../shared/lab/topology.js';
+import { LAB_NETWORK, LAB_NICS, type LabNic } from '../../shared/lab/topology.js';
 import { cacheDir } from '../paths.js';
 import { run, runOk } from '../util/exec.js';
 import type { GuestImage } from './image.js';
@@ -15,16 +15,40 @@ export interface QemuFiles {
   qmpSocket: string;
   consoleSocket: string;
   consoleLog: string;
-  disk: string;
+  /** The persistent /etc disk; the LACP partner has none. */
+  disk?: string;
 }
 
-export function qemuArgs(image: GuestImage, files: QemuFiles, accel: Accel, processName: string): string[] {
+/** Which guest a QEMU runs: the host under test (the default) or the LACP partner of `lab up --lacp`. */
+export interface QemuGuest {
+  role: 'host' | 'partner';
+  nics: readonly LabNic[];
+  memoryMiB: number;
+  /**
+   * Speed (full duplex) the slave NICs report. Real NICs report one; without it the bonding driver refuses to bring
+   * a slave back up after a pull in 802.3ad, balance-tlb and balance-alb ("failed to get link speed/duplex").
+   */
+  slaveSpeedMbps?: number;
+}
+
+export const HOST_GUEST: QemuGuest = { role: 'host', nics: LAB_NICS, memoryMiB: 512, slaveSpeedMbps: 1000 };
+
+export function qemuArgs(
+  image: GuestImage,
+  files: QemuFiles,
+  accel: Accel,
+  processName: string,
+  guest: QemuGuest = HOST_GUEST,
+): string[] {
   const append = [
     'console=ttyS0',
     'panic=-1',
+    // A reboot typed in the guest sometimes hung after "reboot: Restarting system" under TCG; a triple fault
+    // resets the virtual machine at once.
+    'reboot=t',
     'quiet',
     'net.ifnames=0',
-    `bondbench.mgmt=${LAB_NETWORK.managementGuestAddress}`,
+    guest.role === 'host' ? `bondbench.mgmt=${LAB_NETWORK.managementGuestAddress}` : 'bondbench.role=partner',
   ].join(' ');
   const args = [
     '-name',
@@ -35,7 +59,7 @@ export function qemuArgs(image: GuestImage, files: QemuFiles, accel: Accel, proc
     accel,
     ...(accel === 'kvm' ? ['-cpu', 'host'] : []),
     '-m',
-    '512',
+    String(guest.memoryMiB),
     '-smp',
     '1',
     '-nodefaults',
@@ -58,15 +82,15 @@ export function qemuArgs(image: GuestImage, files: QemuFiles, accel: Accel, proc
     `unix:${files.qmpSocket},server=on,wait=off`,
     '-pidfile',
     files.pidFile,
-    '-drive',
-    `file=${files.disk},if=virtio,format=raw`,
+    ...(files.disk ? ['-drive', `file=${files.disk},if=virtio,format=raw`] : []),
   ];
-  for (const nic of LAB_NICS) {
+  for (const nic of guest.nics) {
+    const speed = guest.slaveSpeedMbps && nic.guestName !== 'eth0' ? `,speed=${guest.slaveSpeedMbps},duplex=full` : '';
     args.push(
       '-netdev',
       `tap,id=${nic.netdevId},ifname=${nic.tap},script=no,downscript=no`,
       '-device',
-      `virtio-net-pci,netdev=${nic.netdevId},mac=${nic.mac},addr=${nic.pciAddr}`,
+      `virtio-net-pci,netdev=${nic.netdevId},mac=${nic.mac},addr=${nic.pciAddr}${speed}`,
     );
   }
   args.push('-daemonize');

@@ -23,6 +23,33 @@ export const LAB_NICS: readonly LabNic[] = [
   { guestName: 'eth2', netdevId: 'net2', tap: 'tap-eth2', mac: '00:e0:4c:e2:57:8d', pciAddr: '0x5' },
 ];
 
+/**
+ * The LACP partner of `lab up --lacp`: a second small guest whose 802.3ad bond (eth1 + eth2, lacp_rate fast) plays
+ * an LACP switch and bridges the aggregate to the tester port through its eth0. Locally administered MACs, so no
+ * vendor's address is borrowed; its bond (and so its LACP system MAC) takes eth1's.
+ */
+export const LAB_PARTNER_NICS: readonly LabNic[] = [
+  { guestName: 'eth0', netdevId: 'net0', tap: 'tap-p0', mac: '02:00:5e:10:00:00', pciAddr: '0x3' },
+  { guestName: 'eth1', netdevId: 'net1', tap: 'tap-p1', mac: '02:00:5e:10:00:01', pciAddr: '0x4' },
+  { guestName: 'eth2', netdevId: 'net2', tap: 'tap-p2', mac: '02:00:5e:10:00:02', pciAddr: '0x5' },
+];
+
+export const LAB_PARTNER = {
+  /** The partner bond's MAC: the LACP system the host's slaves should see as their partner. */
+  systemMac: '02:00:5e:10:00:01',
+  lacpRate: 'fast',
+  /** virtio-net reports no speed or duplex unless told, and the bonding driver keeps LACP off on a port that is not full duplex. */
+  slaveSpeedMbps: 1000,
+} as const;
+
+/** The partner's NIC cabled to a host slave (eth1 ↔ partner eth1, eth2 ↔ partner eth2). */
+export function partnerNicFor(slave: string): LabNic {
+  const host = labSlave(slave);
+  const nic = LAB_PARTNER_NICS.find((n) => n.guestName === host.guestName);
+  if (!nic) throw new Error(`the LACP partner has no port for ${slave}`);
+  return nic;
+}
+
 export const LAB_NETWORK = {
   /** The Linux bridge that plays the switch. */
   bridge: 'sw0',

@@ -117,10 +117,10 @@ function cell<T extends Cell['value']>(
   return { value, text, verdict, reason, evidence };
 }
 
-function lacpPartnerMissing(reading: HostReading | undefined): boolean | undefined {
+/** For 802.3ad: the reason there is no working aggregate, or undefined when LACP negotiated. */
+function lacpProblem(reading: HostReading | undefined): string | undefined {
   if (!reading?.lacp) return undefined;
-  const noPartner = !reading.lacp.partnerMac || /^0{2}(:0{2}){5}$/.test(reading.lacp.partnerMac);
-  return noPartner || reading.lacp.aggregators > 1;
+  return reading.lacp.negotiated ? undefined : reading.lacp.reason;
 }
 
 /** Judges one mode of one repetition from its step records. */
@@ -136,8 +136,9 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   const [first, second] = plan.bond.slaves;
   const macStep = mine.find((s) => s.kind === 'read-macs' && s.reading) ?? bringUp;
   const reading = macStep.reading;
-  const noPartner = mode === '802.3ad' ? lacpPartnerMissing(reading) : false;
-  if (noPartner) row.notes.push('no LACP partner: each slave is its own aggregator');
+  const lacpIssue = mode === '802.3ad' ? lacpProblem(reading) : undefined;
+  const noPartner = lacpIssue !== undefined;
+  if (lacpIssue) row.notes.push(lacpIssue);
 
   // eth1 MAC / eth2 MAC: shared with the bond, or each its own.
   if (reading) {
@@ -237,7 +238,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       case 'single':
         if (noPartner) {
           verdict = 'not-measurable';
-          reason = 'no LACP partner: each slave is its own aggregator, so there is no aggregate to spread over';
+          reason = `${lacpIssue}: there is no aggregate to spread over`;
         } else {
           verdict = Math.max(a, b) >= 0.9 ? 'expected' : 'unexpected';
           reason = `one peer stays on one slave (${source})`;
@@ -293,7 +294,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       }
       if (noPartner) {
         verdict = 'not-measurable';
-        reason = `no LACP partner: each slave is its own aggregator; ${reason}`;
+        reason = `${lacpIssue}; ${reason}`;
       }
       row.cells.failoverMs = cell(stats.failoverMs, `${stats.failoverMs} ms`, verdict, reason, evidence);
     }

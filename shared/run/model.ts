@@ -76,8 +76,15 @@ export interface HostReading {
   activeSlave?: string;
   miimon?: number;
   slaves: SlaveReading[];
-  /** 802.3ad: partner MAC of the active aggregator; 00:00:00:00:00:00 means no partner answered. */
-  lacp?: { partnerMac?: string; aggregators: number; lacpRate?: string };
+  /** 802.3ad: the negotiation as judged from /proc/net/bonding (shared/oracle/lacp.ts). */
+  lacp?: {
+    partnerMac?: string;
+    aggregators: number;
+    lacpRate?: string;
+    negotiated: boolean;
+    outcome: string;
+    reason: string;
+  };
 }
 
 export interface ArpCounts {
