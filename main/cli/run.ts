@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { columnLabel } from '../../shared/report/build.js';
+import { VERDICT_MARK } from '../../shared/report/format.js';
 import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
 import { startRun } from '../engine/session.js';
 import { defaultRunsDir, listRuns, resolveRun } from '../engine/store.js';
@@ -21,20 +23,9 @@ const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [-
 const PLAN_USAGE = `usage: bondbench plan init [FILE] [--instance NAME]   write the default plan (the write-up's experiment) to edit
        bondbench plan check FILE                      validate a plan; errors point at the line`;
 
-const VERDICT_MARK = { expected: '✓', unexpected: '✗', 'not-measurable': '?' } as const;
-
-const COLUMN_TITLES: Record<(typeof MATRIX_COLUMNS)[number], string> = {
-  eth1Mac: 'eth1 MAC',
-  eth2Mac: 'eth2 MAC',
-  arpAtBoot: 'ARP at boot',
-  loadBalancing: 'load balancing',
-  faultTolerance: 'fault tolerance',
-  failoverMs: 'failover',
-};
-
 /** The write-up's table, measured, with a verdict mark in every cell. */
 export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2']): string {
-  const titles = MATRIX_COLUMNS.map((c, i) => (i < 2 ? `${slaves[i] ?? c} MAC` : COLUMN_TITLES[c]));
+  const titles = MATRIX_COLUMNS.map((c) => columnLabel('en', c, slaves));
   const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
   const table = rows.map((row) => [
     repeated ? `${row.mode} #${row.repetition}` : row.mode,
@@ -54,7 +45,7 @@ export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'
   const notes = rows.flatMap((r) =>
     MATRIX_COLUMNS.flatMap((c) => {
       const cell = r.cells[c];
-      return cell?.verdict === 'unexpected' ? [`✗ ${r.mode} ${COLUMN_TITLES[c]}: ${cell.reason}`] : [];
+      return cell?.verdict === 'unexpected' ? [`✗ ${r.mode} ${columnLabel('en', c, slaves)}: ${cell.reason}`] : [];
     }),
   );
   const special = rows.flatMap((r) =>
