@@ -1,10 +1,24 @@
 /** The `bondbench` command line. Each command group lives in a module of its own. */
+import { hostCommand } from './host.js';
 import { labCommand } from './lab.js';
+import { compareCommand, reportCommand } from './report.js';
+import { planCommand, runCommand, runsCommand } from './run.js';
+import { serveCommand } from './serve.js';
+import { testerCommand } from './tester.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `usage: bondbench <command> …
 
   lab up|down|status|pull|plug|reset|power|ssh|connect|image   the virtual bonding lab (run "bondbench lab help")
+  host probe|configure|restore|reboot|confirm|status|accept-key <target>   the host under test over SSH
+                                (user@host[:port], an ssh_config Host, or lab; run "bondbench host help")
+  run [plan.yaml] [--lab] …     run a plan (default: the write-up's experiment) and print the matrix
+  runs                          list earlier runs
+  report <run> [--format F] [--lang L]   a run's report: html, pdf, csv, json, md or a zip bundle; en or zh-CN
+  compare <runA> <runB> [--format F]     two runs cell by cell, their facts side by side (text, md, json, html)
+  plan init|check               write the default plan to edit; validate a plan
+  serve [--port N] [--no-open] [--host-lab]   the UI in a browser: loopback only, behind a per-start token
+  tester interfaces|capture [--lab]   the tester agent by hand: capture to pcapng, echo probe (run "bondbench tester help")
 
 Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg`;
 
@@ -14,6 +28,22 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'lab':
         return await labCommand(rest);
+      case 'host':
+        return await hostCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case 'runs':
+        return await runsCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
+      case 'plan':
+        return await planCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case 'tester':
+        return await testerCommand(rest);
       case undefined:
       case 'help':
       case '--help':

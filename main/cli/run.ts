@@ -1,6 +1,6 @@
 /** `bondbench run`, `bondbench runs`, `bondbench plan init|check`. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
@@ -8,6 +8,7 @@ import { columnLabel } from '../../shared/report/build.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
 import { startRun } from '../engine/session.js';
+import { exportReport } from '../report/export.js';
 import { defaultRunsDir, listRuns, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -162,7 +163,13 @@ export async function runCommand(args: string[]): Promise<number> {
     );
     if (outcome.error) console.log(`error: ${outcome.error}`);
     console.log(`results: ${outcome.dir}`);
-    console.log(`report:  npx bondbench report ${outcome.dir} --format html`);
+    if (outcome.steps.length > 0) {
+      // The run ends in a report a colleague can open; other formats come from "bondbench report".
+      const report = await exportReport(outcome.dir, 'html', 'en');
+      const file = join(outcome.dir, 'report.html');
+      await writeFile(file, report.data);
+      console.log(`report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`);
+    }
     return outcome.status === 'completed' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

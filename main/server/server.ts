@@ -1,0 +1,271 @@
+/**
+ * Browser mode: the built renderer and the typed API over a WebSocket, on loopback only, behind a random token
+ * made at each start. A request (HTTP or WebSocket) is served only with the token — in the URL, or in the
+ * cookie the first page load sets — and only for the Host names of this server (no DNS rebinding) and, for the
+ * WebSocket, only from this server's own page (no cross-site WebSocket hijacking).
+ *
+ * Protocol, JSON text frames: {id, method, params[]} → {id, result} | {id, error: {message}}; events {event}.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { contentSecurityPolicy } from './csp.js';
+
+export const LOOPBACK = '127.0.0.1';
+export const API_PATH = '/api';
+
+/** A client this far behind on the wire gets frame batches counted as dropped instead of queued. */
+const FRAMES_HIGH_WATER = 4 * 1024 * 1024;
+/** Plans are small; nothing a client sends is larger than this. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface ServeOptions {
+  bench: BenchClient;
+  /** The built renderer: a folder with index.html. */
+  rendererDir: string;
+  /** 0 (default) lets the system pick a free port. */
+  port?: number;
+}
+
+export interface BenchServer {
+  port: number;
+  token: string;
+  /** What to open: the page with the token. */
+  url: string;
+  /** Connected browser tabs. */
+  clients(): number;
+  close(): Promise<void>;
+}
+
+export interface ApiRequest {
+  id: number | string;
+  method: ApiMethod;
+  params: unknown[];
+}
+
+/** Reads one request frame; throws with a message that says what is wrong with it. */
+export function parseApiRequest(text: string): ApiRequest {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    throw new Error('the request is not JSON');
+  }
+  if (typeof message !== 'object' || message === null) throw new Error('the request must be an object');
+  const { id, method, params = [] } = message as Record<string, unknown>;
+  if (typeof id !== 'number' && typeof id !== 'string') throw new Error('the request needs an id (number or string)');
+  if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+    throw new Error(`unknown method ${JSON.stringify(method)}: the API has ${API_METHODS.join(', ')}`);
+  }
+  if (!Array.isArray(params)) throw new Error('params must be an array of arguments');
+  return { id, method: method as ApiMethod, params };
+}
+
+function sameSecret(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+export async function startBenchServer(options: ServeOptions): Promise<BenchServer> {
+  const root = resolve(options.rendererDir);
+  const indexFile = join(root, 'index.html');
+  if (!(await stat(indexFile).catch(() => undefined))?.isFile()) {
+    throw new Error(`the renderer is not built (no ${indexFile}): run "npm run build:renderer"`);
+  }
+  const token = randomBytes(32).toString('base64url');
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+  let cookieName = '';
+
+  // Any port, for SSH port forwards; but only loopback names, so a DNS-rebound name is refused.
+  const allowedHost = (host: string | undefined) => /^(127\.0\.0\.1|localhost)(:\d{1,5})?$/.test(host ?? '');
+  // Browsers always send Origin on a WebSocket: it must be the page this server served.
+  const allowedOrigin = (origin: string | undefined, host: string) =>
+    origin === undefined || origin === `http://${host}`;
+  const authorised = (req: IncomingMessage, url: URL) =>
+    sameSecret(url.searchParams.get('token') ?? undefined, token) ||
+    sameSecret(cookieValue(req.headers.cookie, cookieName), token);
+
+  const send = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  async function serveFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad path');
+    }
+    if (path.includes('\0')) return send(res, 400, 'bad path');
+    const file = path === '/' ? indexFile : join(root, normalize(path));
+    if (file !== indexFile && !file.startsWith(root + sep)) return send(res, 404, 'not found');
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return send(res, 404, 'not found');
+    const headers: Record<string, string | number> = {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      // Hashed asset names never change; the page itself must not be kept (it carries the token's session).
+      'Cache-Control': file === indexFile ? 'no-store' : 'private, max-age=31536000, immutable',
+    };
+    if (url.searchParams.has('token')) {
+      headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const hostOk = allowedHost(req.headers.host);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(hostOk ? [`ws://${req.headers.host}`] : []));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (!hostOk) return send(res, 403, 'wrong Host: open the address bondbench serve printed');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (!authorised(req, url)) {
+      return send(res, 401, 'BondBench: open the address "bondbench serve" printed, with its token');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(res, 405, 'method not allowed');
+    }
+    serveFile(req, res, url).catch((error: Error) => {
+      if (!res.headersSent) send(res, 500, error.message);
+      else res.destroy(error);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!allowedHost(req.headers.host)) return refuseUpgrade(socket, '403 Forbidden');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname !== API_PATH) return refuseUpgrade(socket, '404 Not Found');
+    if (!authorised(req, url)) return refuseUpgrade(socket, '401 Unauthorized');
+    if (!allowedOrigin(req.headers.origin, req.headers.host!)) return refuseUpgrade(socket, '403 Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    let droppedFrames = 0;
+    const push = (event: BenchEvent) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (event.type === 'frames') {
+        // A tab that cannot keep up loses frame batches, counted, rather than growing an unbounded queue.
+        if (ws.bufferedAmount > FRAMES_HIGH_WATER) {
+          droppedFrames += event.frames.length + event.dropped;
+          return;
+        }
+        if (droppedFrames > 0) {
+          event = { ...event, dropped: event.dropped + droppedFrames };
+          droppedFrames = 0;
+        }
+      }
+      ws.send(JSON.stringify({ event }));
+    };
+    const unsubscribe = options.bench.onEvent(push);
+    ws.on('close', () => {
+      unsubscribe();
+      sockets.delete(ws);
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.send(JSON.stringify({ id: null, error: { message: 'send JSON text frames' } }));
+        return;
+      }
+      let request: ApiRequest;
+      try {
+        request = parseApiRequest(String(data));
+      } catch (error) {
+        ws.send(JSON.stringify({ id: null, error: { message: (error as Error).message } }));
+        return;
+      }
+      call(request).then(
+        (result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: request.id, result: result ?? null }));
+        },
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: request.id, error: { message } }));
+        },
+      );
+    });
+  }
+
+  function call({ method, params }: ApiRequest): Promise<unknown> {
+    const fn = options.bench[method] as (...args: unknown[]) => Promise<unknown>;
+    return Promise.resolve().then(() => fn.apply(options.bench, params));
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is in use: pick another with --port, or leave it out for a free one`)
+          : error,
+      ),
+    );
+    server.listen(options.port ?? 0, LOOPBACK, () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  cookieName = `bondbench_${port}`;
+
+  return {
+    port,
+    token,
+    url: `http://${LOOPBACK}:${port}/?token=${token}`,
+    clients: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        for (const ws of sockets) ws.close(1001, 'BondBench is stopping');
+        wss.close();
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}

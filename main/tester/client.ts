@@ -1,0 +1,280 @@
+/**
+ * The engine's side of the tester agent: spawns it (locally, or inside a network namespace with
+ * `ip netns exec`), sends typed requests, and hands frames, counters and echo events to listeners.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type {
+  AgentMessage,
+  CaptureCounters,
+  CapturedFrame,
+  CaptureSpec,
+  CaptureStarted,
+  CaptureSummary,
+  EchoEvent,
+  HelloResult,
+  InterfaceInfo,
+  MarkSpec,
+  ProbeSpec,
+  ProbeStarted,
+  ProbeSummary,
+  TesterCalls,
+  TesterCallType,
+  TesterEvent,
+  TesterRequest,
+} from '../../shared/tester/protocol.js';
+import { TESTER_PROTOCOL_VERSION } from '../../shared/tester/protocol.js';
+import { packageRoot } from '../paths.js';
+import { NdjsonChannel } from './transport.js';
+
+export interface TesterClientOptions {
+  /** Run the agent inside this network namespace (needs root): the virtual lab's, for its tester port. */
+  netns?: string;
+  /** Where the agent's stderr goes (default: this process's stderr, prefixed). */
+  log?: (line: string) => void;
+  /** How long the agent may take to answer hello, ms. */
+  startTimeoutMs?: number;
+}
+
+export class TesterAgentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TesterAgentError';
+  }
+}
+
+/** The command that runs the agent: node on the built JS, or node + tsx on the TypeScript source. */
+export function agentCommand(netns?: string): { command: string; args: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  // The desktop app bundles the agent as an entry of its own and says where (main/electron/main.ts).
+  const agent = process.env.BONDBENCH_TESTER_AGENT ?? join(dirname(here), fromSource ? 'agent.ts' : 'agent.js');
+  if (!existsSync(agent)) throw new TesterAgentError(`the tester agent is missing: ${agent}`);
+  const node = fromSource
+    ? [process.execPath, '--import', import.meta.resolve('tsx'), agent]
+    : [process.execPath, agent];
+  if (!netns) return { command: node[0]!, args: node.slice(1) };
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(netns)) {
+    throw new TesterAgentError(`network namespace ${JSON.stringify(netns)}: use letters, digits, ".", "_" and "-"`);
+  }
+  return { command: 'ip', args: ['netns', 'exec', netns, ...node] };
+}
+
+const CAP_NO_ADDRESS_WARNING = /^Warning: \S+: no IPv4 address assigned - This may not actually work$/;
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; type: string };
+
+export class TesterClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly frameListeners = new Map<string, ((frames: CapturedFrame[]) => void)[]>();
+  private readonly counterListeners = new Map<string, ((counters: CaptureCounters) => void)[]>();
+  private readonly echoListeners = new Map<string, ((events: EchoEvent[]) => void)[]>();
+  private readonly eventListeners: ((event: TesterEvent) => void)[] = [];
+  private stderrTail: string[] = [];
+  private exited: Error | undefined;
+  private readonly exitPromise: Promise<void>;
+  hello!: HelloResult;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly channel: NdjsonChannel<AgentMessage, TesterRequest>,
+    readonly netns: string | undefined,
+  ) {
+    channel.onMessage((message) => this.receive(message));
+    this.exitPromise = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.exited = new TesterAgentError(
+          `the tester agent exited (${signal ? `signal ${signal}` : `code ${code}`})` +
+            (this.stderrTail.length ? `: ${this.stderrTail.join('\n')}` : ''),
+        );
+        for (const [id, p] of this.pending) {
+          p.reject(this.exited);
+          this.pending.delete(id);
+        }
+        resolve();
+      });
+    });
+  }
+
+  /** Starts an agent and checks that it speaks our protocol. */
+  static async start(options: TesterClientOptions = {}): Promise<TesterClient> {
+    const { command, args } = agentCommand(options.netns);
+    // Inside Electron, process.execPath is the Electron binary: run it as plain Node for the agent.
+    const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+    const child = spawn(command, args, { cwd: packageRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const channel = new NdjsonChannel<AgentMessage, TesterRequest>(child.stdout!, child.stdin!, 'the tester agent');
+    const client = new TesterClient(child, channel, options.netns);
+    const log = options.log ?? ((line: string) => process.stderr.write(`[tester] ${line}\n`));
+    let partial = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        // cap's pcap_lookupnet warning for interfaces without IPv4 (taps, veths): only "broadcast" filters care.
+        if (CAP_NO_ADDRESS_WARNING.test(line)) continue;
+        client.stderrTail = [...client.stderrTail.slice(-9), line];
+        log(line);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (error) =>
+        reject(new TesterAgentError(`cannot start the tester agent (${command}): ${error.message}`)),
+      );
+    });
+    const timeout = options.startTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      client.hello = await Promise.race([
+        client.call('hello', {}),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new TesterAgentError(`the tester agent did not answer within ${timeout} ms`)),
+            timeout,
+          );
+        }),
+      ]);
+    } catch (error) {
+      client.kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (client.hello.protocol !== TESTER_PROTOCOL_VERSION) {
+      client.kill();
+      throw new TesterAgentError(
+        `the tester agent speaks protocol ${client.hello.protocol}, this bench ${TESTER_PROTOCOL_VERSION}: install the same BondBench on both`,
+      );
+    }
+    return client;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  call<K extends TesterCallType>(type: K, params: TesterCalls[K]['params']): Promise<TesterCalls[K]['result']> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, type });
+      this.channel.send({ ...params, id, type } as TesterRequest);
+    });
+  }
+
+  private receive(message: AgentMessage): void {
+    if (message.type === 'response') {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.ok) pending.resolve(message.result);
+      else pending.reject(new TesterAgentError(`${pending.type}: ${message.error}`));
+      return;
+    }
+    switch (message.type) {
+      case 'frames':
+        for (const listener of this.frameListeners.get(message.captureId) ?? []) listener(message.frames);
+        break;
+      case 'counters':
+        for (const listener of this.counterListeners.get(message.captureId) ?? []) listener(message.counters);
+        break;
+      case 'echo':
+        for (const listener of this.echoListeners.get(message.probeId) ?? []) listener(message.events);
+        break;
+    }
+    for (const listener of this.eventListeners) listener(message);
+  }
+
+  private static add<T>(map: Map<string, T[]>, id: string, listener: T): () => void {
+    const list = map.get(id) ?? [];
+    list.push(listener);
+    map.set(id, list);
+    return () =>
+      map.set(
+        id,
+        (map.get(id) ?? []).filter((l) => l !== listener),
+      );
+  }
+
+  onFrames(captureId: string, listener: (frames: CapturedFrame[]) => void): () => void {
+    return TesterClient.add(this.frameListeners, captureId, listener);
+  }
+
+  onCounters(captureId: string, listener: (counters: CaptureCounters) => void): () => void {
+    return TesterClient.add(this.counterListeners, captureId, listener);
+  }
+
+  onEcho(probeId: string, listener: (events: EchoEvent[]) => void): () => void {
+    return TesterClient.add(this.echoListeners, probeId, listener);
+  }
+
+  /** Every event (frames, counters, echo, probe.ended, capture.failed, log). */
+  onEvent(listener: (event: TesterEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  interfaces(): Promise<InterfaceInfo[]> {
+    return this.call('interfaces', {});
+  }
+
+  startCapture(spec: CaptureSpec): Promise<CaptureStarted> {
+    return this.call('capture.start', { spec });
+  }
+
+  stopCapture(captureId: string): Promise<CaptureSummary> {
+    return this.call('capture.stop', { captureId });
+  }
+
+  counters(captureId: string): Promise<CaptureCounters> {
+    return this.call('capture.counters', { captureId });
+  }
+
+  /** A step comment in the running captures' pcapng files, e.g. "mode balance-alb: pull eth1". */
+  mark(spec: MarkSpec): Promise<{ marked: string[]; atMs: number }> {
+    return this.call('capture.mark', spec);
+  }
+
+  startProbe(spec: ProbeSpec): Promise<ProbeStarted> {
+    return this.call('probe.start', { spec });
+  }
+
+  stopProbe(probeId: string): Promise<ProbeSummary> {
+    return this.call('probe.stop', { probeId });
+  }
+
+  /** Stop reading the agent's messages (to test a slow consumer); the agent must keep capturing. */
+  pauseReading(): void {
+    this.child.stdout?.pause();
+  }
+
+  resumeReading(): void {
+    this.child.stdout?.resume();
+  }
+
+  /** Stops captures and probes, closes files, and waits for the agent to exit. */
+  async close(timeoutMs = 15_000): Promise<void> {
+    if (!this.exited) {
+      this.resumeReading();
+      await Promise.race([this.call('shutdown', {}).catch(() => undefined), this.exitPromise]);
+      this.channel.close();
+      const timer = setTimeout(() => this.kill(), timeoutMs);
+      await this.exitPromise;
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the agent at once (our own child, by PID). */
+  kill(): void {
+    if (!this.exited && this.child.pid) {
+      try {
+        process.kill(this.child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The live capture list in Wireshark's manner: No., Time, Source, Destination, Protocol, Info, ARP classes
+ * coloured. Only the rows in view exist in the DOM (@tanstack/react-virtual), so it stays fluid at thousands of
+ * frames a second; it follows the newest frame while scrolled to the bottom, like Wireshark's auto-scroll.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ListedFrame } from '../capture/filter.js';
+import type { FrameStore } from '../capture/store.js';
+import { formatCaptureTime } from '../format.js';
+
+export const ROW_HEIGHT = 22;
+
+export interface CaptureListProps {
+  store: FrameStore;
+  filter: string;
+  onFilterChange: (filter: string) => void;
+  selected?: ListedFrame;
+  onSelect: (frame: ListedFrame) => void;
+}
+
+export function CaptureList({ store, filter, onFilterChange, selected, onSelect }: CaptureListProps) {
+  const { t } = useTranslation();
+  useSyncExternalStore(store.subscribe, store.getVersion);
+  const [error, setError] = useState<string>();
+  const [follow, setFollow] = useState(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = store.visible;
+
+  useEffect(() => {
+    const parsed = store.setFilter(filter);
+    setError(parsed.ok ? undefined : parsed.error);
+  }, [store, filter]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+    getItemKey: (index) => rows[index]?.key ?? index,
+  });
+
+  // Following: one scroll write per update, after the list has its new height (scrollToIndex's settle loop costs
+  // several renders per update, which at thousands of frames a second starves the page).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rows.length is the trigger
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (follow && el) el.scrollTop = el.scrollHeight;
+  }, [follow, rows.length]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
+    if (atBottom !== follow) setFollow(atBottom);
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const at = selected ? rows.indexOf(selected) : -1;
+    const next = rows[Math.min(rows.length - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1)))];
+    if (next) {
+      onSelect(next);
+      virtualizer.scrollToIndex(rows.indexOf(next));
+    }
+  };
+
+  return (
+    <section className="capture" aria-label={t('ui.capture.title')}>
+      <div className="capture-toolbar">
+        <input
+          className={`filter${error ? ' invalid' : filter.trim() ? ' valid' : ''}`}
+          type="search"
+          spellCheck={false}
+          value={filter}
+          placeholder={t('ui.capture.filterPlaceholder')}
+          aria-label={t('ui.capture.filter')}
+          aria-invalid={error ? true : undefined}
+          title={t('ui.capture.filterHelp')}
+          onChange={(event) => onFilterChange(event.target.value)}
+        />
+        <label className="follow">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
+          {t('ui.capture.follow')}
+        </label>
+      </div>
+      {error ? (
+        <p className="filter-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the list takes focus so the arrow keys move the selection */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: same: the arrow keys move the selection */}
+      <div className="capture-rows" ref={scroller} onScroll={onScroll} tabIndex={0} onKeyDown={onKeyDown}>
+        <table className="capture-table" aria-label={t('ui.capture.frames')} aria-rowcount={rows.length + 1}>
+          <thead>
+            <tr className="capture-head">
+              <th scope="col">{t('ui.capture.no')}</th>
+              <th scope="col">{t('ui.capture.time')}</th>
+              <th scope="col">{t('ui.capture.source')}</th>
+              <th scope="col">{t('ui.capture.destination')}</th>
+              <th scope="col">{t('ui.capture.protocol')}</th>
+              <th scope="col">{t('ui.capture.info')}</th>
+            </tr>
+          </thead>
+          <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const frame = rows[item.index]!;
+              return (
+                <tr
+                  key={item.key}
+                  aria-rowindex={item.index + 2}
+                  aria-selected={frame === selected}
+                  className={`capture-row${frame.tag ? ` tag-${frame.tag}` : ''}${frame === selected ? ' selected' : ''}`}
+                  style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+                  data-no={frame.no}
+                  onClick={() => onSelect(frame)}
+                >
+                  <td>{frame.no}</td>
+                  <td>{formatCaptureTime(frame.time)}</td>
+                  <td>{frame.source}</td>
+                  <td>{frame.destination}</td>
+                  <td>{frame.protocol}</td>
+                  <td>{frame.info}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="capture-status">
+        {t('ui.capture.count', { shown: rows.length, total: store.all.length + store.trimmed })}
+        {store.dropped > 0 ? ` · ${t('ui.capture.dropped', { count: store.dropped })}` : ''}
+        {store.trimmed > 0 ? ` · ${t('ui.capture.trimmed', { count: store.trimmed })}` : ''}
+      </p>
+    </section>
+  );
+}
+
+export function FrameDetail({ frame }: { frame?: ListedFrame }) {
+  const { t } = useTranslation();
+  if (!frame) return <section className="frame-detail empty">{t('ui.capture.pickFrame')}</section>;
+  return (
+    <section className="frame-detail" aria-label={t('ui.capture.detail')}>
+      <h3>
+        {t('ui.capture.frameTitle', { no: frame.no, port: frame.port })}
+        {frame.mode ? ` · ${frame.mode}${frame.rep > 1 ? ` #${frame.rep}` : ''}` : ''}
+      </h3>
+      {frame.detail.map(([layer, fields]) => (
+        <details key={layer} open>
+          <summary>{layer}</summary>
+          <dl>
+            {fields.map(([name, value], i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: fields repeat (VLAN tags) and never reorder
+              <div key={`${name}${i}`}>
+                <dt>{name}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      ))}
+    </section>
+  );
+}

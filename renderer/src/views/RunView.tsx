@@ -1,0 +1,137 @@
+/**
+ * The run, side by side as at the write-up's bench: what the host says (ifconfig, /proc/net/bonding), what the
+ * wire shows (the capture list and a frame's layers), and what it means (the result matrix), with the probe
+ * timeline under it. Shows the live run, or a recorded one opened from History.
+ */
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RunView as RecordedRun } from '../../../shared/api.js';
+import type { RunManifest } from '../../../shared/run/model.js';
+import type { ListedFrame } from '../capture/filter.js';
+import { frameNumbersTerm } from '../capture/filter.js';
+import { CaptureList, FrameDetail } from '../components/CaptureList.js';
+import { HostState } from '../components/HostState.js';
+import { type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
+import { Timeline } from '../components/Timeline.js';
+import { readList } from '../plan/fields.js';
+import type { LiveRun, TimelineMarker, TimelinePoint } from '../state/live.js';
+
+export interface RunViewProps {
+  live: LiveRun;
+  /** The plan the live run was started with. */
+  livePlan: string;
+  /** The live run's manifest once it finished (whether the host was restored). */
+  liveManifest?: RunManifest;
+  recorded?: RecordedRun;
+  onCloseRecorded: () => void;
+}
+
+/** A recorded run's probe samples and markers on the run's clock (each step keeps its own). */
+function recordedTimeline(run: RecordedRun): { samples: TimelinePoint[]; markers: TimelineMarker[] } {
+  const start = Date.parse(run.manifest.startedAt);
+  const samples: TimelinePoint[] = [];
+  const markers: TimelineMarker[] = [];
+  for (const step of run.steps) {
+    const offset = Date.parse(step.startedAt) - start;
+    const probe = step.measurements?.probe;
+    for (const [atMs, rttMs] of probe?.samples ?? []) samples.push({ atMs: offset + atMs, rttMs });
+    for (const marker of probe?.markers ?? []) markers.push({ atMs: offset + marker.atMs, label: marker.label });
+    if (step.apply?.method === 'netifrc') markers.push({ atMs: offset, label: 'reboot' });
+    // A plug step sends no probes, so its moment is the step's start.
+    if (step.kind === 'plug' && step.slave) markers.push({ atMs: offset, label: `plug ${step.slave}` });
+  }
+  return { samples, markers };
+}
+
+function RestoredBanner({ manifest }: { manifest?: RunManifest }) {
+  const { t } = useTranslation();
+  if (!manifest || manifest.status === 'running') return null;
+  return (
+    <p className={`banner status-${manifest.status}`} role="status" data-restored={manifest.restored ? 'yes' : 'no'}>
+      {t(`report.status.${manifest.status}`)}
+      {' · '}
+      {manifest.restored ? t('ui.run.restored') : t('ui.run.notRestored')}
+      {manifest.error ? ` · ${manifest.error}` : ''}
+    </p>
+  );
+}
+
+export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorded }: RunViewProps) {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(live.subscribe, live.getState);
+  const [filter, setFilter] = useState('');
+  const [selected, setSelected] = useState<ListedFrame>();
+
+  const plan = recorded ? recorded.planYaml : livePlan;
+  const modes = useMemo(() => readList(plan, ['modes']), [plan]);
+  const slaves = useMemo(() => readList(plan, ['bond', 'slaves']), [plan]);
+  const recordedLine = useMemo(() => (recorded ? recordedTimeline(recorded) : undefined), [recorded]);
+  const readings = (recorded?.steps ?? []).flatMap((s) => (s.reading ? [s.reading] : []));
+
+  const jump = (to: FrameJump) => {
+    setFilter(`mode:${to.mode} rep:${to.repetition} ${frameNumbersTerm(to.frames)}`);
+    setSelected(undefined);
+  };
+
+  return (
+    <div className="run">
+      {recorded ? (
+        <div className="recorded-bar">
+          <span>{t('ui.run.recorded', { id: recorded.manifest.id, plan: recorded.manifest.planName })}</span>
+          <button type="button" className="link" onClick={onCloseRecorded}>
+            {t('ui.run.backToLive')}
+          </button>
+        </div>
+      ) : null}
+      <RestoredBanner manifest={recorded ? recorded.manifest : liveManifest} />
+      <div className="run-grid">
+        <HostState
+          reading={recorded ? readings.at(-1) : state.reading}
+          previous={recorded ? readings.at(-2) : state.previousReading}
+          host={recorded?.manifest.host?.target}
+        />
+        <div className="wire">
+          {recorded ? (
+            <p className="subtle capture-recorded">{t('ui.run.recordedFrames')}</p>
+          ) : (
+            <>
+              <CaptureList
+                store={live.frames}
+                filter={filter}
+                onFilterChange={setFilter}
+                selected={selected}
+                onSelect={setSelected}
+              />
+              <FrameDetail frame={selected} />
+            </>
+          )}
+        </div>
+        <div className="meaning">
+          <h2>{t('ui.matrix.title')}</h2>
+          <ResultMatrix
+            rows={recorded ? recorded.matrix : state.matrix}
+            modes={modes}
+            slaves={slaves}
+            onJump={recorded ? undefined : jump}
+          />
+          <p className="legend">
+            <span className="swatch verdict-expected" /> {t('verdict.expected')}{' '}
+            <span className="swatch verdict-unexpected" /> {t('verdict.unexpected')}{' '}
+            <span className="swatch verdict-not-measurable" /> {t('verdict.not-measurable')}
+          </p>
+          <Timeline
+            samples={recordedLine ? recordedLine.samples : state.samples}
+            sampleCount={recordedLine ? recordedLine.samples.length : state.sampleCount}
+            markers={recordedLine ? recordedLine.markers : state.markers}
+          />
+        </div>
+      </div>
+      {!recorded ? (
+        <details className="log">
+          <summary>{t('ui.run.log', { count: state.log.length })}</summary>
+          <pre>{state.log.slice(-300).join('\n')}</pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,287 @@
+/**
+ * Setup: the host (target, first-contact host key, what the bench sees there), the tester interface, the power
+ * and link drivers, the plan itself with validation as you type, and "check everything" before a run.
+ * Every form field edits the plan's YAML, so what is checked and run is exactly what the editor shows.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BenchClient, CheckItem, HostCheck, TesterInterface } from '../../../shared/api.js';
+import type { PlanError } from '../../../shared/plan/plan-file.js';
+import { PlanEditor } from '../components/PlanEditor.js';
+import { type FieldPath, LINK_DRIVER_TYPES, POWER_DRIVER_TYPES, readField, writeField } from '../plan/fields.js';
+import { useAction } from '../useAction.js';
+
+export interface SetupViewProps {
+  client: BenchClient;
+  plan: string;
+  onPlanChange: (yaml: string) => void;
+  onStart: () => void;
+  starting: boolean;
+  running: boolean;
+}
+
+function useField(plan: string, onPlanChange: (yaml: string) => void, path: FieldPath) {
+  const value = readField(plan, path);
+  const set = (next: string) => {
+    try {
+      onPlanChange(writeField(plan, path, next));
+    } catch {
+      // The editor already shows why the plan does not parse; the field waits for a fix.
+    }
+  };
+  return [value, set] as const;
+}
+
+function HostPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'client' | 'plan' | 'onPlanChange'>) {
+  const { t } = useTranslation();
+  const [target, setTarget] = useField(plan, onPlanChange, ['host', 'target']);
+  const [result, setResult] = useState<HostCheck>();
+  const { busy, error, run } = useAction();
+
+  const check = () =>
+    run(async () => {
+      if (!target) return;
+      setResult(undefined);
+      setResult(await client.checkHost(target));
+    });
+
+  const accept = (fingerprint: string) =>
+    run(async () => {
+      if (!target) return;
+      await client.acceptHostKey(target, fingerprint);
+      setResult(await client.checkHost(target));
+    });
+
+  return (
+    <section className="panel host-panel" aria-label={t('ui.setup.host')}>
+      <h2>{t('ui.setup.host')}</h2>
+      <div className="row">
+        <label>
+          {t('ui.setup.target')}
+          <input
+            value={target ?? ''}
+            disabled={target === undefined}
+            spellCheck={false}
+            placeholder="lab | lab:NAME | alias | user@host[:port]"
+            onChange={(event) => setTarget(event.target.value)}
+          />
+        </label>
+        <button type="button" onClick={check} disabled={busy || !target}>
+          {busy ? t('ui.setup.checking') : t('ui.setup.checkHost')}
+        </button>
+      </div>
+      <p className="subtle">{t('ui.setup.credentials')}</p>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {result && !result.ok && result.hostKey ? (
+        <div className="host-key" role="alertdialog" aria-label={t('ui.setup.hostKeyTitle')}>
+          <h3>{t('ui.setup.hostKeyTitle')}</h3>
+          <p>{t('ui.setup.hostKeyText', { target: result.hostKey.target, type: result.hostKey.keyType })}</p>
+          <code className="fingerprint">{result.hostKey.fingerprint}</code>
+          <p className="subtle">{t('ui.setup.hostKeyHint')}</p>
+          <button type="button" onClick={() => accept(result.hostKey!.fingerprint)} disabled={busy}>
+            {t('ui.setup.acceptKey')}
+          </button>
+        </div>
+      ) : null}
+      {result && !result.ok && !result.hostKey ? (
+        <p className="error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {result?.ok ? (
+        <div className="host-facts">
+          <p className="ok">
+            ✓{' '}
+            {t('ui.setup.hostReached', {
+              kernel: result.kernel,
+              distribution: result.distribution,
+              bonding: result.bonding,
+            })}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('ui.setup.interface')}</th>
+                <th scope="col">{t('ui.host.mac')}</th>
+                <th scope="col">{t('ui.setup.addresses')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.interfaces.map((nic) => (
+                <tr key={nic.name}>
+                  <th scope="row">{nic.name}</th>
+                  <td className="mac">{nic.mac}</td>
+                  <td>{nic.addresses.join(', ') || '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function TesterPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'client' | 'plan' | 'onPlanChange'>) {
+  const { t } = useTranslation();
+  const [chosen, choose] = useField(plan, onPlanChange, ['tester', 'interface']);
+  const [interfaces, setInterfaces] = useState<TesterInterface[]>();
+  const [error, setError] = useState<string>();
+
+  const load = useCallback(() => {
+    setError(undefined);
+    client.testerInterfaces().then(setInterfaces, (e: Error) => setError(e.message));
+  }, [client]);
+  useEffect(load, [load]);
+
+  // Capture ports with an address first; pseudo-devices and bare switch ports folded away.
+  const addressed = interfaces?.filter((nic) => nic.addresses.length > 0) ?? [];
+  const unaddressed = interfaces?.filter((nic) => nic.addresses.length === 0) ?? [];
+  const choice = (nic: TesterInterface) => (
+    <label className="choice" key={nic.name}>
+      <input type="radio" name="tester" checked={chosen === nic.name} onChange={() => choose(nic.name)} />
+      <strong>{nic.name}</strong> <span className="subtle">{nic.addresses.join(', ') || t('ui.setup.noAddress')}</span>
+      {nic.description ? <span className="subtle"> · {nic.description}</span> : null}
+    </label>
+  );
+
+  return (
+    <section className="panel tester-panel" aria-label={t('ui.setup.tester')}>
+      <h2>
+        {t('ui.setup.tester')}{' '}
+        <button type="button" className="link" onClick={load}>
+          {t('ui.setup.refresh')}
+        </button>
+      </h2>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {!interfaces && !error ? <p className="subtle">{t('ui.setup.loading')}</p> : null}
+      <fieldset disabled={chosen === undefined}>
+        <legend className="visually-hidden">{t('ui.setup.tester')}</legend>
+        <label className="choice">
+          <input type="radio" name="tester" checked={chosen === 'auto'} onChange={() => choose('auto')} />
+          <strong>auto</strong> <span className="subtle">{t('ui.setup.testerAuto')}</span>
+        </label>
+        {addressed.map(choice)}
+        {unaddressed.length > 0 ? (
+          <details open={unaddressed.some((nic) => nic.name === chosen)}>
+            <summary className="subtle">{t('ui.setup.withoutAddress', { count: unaddressed.length })}</summary>
+            {unaddressed.map(choice)}
+          </details>
+        ) : null}
+        {chosen && chosen !== 'auto' && interfaces && !interfaces.some((n) => n.name === chosen) ? (
+          <p className="warning">{t('ui.setup.testerMissing', { name: chosen })}</p>
+        ) : null}
+      </fieldset>
+    </section>
+  );
+}
+
+function DriversPanel({ plan, onPlanChange }: Pick<SetupViewProps, 'plan' | 'onPlanChange'>) {
+  const { t } = useTranslation();
+  const [power, setPower] = useField(plan, onPlanChange, ['drivers', 'power', 'type']);
+  const [link, setLink] = useField(plan, onPlanChange, ['drivers', 'link', 'type']);
+  const select = (label: string, value: string | undefined, types: readonly string[], set: (v: string) => void) => (
+    <label>
+      {label}
+      <select
+        value={value ?? ''}
+        disabled={value === undefined && readField(plan, ['version']) === undefined}
+        onChange={(e) => set(e.target.value)}
+      >
+        {value === undefined ? <option value="">–</option> : null}
+        {types.map((type) => (
+          <option key={type} value={type}>
+            {t(`ui.driver.${type}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <section className="panel drivers-panel" aria-label={t('ui.setup.drivers')}>
+      <h2>{t('ui.setup.drivers')}</h2>
+      <div className="row">
+        {select(t('ui.setup.power'), power, POWER_DRIVER_TYPES, setPower)}
+        {select(t('ui.setup.link'), link, LINK_DRIVER_TYPES, setLink)}
+      </div>
+      <p className="subtle">{t('ui.setup.driversHint')}</p>
+    </section>
+  );
+}
+
+function CheckEverything({ client, plan }: Pick<SetupViewProps, 'client' | 'plan'>) {
+  const { t } = useTranslation();
+  const [items, setItems] = useState<CheckItem[]>();
+  const { busy, error, run: act } = useAction();
+  const run = () => act(async () => setItems(await client.checkEverything(plan)));
+  const failing = items?.filter((i) => !i.ok) ?? [];
+  return (
+    <section className="panel check-panel" aria-label={t('ui.check.title')}>
+      <h2>{t('ui.check.title')}</h2>
+      <button type="button" onClick={run} disabled={busy}>
+        {busy ? t('ui.check.running') : t('ui.check.button')}
+      </button>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {items ? (
+        <>
+          <p className={failing.length ? 'warning' : 'ok'}>
+            {failing.length ? t('ui.check.toFix', { count: failing.length }) : t('ui.check.allGood')}
+          </p>
+          <ul className="checks">
+            {items.map((item) => (
+              <li key={item.what} className={item.ok ? 'check-ok' : 'check-fail'}>
+                <span aria-hidden="true">{item.ok ? '✓' : '✗'}</span> <strong>{item.what}</strong>: {item.detail}
+                {!item.ok && item.fix ? <div className="fix">{t('ui.check.fix', { fix: item.fix })}</div> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function SetupView({ client, plan, onPlanChange, onStart, starting, running }: SetupViewProps) {
+  const { t } = useTranslation();
+  const [planErrors, setPlanErrors] = useState<PlanError[] | undefined>();
+  const check = useCallback((yaml: string) => client.checkPlan(yaml), [client]);
+  const loadDefault = async () => onPlanChange(await client.defaultPlan());
+  return (
+    <div className="setup">
+      <div className="setup-side">
+        <HostPanel client={client} plan={plan} onPlanChange={onPlanChange} />
+        <TesterPanel client={client} plan={plan} onPlanChange={onPlanChange} />
+        <DriversPanel plan={plan} onPlanChange={onPlanChange} />
+        <CheckEverything client={client} plan={plan} />
+      </div>
+      <div className="setup-plan">
+        <PlanEditor value={plan} onChange={onPlanChange} check={check} onChecked={setPlanErrors} />
+        <div className="row actions">
+          <button type="button" className="link" onClick={loadDefault}>
+            {t('ui.plan.loadDefault')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={onStart}
+            disabled={starting || running || planErrors === undefined || planErrors.length > 0}
+          >
+            {running ? t('ui.setup.runInProgress') : starting ? t('ui.setup.starting') : t('ui.setup.start')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
