@@ -8,9 +8,9 @@ import { columnLabel } from '../../shared/report/build.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
 import { startRun } from '../engine/session.js';
-import { exportReport } from '../report/export.js';
 import { defaultRunsDir, listRuns, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
+import { exportReport } from '../report/export.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
 const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN]
@@ -168,7 +168,9 @@ export async function runCommand(args: string[]): Promise<number> {
       const report = await exportReport(outcome.dir, 'html', 'en');
       const file = join(outcome.dir, 'report.html');
       await writeFile(file, report.data);
-      console.log(`report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`);
+      console.log(
+        `report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`,
+      );
     }
     return outcome.status === 'completed' ? 0 : 1;
   } finally {

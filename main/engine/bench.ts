@@ -294,8 +294,8 @@ export class Bench implements BenchApi {
 
   /** Cancels every running run and waits for the hosts to be restored. */
   async shutdown(): Promise<void> {
-    await Promise.all(
-      [...this.active.values()].map((handle) => (handle.cancel(), handle.finished.catch(() => undefined))),
-    );
+    const running = [...this.active.values()];
+    for (const handle of running) handle.cancel();
+    await Promise.all(running.map((handle) => handle.finished.catch(() => undefined)));
   }
 }

@@ -4,10 +4,19 @@
  */
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig, type PseudoTtyOptions } from 'ssh2';
+import {
+  type AnyAuthMethod,
+  Client,
+  type ClientChannel,
+  type ConnectConfig,
+  type PseudoTtyOptions,
+  type ServerHostKeyAlgorithm,
+} from 'ssh2';
 
 export interface ExecResult {
   stdout: string;
+  /** The same output as bytes, for files that must come back byte for byte. */
+  stdoutBytes: Buffer;
   stderr: string;
   /** null when the command ended by a signal or the connection dropped. */
   code: number | null;
@@ -15,10 +24,20 @@ export interface ExecResult {
   durationMs: number;
 }
 
-/** The host key the caller expects, or a decision callback for first contact (issue: known-hosts pinning). */
+export interface OfferedHostKey {
+  type: string;
+  blob: Buffer;
+  /** SHA256:… as OpenSSH prints it. */
+  fingerprint: string;
+}
+
+/**
+ * The host key the caller expects, or a decision for it (known-hosts lookup, first-contact accept). A verify
+ * function that throws refuses the key with its own error (e.g. HostKeyMismatchError).
+ */
 export type HostKeyCheck =
   | { kind: 'pinned'; publicKey: string }
-  | { kind: 'verify'; verify: (key: { type: string; blob: Buffer; fingerprint: string }) => boolean };
+  | { kind: 'verify'; verify: (key: OfferedHostKey) => boolean | Promise<boolean> };
 
 export interface SshConnectOptions {
   /** Shown in errors, e.g. root@10.77.0.2 via the lab namespace. */
@@ -30,6 +49,14 @@ export interface SshConnectOptions {
   passphrase?: string;
   password?: string;
   agent?: string;
+  /** Auth methods tried in order (keys from IdentityFile, agent, password); overrides the four fields above. */
+  authMethods?: AnyAuthMethod[];
+  /** Answer keyboard-interactive prompts with this password (servers that offer no "password" method). */
+  keyboardPassword?: string;
+  /** Host key algorithms to ask for first, e.g. the types known_hosts holds for this host. */
+  preferHostKeyTypes?: string[];
+  /** Released when the connection ends: a ProxyCommand child, a jump host's connection. */
+  dispose?: () => void;
   /** An already-open byte stream to the server (ProxyCommand, a namespace, a jump host). */
   sock?: Duplex;
   hostKey: HostKeyCheck;
@@ -39,11 +66,11 @@ export interface SshConnectOptions {
 }
 
 export class HostKeyMismatchError extends Error {
-  constructor(label: string, expected: string, got: string) {
+  constructor(label: string, expected: string, got: string, where?: string) {
     super(
-      `the host key of ${label} has changed: expected ${expected}, got ${got}. ` +
-        'If the host was reinstalled on purpose, remove its old key from the known-hosts file and accept the new one; ' +
-        'otherwise someone may be intercepting the connection.',
+      `the host key of ${label} has changed: expected ${expected}${where ? ` (${where})` : ''}, got ${got}. ` +
+        `If the host was reinstalled on purpose, remove its old key from the known-hosts file${where ? ` (${where})` : ''} ` +
+        'and accept the new one; otherwise someone may be intercepting the connection.',
     );
     this.name = 'HostKeyMismatchError';
   }
@@ -64,6 +91,24 @@ export function parsePublicKeyLine(line: string): { type: string; blob: Buffer }
   const [type, base64] = line.trim().split(/\s+/);
   if (!type || !base64) throw new Error(`not an OpenSSH public key: ${JSON.stringify(line)}`);
   return { type, blob: Buffer.from(base64, 'base64') };
+}
+
+/** Known-hosts key types → the host key algorithms that produce them, for the ones ssh2 speaks. */
+const HOST_KEY_ALGORITHMS: Record<string, ServerHostKeyAlgorithm[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ssh-dss': ['ssh-dss'],
+};
+
+/** Asks for the key types we already know first, as OpenSSH does, so a host with several keys shows a known one. */
+function hostKeyPreference(types: string[] | undefined): ConnectConfig['algorithms'] {
+  const preferred = [...new Set((types ?? []).flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? []))];
+  if (preferred.length === 0) return undefined;
+  // ssh2 applies these in key order: take them out of the default list, then put them in front.
+  return { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };
 }
 
 export class SshSession {
@@ -99,47 +144,86 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       const client = new Client();
       let fingerprint = '';
-      let mismatch: Error | undefined;
+      let refusal: Error | undefined;
+      const auth = options.authMethods
+        ? { authHandler: options.authMethods }
+        : {
+            privateKey: options.privateKey,
+            passphrase: options.passphrase,
+            password: options.password,
+            agent: options.agent,
+          };
       const config: ConnectConfig = {
         host: options.host,
         port: options.port,
         sock: options.sock,
         username: options.username,
-        privateKey: options.privateKey,
-        passphrase: options.passphrase,
-        password: options.password,
-        agent: options.agent,
+        ...auth,
+        tryKeyboard: options.keyboardPassword !== undefined,
         readyTimeout: options.readyTimeoutMs ?? 20_000,
         keepaliveInterval: options.keepaliveIntervalMs ?? 2_000,
         keepaliveCountMax: options.keepaliveCountMax ?? 3,
-        hostVerifier: (key: Buffer) => {
+        algorithms: hostKeyPreference(options.preferHostKeyTypes),
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
           const type = keyTypeOfBlob(key);
           fingerprint = sha256Fingerprint(key);
           if (options.hostKey.kind === 'pinned') {
             const expected = parsePublicKeyLine(options.hostKey.publicKey);
-            if (expected.type === type && expected.blob.equals(key)) return true;
-            mismatch = new HostKeyMismatchError(options.label, sha256Fingerprint(expected.blob), fingerprint);
-            return false;
+            if (expected.type === type && expected.blob.equals(key)) return verify(true);
+            refusal = new HostKeyMismatchError(options.label, sha256Fingerprint(expected.blob), fingerprint);
+            return verify(false);
           }
-          const ok = options.hostKey.verify({ type, blob: key, fingerprint });
-          if (!ok) mismatch = new Error(`the host key of ${options.label} (${type} ${fingerprint}) was not accepted`);
-          return ok;
+          const decide = options.hostKey.verify;
+          Promise.resolve()
+            .then(() => decide({ type, blob: key, fingerprint }))
+            .then(
+              (ok) => {
+                if (!ok)
+                  refusal = new Error(`the host key of ${options.label} (${type} ${fingerprint}) was not accepted`);
+                verify(ok);
+              },
+              (error: Error) => {
+                refusal = error;
+                verify(false);
+              },
+            );
         },
       };
+      if (options.keyboardPassword !== undefined) {
+        const password = options.keyboardPassword;
+        client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) =>
+          finish(prompts.map(() => password)),
+        );
+      }
       let settled = false;
       // ssh2 may emit several errors for one failure (socket, then handshake): only the first one counts.
       client.on('error', (error: Error) => {
         if (settled) return;
         settled = true;
         client.end();
-        reject(mismatch ?? new Error(`SSH to ${options.label} failed: ${error.message}`));
+        options.dispose?.();
+        reject(refusal ?? new Error(`SSH to ${options.label} failed: ${error.message}`));
       });
       client.once('ready', () => {
         if (settled) return;
         settled = true;
-        resolve(new SshSession(client, options.label, fingerprint));
+        const session = new SshSession(client, options.label, fingerprint);
+        if (options.dispose) session.onClose(options.dispose);
+        resolve(session);
       });
       client.connect(config);
+    });
+  }
+
+  /** A byte stream to host:port opened by the server (direct-tcpip): how ProxyJump reaches the next hop. */
+  forwardOut(host: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error(`SSH connection to ${this.label} is closed`));
+      this.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        if (error)
+          return reject(new Error(`${this.label} cannot open a connection to ${host}:${port}: ${error.message}`));
+        resolve(channel);
+      });
     });
   }
 
@@ -169,8 +253,10 @@ export class SshSession {
         });
         channel.on('close', () => {
           if (timer) clearTimeout(timer);
+          const stdoutBytes = Buffer.concat(out);
           resolve({
-            stdout: Buffer.concat(out).toString(),
+            stdout: stdoutBytes.toString(),
+            stdoutBytes,
             stderr: Buffer.concat(err).toString(),
             code,
             signal,

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../main/engine/session.js';
 import { readRunFolder } from '../../main/engine/store.js';
 import { packageRoot } from '../../main/paths.js';
-import { planToYaml } from '../../shared/plan/plan-file.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
+import { planToYaml } from '../../shared/plan/plan-file.js';
 import type { MatrixRow } from '../../shared/run/model.js';
 import { guest, testLab } from '../support/lab.js';
 
@@ -101,7 +101,9 @@ describe('the default plan on the lab', () => {
     expect(rowOf('broadcast').cells.loadBalancing?.verdict).toBe('expected');
     expect(rowOf('balance-rr').cells.loadBalancing?.verdict).toBe('expected');
     expect(rowOf('active-backup').cells.loadBalancing?.verdict).toBe('expected');
-    expect(rowOf('802.3ad').notes.some((n) => n.startsWith('no LACP partner: each slave is its own aggregator'))).toBe(true);
+    expect(rowOf('802.3ad').notes.some((n) => n.startsWith('no LACP partner: each slave is its own aggregator'))).toBe(
+      true,
+    );
     expect(rowOf('802.3ad').cells.failoverMs?.verdict).toBe('not-measurable');
   });
 
@@ -117,10 +119,24 @@ describe('the default plan on the lab', () => {
   it('writes pcapng that tshark reads, with the frames the steps point at', async () => {
     const run = await readRunFolder(dir);
     const pull = run.steps.find((s) => s.mode === 'balance-rr' && s.kind === 'pull')!;
-    const { stdout } = await promisify(execFile)('tshark', ['-r', join(dir, pull.pcapng!), '-T', 'fields', '-e', 'frame.number']);
+    const { stdout } = await promisify(execFile)('tshark', [
+      '-r',
+      join(dir, pull.pcapng!),
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+    ]);
     const frames = stdout.trim().split('\n').length;
     expect(frames).toBeGreaterThanOrEqual(pull.frames!.last);
-    const comments = await promisify(execFile)('tshark', ['-r', join(dir, pull.pcapng!), '-T', 'fields', '-e', 'frame.comment']);
+    const comments = await promisify(execFile)('tshark', [
+      '-r',
+      join(dir, pull.pcapng!),
+      '-T',
+      'fields',
+      '-e',
+      'frame.comment',
+    ]);
     expect(comments.stdout).toContain('mode balance-rr: pull eth1');
   });
 });
@@ -154,27 +170,43 @@ describe('stopping and bad input', () => {
   }, 300_000);
 
   it.each([
-    ['an unknown mode', (yaml: string) => yaml.replace('  - balance-xor\n', '  - balance-xxor\n'), /modes\[\d\]: must be one of/],
+    [
+      'an unknown mode',
+      (yaml: string) => yaml.replace('  - balance-xor\n', '  - balance-xxor\n'),
+      /modes\[\d\]: must be one of/,
+    ],
     ['a bad address', (yaml: string) => yaml.replace('10.77.1.253/24', '10.77.1.253'), /bond\.address: .*with prefix/],
-  ])('refuses %s before touching the host, naming the field', async (_what, edit, message) => {
-    const file = join(runsDir, 'bad.yaml');
-    await writeFile(file, edit(planToYaml(plan())));
-    const child = cli(['run', file, '--out', runsDir]);
-    let output = '';
-    child.stderr.on('data', (c) => {
-      output += c;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(output).toMatch(message);
-    expect(output).toMatch(/bad\.yaml:\d+:\d+: /);
-    expect(output).not.toContain('results:');
-  }, 120_000);
+  ])(
+    'refuses %s before touching the host, naming the field',
+    async (_what, edit, message) => {
+      const file = join(runsDir, 'bad.yaml');
+      await writeFile(file, edit(planToYaml(plan())));
+      const child = cli(['run', file, '--out', runsDir]);
+      let output = '';
+      child.stderr.on('data', (c) => {
+        output += c;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toMatch(message);
+      expect(output).toMatch(/bad\.yaml:\d+:\d+: /);
+      expect(output).not.toContain('results:');
+    },
+    120_000,
+  );
 
   it('fails before touching the host when a driver cannot be reached', async () => {
     const unreachable = plan({
       drivers: {
-        power: { type: 'snmp', host: '127.0.0.1', port: 9, version: '2c', community: 'private', profile: 'apc-powernet', outlet: 1 },
+        power: {
+          type: 'snmp',
+          host: '127.0.0.1',
+          port: 9,
+          version: '2c',
+          community: 'private',
+          profile: 'apc-powernet',
+          outlet: 1,
+        },
         link: { type: 'lab', instance: lab.instance },
       },
     });

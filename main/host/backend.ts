@@ -1,0 +1,124 @@
+/** The one interface both configuration backends implement: plan → apply → verify → restore. */
+import type { BondConfig, BondRequest, OptionMismatch } from '../../shared/bonding/options.js';
+import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
+import type { ConfStyle } from '../../shared/netifrc/editor.js';
+import type { LiveBondState } from './system.js';
+
+export type BackendKind = 'runtime' | 'netifrc';
+
+/** A file the plan writes (text: /etc/conf.d/net is bash). */
+export interface PlannedFile {
+  path: string;
+  /** undefined: the file does not exist yet. */
+  before?: string;
+  after: string;
+}
+
+/** A symlink the plan makes (net.bond0 → net.lo, the runlevel entry). */
+export interface PlannedLink {
+  path: string;
+  target: string;
+  /** What is there now: the link's target, or undefined if nothing. */
+  current?: string;
+}
+
+export interface BondPlan {
+  backend: BackendKind;
+  /** The host, as its SSH label. */
+  host: string;
+  config: BondConfig;
+  style?: ConfStyle;
+  /** What the plan will do, one line per step, in words. */
+  steps: string[];
+  /** Adjustments and warnings (delays rounded to miimon, options without effect in this mode). */
+  notes: string[];
+  /** The bond and its neighbours when the plan was made. */
+  before: LiveBondState;
+  /** runtime: the script apply() runs (built from validated values only). */
+  script?: string;
+  /** netifrc: files and links apply() writes. */
+  files?: PlannedFile[];
+  links?: PlannedLink[];
+  /** netifrc: takes effect at the next boot. */
+  requiresReboot: boolean;
+  createdAt: string;
+}
+
+export interface ApplyResult {
+  /** The backup taken just before the change (what a rollback returns to). */
+  backupId: string;
+  hostBackupDir: string;
+  localBackupDir?: string;
+  /** The host's boot when it was applied (netifrc: verify the live bond only after another boot). */
+  bootId: string;
+  durationMs: number;
+}
+
+export interface VerifyResult {
+  /** What was compared, e.g. "mode=active-backup". */
+  checked: string[];
+  /** The bond as the kernel reports it afterwards (runtime, or netifrc after a reboot). */
+  status?: ProcBondStatus;
+  /** netifrc before a reboot: the files are right, the running bond is not expected to match yet. */
+  liveSkipped?: string;
+}
+
+export interface RestoreResult {
+  backupId: string;
+  files: string[];
+  bondState: 'restored' | 'removed' | 'unchanged';
+  source: 'host' | 'local';
+}
+
+export interface BondBackend {
+  readonly kind: BackendKind;
+  plan(request: BondRequest, options?: { style?: ConfStyle }): Promise<BondPlan>;
+  apply(plan: BondPlan, options?: { runDir?: string }): Promise<ApplyResult>;
+  verify(plan: BondPlan, options?: { live?: boolean }): Promise<VerifyResult>;
+  restore(options?: { runDir?: string }): Promise<RestoreResult>;
+}
+
+export class PlanRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanRefusedError';
+  }
+}
+
+/** The plan would cut the branch BondBench sits on: the interface or route of its own SSH session. */
+export class ManagementPathError extends PlanRefusedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManagementPathError';
+  }
+}
+
+export class VerifyError extends Error {
+  constructor(
+    readonly host: string,
+    readonly mismatches: OptionMismatch[],
+  ) {
+    super(
+      `${host}: the bond does not match the plan: ${mismatches
+        .map(
+          (m) =>
+            `${m.option} is ${m.actual === undefined ? 'missing' : JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`,
+        )
+        .join('; ')}`,
+    );
+    this.name = 'VerifyError';
+  }
+}
+
+/** A remote step failed; `option` names the bonding option when it was a sysfs write. */
+export class ApplyError extends Error {
+  constructor(
+    readonly host: string,
+    readonly step: string,
+    readonly option: string | undefined,
+    detail: string,
+  ) {
+    super(`${host}: ${option ? `setting ${option}` : step} failed${detail ? `: ${detail}` : ''}`);
+    this.name = 'ApplyError';
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Backups taken before every change, on the host (<root>/backup/<id>/) and in the bench's run folder: the files
+ * a change touches, byte for byte with mode and owner, symlinks as links, and the live state of the bond. The
+ * first backup since the last restore is the baseline — the host as BondBench found it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shellQuote } from '../../shared/net/names.js';
+import type { BackendKind } from './backend.js';
+import { RemoteCommandError, type SshRemote } from './remote.js';
+import { type LiveBondState, splitSections } from './system.js';
+
+const q = shellQuote;
+
+export interface BackupEntry {
+  path: string;
+  kind: 'file' | 'symlink' | 'absent';
+  linkTarget?: string;
+  /** Octal mode, e.g. 644. */
+  mode?: string;
+  /** uid:gid */
+  owner?: string;
+  sha256?: string;
+  /** File name of the copy inside the backup's files/ folder. */
+  saved?: string;
+}
+
+export interface BackupManifest {
+  id: string;
+  createdAt: string;
+  host: string;
+  backend: BackendKind;
+  reason: string;
+  hostDir: string;
+  entries: BackupEntry[];
+  bondState: LiveBondState;
+}
+
+export class BackupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
+const SAFE_PATH = /^\/[A-Za-z0-9._/+-]+$/;
+
+export function assertHostPath(path: string): string {
+  if (!SAFE_PATH.test(path) || path.includes('..')) throw new BackupError(`refusing the path ${JSON.stringify(path)}`);
+  return path;
+}
+
+export function newBackupId(now = new Date()): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function assertId(id: string): string {
+  if (!/^[0-9TZ]+-[a-z0-9]+$/.test(id)) throw new BackupError(`${JSON.stringify(id)} is not a backup id`);
+  return id;
+}
+
+/**
+ * Picks where backups live: /var/lib/bondbench, unless /var/lib is in RAM (then a reboot would lose the backup a
+ * rollback needs) — the lab guest keeps only /etc on disk, so there it is /etc/bondbench.
+ */
+export async function chooseBackupRoot(remote: SshRemote): Promise<string> {
+  const result = await remote.run('stat -f -c %T /var/lib 2>/dev/null || echo unknown');
+  const fs = result.stdout.trim();
+  return /^(tmpfs|ramfs|rootfs)$/.test(fs) ? '/etc/bondbench' : '/var/lib/bondbench';
+}
+
+export interface TakeBackupOptions {
+  root: string;
+  host: string;
+  backend: BackendKind;
+  reason: string;
+  paths: string[];
+  bondState: LiveBondState;
+  /** The bench's run folder: a copy of everything goes to <runDir>/host-backups/<id>/. */
+  runDir?: string;
+}
+
+export async function takeBackup(
+  remote: SshRemote,
+  options: TakeBackupOptions,
+): Promise<{ manifest: BackupManifest; localDir?: string }> {
+  const root = assertHostPath(options.root);
+  const id = newBackupId();
+  const dir = `${root}/backup/${id}`;
+  let entries: BackupEntry[] = [];
+  if (options.paths.length > 0) {
+    const script = [
+      'set -e',
+      `umask 077; mkdir -p ${q(`${dir}/files`)}`,
+      ...options.paths.flatMap((path, i) => {
+        const p = q(assertHostPath(path));
+        return [
+          `echo "@@entry ${i}"`,
+          `if [ -L ${p} ]; then echo kind=symlink; echo "link=$(readlink ${p})";`,
+          `elif [ -f ${p} ]; then cp -p ${p} ${q(`${dir}/files/${i}`)}; echo kind=file; echo "stat=$(stat -c '%a %u:%g' ${p})"; echo "sha256=$(sha256sum < ${p} | cut -d' ' -f1)";`,
+          `elif [ -e ${p} ]; then echo kind=other;`,
+          'else echo kind=absent; fi',
+        ];
+      }),
+      'echo "@@end"',
+    ].join('\n');
+    const result = await remote.runOk('saving the files the change touches', script, { privileged: true });
+    const sections = splitSections(result.stdout);
+    if (!sections.some((s) => s.name === 'end'))
+      throw new BackupError(`${remote.label}: the backup script stopped early`);
+    entries = options.paths.map((path, i) => {
+      const body = sections.find((s) => s.name === 'entry' && s.arg === String(i))?.body ?? '';
+      const fields = Object.fromEntries(
+        body
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      if (fields.kind === 'other') throw new BackupError(`${path} on ${remote.label} is neither a file nor a symlink`);
+      if (fields.kind === 'symlink') return { path, kind: 'symlink', linkTarget: fields.link };
+      if (fields.kind === 'file') {
+        const [mode, owner] = (fields.stat ?? '').split(' ');
+        return { path, kind: 'file', mode, owner, sha256: fields.sha256, saved: String(i) };
+      }
+      return { path, kind: 'absent' };
+    });
+  }
+  const manifest: BackupManifest = {
+    id,
+    createdAt: new Date().toISOString(),
+    host: options.host,
+    backend: options.backend,
+    reason: options.reason,
+    hostDir: dir,
+    entries,
+    bondState: options.bondState,
+  };
+  // The manifest (on stdin) and the pointers in one go: the first backup since the last restore is the host as
+  // found (baseline); `last` is what a rollback returns to.
+  const pointer = (name: string) =>
+    `printf '%s\\n' ${q(id)} > ${q(`${root}/${name}.tmp`)}; mv -f ${q(`${root}/${name}.tmp`)} ${q(`${root}/${name}`)}`;
+  await remote.runOk(
+    'recording the backup',
+    [
+      'set -e',
+      `umask 077; mkdir -p ${q(dir)}`,
+      `cat > ${q(`${dir}/manifest.json.tmp`)}`,
+      `mv -f ${q(`${dir}/manifest.json.tmp`)} ${q(`${dir}/manifest.json`)}`,
+      `[ -e ${q(`${root}/baseline`)} ] || { ${pointer('baseline')}; }`,
+      pointer('last'),
+      'sync',
+    ].join('\n'),
+    { privileged: true, input: `${JSON.stringify(manifest, null, 2)}\n` },
+  );
+  let localDir: string | undefined;
+  if (options.runDir) {
+    localDir = join(options.runDir, 'host-backups', id);
+    await mkdir(join(localDir, 'files'), { recursive: true });
+    for (const entry of entries.filter((e) => e.kind === 'file')) {
+      const bytes = await remote.readFile(`${dir}/files/${entry.saved}`, { privileged: true });
+      if (!bytes) throw new BackupError(`${remote.label}: the copy of ${entry.path} vanished from ${dir}`);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      if (sha !== entry.sha256)
+        throw new BackupError(`${remote.label}: the copy of ${entry.path} does not match its checksum`);
+      await writeFile(join(localDir, 'files', entry.saved!), bytes);
+    }
+    await writeFile(join(localDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  return { manifest, localDir };
+}
+
+export async function readPointer(
+  remote: SshRemote,
+  root: string,
+  name: 'baseline' | 'last',
+): Promise<string | undefined> {
+  const bytes = await remote.readFile(`${assertHostPath(root)}/${name}`, { privileged: true });
+  const id = bytes?.toString().trim();
+  return id ? assertId(id) : undefined;
+}
+
+export async function readManifest(remote: SshRemote, root: string, id: string): Promise<BackupManifest | undefined> {
+  const bytes = await remote.readFile(`${assertHostPath(root)}/backup/${assertId(id)}/manifest.json`, {
+    privileged: true,
+  });
+  return bytes ? (JSON.parse(bytes.toString()) as BackupManifest) : undefined;
+}
+
+/** The first backup of a host in a run folder — the host as found — for when the host lost its own copy. */
+export async function firstLocalManifest(
+  runDir: string,
+  host?: string,
+): Promise<{ manifest: BackupManifest; dir: string } | undefined> {
+  const base = join(runDir, 'host-backups');
+  const ids = (await readdir(base).catch(() => [] as string[])).sort();
+  for (const id of ids) {
+    const dir = join(base, id);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
+    if (!host || manifest.host === host) return { manifest, dir };
+  }
+  return undefined;
+}
+
+/** Shell lines that put the files of a backup back (used by restore and by the armed rollback). */
+export function restoreFilesScript(manifest: BackupManifest): string {
+  const lines: string[] = [];
+  for (const entry of manifest.entries) {
+    const p = q(assertHostPath(entry.path));
+    if (entry.kind === 'file') {
+      const saved = q(`${assertHostPath(manifest.hostDir)}/files/${entry.saved}`);
+      lines.push(
+        `mkdir -p "$(dirname ${p})"`,
+        `tmp=$(mktemp "$(dirname ${p})/.bondbench.XXXXXX")`,
+        `cp -p ${saved} "$tmp" && mv -f "$tmp" ${p} || { rm -f "$tmp"; echo "cannot restore ${entry.path}" >&2; exit 1; }`,
+      );
+    } else if (entry.kind === 'symlink') {
+      if (
+        !entry.linkTarget ||
+        !SAFE_PATH.test(entry.linkTarget.startsWith('/') ? entry.linkTarget : `/${entry.linkTarget}`)
+      ) {
+        throw new BackupError(`the saved link target of ${entry.path} is not a plain path`);
+      }
+      lines.push(`rm -f ${p}`, `ln -s ${q(entry.linkTarget)} ${p}`);
+    } else {
+      lines.push(`rm -f ${p}`);
+    }
+  }
+  lines.push('sync');
+  return lines.join('\n');
+}
+
+/** Checks that every file of the backup is back byte for byte (checksums) and every link points where it did. */
+export function checkRestoredScript(manifest: BackupManifest): string {
+  return manifest.entries
+    .map((entry) => {
+      const p = q(entry.path);
+      if (entry.kind === 'file')
+        return `[ "$(sha256sum < ${p} | cut -d' ' -f1)" = ${q(entry.sha256 ?? '')} ] || { echo "${entry.path} differs" >&2; exit 1; }`;
+      if (entry.kind === 'symlink')
+        return `[ "$(readlink ${p})" = ${q(entry.linkTarget ?? '')} ] || { echo "${entry.path} points elsewhere" >&2; exit 1; }`;
+      return `[ ! -e ${p} ] && [ ! -L ${p} ] || { echo "${entry.path} should not exist" >&2; exit 1; }`;
+    })
+    .join('\n');
+}
+
+/** Puts a backup's files back on the host: from the host's copy, or uploaded from the run folder's copy. */
+export async function restoreFiles(
+  remote: SshRemote,
+  manifest: BackupManifest,
+  local?: { dir: string },
+): Promise<{ files: string[]; source: 'host' | 'local' }> {
+  const present = await remote.run(
+    manifest.entries
+      .filter((e) => e.kind === 'file')
+      .map((e) => `[ -f ${q(`${manifest.hostDir}/files/${e.saved}`)} ] || exit 3`)
+      .join('\n') || 'true',
+    { privileged: true },
+  );
+  let source: 'host' | 'local' = 'host';
+  if (present.code === 3) {
+    if (!local) {
+      throw new BackupError(
+        `${remote.label}: the backup ${manifest.id} is gone from ${manifest.hostDir} and no local copy was given`,
+      );
+    }
+    source = 'local';
+    for (const entry of manifest.entries.filter((e) => e.kind === 'file')) {
+      const bytes = await readFile(join(local.dir, 'files', entry.saved!));
+      await remote.writeFileAtomic(`${manifest.hostDir}/files/${entry.saved}`, bytes, { mode: '600' });
+      await remote.runOk(
+        `restoring the mode of ${entry.path}`,
+        `chmod ${q(entry.mode ?? '644')} ${q(`${manifest.hostDir}/files/${entry.saved}`)}; chown ${q(entry.owner ?? '0:0')} ${q(`${manifest.hostDir}/files/${entry.saved}`)}`,
+        { privileged: true },
+      );
+    }
+  } else if (present.code !== 0) {
+    throw new RemoteCommandError(remote.label, 'looking for the backup copies', present);
+  }
+  await remote.runOk(`restoring the files of backup ${manifest.id}`, `set -e\n${restoreFilesScript(manifest)}`, {
+    privileged: true,
+  });
+  await remote.runOk(`checking the restored files of backup ${manifest.id}`, checkRestoredScript(manifest), {
+    privileged: true,
+  });
+  return { files: manifest.entries.map((e) => e.path), source };
+}
+
+/** After a restore to the baseline: the next change starts a new baseline. */
+export async function clearBaseline(remote: SshRemote, root: string, id: string): Promise<void> {
+  const r = assertHostPath(root);
+  await remote.runOk(
+    'clearing the baseline',
+    `date -u +%Y-%m-%dT%H:%M:%SZ > ${q(`${r}/backup/${assertId(id)}/restored-at`)}; rm -f ${q(`${r}/baseline`)} ${q(`${r}/last`)}; sync`,
+    { privileged: true },
+  );
+}

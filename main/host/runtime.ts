@@ -1,0 +1,238 @@
+/**
+ * Runtime bonding through sysfs and iproute2, in the order the driver demands: bond down and slaves released
+ * before the mode changes, fail_over_mac only without slaves, the ARP monitor stopped before a mode that forbids
+ * it, miimon before the delays (they are kept as multiples of it), primary once the mode has one.
+ */
+import { allowsArpMonitor, type BondingMode, parseBondingMode, usesPrimary } from '../../shared/bonding/modes.js';
+import {
+  type BondConfig,
+  compareSysfs,
+  expectedSysfs,
+  FAIL_OVER_MAC,
+  LACP_RATES,
+  sysfsValue,
+  XMIT_HASH_POLICIES,
+} from '../../shared/bonding/options.js';
+import { parseProcBonding } from '../../shared/bonding/procfs.js';
+import { assertInterfaceName, assertIPv4, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
+import { ApplyError, VerifyError, type VerifyResult } from './backend.js';
+import type { SshRemote } from './remote.js';
+import { bondOptionsScript, type LiveBondState, parseBondOptions, type RouteEntry, splitSections } from './system.js';
+
+const q = shellQuote;
+
+export interface RuntimeTarget {
+  config: BondConfig;
+  /** Addresses the bond ends with; undefined keeps the ones it has. */
+  addresses?: string[];
+  /** Routes through the bond to put back once it is up (taking it down drops them). */
+  routes: RouteEntry[];
+  /** Interfaces to leave as they were before (restore): addresses and up/down. */
+  standalone?: { name: string; up: boolean; addresses: string[] }[];
+}
+
+function routeWords(route: RouteEntry, bond: string): string {
+  const words = ['ip', 'route', 'replace', route.dst === 'default' ? 'default' : route.dst];
+  if (route.gateway) words.push('via', assertIPv4(route.gateway));
+  if (route.metric !== undefined && Number.isInteger(route.metric)) words.push('metric', String(route.metric));
+  if (route.scope) words.push('scope', route.scope);
+  words.push('dev', bond);
+  return words.map(q).join(' ');
+}
+
+const PRELUDE = (bond: string) => [
+  'set -u',
+  `B=/sys/class/net/${q(bond)}/bonding`,
+  // A failed step names itself on stderr and shows what the driver logged about it.
+  `fail() { echo "BONDBENCH-FAILED $1" >&2; [ -n "$2" ] && printf '%s\\n' "$2" >&2; dmesg 2>/dev/null | grep -F ${q(`${bond}:`)} | tail -n 3 >&2; exit 1; }`,
+  `w() { if ! out=$( { printf '%s\\n' "$2" > "$B/$1"; } 2>&1 ); then fail "option $1=$2" "$out"; fi; }`,
+  `run() { what=$1; shift; if ! out=$("$@" 2>&1); then fail "step $what" "$out"; fi; }`,
+];
+
+/** The script that takes the bond from whatever it is to `target`. Every value in it is validated. */
+export function runtimeScript(target: RuntimeTarget): string {
+  const c = target.config;
+  const bond = assertInterfaceName(c.bond, 'bond');
+  const b = q(bond);
+  const lines = [
+    ...PRELUDE(bond),
+    // max_bonds=0: loading the driver must not create a bond0 nobody asked for.
+    'if [ ! -e /sys/class/net/bonding_masters ]; then run "load the bonding driver (modprobe bonding)" modprobe bonding max_bonds=0; fi',
+    `if [ ! -d /sys/class/net/${b} ]; then if ! out=$( { echo +${b} > /sys/class/net/bonding_masters; } 2>&1 ); then fail "step create ${bond}" "$out"; fi; fi`,
+    `run "take ${bond} down" ip link set dev ${b} down`,
+    'for s in $(cat "$B/slaves"); do w slaves "-$s"; done',
+    // The ARP monitor must stop while the current mode still allows writing arp_interval.
+    'if [ "$(cat "$B/arp_interval")" != 0 ]; then w arp_interval 0; fi',
+    'for t in $(cat "$B/arp_ip_target"); do w arp_ip_target "-$t"; done',
+    // Options only the current mode may write go back to their defaults before it is left, or they would
+    // linger unseen and come back with that mode later.
+    'case "$(cut -d" " -f1 "$B/mode")" in',
+    '  802.3ad) [ "$(cut -d" " -f1 "$B/lacp_rate")" = slow ] || w lacp_rate slow ;;',
+    '  balance-tlb | balance-alb) [ "$(cat "$B/tlb_dynamic_lb")" = 1 ] || w tlb_dynamic_lb 1 ;;',
+    'esac',
+    'case "$(cut -d" " -f1 "$B/mode")" in active-backup | balance-tlb | balance-alb) [ -z "$(cat "$B/primary")" ] || w primary "" ;; esac',
+    `w mode ${q(c.mode)}`,
+    `w fail_over_mac ${q(c.failOverMac)}`,
+    `w miimon ${c.miimon}`,
+  ];
+  if (c.arpInterval > 0) {
+    for (const target of c.arpIpTargets) lines.push(`w arp_ip_target ${q(`+${assertIPv4(target)}`)}`);
+    lines.push(`w arp_interval ${c.arpInterval}`);
+  } else {
+    lines.push(`w updelay ${c.updelay}`, `w downdelay ${c.downdelay}`);
+  }
+  lines.push(`w xmit_hash_policy ${q(c.xmitHashPolicy)}`, `w num_grat_arp ${c.numGratArp}`);
+  if (c.lacpRate !== undefined) lines.push(`w lacp_rate ${q(c.lacpRate)}`);
+  if (c.tlbDynamicLb !== undefined) lines.push(`w tlb_dynamic_lb ${c.tlbDynamicLb ? 1 : 0}`);
+  // The driver records a primary that is not enslaved yet and uses it once it is.
+  if (c.primary !== undefined) lines.push(`w primary ${q(c.primary)}`);
+  for (const slave of c.slaves) {
+    const s = q(assertInterfaceName(slave, 'slave'));
+    lines.push(
+      `run "clear the addresses of ${slave}" ip -4 addr flush dev ${s}`,
+      `run "take ${slave} down" ip link set dev ${s} down`,
+      `w slaves ${q(`+${slave}`)}`,
+    );
+  }
+  lines.push(`run "bring ${bond} up" ip link set dev ${b} up`);
+  for (const slave of c.slaves) lines.push(`run "bring ${slave} up" ip link set dev ${q(slave)} up`);
+  if (target.addresses) {
+    lines.push(`run "clear the addresses of ${bond}" ip -4 addr flush dev ${b}`);
+    for (const address of target.addresses) {
+      lines.push(`run "add ${address} to ${bond}" ip addr add ${q(assertIPv4Cidr(address))} broadcast + dev ${b}`);
+    }
+  }
+  for (const route of target.routes) lines.push(`run "route ${route.dst}" ${routeWords(route, bond)}`);
+  for (const iface of target.standalone ?? []) lines.push(...standaloneLines(iface));
+  return `${lines.join('\n')}\n`;
+}
+
+function standaloneLines(iface: { name: string; up: boolean; addresses: string[] }): string[] {
+  const n = q(assertInterfaceName(iface.name, 'interface'));
+  const lines = [`run "clear the addresses of ${iface.name}" ip -4 addr flush dev ${n}`];
+  for (const address of iface.addresses) {
+    lines.push(`run "add ${address} to ${iface.name}" ip addr add ${q(assertIPv4Cidr(address))} broadcast + dev ${n}`);
+  }
+  lines.push(`run "set ${iface.name} ${iface.up ? 'up' : 'down'}" ip link set dev ${n} ${iface.up ? 'up' : 'down'}`);
+  return lines;
+}
+
+/** Removes a bond the host did not have before, and gives its slaves back their old addresses and state. */
+export function removeBondScript(
+  bondName: string,
+  standalone: { name: string; up: boolean; addresses: string[] }[],
+): string {
+  const bond = assertInterfaceName(bondName, 'bond');
+  const b = q(bond);
+  const lines = [
+    ...PRELUDE(bond),
+    `if [ -d /sys/class/net/${b}/bonding ]; then`,
+    `  run "take ${bond} down" ip link set dev ${b} down`,
+    '  for s in $(cat "$B/slaves"); do w slaves "-$s"; done',
+    `  if ! out=$( { echo -${b} > /sys/class/net/bonding_masters; } 2>&1 ); then fail "step delete ${bond}" "$out"; fi`,
+    'fi',
+  ];
+  for (const iface of standalone) lines.push(...standaloneLines(iface));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs a runtime script and turns "BONDBENCH-FAILED option x=y" into an error naming the option. */
+export async function runRuntimeScript(remote: SshRemote, script: string, what: string): Promise<number> {
+  const started = performance.now();
+  const result = await remote.run(script, { privileged: true, timeoutMs: 60_000 });
+  if (result.code !== 0) {
+    const marker = result.stderr.match(/^BONDBENCH-FAILED (option (\S+?)=(.*)|step (.*))$/m);
+    const detail = result.stderr
+      .split('\n')
+      .filter((l) => l && !l.startsWith('BONDBENCH-FAILED'))
+      .join('; ');
+    if (marker?.[2]) throw new ApplyError(remote.label, what, `${marker[2]}=${marker[3]}`, detail);
+    throw new ApplyError(
+      remote.label,
+      marker?.[4] ?? what,
+      undefined,
+      detail || `exit ${result.code ?? 'lost connection'}`,
+    );
+  }
+  return performance.now() - started;
+}
+
+function number(value: string | undefined, field: string): number {
+  const n = Number(sysfsValue(value ?? ''));
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`saved bond option ${field}=${JSON.stringify(value)} is not a number`);
+  return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], field: string, fallback: T): T {
+  const v = sysfsValue(value ?? '');
+  if (v === '') return fallback;
+  if (!(allowed as readonly string[]).includes(v))
+    throw new Error(`saved bond option ${field}=${JSON.stringify(value)} is unknown`);
+  return v as T;
+}
+
+/** The configuration a saved bond had (from its sysfs options), to put it back as it was. */
+export function configFromState(state: LiveBondState): BondConfig {
+  if (!state.exists || !state.options) throw new Error(`${state.bond} did not exist: nothing to rebuild`);
+  const o = state.options;
+  const mode: BondingMode = parseBondingMode(sysfsValue(o.mode ?? ''));
+  const arpInterval = allowsArpMonitor(mode) ? number(o.arp_interval, 'arp_interval') : 0;
+  const config: BondConfig = {
+    bond: assertInterfaceName(state.bond),
+    mode,
+    slaves: (state.slaves ?? []).map((s) => assertInterfaceName(s, 'slave')),
+    miimon: number(o.miimon, 'miimon'),
+    updelay: number(o.updelay, 'updelay'),
+    downdelay: number(o.downdelay, 'downdelay'),
+    xmitHashPolicy: oneOf(o.xmit_hash_policy, XMIT_HASH_POLICIES, 'xmit_hash_policy', 'layer2'),
+    failOverMac: oneOf(o.fail_over_mac, FAIL_OVER_MAC, 'fail_over_mac', 'none'),
+    arpInterval,
+    arpIpTargets:
+      arpInterval > 0
+        ? (o.arp_ip_target ?? '')
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((t) => assertIPv4(t))
+        : [],
+    numGratArp: number(o.num_grat_arp ?? '1', 'num_grat_arp'),
+  };
+  if (mode === '802.3ad') config.lacpRate = oneOf(o.lacp_rate, LACP_RATES, 'lacp_rate', 'slow');
+  if (usesPrimary(mode)) config.primary = o.primary ? assertInterfaceName(o.primary, 'primary') : '';
+  if (mode === 'balance-tlb') config.tlbDynamicLb = sysfsValue(o.tlb_dynamic_lb ?? '1') !== '0';
+  return config;
+}
+
+/** Reads the bond's sysfs options back and compares them with the config; a mismatch names the option. */
+export async function verifyLiveBond(remote: SshRemote, config: BondConfig, address?: string): Promise<VerifyResult> {
+  const bond = assertInterfaceName(config.bond, 'bond');
+  const b = q(bond);
+  const script = [
+    `if [ ! -d /sys/class/net/${b}/bonding ]; then echo "@@missing"; exit 0; fi`,
+    bondOptionsScript(bond),
+    `echo "@@flags"; cat /sys/class/net/${b}/flags`,
+    `echo "@@addr"; ip -4 -o addr show dev ${b}`,
+    `echo "@@proc"; cat /proc/net/bonding/${b}`,
+  ].join('\n');
+  const result = await remote.runOk(`reading back ${bond}`, script);
+  const sections = splitSections(result.stdout);
+  if (sections.some((s) => s.name === 'missing')) {
+    throw new VerifyError(remote.label, [{ option: 'bond', expected: bond, actual: undefined }]);
+  }
+  const actual = parseBondOptions(sections) ?? {};
+  const expected = expectedSysfs(config);
+  const mismatches = compareSysfs(expected, actual);
+  const flags = Number.parseInt(sections.find((s) => s.name === 'flags')?.body.trim() ?? '0', 16);
+  if ((flags & 1) === 0) mismatches.push({ option: 'up (IFF_UP)', expected: 'up', actual: 'down' });
+  if (address) {
+    const addrs = sections.find((s) => s.name === 'addr')?.body ?? '';
+    if (!addrs.includes(` ${address} `))
+      mismatches.push({ option: 'address', expected: address, actual: addrs.trim() || undefined });
+  }
+  if (mismatches.length) throw new VerifyError(remote.label, mismatches);
+  const proc = sections.find((s) => s.name === 'proc')?.body.trim() ?? '';
+  return {
+    checked: Object.entries(expected).map(([k, v]) => `${k}=${v}`),
+    status: parseProcBonding(proc, `/proc/net/bonding/${bond} on ${remote.label}`),
+  };
+}

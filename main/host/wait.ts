@@ -1,0 +1,78 @@
+/** Waiting for a host to come back: reconnect with backoff until a deadline, and say how long it took. */
+import type { SshSession } from '../ssh/session.js';
+
+export interface WaitForHostOptions {
+  /** Give up at this time (performance.now() clock). */
+  deadline: number;
+  /** When the reboot (or power-on) was sent; bootMs counts from here. */
+  sentAt?: number;
+  /** The boot id before the reboot: a session to the same boot does not count (the host has not gone down yet). */
+  previousBootId?: string;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface HostBack {
+  session: SshSession;
+  bootId: string;
+  /** Command sent → SSH logged in and answered, in ms (when sentAt was given). */
+  bootMs?: number;
+  readyAt: number;
+  attempts: number;
+}
+
+export class HostDidNotReturnError extends Error {
+  constructor(label: string, waitedMs: number, lastError: string | undefined) {
+    super(
+      `${label} did not answer SSH within ${Math.round(waitedMs / 1000)} s${lastError ? ` (last attempt: ${lastError})` : ''}`,
+    );
+    this.name = 'HostDidNotReturnError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Host keys that do not match are never retried: that is not a host still booting. */
+const FATAL = new Set(['HostKeyMismatchError', 'UnknownHostKeyError', 'RevokedHostKeyError', 'SshAuthError']);
+
+export async function waitForHost(
+  label: string,
+  connect: (readyTimeoutMs: number) => Promise<SshSession>,
+  options: WaitForHostOptions,
+): Promise<HostBack> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  let delay = options.initialDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 2_000;
+  let attempts = 0;
+  let lastError: string | undefined;
+  while (performance.now() < options.deadline) {
+    attempts++;
+    const remaining = options.deadline - performance.now();
+    try {
+      const session = await connect(Math.max(1_000, Math.min(10_000, remaining)));
+      const result = await session.exec('cat /proc/sys/kernel/random/boot_id', { timeoutMs: 10_000 });
+      const bootId = result.stdout.trim();
+      if (result.code === 0 && bootId && bootId !== options.previousBootId) {
+        const readyAt = performance.now();
+        return {
+          session,
+          bootId,
+          bootMs: options.sentAt === undefined ? undefined : Math.round(readyAt - options.sentAt),
+          readyAt,
+          attempts,
+        };
+      }
+      session.close();
+      lastError = bootId === options.previousBootId ? 'still the same boot' : `boot id unreadable (${result.code})`;
+    } catch (error) {
+      if (FATAL.has((error as Error).name)) throw error;
+      lastError = (error as Error).message;
+    }
+    log(`${label}: not back yet (${lastError}); retrying in ${delay} ms`);
+    await sleep(Math.min(delay, Math.max(0, options.deadline - performance.now())));
+    delay = Math.min(maxDelay, delay * 2);
+  }
+  throw new HostDidNotReturnError(label, performance.now() - started, lastError);
+}
