@@ -5,6 +5,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
@@ -127,17 +128,9 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   return { dir, manifest, plan, steps };
 }
 
-export interface RunSummary {
-  id: string;
+/** A run as the history lists it: the API's summary plus where its folder is. */
+export interface RunSummary extends ApiRunSummary {
   dir: string;
-  startedAt: string;
-  status: RunManifest['status'];
-  planName: string;
-  host?: string;
-  kernel?: string;
-  modes: string[];
-  steps: number;
-  totalSteps: number;
 }
 
 export async function listRuns(root = defaultRunsDir()): Promise<RunSummary[]> {

@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namespaceStream } from '../../main/lab/netns.js';
 import { HostKeyMismatchError, SshSession } from '../../main/ssh/session.js';
-import { BONDING_MODES, type BondingMode } from '../../shared/bonding/modes.js';
+import { BONDING_MODES, type BondingMode, MODE_DESCRIPTIONS } from '../../shared/bonding/modes.js';
 import { LAB_NETWORK, LAB_NICS, namespaceName } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
-import { guest, testLab, until } from '../support/lab.js';
+import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 
 const lab = testLab();
 let session: SshSession;
@@ -18,21 +18,7 @@ let originalConf: string;
 
 const macOf = (name: string) => LAB_NICS.find((nic) => nic.guestName === name)!.mac;
 
-async function setModeAtRuntime(mode: BondingMode): Promise<void> {
-  // The driver's rules: mode changes only with the bond down and without slaves.
-  await guest(
-    session,
-    [
-      'set -e',
-      'B=/sys/class/net/bond0/bonding',
-      'for s in $(cat $B/slaves); do echo "-$s" > $B/slaves; done',
-      'ip link set bond0 down',
-      `echo ${mode} > $B/mode`,
-      'ip link set bond0 up',
-      'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
-    ].join('\n'),
-  );
-}
+const setModeAtRuntime = (mode: BondingMode) => setBondModeAtRuntime(session, mode);
 
 async function slaveMii(slave: string): Promise<string | undefined> {
   const proc = await guest(session, 'cat /proc/net/bonding/bond0');
@@ -100,15 +86,7 @@ describe('the real bonding driver', () => {
     const sysfs = (await guest(session, 'cat /sys/class/net/bond0/bonding/mode')).trim();
     expect(sysfs.split(' ')).toEqual([mode, String(BONDING_MODES.indexOf(mode))]);
     const proc = await guest(session, 'cat /proc/net/bonding/bond0');
-    const expectedTitle = {
-      'balance-rr': 'load balancing (round-robin)',
-      'active-backup': 'fault-tolerance (active-backup)',
-      'balance-xor': 'load balancing (xor)',
-      broadcast: 'fault-tolerance (broadcast)',
-      '802.3ad': 'IEEE 802.3ad Dynamic link aggregation',
-      'balance-tlb': 'transmit load balancing',
-      'balance-alb': 'adaptive load balancing',
-    }[mode];
+    const expectedTitle = MODE_DESCRIPTIONS[mode];
     expect(proc).toContain(`Bonding Mode: ${expectedTitle}`);
     expect(proc).toContain('Slave Interface: eth1');
     expect(proc).toContain('Slave Interface: eth2');

@@ -17,7 +17,7 @@ import { LAB_NETWORK, LAB_NICS, LAB_PARTNER, LAB_SLAVES, labSlave } from '../../
 import type { TimedFrame } from '../../shared/measure/arp.js';
 import { judgeLacp, type LacpJudgement, type LacpOutcome, lacpduRates } from '../../shared/oracle/lacp.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
-import { guest, testLab, until } from '../support/lab.js';
+import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -299,27 +299,12 @@ describe('802.3ad without a partner (the plain lab)', () => {
 
   afterAll(async () => {
     // Back to the lab's boot configuration for the next test file: balance-rr, miimon 100.
-    if (plain) await setMode(plain, 'balance-rr').catch(() => undefined);
+    if (plain) await setBondModeAtRuntime(plain, 'balance-rr').catch(() => undefined);
     plain?.close();
   });
 
-  async function setMode(s: SshSession, mode: string): Promise<void> {
-    await guest(
-      s,
-      [
-        'set -e',
-        'B=/sys/class/net/bond0/bonding',
-        'for s in $(cat $B/slaves); do echo "-$s" > $B/slaves; done',
-        'ip link set bond0 down',
-        `echo ${mode} > $B/mode`,
-        'ip link set bond0 up',
-        'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
-      ].join('\n'),
-    );
-  }
-
   it('names the missing partner: each slave is its own aggregator', async () => {
-    await setMode(plain, '802.3ad');
+    await setBondModeAtRuntime(plain, '802.3ad');
     await sleep(3000);
     const verdict = await judge(plain);
     expect(verdict.negotiated).toBe(false);

@@ -23,3 +23,19 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Re-makes the guest's bond0 in another mode at runtime, as the driver requires: no slaves and down to change it. */
+export async function setBondModeAtRuntime(session: SshSession, mode: string): Promise<void> {
+  await guest(
+    session,
+    [
+      'set -e',
+      'B=/sys/class/net/bond0/bonding',
+      'for s in $(cat $B/slaves); do echo "-$s" > $B/slaves; done',
+      'ip link set bond0 down',
+      `echo ${mode} > $B/mode`,
+      'ip link set bond0 up',
+      'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
+    ].join('\n'),
+  );
+}

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
+import { sourceConfD } from '../support/bash.js';
 
 const bond = {
   name: 'bond0',
@@ -12,25 +12,8 @@ const bond = {
 };
 const management = { iface: 'eth0', address: '192.168.0.253/24', routes: ['default via 192.168.0.254'] };
 
-/** Sources the file with real bash, as netifrc does, and prints what netifrc would read from it. */
-function sourceWithBash(conf: string): Record<string, string> {
-  const script = `source /dev/stdin <<'CONF'\n${conf}CONF\n${[
-    'echo "config_eth0=${config_eth0[*]}"',
-    'echo "routes_eth0=${routes_eth0[*]}"',
-    'echo "slaves_bond0=${slaves_bond0}"',
-    'echo "config_bond0=${config_bond0[*]}"',
-    'echo "mode_bond0=${mode_bond0:-}"',
-    'echo "miimon_bond0=${miimon_bond0:-}"',
-    'echo "preup=$(declare -F preup >/dev/null && echo yes || echo no)"',
-  ].join('\n')}`;
-  const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
-  return Object.fromEntries(
-    out
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-}
+const NAMES = ['config_eth0', 'routes_eth0', 'slaves_bond0', 'config_bond0', 'mode_bond0', 'miimon_bond0', 'preup()'];
+const sourceWithBash = (conf: string) => sourceConfD(conf, NAMES);
 
 describe('/etc/conf.d/net rendering', () => {
   it('writes the write-up style: preup() writing sysfs, config_/routes_, slaves_bond0', () => {
@@ -44,7 +27,7 @@ describe('/etc/conf.d/net rendering', () => {
       config_bond0: '192.168.1.253/24',
       mode_bond0: '',
       miimon_bond0: '',
-      preup: 'yes',
+      'preup()': 'yes',
     });
   });
 
@@ -52,7 +35,7 @@ describe('/etc/conf.d/net rendering', () => {
     const vars = sourceWithBash(renderNetConf({ management, bond: { ...bond, mode: 'balance-alb' }, style: 'modern' }));
     expect(vars.mode_bond0).toBe('balance-alb');
     expect(vars.miimon_bond0).toBe('100');
-    expect(vars.preup).toBe('no');
+    expect(vars['preup()']).toBe('no');
   });
 
   it('writes a standalone host with no bond', () => {

@@ -1,5 +1,6 @@
-/** The /etc/conf.d/net editor: changes only the bond's part, keeps every other byte, and real bash agrees. */
 import { execFileSync } from 'node:child_process';
+/** The /etc/conf.d/net editor: changes only the bond's part, keeps every other byte, and real bash agrees. */
+
 import { describe, expect, it } from 'vitest';
 import { type BondRequest, resolveBondRequest } from '../../shared/bonding/options.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
@@ -12,6 +13,7 @@ import {
   removeBondConf,
   shellValueWords,
 } from '../../shared/netifrc/editor.js';
+import { sourceConfD } from '../support/bash.js';
 
 const config = (request: Partial<BondRequest> = {}) =>
   resolveBondRequest({ mode: 'balance-rr', slaves: ['eth1', 'eth2'], ...request }).config;
@@ -54,24 +56,6 @@ config_bond0=( "192.168.1.253/24" )
 routes_bond0=( "default via 192.168.0.254" )
 fail_over_mac_bond0="active"
 `;
-
-/** Sources the file with bash, as netifrc does, and reports variables and functions. */
-function bash(conf: string, names: string[]): Record<string, string> {
-  const script = `set -e\nsource /dev/stdin <<'CONF'\n${conf}CONF\n${names
-    .map((n) =>
-      n.endsWith('()')
-        ? `echo "${n}=$(declare -F ${n.slice(0, -2)} >/dev/null && echo yes || echo no)"`
-        : `echo "${n}=\${${n}[*]:-}"`,
-    )
-    .join('\n')}`;
-  const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
-  return Object.fromEntries(
-    out
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-}
 
 describe('parsing /etc/conf.d/net into statements', () => {
   it('gives back every byte', () => {
@@ -130,7 +114,7 @@ describe('editing the bond', () => {
         style: 'modern',
       }),
     );
-    expect(bash(modern.text, ['mode_bond0', 'miimon_bond0', 'preup()'])).toEqual({
+    expect(sourceConfD(modern.text, ['mode_bond0', 'miimon_bond0', 'preup()'])).toEqual({
       mode_bond0: 'active-backup',
       miimon_bond0: '100',
       'preup()': 'no',
@@ -175,7 +159,7 @@ describe('editing the bond', () => {
       from = at + statement.text.length;
     }
     expect(
-      bash(edit.text, [
+      sourceConfD(edit.text, [
         'mode_bond0',
         'miimon_bond0',
         'lacp_rate_bond0',
