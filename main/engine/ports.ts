@@ -3,11 +3,12 @@
  * (main/host), the tester agent (main/tester), the power and link drivers (main/drivers).
  */
 import type { BondingMode } from '../../shared/bonding/modes.js';
+import type { EchoRecord } from '../../shared/measure/echo.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
 import type { HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
-import type { CapturedFrame, ProbeSample } from '../../shared/run/samples.js';
+import type { CapturedFrame } from '../../shared/run/samples.js';
 
-export type { CapturedFrame, ProbeSample };
+export type { CapturedFrame, EchoRecord };
 
 export interface HostSide {
   facts(): Promise<HostFacts>;
@@ -30,8 +31,10 @@ export interface Capture {
 }
 
 export interface Probe {
-  onSample(listener: (sample: ProbeSample) => void): void;
-  stop(): Promise<ProbeSample[]>;
+  /** Each answered request as it comes, for the live timeline. */
+  onSample(listener: (sample: { sentAtMs: number; rttMs: number }) => void): void;
+  /** Stops sending and gives every request with its replies. */
+  stop(): Promise<EchoRecord[]>;
 }
 
 export interface TesterSide {

@@ -8,7 +8,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import type { HostReading, StepKind, StepRecord } from '../../shared/run/model.js';
-import type { CapturedFrame, HostSide, LinkSide, Probe, ProbeSample, TesterSide } from './ports.js';
+import type { CapturedFrame, EchoRecord, HostSide, LinkSide, Probe, TesterSide } from './ports.js';
 import type { RunWriter } from './store.js';
 
 export class RunCancelled extends Error {
@@ -150,7 +150,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           const t0 = performance.now();
           const markers: { atMs: number; label: string }[] = [];
           const stepStartMs = Date.now();
-          let samples: ProbeSample[] | undefined;
+          let echo: EchoRecord[] | undefined;
           let before: HostReading | undefined;
           let pullAtMs: number | undefined;
           let probe: Probe | undefined;
@@ -171,7 +171,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 before = await host.read(plan);
                 probe = await startProbe(tester, plan, runId, stepStartMs, emit);
                 await sleep(spec.seconds * 1000, signal);
-                samples = await probe.stop();
+                echo = await probe.stop();
                 probe = undefined;
                 break;
               }
@@ -185,7 +185,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 // The link driver confirms the pull on the host (MII down) before it returns.
                 await link.pull(spec.slave);
                 await sleep(spec.holdSeconds * 1000, signal);
-                samples = await probe.stop();
+                echo = await probe.stop();
                 probe = undefined;
                 break;
               }
@@ -214,7 +214,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               record.measurements = measureStep({
                 plan,
                 frames: stepFrames,
-                samples,
+                echo,
                 rate: plan.probe.rate,
                 stepStartMs,
                 pullAtMs,

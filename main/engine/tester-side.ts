@@ -4,11 +4,12 @@
  * namespace, on its tester port.
  */
 import { basename } from 'node:path';
+import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import type { TesterFacts } from '../../shared/run/model.js';
 import type { CapturedFrame as AgentFrame, EchoEvent } from '../../shared/tester/protocol.js';
 import { TesterClient } from '../tester/client.js';
-import type { Capture, CapturedFrame, Probe, ProbeSample, TesterSide } from './ports.js';
+import type { Capture, CapturedFrame, Probe, TesterSide } from './ports.js';
 
 function subnetOf(cidr: string): string {
   const [address, prefix] = cidr.split('/') as [string, string];
@@ -118,25 +119,17 @@ export class AgentTesterSide implements TesterSide {
 
   async startProbe(target: string, rate: number): Promise<Probe> {
     const id = nextId('probe');
-    const samples = new Map<number, ProbeSample>();
-    const listeners: ((sample: ProbeSample) => void)[] = [];
-    let highestAnswered = -1;
+    const log = new EchoLog();
+    const sentAt = new Map<number, number>();
+    const listeners: ((sample: { sentAtMs: number; rttMs: number }) => void)[] = [];
     const off = this.client.onEcho(id, (events: EchoEvent[]) => {
+      log.add(events);
       for (const event of events) {
-        if (event.kind === 'sent') {
-          samples.set(event.seq, { sequence: event.seq, sentAtMs: event.atMs, rttMs: null, duplicates: 0 });
-        } else if (event.kind === 'reply') {
-          const sample = samples.get(event.seq);
-          if (!sample) continue;
-          if (event.duplicate || sample.rttMs !== null) {
-            sample.duplicates++;
-            continue;
-          }
-          sample.rttMs = event.atMs - sample.sentAtMs;
-          sample.receivedAtMs = event.atMs;
-          if (event.seq < highestAnswered) sample.reordered = true;
-          highestAnswered = Math.max(highestAnswered, event.seq);
-          for (const listener of listeners) listener(sample);
+        if (event.kind === 'sent') sentAt.set(event.seq, event.atMs);
+        else if (event.kind === 'reply' && !event.duplicate) {
+          const sent = sentAt.get(event.seq);
+          if (sent !== undefined)
+            for (const listener of listeners) listener({ sentAtMs: sent, rttMs: event.atMs - sent });
         }
       }
     });
@@ -148,7 +141,7 @@ export class AgentTesterSide implements TesterSide {
       stop: async () => {
         await this.client.stopProbe(id);
         off();
-        return [...samples.values()].sort((a, b) => a.sequence - b.sequence);
+        return log.records();
       },
     };
   }

@@ -2,14 +2,19 @@
  * One step's measurements from what the tester captured, the probe samples and the host's counters before and
  * after. Pure: the same inputs always give the same numbers, so a run folder can be re-judged later.
  */
+
+import { type EchoRecord, echoSamples, echoStats } from '../measure/echo.js';
+import { failoverPhases, failoverSignal, failoverTime } from '../measure/failover.js';
+import { txShareFromCounters } from '../measure/share.js';
 import type { Plan } from '../plan/plan.js';
 import type { ArpCounts, HostReading, ProbeStats, StepMeasurements } from './model.js';
-import type { CapturedFrame, ProbeSample } from './samples.js';
+import type { CapturedFrame } from './samples.js';
 
 export interface StepInput {
   plan: Plan;
   frames: CapturedFrame[];
-  samples?: ProbeSample[];
+  /** The probe's requests and replies, when the step probed. */
+  echo?: EchoRecord[];
   rate: number;
   stepStartMs: number;
   /** The instant the pull was commanded (ms since the epoch), for pull steps. */
@@ -20,12 +25,6 @@ export interface StepInput {
 }
 
 const emptyArp = (): ArpCounts => ({ probe: 0, gratuitous: 0, request: 0, reply: 0 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** The host's MACs: every slave's current and permanent MAC and the bond's. */
 function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
@@ -41,54 +40,50 @@ function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
   return macs;
 }
 
-export function probeStats(samples: ProbeSample[], rate: number, stepStartMs: number, pullAtMs?: number): ProbeStats {
-  const interval = 1000 / rate;
-  const answered = samples.filter((s) => s.rttMs !== null);
-  const rtts = answered.map((s) => s.rttMs!);
-  const stats: ProbeStats = {
-    rate,
-    sent: samples.length,
-    received: answered.length,
-    lost: samples.length - answered.length,
-    duplicates: samples.reduce((n, s) => n + s.duplicates, 0),
-    reordered: samples.filter((s) => s.reordered).length,
-    rttMs: rtts.length
-      ? { min: Math.min(...rtts), median: Number(median(rtts).toFixed(3)), max: Math.max(...rtts) }
+/** Loss, duplicates, reordering, RTT and — around a pull — failover, from the probe's records (shared/measure). */
+export function probeStats(
+  echo: EchoRecord[],
+  frames: CapturedFrame[],
+  input: { rate: number; stepStartMs: number; pullAtMs?: number; bondIp: string },
+): ProbeStats {
+  const stats = echoStats(echo);
+  const round = (v: number) => Number(v.toFixed(3));
+  const result: ProbeStats = {
+    rate: input.rate,
+    sent: stats.sent,
+    received: stats.answered,
+    lost: stats.lost,
+    duplicates: stats.duplicates,
+    reordered: stats.reordered,
+    rttMs: stats.rttMs
+      ? { min: round(stats.rttMs.min), median: round(stats.rttMs.median), max: round(stats.rttMs.max) }
       : undefined,
-    samples: samples.map((s) => [
-      Math.round(s.sentAtMs - stepStartMs),
-      s.rttMs === null ? null : Number(s.rttMs.toFixed(3)),
+    samples: echoSamples(echo).map((s) => [
+      Math.round(s.sentAtMs - input.stepStartMs),
+      s.rttMs === null ? null : round(s.rttMs),
     ]),
     markers: [],
   };
-  if (pullAtMs !== undefined) {
-    // The longest run of unanswered probes sent after the pull, in probe intervals: the failover time.
-    const after = samples.filter((s) => s.sentAtMs >= pullAtMs - interval);
-    let longest = 0;
-    let run = 0;
-    let runStart = -1;
-    let gap: [number, number] | undefined;
-    after.forEach((s, i) => {
-      if (s.rttMs === null) {
-        if (run === 0) runStart = i;
-        run++;
-        if (run > longest) {
-          longest = run;
-          gap = [runStart, i];
-        }
-      } else run = 0;
-    });
-    const lostAfter = after.filter((s) => s.rttMs === null).length;
-    stats.failoverMs = Math.round(longest * interval);
-    stats.lossConvergenceMs = Math.round((lostAfter / rate) * 1000);
-    if (gap) {
-      const firstAnsweredAfter = after.slice(gap[1] + 1).find((s) => s.rttMs !== null);
-      if (firstAnsweredAfter?.receivedAtMs !== undefined) {
-        stats.detectionMs = Math.round(firstAnsweredAfter.receivedAtMs - pullAtMs);
-      }
-    }
-  }
-  return stats;
+  if (input.pullAtMs === undefined) return result;
+  const estimate = failoverTime(echo, { pullAtMs: input.pullAtMs, intervalMs: 1000 / input.rate });
+  result.failoverMs = Math.round(estimate.gapMs);
+  result.lossConvergenceMs = Math.round(estimate.lossDerivedMs);
+  const timed = frames.map((f) => ({ ...f.frame, timeMs: f.timeMs }));
+  const signal = failoverSignal(timed, { afterMs: input.pullAtMs, bondIp: input.bondIp });
+  const phases = failoverPhases({ carrierOffMs: input.pullAtMs, estimate, signal });
+  if (phases.detectionMs !== undefined) result.detectionMs = Math.round(phases.detectionMs);
+  // The replies either side of the gap, as frame numbers: the evidence a reader opens in Wireshark.
+  const replyAt = (timeMs: number) =>
+    frames.find(
+      (f) =>
+        f.frame.icmp?.echo?.kind === 'reply' &&
+        f.frame.ipv4?.src === input.bondIp &&
+        Math.abs(f.timeMs - timeMs) < 0.001,
+    )?.no;
+  const before = replyAt(estimate.gapStartMs);
+  const after = replyAt(estimate.gapEndMs);
+  if (before && after) result.gapFrames = [before, after];
+  return result;
 }
 
 /** Echo replies from the bond, per switch port mirror, as shares of all replies seen on the mirrors. */
@@ -110,17 +105,10 @@ function portShare(plan: Plan, frames: CapturedFrame[], bondIp: string): Record<
 
 /** Share of packets each slave sent between two readings of the host's counters. */
 export function txShare(before: HostReading, after: HostReading): Record<string, number> | undefined {
-  const deltas: Record<string, number> = {};
-  let total = 0;
-  for (const slave of after.slaves) {
-    const was = before.slaves.find((s) => s.name === slave.name);
-    if (!was) continue;
-    const delta = Math.max(0, slave.txPackets - was.txPackets);
-    deltas[slave.name] = delta;
-    total += delta;
-  }
-  if (total === 0) return undefined;
-  return Object.fromEntries(Object.entries(deltas).map(([name, n]) => [name, Number((n / total).toFixed(3))]));
+  const counters = (r: HostReading) => Object.fromEntries(r.slaves.map((s) => [s.name, { txPackets: s.txPackets }]));
+  const share = txShareFromCounters(counters(before), counters(after));
+  if (share.totalPackets === 0) return undefined;
+  return Object.fromEntries(share.slaves.map((s) => [s.slave, Number(s.share.toFixed(3))]));
 }
 
 export function measureStep(input: StepInput): StepMeasurements {
@@ -165,25 +153,14 @@ export function measureStep(input: StepInput): StepMeasurements {
     const share = txShare(input.before, input.after);
     if (share) measurements.txShare = share;
   }
-  if (input.samples) {
-    const probe = probeStats(input.samples, input.rate, input.stepStartMs, input.pullAtMs);
-    probe.markers = input.markers;
-    measurements.probe = probe;
-    const failoverMs = probe.failoverMs;
-    if (input.pullAtMs !== undefined && failoverMs !== undefined) {
-      const answered = input.samples.filter((s) => s.rttMs !== null);
-      const lastBefore = [...answered].reverse().find((s) => s.sentAtMs < input.pullAtMs!);
-      const firstAfter = answered.find(
-        (s) => s.sentAtMs > input.pullAtMs! && s.sentAtMs > (lastBefore?.sentAtMs ?? 0) + failoverMs,
-      );
-      const replyFrame = (s: ProbeSample | undefined) =>
-        s &&
-        testerPortFrames.find((f) => f.frame.icmp?.echo?.kind === 'reply' && f.frame.icmp.echo.sequence === s.sequence)
-          ?.no;
-      const a = replyFrame(lastBefore);
-      const b = replyFrame(firstAfter);
-      if (a && b) probe.gapFrames = [a, b];
-    }
+  if (input.echo) {
+    measurements.probe = probeStats(input.echo, testerPortFrames, {
+      rate: input.rate,
+      stepStartMs: input.stepStartMs,
+      pullAtMs: input.pullAtMs,
+      bondIp,
+    });
+    measurements.probe.markers = input.markers;
   }
   return measurements;
 }

@@ -10,16 +10,3 @@ export interface CapturedFrame {
   timeMs: number;
   frame: DecodedFrame;
 }
-
-export interface ProbeSample {
-  sequence: number;
-  sentAtMs: number;
-  /** Null for a probe that got no reply. */
-  rttMs: number | null;
-  /** Replies beyond the first (broadcast mode sends each twice). */
-  duplicates: number;
-  /** Arrival of the first reply, ms since the epoch. */
-  receivedAtMs?: number;
-  /** Arrived after a later sequence's reply. */
-  reordered?: boolean;
-}

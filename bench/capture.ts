@@ -1,0 +1,350 @@
+/**
+ * npm run bench:capture — the highest frame rate at which the bench captures, decodes and writes pcapng with no
+ * drops, side by side in one run with `tcpdump -w` on the same interface under the same load.
+ *
+ * A network namespace of its own (deleted afterwards) holds two veth pairs. A sender written here pushes ICMP
+ * echo frames into the first pair with libpcap at a paced rate; a tc mirred filter on that sender port copies
+ * every frame K times onto the second pair (the kernel amplifies, so the load is not capped by how fast one
+ * JavaScript process can send), whose far end the tester agent and tcpdump both capture, with the same kernel
+ * buffer size. The rate climbs in steps of √2 until both have dropped frames. What counts as offered is what
+ * the capture port's own counters say arrived. Needs root; touches no lab and no address outside the namespace.
+ *
+ *   npx tsx bench/capture.ts [--seconds 2] [--from 2000] [--max 600000] [--bytes 98]
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TesterClient } from '../main/tester/client.js';
+import { buildIcmpEcho } from '../shared/wire/build.js';
+import { hex } from '../shared/wire/bytes.js';
+import { compareTimestamps, readPackets, startTcpdump, type TcpdumpStats } from './tcpdump.js';
+
+const NETNS = `bondbench-bench-${process.pid}`;
+const SEND_DEV = 'bb-send';
+const SINK_DEV = 'bb-sink';
+const MIRROR_DEV = 'bb-mirror';
+const CAPTURE_DEV = 'bb-capture';
+/** Frames one sender process paces reliably here; beyond it the kernel's mirror multiplies them. */
+const SENDER_RATE = 12_000;
+/** tc allows 32 actions per filter. */
+const MAX_COPIES = 32;
+const BUFFER_BYTES = 32 * 1024 * 1024;
+
+// The load: paced bursts (every millisecond, what is due), each frame numbered in its echo data.
+const SENDER = `
+const { Cap } = require(process.argv[1]);
+const [device, templateHex, rateText, countText] = process.argv.slice(2);
+const cap = new Cap();
+const keep = Buffer.alloc(2048);
+cap.open(device, 'less 1', 1 << 20, keep);
+const frame = Buffer.from(templateHex, 'hex');
+const rate = Number(rateText), count = Number(countText);
+const start = process.hrtime.bigint();
+let sent = 0, errors = 0;
+function tick() {
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const due = Math.min(count, Math.floor(elapsed * rate) + 1);
+  while (sent < due) {
+    frame.writeUInt32BE(sent, 50);
+    try { cap.send(frame, frame.length); } catch { errors++; }
+    sent++;
+  }
+  if (sent < count) { setTimeout(tick, 1); return; }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  cap.close();
+  process.stdout.write(JSON.stringify({ sent, errors, seconds }) + '\\n');
+}
+tick();
+`;
+
+function sh(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function createNamespace(): void {
+  sh('ip', ['netns', 'add', NETNS]);
+  sh('ip', [
+    'netns',
+    'exec',
+    NETNS,
+    'sysctl',
+    '-q',
+    '-w',
+    'net.ipv6.conf.all.disable_ipv6=1',
+    'net.ipv6.conf.default.disable_ipv6=1',
+  ]);
+  sh('ip', ['-n', NETNS, 'link', 'add', SEND_DEV, 'type', 'veth', 'peer', 'name', SINK_DEV]);
+  sh('ip', ['-n', NETNS, 'link', 'add', MIRROR_DEV, 'type', 'veth', 'peer', 'name', CAPTURE_DEV]);
+  for (const dev of ['lo', SEND_DEV, SINK_DEV, MIRROR_DEV, CAPTURE_DEV])
+    sh('ip', ['-n', NETNS, 'link', 'set', dev, 'up']);
+  sh('ip', ['netns', 'exec', NETNS, 'tc', 'qdisc', 'add', 'dev', SEND_DEV, 'clsact']);
+}
+
+/** Every frame leaving the sender port is copied `copies` times onto the capture pair. */
+function setCopies(copies: number): void {
+  try {
+    sh('ip', ['netns', 'exec', NETNS, 'tc', 'filter', 'del', 'dev', SEND_DEV, 'egress']);
+  } catch {
+    // No filter yet.
+  }
+  const actions = Array.from({ length: copies }, () => [
+    'action',
+    'mirred',
+    'egress',
+    'mirror',
+    'dev',
+    MIRROR_DEV,
+  ]).flat();
+  sh('ip', [
+    'netns',
+    'exec',
+    NETNS,
+    'tc',
+    'filter',
+    'add',
+    'dev',
+    SEND_DEV,
+    'egress',
+    'prio',
+    '1',
+    'protocol',
+    'all',
+    'u32',
+    'match',
+    'u32',
+    '0',
+    '0',
+    'flowid',
+    '1:1',
+    ...actions,
+  ]);
+}
+
+/** Frames that reached the capture port (its receive counter). */
+function arrived(): number {
+  const [link] = JSON.parse(sh('ip', ['-n', NETNS, '-s', '-j', 'link', 'show', 'dev', CAPTURE_DEV])) as {
+    stats64: { rx: { packets: number } };
+  }[];
+  return link!.stats64.rx.packets;
+}
+
+function deleteNamespace(): void {
+  try {
+    sh('ip', ['netns', 'delete', NETNS]);
+  } catch {
+    // Already gone.
+  }
+}
+
+interface SenderResult {
+  sent: number;
+  errors: number;
+  seconds: number;
+}
+
+function runSender(template: Uint8Array, rate: number, count: number): Promise<SenderResult> {
+  const capPath = dirname(createRequire(import.meta.url).resolve('cap/package.json'));
+  const child: ChildProcess = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      NETNS,
+      process.execPath,
+      '-e',
+      SENDER,
+      capPath,
+      SEND_DEV,
+      hex(template),
+      String(rate),
+      String(count),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    for (const line of text.split('\n'))
+      if (line && !/no IPv4 address assigned/.test(line)) process.stderr.write(`[sender] ${line}\n`);
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (text: string) => {
+    out += text;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`the sender exited ${code}`));
+      else resolve(JSON.parse(out) as SenderResult);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Step {
+  rate: number;
+  copies: number;
+  /** Frames that arrived at the capture port. */
+  sent: number;
+  achievedRate: number;
+  ours: { received: number; kernelDropped: number; writerDropped: number; written: number; ok: boolean };
+  tcpdump: TcpdumpStats & { ok: boolean };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '2' },
+      from: { type: 'string', default: '4000' },
+      max: { type: 'string', default: '2000000' },
+      bytes: { type: 'string', default: '98' },
+    },
+  });
+  if (process.getuid?.() !== 0) throw new Error('the capture benchmark needs root (network namespace, capture)');
+  const seconds = Number(values.seconds);
+  const template = buildIcmpEcho({
+    srcMac: '02:00:00:00:00:01',
+    dstMac: '02:00:00:00:00:02',
+    srcIp: '10.99.0.1',
+    dstIp: '10.99.0.2',
+    identifier: 0xbe,
+    sequence: 1,
+    data: new Uint8Array(Math.max(8, Number(values.bytes) - 42)),
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'bondbench-capture-bench-'));
+  deleteNamespace();
+  createNamespace();
+  const cleanup = () => deleteNamespace();
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const client = await TesterClient.start({ netns: NETNS });
+  const steps: Step[] = [];
+  let timestamps: ReturnType<typeof compareTimestamps> | undefined;
+  console.log(
+    `capture benchmark: ${template.length}-byte frames on a veth pair in ${NETNS}, ${seconds} s per step, ` +
+      `kernel buffer ${BUFFER_BYTES / 1024 / 1024} MiB each; bench = tester agent (libpcap → decode → pcapng file)`,
+  );
+  console.log(
+    '   rate/s copies  arrived  achieved/s |   bench: received  kdrop  wdrop ok | tcpdump: captured  kdrop ok',
+  );
+  try {
+    let failuresInARow = 0;
+    for (let i = 0, rate = Number(values.from); rate <= Number(values.max); i++, rate = Math.round(rate * Math.SQRT2)) {
+      const ours = join(dir, `bench-${i}.pcapng`);
+      const reference = join(dir, `tcpdump-${i}.pcap`);
+      const tcpdump = await startTcpdump({
+        netns: NETNS,
+        device: CAPTURE_DEV,
+        file: reference,
+        bufferKiB: BUFFER_BYTES / 1024,
+      });
+      await client.startCapture({
+        id: `step${i}`,
+        device: CAPTURE_DEV,
+        filter: '',
+        deliver: 'none',
+        bufferBytes: BUFFER_BYTES,
+        pcapng: { path: ours },
+      });
+      const copies = Math.min(MAX_COPIES, Math.max(1, Math.ceil(rate / SENDER_RATE)));
+      setCopies(copies);
+      const before = arrived();
+      const sent = await runSender(template, rate / copies, Math.round((rate * seconds) / copies));
+      const sender = { ...sent, sent: arrived() - before };
+      // Let both drain what the kernel still holds (tcpdump reads the ring in blocks, retired after its 1 s timeout).
+      let previous = -1;
+      for (let settle = 0; settle < 40; settle++) {
+        const { received } = await client.counters(`step${i}`);
+        if (received === sender.sent || received === previous) break;
+        previous = received;
+        await sleep(250);
+      }
+      const summary = await client.stopCapture(`step${i}`);
+      await sleep(1500);
+      const reference_ = await tcpdump.stop();
+      const c = summary.counters;
+      const step: Step = {
+        rate,
+        copies,
+        sent: sender.sent,
+        achievedRate: sender.sent / sender.seconds,
+        ours: {
+          received: c.received,
+          kernelDropped: c.kernel?.dropped ?? 0,
+          writerDropped: c.writerDropped,
+          written: c.written,
+          ok: c.received === sender.sent && c.writerDropped === 0 && (c.kernel?.dropped ?? 0) === 0,
+        },
+        tcpdump: { ...reference_, ok: reference_.captured === sender.sent && reference_.droppedByKernel === 0 },
+      };
+      steps.push(step);
+      if (!timestamps && step.ours.ok && step.tcpdump.ok) {
+        timestamps = compareTimestamps(readPackets(ours), readPackets(reference));
+      }
+      await rm(ours, { force: true });
+      await rm(reference, { force: true });
+      console.log(
+        `${String(rate).padStart(9)} ${String(copies).padStart(6)} ${String(step.sent).padStart(8)} ${step.achievedRate.toFixed(0).padStart(10)} | ` +
+          `${String(step.ours.received).padStart(16)} ${String(step.ours.kernelDropped).padStart(6)} ${String(step.ours.writerDropped).padStart(6)} ${step.ours.ok ? 'ok' : '--'} | ` +
+          `${String(step.tcpdump.captured).padStart(17)} ${String(step.tcpdump.droppedByKernel).padStart(6)} ${step.tcpdump.ok ? 'ok' : '--'}`,
+      );
+      if (sender.errors > 0) console.log(`          (the sender saw ${sender.errors} send errors)`);
+      if (step.achievedRate < 0.8 * rate) {
+        console.log(
+          `          only ${step.achievedRate.toFixed(0)}/s arrived: the load generator is at its limit, stopping here`,
+        );
+        break;
+      }
+      failuresInARow = !step.ours.ok && !step.tcpdump.ok ? failuresInARow + 1 : 0;
+      if (failuresInARow >= 2) break;
+    }
+  } finally {
+    await client.close();
+    cleanup();
+    await rm(dir, { recursive: true, force: true });
+  }
+  // The highest rate below which every step was clean (a lucky step above a failure does not count).
+  const highest = (ok: (s: Step) => boolean) => {
+    let best = 0;
+    let failed = false;
+    for (const s of steps) {
+      if (!ok(s)) {
+        failed = true;
+        break;
+      }
+      best = Math.max(best, s.achievedRate);
+    }
+    return { best, failed };
+  };
+  const ours = highest((s) => s.ours.ok);
+  const reference = highest((s) => s.tcpdump.ok);
+  const bound = (r: { failed: boolean }) => (r.failed ? '' : '≥ ');
+  console.log(
+    `\nhighest rate without a drop: bench ${bound(ours)}${ours.best.toFixed(0)} frames/s, ` +
+      `tcpdump -w ${bound(reference)}${reference.best.toFixed(0)} frames/s` +
+      (ours.failed && reference.failed ? '' : ' (≥: no drop up to the highest load offered)'),
+  );
+  const ratio = reference.best > 0 ? ours.best / reference.best : undefined;
+  const relation = ours.failed === reference.failed ? (ours.failed ? '=' : '≈') : ours.failed ? '≤' : '≥';
+  console.log(`ratio bench / tcpdump ${relation} ${ratio === undefined ? 'n/a' : ratio.toFixed(2)}`);
+  if (timestamps?.absDeltaUs) {
+    console.log(
+      `timestamps vs tcpdump (${timestamps.matched} frames at ${steps[0]?.rate}/s): |Δ| median ${timestamps.absDeltaUs.median} µs, ` +
+        `p99 ${timestamps.absDeltaUs.p99} µs, max ${timestamps.absDeltaUs.max} µs`,
+    );
+  }
+  console.log(
+    JSON.stringify({ frameBytes: template.length, seconds, bench: ours, tcpdump: reference, ratio, relation, steps }),
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(`bench/capture: ${error.message}`);
+  deleteNamespace();
+  process.exit(1);
+});

@@ -1,0 +1,229 @@
+/**
+ * libpcap through `cap`, patched at install time (scripts/patch-cap.mjs) to hand over libpcap's packet
+ * timestamps and pcap_stats counters. This module is the only one that touches cap; everything else sees
+ * PacketSource.
+ */
+import { createRequire } from 'node:module';
+import { endianness, networkInterfaces } from 'node:os';
+import type { InterfaceInfo } from '../../shared/tester/protocol.js';
+import { ipv4InSubnet } from '../../shared/wire/bytes.js';
+
+/** (captured bytes — a view valid only during the call: cap reuses its buffer —, time, length on the wire). */
+export type PacketListener = (data: Buffer, sec: number, nsec: number, wireLength: number) => void;
+
+export interface KernelStats {
+  received: number;
+  dropped: number;
+  ifDropped: number;
+}
+
+export interface PacketSource {
+  readonly device: string;
+  readonly filter: string;
+  readonly linkType: string;
+  readonly timestampPrecision: 'nano' | 'micro';
+  onPacket(listener: PacketListener): void;
+  send(frame: Uint8Array): void;
+  stats(): KernelStats | undefined;
+  close(): void;
+}
+
+export interface OpenOptions {
+  device: string;
+  filter: string;
+  bufferBytes?: number;
+  snapLength?: number;
+  /** Bytes for one batch of packets handed over at once (default 4 MiB; handles that only send need little). */
+  batchBytes?: number;
+  /**
+   * Deliver each packet at once (libpcap immediate mode, TPACKET_V2: one ring slot per frame, so a burst
+   * overflows sooner) or in blocks at most deliveryMs late (TPACKET_V3, frames packed tightly). Timestamps are
+   * the kernel's either way. Default: blocks, 10 ms.
+   */
+  immediate?: boolean;
+  deliveryMs?: number;
+}
+
+interface CapHandle {
+  open(
+    device: string,
+    filter: string,
+    bufSize: number,
+    buffer: Buffer,
+    options?: { snapLength?: number; immediate?: boolean; timeoutMs?: number },
+  ): string;
+  on(event: 'packets', listener: (count: number, bytes: number) => void): void;
+  send(buffer: Buffer, length?: number): void;
+  close(): boolean;
+  stats?: () => KernelStats;
+  timestampPrecision?: () => 'nano' | 'micro';
+  setBatchMode?: (on: boolean) => void;
+}
+
+interface CapModule {
+  Cap: {
+    new (): CapHandle;
+    deviceList(): {
+      name: string;
+      description?: string;
+      addresses: { addr?: string; netmask?: string }[];
+      flags?: string;
+    }[];
+    findDevice(ip?: string): string | undefined;
+  };
+}
+
+export class CapNotPatchedError extends Error {
+  constructor() {
+    super(
+      'the installed cap gives no packet timestamps: its BondBench patch is missing. ' +
+        'Run "node scripts/patch-cap.mjs" (npm runs it at postinstall) and try again.',
+    );
+    this.name = 'CapNotPatchedError';
+  }
+}
+
+let capModule: CapModule | undefined;
+
+function loadCap(): CapModule {
+  if (!capModule) {
+    try {
+      capModule = createRequire(import.meta.url)('cap') as CapModule;
+    } catch (error) {
+      throw new Error(
+        `cannot load cap (libpcap binding): ${(error as Error).message}. Install libpcap (Npcap on Windows) and run "npm ci".`,
+      );
+    }
+  }
+  return capModule;
+}
+
+export function capVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('cap/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const DEFAULT_BUFFER = 32 * 1024 * 1024;
+/** Without immediate mode the kernel hands over a block of frames at the latest this long after its first. */
+export const DEFAULT_DELIVERY_MS = 10;
+/** Batches of packets from one wakeup land here: a header and a full snap length must fit, and then many more. */
+const BATCH_BUFFER = 4 * 1024 * 1024;
+const BATCH_HEADER = 16;
+const littleEndian = endianness() === 'LE';
+
+/** Opens a live capture in immediate mode; throws with libpcap's message (bad filter, no permission …). */
+export function openLive(options: OpenOptions): PacketSource {
+  const { Cap } = loadCap();
+  const cap = new Cap();
+  if (
+    typeof cap.stats !== 'function' ||
+    typeof cap.setBatchMode !== 'function' ||
+    typeof cap.timestampPrecision !== 'function'
+  ) {
+    throw new CapNotPatchedError();
+  }
+  const snapLength = options.snapLength ?? 65535;
+  const buffer = Buffer.alloc(Math.max(options.batchBytes ?? BATCH_BUFFER, BATCH_HEADER + snapLength + 4));
+  let linkType: string;
+  try {
+    linkType = cap.open(options.device, options.filter, options.bufferBytes ?? DEFAULT_BUFFER, buffer, {
+      snapLength,
+      immediate: options.immediate ?? false,
+      timeoutMs: options.deliveryMs ?? DEFAULT_DELIVERY_MS,
+    });
+  } catch (error) {
+    throw new Error(
+      `cannot capture on ${options.device} with filter ${JSON.stringify(options.filter)}: ${(error as Error).message}`,
+    );
+  }
+  // One crossing into JavaScript per wakeup, not per packet: what lets capture keep up with a flood.
+  cap.setBatchMode(true);
+  const precision = cap.timestampPrecision();
+  let closed = false;
+  let listener: PacketListener | undefined;
+  const u32 = (at: number) => (littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at));
+  cap.on('packets', (count, bytes) => {
+    let at = 0;
+    for (let i = 0; i < count && at + BATCH_HEADER <= bytes; i++) {
+      const captured = u32(at);
+      const start = at + BATCH_HEADER;
+      listener?.(buffer.subarray(start, start + captured), u32(at + 8), u32(at + 12), u32(at + 4));
+      at = start + ((captured + 3) & ~3);
+    }
+  });
+  return {
+    device: options.device,
+    filter: options.filter,
+    linkType,
+    timestampPrecision: precision,
+    onPacket(l) {
+      listener = l;
+    },
+    send(frame) {
+      if (closed) throw new Error(`capture on ${options.device} is closed`);
+      cap.send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), frame.byteLength);
+    },
+    stats() {
+      if (closed) return undefined;
+      try {
+        return cap.stats!();
+      } catch {
+        return undefined;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      cap.close();
+    },
+  };
+}
+
+/** Interfaces libpcap can capture on, with addresses, and MACs from the OS where it knows them. */
+export function listInterfaces(): InterfaceInfo[] {
+  const { Cap } = loadCap();
+  const os = networkInterfaces();
+  return Cap.deviceList().map((device) => {
+    const osEntries = os[device.name] ?? [];
+    const mac = osEntries.find((e) => e.mac && e.mac !== '00:00:00:00:00:00')?.mac;
+    const info: InterfaceInfo = {
+      name: device.name,
+      loopback: device.flags === 'PCAP_IF_LOOPBACK',
+      addresses: device.addresses
+        .filter((a) => a.addr)
+        .map((a) => {
+          const family = a.addr!.includes(':') ? ('IPv6' as const) : ('IPv4' as const);
+          const cidr = osEntries.find((e) => e.address === a.addr)?.cidr ?? undefined;
+          return { family, address: a.addr!, ...(a.netmask ? { netmask: a.netmask } : {}), ...(cidr ? { cidr } : {}) };
+        }),
+    };
+    if (device.description) info.description = device.description;
+    if (mac) info.mac = mac;
+    return info;
+  });
+}
+
+/** The interface with an IPv4 address inside the subnet (the test subnet), as Cap.findDevice does by address. */
+export function findInterfaceInSubnet(subnet: string, interfaces = listInterfaces()): InterfaceInfo {
+  const found = interfaces.find((i) => i.addresses.some((a) => a.family === 'IPv4' && ipv4InSubnet(a.address, subnet)));
+  if (!found) {
+    const seen = interfaces
+      .map((i) => `${i.name} (${i.addresses.map((a) => a.address).join(', ') || 'no address'})`)
+      .join('; ');
+    throw new Error(`no interface has an address in ${subnet}; libpcap sees: ${seen || 'no interfaces'}`);
+  }
+  return found;
+}
+
+export function findInterface(name: string, interfaces = listInterfaces()): InterfaceInfo {
+  const found = interfaces.find((i) => i.name === name);
+  if (!found) {
+    throw new Error(
+      `libpcap has no interface ${JSON.stringify(name)}: use one of ${interfaces.map((i) => i.name).join(', ')}`,
+    );
+  }
+  return found;
+}

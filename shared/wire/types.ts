@@ -1,0 +1,174 @@
+/** What the decoders make of a frame: one record per frame, layers filled as far as the bytes allow. */
+
+export interface VlanTag {
+  /** 0x8100 (802.1Q), 0x88a8 (802.1ad) or 0x9100. */
+  tpid: number;
+  id: number;
+  priority: number;
+  dei: boolean;
+}
+
+export interface EthernetHeader {
+  dst: string;
+  src: string;
+  /** The ethertype after any VLAN tags; ≤ 1500 is an 802.3 length (LLC follows). */
+  ethertype: number;
+  vlans: VlanTag[];
+  /** Bytes before the payload: 14, plus 4 per VLAN tag. */
+  headerLength: number;
+}
+
+/**
+ * probe: duplicate-address detection (request, sender IP 0.0.0.0, RFC 5227);
+ * gratuitous: sender IP == target IP, request or reply (peer notification, e.g. at active-backup failover);
+ * request / reply: ordinary resolution; other: any other opcode (RARP, InARP …).
+ */
+export type ArpClass = 'probe' | 'gratuitous' | 'request' | 'reply' | 'other';
+
+export interface ArpPacket {
+  opcode: number;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+  class: ArpClass;
+}
+
+export interface Ipv4Header {
+  src: string;
+  dst: string;
+  protocol: number;
+  ttl: number;
+  identification: number;
+  headerLength: number;
+  totalLength: number;
+  dontFragment: boolean;
+  moreFragments: boolean;
+  /** In bytes. */
+  fragmentOffset: number;
+  checksumValid: boolean;
+  /** The capture holds fewer bytes than totalLength. */
+  truncated: boolean;
+}
+
+export interface IcmpEcho {
+  kind: 'request' | 'reply';
+  identifier: number;
+  sequence: number;
+  /** The echo data after the 8-byte ICMP header, as far as captured. */
+  dataLength: number;
+}
+
+export interface IcmpMessage {
+  type: number;
+  code: number;
+  /** Undefined when the message is truncated and the checksum cannot be checked. */
+  checksumValid?: boolean;
+  echo?: IcmpEcho;
+}
+
+export interface Ipv6Header {
+  src: string;
+  dst: string;
+  nextHeader: number;
+  hopLimit: number;
+  payloadLength: number;
+}
+
+export interface Icmpv6Message {
+  type: number;
+  code: number;
+}
+
+export interface NeighbourAdvertisement {
+  target: string;
+  router: boolean;
+  solicited: boolean;
+  override: boolean;
+  /** Not solicited: a peer notification (bonding's num_unsol_na), not an answer. */
+  unsolicited: boolean;
+  /** The target link-layer address option, when present. */
+  targetMac?: string;
+}
+
+export interface LacpState {
+  raw: number;
+  /** LACP_Activity: active (true) or passive. */
+  activity: boolean;
+  /** LACP_Timeout: short (1 s, lacp_rate fast) or long (30 s). */
+  timeout: 'short' | 'long';
+  aggregation: boolean;
+  synchronisation: boolean;
+  collecting: boolean;
+  distributing: boolean;
+  defaulted: boolean;
+  expired: boolean;
+}
+
+export interface LacpParty {
+  systemPriority: number;
+  system: string;
+  key: number;
+  portPriority: number;
+  port: number;
+  state: LacpState;
+}
+
+export interface Lacpdu {
+  version: number;
+  actor: LacpParty;
+  partner: LacpParty;
+  collectorMaxDelay: number;
+}
+
+/** A slow-protocols frame that is not a LACPDU (Marker, OAM …). */
+export interface SlowProtocolFrame {
+  subtype: number;
+}
+
+/** balance-tlb/alb teach the switch where a MAC lives: ethertype 0x9000, source == destination == that MAC. */
+export interface LearningFrame {
+  mac: string;
+}
+
+export type DecodeLayer =
+  | 'ethernet'
+  | 'vlan'
+  | 'arp'
+  | 'ipv4'
+  | 'icmp'
+  | 'ipv6'
+  | 'icmpv6'
+  | 'lacp'
+  | 'slow'
+  | 'learning'
+  | 'internal';
+
+export interface DecodeError {
+  layer: DecodeLayer;
+  reason: string;
+}
+
+export interface DecodedFrame {
+  /** Bytes that were decoded (the captured length). */
+  length: number;
+  /** Wireshark's Protocol column: the highest layer understood. */
+  protocol: string;
+  /** Wireshark's Source/Destination columns: IP addresses where there are any, else MACs. */
+  src: string;
+  dst: string;
+  /** One line, as Wireshark's Info column. */
+  info: string;
+  eth?: EthernetHeader;
+  arp?: ArpPacket;
+  ipv4?: Ipv4Header;
+  icmp?: IcmpMessage;
+  ipv6?: Ipv6Header;
+  icmpv6?: Icmpv6Message;
+  neighbourAdvertisement?: NeighbourAdvertisement;
+  lacp?: Lacpdu;
+  slow?: SlowProtocolFrame;
+  learning?: LearningFrame;
+  /** Set when a layer is malformed or truncated; the layers above it are absent. */
+  error?: DecodeError;
+}
