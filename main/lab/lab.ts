@@ -323,18 +323,28 @@ export class VirtualLab {
     });
   }
 
-  /** Starts QEMU in the namespace and waits for SSH; returns the boot time (start → SSH answers). */
-  private async startQemu(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
-    log(`starting the guest (${state.accel.toUpperCase()}, ${state.image.kernelPackage})`);
-    await rm(this.files.consoleLog, { force: true });
-    const started = performance.now();
+  /** QEMU daemonises inside the lab's namespace, so its taps live there. */
+  private async launchQemu(
+    state: LabState,
+    files: Parameters<typeof qemuArgs>[1],
+    processName: string,
+    guest?: Parameters<typeof qemuArgs>[4],
+  ): Promise<void> {
     await runOk('ip', [
       'netns',
       'exec',
       this.namespace,
       'qemu-system-x86_64',
-      ...qemuArgs(state.image, this.files, state.accel, this.processName, state.lacp ? HOST_GUEST_LACP : undefined),
+      ...qemuArgs(state.image, files, state.accel, processName, guest),
     ]);
+  }
+
+  /** Starts QEMU in the namespace and waits for SSH; returns the boot time (start → SSH answers). */
+  private async startQemu(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
+    log(`starting the guest (${state.accel.toUpperCase()}, ${state.image.kernelPackage})`);
+    await rm(this.files.consoleLog, { force: true });
+    const started = performance.now();
+    await this.launchQemu(state, this.files, this.processName, state.lacp ? HOST_GUEST_LACP : undefined);
     const timeout = bootTimeoutMs ?? (state.accel === 'kvm' ? 60_000 : 120_000);
     await this.waitForSsh(started + timeout);
     const bootMs = Math.round(performance.now() - started);
@@ -347,13 +357,7 @@ export class VirtualLab {
     log(`starting the LACP partner (802.3ad lacp_rate ${LAB_PARTNER.lacpRate}, system ${LAB_PARTNER.systemMac})`);
     await rm(this.partnerFiles.consoleLog, { force: true });
     const started = performance.now();
-    await runOk('ip', [
-      'netns',
-      'exec',
-      this.namespace,
-      'qemu-system-x86_64',
-      ...qemuArgs(state.image, this.partnerFiles, state.accel, this.partnerProcessName, PARTNER_GUEST),
-    ]);
+    await this.launchQemu(state, this.partnerFiles, this.partnerProcessName, PARTNER_GUEST);
     // The partner has no address of its own (nothing it adds may reach the captures): its console says when it is up.
     const deadline = started + (bootTimeoutMs ?? 120_000);
     const consoleLog = this.partnerFiles.consoleLog;

@@ -18,7 +18,7 @@ import { EchoLog, echoStats } from '../../shared/measure/echo.js';
 import { failoverPhases, failoverSignal, failoverTime } from '../../shared/measure/failover.js';
 import { txShareFromCaptures } from '../../shared/measure/share.js';
 import type { CapturedFrame, CaptureSummary } from '../../shared/tester/protocol.js';
-import { guest, testLab, until } from '../support/lab.js';
+import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 import { tsharkFields } from '../unit/pcapng-tshark.js';
 
 const lab = testLab();
@@ -32,22 +32,7 @@ let session: SshSession;
 let client: TesterClient;
 let dir: string;
 
-async function setModeAtRuntime(mode: BondingMode): Promise<void> {
-  // The driver's rules: mode changes only with the bond down and without slaves.
-  await guest(
-    session,
-    [
-      'set -e',
-      'B=/sys/class/net/bond0/bonding',
-      'for s in $(cat $B/slaves); do echo "-$s" > $B/slaves; done',
-      'ip link set bond0 down',
-      `echo ${mode} > $B/mode`,
-      'echo 100 > $B/miimon',
-      'ip link set bond0 up',
-      'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
-    ].join('\n'),
-  );
-}
+const setModeAtRuntime = (mode: BondingMode) => setBondModeAtRuntime(session, mode, 100);
 
 /** Frames a capture delivers, collected as they arrive. */
 function collect(captureId: string): CapturedFrame[] {

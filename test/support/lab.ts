@@ -25,7 +25,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 /** Re-makes the guest's bond0 in another mode at runtime, as the driver requires: no slaves and down to change it. */
-export async function setBondModeAtRuntime(session: SshSession, mode: string): Promise<void> {
+export async function setBondModeAtRuntime(session: SshSession, mode: string, miimon?: number): Promise<void> {
   await guest(
     session,
     [
@@ -34,6 +34,7 @@ export async function setBondModeAtRuntime(session: SshSession, mode: string): P
       'for s in $(cat $B/slaves); do echo "-$s" > $B/slaves; done',
       'ip link set bond0 down',
       `echo ${mode} > $B/mode`,
+      ...(miimon === undefined ? [] : [`echo ${miimon} > $B/miimon`]),
       'ip link set bond0 up',
       'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
     ].join('\n'),

@@ -18,28 +18,16 @@ import {
   timestampWords,
 } from '../../shared/wire/pcapng.js';
 import { capinfos, epochNs, tsharkFields } from './pcapng-tshark.js';
-import { BOND_IP, ETH1_MAC, everyClass, TESTER_IP, TESTER_MAC } from './wire-frames.js';
+import { BOND_IP, ETH1_MAC, everyClass, seededRandom, TESTER_IP, TESTER_MAC } from './wire-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bondbench-pcapng-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded PRNG, so every run checks the same values. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ns = (t: PcapTime) => BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
 
 describe('timestamps', () => {
   it('splits nanosecond and microsecond timestamps into 64-bit words exactly', () => {
-    const random = prng(85);
+    const random = seededRandom(85);
     for (let i = 0; i < 5000; i++) {
       const time = { sec: Math.floor(random() * 2 ** 32), nsec: Math.floor(random() * 1e9) };
       const [high, low] = timestampWords(time, 'nano');
@@ -62,7 +50,7 @@ describe('pcapng encoder read back by tshark', () => {
   it(
     'keeps every frame, timestamp, length and comment, on nano and micro interfaces, without warnings',
     () => {
-      const random = prng(4);
+      const random = seededRandom(4);
       const file = join(dir, 'encoder.pcapng');
       const blocks: Uint8Array[] = [
         encodeSectionHeader({ comment: 'BondBench unit test', userAppl: 'BondBench test', os: 'Linux' }),

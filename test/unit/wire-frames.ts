@@ -178,3 +178,15 @@ export function everyClass(): { name: string; bytes: Uint8Array }[] {
     { name: 'learning frame', bytes: craftLearningFrame(ETH1_MAC) },
   ];
 }
+
+/** mulberry32, seeded: the same values on every run, so a failing case reproduces. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
