@@ -3,6 +3,8 @@
  * bring the bond up (runtime or netifrc + reboot), read the MACs, probe, pull and plug each slave, measure,
  * judge — writing every step to the run folder as it finishes. The host is restored at the end, whatever happens.
  */
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import type { BenchEvent } from '../../shared/api.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
@@ -34,6 +36,15 @@ export interface RunContext {
 const BATCH_SETTLE_MS = 300;
 /** How long the bring-up capture keeps listening after the bond is up, for ARP at boot. */
 const BRING_UP_LISTEN_MS = 2500;
+
+/** The steps of every (repetition, mode) that finished all its steps: what a resumed run keeps. */
+export function completeSteps(plan: Plan, steps: StepRecord[]): StepRecord[] {
+  const perMode = 1 + plan.steps.length;
+  const ok = (s: StepRecord) => `${s.repetition}/${s.mode}`;
+  const counts = new Map<string, number>();
+  for (const s of steps) if (s.status === 'ok') counts.set(ok(s), (counts.get(ok(s)) ?? 0) + 1);
+  return steps.filter((s) => counts.get(ok(s)) === perMode);
+}
 
 export function countSteps(plan: Plan): number {
   return plan.repeat * plan.modes.length * (1 + plan.steps.length);
@@ -70,24 +81,18 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
   const totalSteps = countSteps(plan);
   const started = performance.now();
   let executed = 0;
-  let index = records.length;
+  let index = records.reduce((max, s) => Math.max(max, s.index + 1), 0);
 
-  const completeModes = new Set(
-    plan.modes.flatMap((mode) =>
-      Array.from({ length: plan.repeat }, (_, r) => r + 1)
-        .filter(
-          (rep) =>
-            records.filter((s) => s.mode === mode && s.repetition === rep && s.status === 'ok').length ===
-            1 + plan.steps.length,
-        )
-        .map((rep) => `${rep}/${mode}`),
-    ),
-  );
+  const completeModes = new Set(completeSteps(plan, records).map((s) => `${s.repetition}/${s.mode}`));
 
   for (let repetition = 1; repetition <= plan.repeat; repetition++) {
     for (const mode of plan.modes) {
       if (completeModes.has(`${repetition}/${mode}`)) continue;
       const file = captureName(repetition, mode);
+      // A capture left by an interrupted attempt at this mode is kept beside the new one, not overwritten.
+      if (existsSync(writer.path(file))) {
+        await rename(writer.path(file), writer.path(file.replace(/\.pcapng$/, `.interrupted-${Date.now()}.pcapng`)));
+      }
       const capture = await tester.startCapture(writer.path(file));
       let stepFrames: CapturedFrame[] = [];
       let firstFrameNo = 1;

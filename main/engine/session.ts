@@ -2,7 +2,7 @@
  * One run from start to finish: check the plan, connect the sides, save the host's original configuration, run,
  * and always restore the host and close the run folder with an honest status — after success, failure or cancel.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
@@ -10,7 +10,7 @@ import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
 import { packageRoot } from '../paths.js';
-import { countSteps, executeRun, RunCancelled } from './runner.js';
+import { completeSteps, countSteps, executeRun, RunCancelled } from './runner.js';
 import { connectSides, type Sides } from './sides.js';
 import { RunWriter, readRunFolder } from './store.js';
 
@@ -69,7 +69,13 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   let done: StepRecord[] = [];
   if (options.resumeDir) {
     const previous = await readRunFolder(options.resumeDir);
-    done = previous.steps;
+    done = completeSteps(plan, previous.steps);
+    if (done.length < previous.steps.length) {
+      // The unfinished mode is run again; what it measured before stays beside the run, not in its matrix.
+      const steps = join(options.resumeDir, 'steps.jsonl');
+      await rename(steps, join(options.resumeDir, `steps.interrupted-${Date.now()}.jsonl`));
+      await writeFile(steps, done.map((s) => `${JSON.stringify(s)}\n`).join(''));
+    }
     writer = new RunWriter(options.resumeDir, {
       ...previous.manifest,
       status: 'running',

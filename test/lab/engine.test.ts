@@ -4,7 +4,7 @@
  * drivers fail before the host is touched.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -142,7 +142,7 @@ describe('the default plan on the lab', () => {
 });
 
 describe('stopping and bad input', () => {
-  it('keeps completed steps and restores the host when stopped half way (Ctrl-C)', async () => {
+  it('keeps completed steps and restores the host when stopped half way (Ctrl-C), then resumes', async () => {
     const file = join(runsDir, 'short.yaml');
     await writeFile(file, planToYaml(plan({ modes: ['balance-alb', 'balance-xor'] })));
     const child = cli(['run', file, '--out', runsDir]);
@@ -167,7 +167,32 @@ describe('stopping and bad input', () => {
     expect(run.steps[0]!.kind).toBe('bring-up');
     const state = await hostState();
     expect(state).toEqual({ conf: originalConf, mode: 'balance-rr 0', slaves: 'eth1 eth2' });
-  }, 300_000);
+
+    // Resumed, it runs the unfinished mode again and the rest, keeping what the first attempt measured aside.
+    const resumed = cli(['run', '--resume', folder!, '--out', runsDir]);
+    let resumedOutput = '';
+    resumed.stdout.on('data', (c) => {
+      resumedOutput += c;
+    });
+    resumed.stderr.on('data', (c) => {
+      resumedOutput += c;
+    });
+    expect(await new Promise<number | null>((resolve) => resumed.on('exit', resolve)), resumedOutput).toBe(0);
+    const done = await readRunFolder(folder!);
+    expect(done.manifest.status).toBe('completed');
+    expect(done.manifest.restored).toBe(true);
+    expect(done.steps.map((s) => `${s.mode} ${s.label.split(': ')[1]}`)).toEqual(
+      ['balance-alb', 'balance-xor'].flatMap((mode) =>
+        ['bring-up', 'read MACs', 'probe 2 s', 'pull eth1', 'plug eth1', 'pull eth2', 'plug eth2'].map(
+          (step) => `${mode} ${step}`,
+        ),
+      ),
+    );
+    const files = await readdir(folder!);
+    expect(files.some((f) => /^steps\.interrupted-\d+\.jsonl$/.test(f))).toBe(true);
+    expect((await readdir(join(folder!, 'capture'))).some((f) => f.includes('.interrupted-'))).toBe(true);
+    expect(await hostState()).toEqual(state);
+  }, 600_000);
 
   it.each([
     [
