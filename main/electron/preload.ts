@@ -5,8 +5,8 @@
  * be ES modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ShellBridge } from '../../renderer/src/transport/bridge.js';
 import { API_METHODS, type BenchApi, type BenchEvent } from '../../shared/api.js';
+import type { ShellBridge } from '../../shared/shell.js';
 import { apiChannel, EVENT_CHANNEL, SHELL_CHANNELS } from './channels.js';
 
 export function buildBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): ShellBridge {

@@ -20,8 +20,8 @@ import {
   windowOptions,
   withContentSecurityPolicy,
 } from '../../main/electron/window.js';
-import { SHELL_METHODS } from '../../renderer/src/transport/bridge.js';
 import { API_METHODS, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { SHELL_METHODS } from '../../shared/shell.js';
 
 // The preload runs `contextBridge.exposeInMainWorld` when loaded: give it Electron's two objects to talk to.
 const exposed = vi.hoisted(() => ({

@@ -1,20 +1,11 @@
 /**
- * What the desktop shell's preload puts on `window.bondbench`: the typed API (one function per method), its
- * events, and the few things only the shell can do (a native save dialog). Browser mode has no bridge.
+ * How the renderer reaches the bench: a Connection over the desktop shell's bridge (its type lives in
+ * shared/shell.ts, where the preload that builds it can see it too) or over browser mode's WebSocket.
  */
 import type { BenchClient } from '../../../shared/api.js';
+import type { ShellBridge } from '../../../shared/shell.js';
 
-export interface ShellBridge extends BenchClient {
-  /** Asks where to save and writes the file; resolves to the path, or null when the user cancelled. */
-  saveFile(fileName: string, base64: string): Promise<string | null>;
-  /** Keeps the plan being edited for next time, encrypted by the OS; false where the OS has no key store. */
-  keepPlan(yaml: string): Promise<boolean>;
-  /** The plan kept last time, if any. */
-  keptPlan(): Promise<string | null>;
-}
-
-/** The bridge's extra methods, beside API_METHODS and onEvent. */
-export const SHELL_METHODS = ['saveFile', 'keepPlan', 'keptPlan'] as const satisfies readonly (keyof ShellBridge)[];
+export { SHELL_METHODS, type ShellBridge } from '../../../shared/shell.js';
 
 /** Where the bench comes from, and how a file reaches the user's disk. */
 export interface Connection {
