@@ -45,6 +45,47 @@ export interface FrameSummary {
   detail: [string, [string, string][]][];
 }
 
+/** One capture file of a recorded run: the tester port's or a switch port mirror's, for one mode and repetition. */
+export interface CaptureFileInfo {
+  /** Relative to the run folder, as step records name it: "capture/r1-active-backup-tap-eth1.pcapng". */
+  file: string;
+  /** The capture interface (tester port or port mirror). */
+  port: string;
+  /** The bond slave whose switch port this mirror copies (plan tester.portMirrors), if it is a mirror. */
+  slave?: string;
+  mode?: string;
+  repetition?: number;
+  /** Kept from an interrupted attempt at the mode (a resumed run captured it again). */
+  interrupted?: boolean;
+  bytes: number;
+}
+
+/** A window of a recorded capture file's rows, optionally through the list's display filter. */
+export interface CaptureQuery {
+  file: string;
+  /** First row wanted (0-based, among the rows the filter lets through). */
+  offset: number;
+  /** Rows wanted, at most CAPTURE_PAGE_LIMIT. */
+  limit: number;
+  filter?: string;
+}
+
+export interface CapturePage {
+  file: string;
+  port: string;
+  /** Frames in the file. */
+  total: number;
+  /** Rows the filter lets through (total without one). */
+  matching: number;
+  offset: number;
+  /** Rows offset … offset + frames.length − 1; `no` is the frame's number in the file, as Wireshark shows it. */
+  frames: FrameSummary[];
+  /** Set instead of rows when the filter does not parse. */
+  filterError?: string;
+}
+
+export const CAPTURE_PAGE_LIMIT = 2000;
+
 export interface HostKeyPrompt {
   target: string;
   keyType: string;
@@ -122,6 +163,13 @@ export interface BenchApi {
   listRuns(): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunView>;
   deleteRun(runId: string): Promise<void>;
+  /** A recorded run's capture files (tester port and port mirrors, per mode and repetition). */
+  listCaptures(runId: string): Promise<CaptureFileInfo[]>;
+  /**
+   * Rows of one of them, decoded on demand through the live list's decoders; the file is indexed once and kept
+   * while it is being browsed. Throws when the file is not one of the run's captures.
+   */
+  readCapture(runId: string, query: CaptureQuery): Promise<CapturePage>;
   compareRuns(a: string, b: string): Promise<Comparison>;
   /** A report as a file: name, MIME type and base64 content. */
   exportReport(
@@ -143,6 +191,8 @@ export const API_METHODS = [
   'listRuns',
   'getRun',
   'deleteRun',
+  'listCaptures',
+  'readCapture',
   'compareRuns',
   'exportReport',
 ] as const satisfies readonly (keyof BenchApi)[];

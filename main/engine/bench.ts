@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type {
   BenchApi,
   BenchEvent,
+  CaptureFileInfo,
+  CapturePage,
+  CaptureQuery,
   CheckItem,
   Comparison,
   HostCheck,
@@ -28,6 +31,7 @@ import { VirtualLab } from '../lab/lab.js';
 import { exportReport } from '../report/export.js';
 import { UnknownHostKeyError } from '../ssh/known-hosts.js';
 import { TesterClient } from '../tester/client.js';
+import { RecordedCaptures } from './captures.js';
 import { type RunHandle, startRun } from './session.js';
 import { labInstanceOf } from './sides.js';
 import { defaultRunsDir, deleteRun, listRuns, readRunFolder, resolveRun } from './store.js';
@@ -45,6 +49,7 @@ export class Bench implements BenchApi {
   private readonly labInstance: string;
   private readonly listeners = new Set<(event: BenchEvent) => void>();
   private readonly active = new Map<string, RunHandle>();
+  private readonly captures = new RecordedCaptures();
 
   constructor(options: BenchOptions = {}) {
     this.runsDir = options.runsDir ?? defaultRunsDir();
@@ -273,6 +278,16 @@ export class Bench implements BenchApi {
   async deleteRun(runId: string): Promise<void> {
     if (this.active.has(runId)) throw new Error(`run ${runId} is still running: cancel it first`);
     await deleteRun(runId, this.runsDir);
+  }
+
+  async listCaptures(runId: string): Promise<CaptureFileInfo[]> {
+    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    return this.captures.list(run.dir, run.plan, run.manifest);
+  }
+
+  async readCapture(runId: string, query: CaptureQuery): Promise<CapturePage> {
+    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    return this.captures.page(run.dir, run.plan, run.manifest, query);
   }
 
   async compareRuns(a: string, b: string): Promise<Comparison> {

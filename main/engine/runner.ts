@@ -10,6 +10,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import type { HostReading, StepKind, StepRecord } from '../../shared/run/model.js';
+import { frameSummary } from '../../shared/wire/summary.js';
 import type { CapturedFrame, EchoRecord, HostSide, LinkSide, Probe, TesterSide } from './ports.js';
 import type { RunWriter } from './store.js';
 
@@ -105,27 +106,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           type: 'frames',
           runId,
           dropped: 0,
-          frames: frames.map((f) => ({
-            no: f.no,
-            time: (f.timeMs - captureStartMs) / 1000,
-            source: f.frame.src,
-            destination: f.frame.dst,
-            protocol: f.frame.protocol,
-            info: f.frame.info,
-            tag:
-              f.frame.arp?.class ??
-              (f.frame.icmp?.echo
-                ? `echo-${f.frame.icmp.echo.kind}`
-                : f.frame.lacp
-                  ? 'lacp'
-                  : f.frame.learning
-                    ? 'learning'
-                    : f.frame.error
-                      ? 'error'
-                      : undefined),
-            port: f.port,
-            detail: frameDetail(f),
-          })),
+          frames: frames.map((f) => frameSummary(f.frame, f.no, (f.timeMs - captureStartMs) / 1000, f.port)),
         });
       });
       let failedMode = false;
@@ -256,81 +237,6 @@ async function startProbe(
     emit({ type: 'probe', runId, sample: { atMs: sample.sentAtMs - stepStartMs, rttMs: sample.rttMs } }),
   );
   return probe;
-}
-
-function frameDetail(captured: CapturedFrame): [string, [string, string][]][] {
-  const f = captured.frame;
-  const layers: [string, [string, string][]][] = [];
-  layers.push([
-    'Frame',
-    [
-      ['Number', String(captured.no)],
-      ['Port', captured.port],
-      ['Length', String(f.length)],
-    ],
-  ]);
-  if (f.eth) {
-    layers.push([
-      'Ethernet II',
-      [
-        ['Source', f.eth.src],
-        ['Destination', f.eth.dst],
-        ['Type', `0x${f.eth.ethertype.toString(16).padStart(4, '0')}`],
-        ...f.eth.vlans.map((v): [string, string] => ['VLAN', `${v.id} (priority ${v.priority})`]),
-      ],
-    ]);
-  }
-  if (f.arp) {
-    layers.push([
-      'Address Resolution Protocol',
-      [
-        ['Opcode', f.arp.opcode === 1 ? 'request (1)' : f.arp.opcode === 2 ? 'reply (2)' : String(f.arp.opcode)],
-        ['Class', f.arp.class],
-        ['Sender MAC', f.arp.senderMac],
-        ['Sender IP', f.arp.senderIp],
-        ['Target MAC', f.arp.targetMac],
-        ['Target IP', f.arp.targetIp],
-      ],
-    ]);
-  }
-  if (f.ipv4)
-    layers.push([
-      'Internet Protocol Version 4',
-      [
-        ['Source', f.ipv4.src],
-        ['Destination', f.ipv4.dst],
-        ['TTL', String(f.ipv4.ttl)],
-        ['Identification', String(f.ipv4.identification)],
-      ],
-    ]);
-  if (f.icmp?.echo)
-    layers.push([
-      'ICMP',
-      [
-        ['Type', f.icmp.echo.kind],
-        ['Identifier', String(f.icmp.echo.identifier)],
-        ['Sequence', String(f.icmp.echo.sequence)],
-      ],
-    ]);
-  if (f.lacp) {
-    const party = (p: typeof f.lacp.actor): [string, string][] => [
-      ['System', `${p.systemPriority}/${p.system}`],
-      ['Key', String(p.key)],
-      ['Port', `${p.portPriority}/${p.port}`],
-      ['State', `0x${p.state.raw.toString(16).padStart(2, '0')}`],
-    ];
-    layers.push(['LACP actor', party(f.lacp.actor)], ['LACP partner', party(f.lacp.partner)]);
-  }
-  if (f.learning) layers.push(['Bonding learning frame', [['MAC', f.learning.mac]]]);
-  if (f.error)
-    layers.push([
-      'Malformed',
-      [
-        ['Layer', f.error.layer],
-        ['Reason', f.error.reason],
-      ],
-    ]);
-  return layers;
 }
 
 export { BRING_UP_LISTEN_MS };

@@ -1,6 +1,7 @@
 /**
  * Readers for capture files that fit in memory: pcapng (what the bench writes, and dumpcap) and classic pcap
- * (tcpdump -w). For re-judging a run from its file and for comparing with tcpdump. Pure: bytes in, records out;
+ * (tcpdump -w). For re-judging a run from its file and for comparing with tcpdump; PcapngIndex for browsing a
+ * large file frame by frame without reading every packet into an object. Pure: bytes in, records out;
  * a damaged file gives an error naming the offset, not a crash.
  */
 import type { PcapTime } from './pcapng.js';
@@ -89,20 +90,63 @@ function unitsPerSecond(tsresol: Uint8Array | undefined): number {
   return v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v;
 }
 
-export function readPcapng(bytes: Uint8Array): CaptureFile {
-  const file: CaptureFile = { format: 'pcapng', comments: [], interfaces: [], packets: [], statistics: [] };
+/** The Enhanced Packet Block at `at` (its options end at `end`), against the section's interfaces. */
+function enhancedPacket(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  littleEndian: boolean,
+  interfaces: FileInterface[],
+): FilePacket {
+  const { u16, u32 } = reader(bytes, littleEndian);
+  const interfaceId = u32(at + 8);
+  const iface = interfaces[interfaceId];
+  if (!iface) throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
+  const capLength = u32(at + 20);
+  if (at + 28 + capLength > end) throw new CaptureFileError(`packet at ${at} runs past its block`);
+  const units = (BigInt(u32(at + 12)) << 32n) | BigInt(u32(at + 16));
+  const options = readOptions(bytes, at + 28 + ((capLength + 3) & ~3), end, u16);
+  const packet: FilePacket = {
+    interfaceId,
+    time: toTime(units, iface.unitsPerSecond),
+    data: bytes.subarray(at + 28, at + 28 + capLength),
+    originalLength: u32(at + 24),
+  };
+  if (options.comments.length > 0) packet.comment = options.comments.join('\n');
+  return packet;
+}
+
+/** A block the walker hands on: its type, where it starts and where its options end, in its section's byte order. */
+interface BlockVisit {
+  type: number;
+  at: number;
+  end: number;
+  littleEndian: boolean;
+  /** The section's interfaces so far (Interface Description Blocks are read by the walker itself). */
+  interfaces: FileInterface[];
+  /** 0 for the first section, counting Section Header Blocks. */
+  section: number;
+}
+
+/**
+ * Walks a pcapng file block by block, checking each block's lengths, following byte order per section and reading
+ * Interface Description Blocks; every block (IDBs too) goes to `visit`. Throws CaptureFileError naming the offset.
+ */
+function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void {
   let littleEndian = true;
+  let interfaces: FileInterface[] = [];
+  let section = -1;
   let at = 0;
   while (at < bytes.length) {
     if (at + 12 > bytes.length) throw new CaptureFileError(`truncated block header at ${at}`);
     // The section header's byte-order magic decides how everything after it reads.
     if (reader(bytes, true).u32(at) === 0x0a0d0d0a) {
-      if (at + 12 > bytes.length) throw new CaptureFileError(`truncated section header at ${at}`);
       const bom = reader(bytes, true).u32(at + 8);
       if (bom === 0x1a2b3c4d) littleEndian = true;
       else if (bom === 0x4d3c2b1a) littleEndian = false;
       else throw new CaptureFileError(`bad byte-order magic at ${at + 8}`);
-      file.interfaces = [];
+      interfaces = [];
+      section++;
     }
     const { u16, u32 } = reader(bytes, littleEndian);
     const type = u32(at);
@@ -112,45 +156,39 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
     }
     if (u32(at + length - 4) !== length) throw new CaptureFileError(`block at ${at}: trailing length differs`);
     const end = at + length - 4;
+    if (type === 1) {
+      const options = readOptions(bytes, at + 16, end, u16);
+      const iface: FileInterface = {
+        linkType: u16(at + 8),
+        snapLength: u32(at + 12),
+        unitsPerSecond: unitsPerSecond(options.values.get(9)?.[0]),
+      };
+      const name = options.values.get(2)?.[0];
+      if (name) iface.name = utf8.decode(name);
+      const filter = options.values.get(11)?.[0];
+      if (filter && filter.length > 0) iface.filter = utf8.decode(filter.subarray(1));
+      interfaces.push(iface);
+    }
+    visit({ type, at, end, littleEndian, interfaces, section: Math.max(0, section) });
+    at += length;
+  }
+}
+
+export function readPcapng(bytes: Uint8Array): CaptureFile {
+  const file: CaptureFile = { format: 'pcapng', comments: [], interfaces: [], packets: [], statistics: [] };
+  walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces }) => {
+    const { u16, u32 } = reader(bytes, littleEndian);
+    file.interfaces = interfaces;
     switch (type) {
       case 0x0a0d0d0a:
         file.comments.push(...readOptions(bytes, at + 24, end, u16).comments);
         break;
-      case 1: {
-        const options = readOptions(bytes, at + 16, end, u16);
-        const iface: FileInterface = {
-          linkType: u16(at + 8),
-          snapLength: u32(at + 12),
-          unitsPerSecond: unitsPerSecond(options.values.get(9)?.[0]),
-        };
-        const name = options.values.get(2)?.[0];
-        if (name) iface.name = utf8.decode(name);
-        const filter = options.values.get(11)?.[0];
-        if (filter && filter.length > 0) iface.filter = utf8.decode(filter.subarray(1));
-        file.interfaces.push(iface);
+      case 6:
+        file.packets.push(enhancedPacket(bytes, at, end, littleEndian, interfaces));
         break;
-      }
-      case 6: {
-        const interfaceId = u32(at + 8);
-        const iface = file.interfaces[interfaceId];
-        if (!iface) throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
-        const capLength = u32(at + 20);
-        if (at + 28 + capLength > end) throw new CaptureFileError(`packet at ${at} runs past its block`);
-        const units = (BigInt(u32(at + 12)) << 32n) | BigInt(u32(at + 16));
-        const options = readOptions(bytes, at + 28 + ((capLength + 3) & ~3), end, u16);
-        const packet: FilePacket = {
-          interfaceId,
-          time: toTime(units, iface.unitsPerSecond),
-          data: bytes.subarray(at + 28, at + 28 + capLength),
-          originalLength: u32(at + 24),
-        };
-        if (options.comments.length > 0) packet.comment = options.comments.join('\n');
-        file.packets.push(packet);
-        break;
-      }
       case 5: {
         const interfaceId = u32(at + 8);
-        const iface = file.interfaces[interfaceId];
+        const iface = interfaces[interfaceId];
         if (!iface) throw new CaptureFileError(`statistics at ${at} name undeclared interface ${interfaceId}`);
         const units = (BigInt(u32(at + 12)) << 32n) | BigInt(u32(at + 16));
         const options = readOptions(bytes, at + 20, end, u16);
@@ -162,9 +200,82 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
       default:
         break; // name resolution, secrets, custom blocks: not needed here
     }
-    at += length;
-  }
+  });
   return file;
+}
+
+/**
+ * A pcapng file indexed once for random access: where each packet's block starts, so packet `i` (Wireshark's
+ * frame i + 1) is decoded only when asked for. For files too large to turn into FilePacket objects at once
+ * (a million frames opens in the time of one pass over the bytes). Packets referring to undeclared interfaces,
+ * and damaged blocks, throw CaptureFileError when indexed, as readPcapng would.
+ */
+export class PcapngIndex {
+  private constructor(
+    private readonly bytes: Uint8Array,
+    /** Block offset of each packet. */
+    private readonly offsets: Float64Array,
+    /** Section of each packet, and each section's byte order and interfaces. */
+    private readonly sectionOf: Uint16Array,
+    private readonly sections: { littleEndian: boolean; interfaces: FileInterface[] }[],
+    /** Section comments, in order. */
+    readonly comments: string[],
+  ) {}
+
+  static build(bytes: Uint8Array): PcapngIndex {
+    let offsets = new Float64Array(1024);
+    let sectionOf = new Uint16Array(1024);
+    let count = 0;
+    const sections: { littleEndian: boolean; interfaces: FileInterface[] }[] = [];
+    const comments: string[] = [];
+    walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces, section }) => {
+      if (type === 0x0a0d0d0a) {
+        sections[section] = { littleEndian, interfaces };
+        comments.push(...readOptions(bytes, at + 24, end, reader(bytes, littleEndian).u16).comments);
+        return;
+      }
+      if (type !== 6) return;
+      const interfaceId = reader(bytes, littleEndian).u32(at + 8);
+      if (!interfaces[interfaceId])
+        throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
+      if (count === offsets.length) {
+        const grownOffsets = new Float64Array(count * 2);
+        grownOffsets.set(offsets);
+        offsets = grownOffsets;
+        const grownSections = new Uint16Array(count * 2);
+        grownSections.set(sectionOf);
+        sectionOf = grownSections;
+      }
+      offsets[count] = at;
+      sectionOf[count] = section;
+      count++;
+    });
+    return new PcapngIndex(bytes, offsets.slice(0, count), sectionOf.slice(0, count), sections, comments);
+  }
+
+  /** Packets in the file. */
+  get count(): number {
+    return this.offsets.length;
+  }
+
+  /** Packet `i` (0-based; Wireshark's frame number is i + 1); its data is a view of the file's bytes. */
+  packet(i: number): FilePacket {
+    if (!Number.isInteger(i) || i < 0 || i >= this.offsets.length) {
+      throw new RangeError(`packet ${i} is outside 0…${this.offsets.length - 1}`);
+    }
+    const at = this.offsets[i]!;
+    const section = this.sections[this.sectionOf[i]!]!;
+    const { u32 } = reader(this.bytes, section.littleEndian);
+    const end = at + u32(at + 4) - 4;
+    return enhancedPacket(this.bytes, at, end, section.littleEndian, section.interfaces);
+  }
+
+  /** The interfaces of the section packet `i` belongs to (its name is the capture port). */
+  interfaceOf(i: number): FileInterface | undefined {
+    const section = this.sections[this.sectionOf[i]!];
+    const { u32 } = reader(this.bytes, section?.littleEndian ?? true);
+    return section?.interfaces[u32(this.offsets[i]! + 8)];
+  }
 }
 
 /** Classic libpcap format, microsecond or nanosecond magic, either byte order. */

@@ -1,10 +1,10 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { frameNumbersTerm, type ListedFrame, parseFilter } from '../../renderer/src/capture/filter.js';
 import { FrameStore } from '../../renderer/src/capture/store.js';
 import { CaptureList, FrameDetail, ROW_HEIGHT } from '../../renderer/src/components/CaptureList.js';
 import type { FrameSummary } from '../../shared/api.js';
+import { frameNumbersTerm, type ListedFrame, parseFilter } from '../../shared/wire/filter.js';
 import { renderIn } from './render.js';
 
 const VIEWPORT = 440;

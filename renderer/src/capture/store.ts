@@ -7,7 +7,7 @@
  * reports its repetition — for evidence jumps (mode: rep: no:).
  */
 import type { FrameSummary } from '../../../shared/api.js';
-import { type ListedFrame, type ParsedFilter, parseFilter } from './filter.js';
+import { type ListedFrame, type ParsedFilter, parseFilter } from '../../../shared/wire/filter.js';
 
 /** Beyond this the oldest frames leave the list (they stay in the run's pcapng files). */
 export const MAX_LISTED_FRAMES = 250_000;

@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ListedFrame } from '../capture/filter.js';
+import type { ListedFrame } from '../../../shared/wire/filter.js';
 import type { FrameStore } from '../capture/store.js';
 import { formatCaptureTime } from '../format.js';
 

@@ -10,8 +10,8 @@
  *   mode:active-backup  frames captured during that mode; rep:2 its second repetition
  *   !term               negates, e.g. !addr:10.77.0   (the write-up's !(ip.host contains 192.168.0))
  */
-import type { FrameSummary } from '../../../shared/api.js';
-import { frameList } from '../../../shared/report/format.js';
+import type { FrameSummary } from '../api.js';
+import { frameList } from '../report/format.js';
 
 /** A frame as the list holds it: the summary plus where in the run it was captured. */
 export interface ListedFrame extends FrameSummary {

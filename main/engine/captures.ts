@@ -1,0 +1,217 @@
+/**
+ * A recorded run's capture files, browsable: which files the run has (tester port and port mirrors, per mode and
+ * repetition), and windows of any one file's rows through the same decoder and summary as the live list. A file is
+ * indexed once (one pass over its bytes: where each packet's block starts, shared/wire/capture-file.ts
+ * PcapngIndex) and rows are decoded only when asked for, so a million-frame file opens in well under a second;
+ * a display filter decodes the file once and keeps the matching frame numbers while that filter stays.
+ *
+ * Only files directly in the run folder's capture/ directory with plain names are ever read: a name with a path
+ * in it, a symlink, or anything that is not a regular file is refused with a message that says so.
+ */
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CAPTURE_PAGE_LIMIT,
+  type CaptureFileInfo,
+  type CapturePage,
+  type CaptureQuery,
+  type FrameSummary,
+} from '../../shared/api.js';
+import type { Plan } from '../../shared/plan/plan.js';
+import type { RunManifest } from '../../shared/run/model.js';
+import { PcapngIndex } from '../../shared/wire/capture-file.js';
+import { decodeFrame } from '../../shared/wire/decode.js';
+import { type ListedFrame, parseFilter } from '../../shared/wire/filter.js';
+import type { PcapTime } from '../../shared/wire/pcapng.js';
+import { frameSummary, frameTag } from '../../shared/wire/summary.js';
+
+/** A capture file's name as the engine writes it: r<repetition>-<mode>[-<port>][.interrupted-<ms>].pcapng. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.pcapng$/;
+
+/** Files kept indexed at once (each holds its bytes: a million-frame file is ~130 MB). */
+const OPEN_FILES = 3;
+
+interface OpenFile {
+  key: string;
+  index: PcapngIndex;
+  start: PcapTime;
+  info: CaptureFileInfo;
+  /** The last filter's matching packet indexes. */
+  filtered?: { text: string; rows: Uint32Array };
+}
+
+/** What a file name says about its mode, repetition and port, given the run's plan. */
+export function describeCaptureFile(
+  name: string,
+  plan: Pick<Plan, 'modes' | 'tester'>,
+  manifest?: Pick<RunManifest, 'tester'>,
+): Omit<CaptureFileInfo, 'bytes'> {
+  const file = `capture/${name}`;
+  let rest = name.replace(/\.pcapng$/, '');
+  const interrupted = /\.interrupted-\d+$/.test(rest);
+  rest = rest.replace(/\.interrupted-\d+$/, '');
+  const testerPort = manifest?.tester?.interface ?? plan.tester.interface;
+  const match = /^r(\d+)-(.*)$/.exec(rest);
+  // Longest mode first: "balance-alb" must not be read as mode "balance" … (none is a prefix today; cheap insurance).
+  const modes = [...plan.modes].sort((a, b) => b.length - a.length);
+  const mode = match ? modes.find((m) => match[2] === m || match[2]!.startsWith(`${m}-`)) : undefined;
+  if (!match || !mode) return { file, port: testerPort, ...(interrupted ? { interrupted } : {}) };
+  const suffix = match[2]!.slice(mode.length + 1);
+  const port = suffix || testerPort;
+  const slave = Object.entries(plan.tester.portMirrors ?? {}).find(([, mirror]) => mirror === suffix)?.[0];
+  return {
+    file,
+    port,
+    ...(slave ? { slave } : {}),
+    mode,
+    repetition: Number(match[1]),
+    ...(interrupted ? { interrupted } : {}),
+  };
+}
+
+const secondsBetween = (from: PcapTime, to: PcapTime) => to.sec - from.sec + (to.nsec - from.nsec) / 1e9;
+
+export class RecordedCaptures {
+  private readonly open = new Map<string, Promise<OpenFile>>();
+
+  /** The run's capture files, tester port first within each mode and repetition, in plan order. */
+  async list(dir: string, plan: Pick<Plan, 'modes' | 'tester'>, manifest?: RunManifest): Promise<CaptureFileInfo[]> {
+    const names = await readdir(join(dir, 'capture')).catch(() => [] as string[]);
+    const files: CaptureFileInfo[] = [];
+    for (const name of names) {
+      if (!SAFE_NAME.test(name)) continue;
+      const info = await lstat(join(dir, 'capture', name)).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      files.push({ ...describeCaptureFile(name, plan, manifest), bytes: info.size });
+    }
+    const order = (f: CaptureFileInfo) => [
+      f.repetition ?? Number.MAX_SAFE_INTEGER,
+      f.mode ? plan.modes.indexOf(f.mode as Plan['modes'][number]) : Number.MAX_SAFE_INTEGER,
+      f.interrupted ? 1 : 0,
+      f.slave ? 1 : 0,
+    ];
+    return files.sort((a, b) => {
+      const [x, y] = [order(a), order(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return a.file.localeCompare(b.file);
+    });
+  }
+
+  /** The file's path inside the run folder, after checking it is one of the run's capture files. */
+  async resolve(dir: string, file: string): Promise<{ path: string; name: string }> {
+    if (typeof file !== 'string')
+      throw new Error('the capture file must be given by name, e.g. capture/r1-active-backup.pcapng');
+    const name = file.startsWith('capture/') ? file.slice('capture/'.length) : file;
+    if (!SAFE_NAME.test(name)) {
+      throw new Error(
+        `"${file.slice(0, 120)}" is not a capture file of this run: give one listCaptures named, e.g. capture/r1-active-backup.pcapng`,
+      );
+    }
+    const path = join(dir, 'capture', name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) throw new Error(`the run has no capture file ${name}`);
+    if (!info.isFile()) throw new Error(`capture/${name} is not a regular file (a link or a folder): it is not read`);
+    return { path, name };
+  }
+
+  /** A window of rows of one file (see CaptureQuery). */
+  async page(
+    dir: string,
+    plan: Pick<Plan, 'modes' | 'tester'>,
+    manifest: RunManifest | undefined,
+    query: CaptureQuery,
+  ): Promise<CapturePage> {
+    const { offset, limit, filter } = checkQuery(query);
+    const { path, name } = await this.resolve(dir, query.file);
+    const file = await this.openFile(path, name, plan, manifest);
+    const { index, info } = file;
+    const base = { file: info.file, port: info.port, total: index.count, offset };
+    let rows: Uint32Array | undefined;
+    if (filter.trim()) {
+      const parsed = parseFilter(filter);
+      if (!parsed.ok) return { ...base, matching: 0, frames: [], filterError: parsed.error };
+      if (file.filtered?.text !== filter) {
+        const matching: number[] = [];
+        for (let i = 0; i < index.count; i++) if (parsed.test(this.listed(file, i))) matching.push(i);
+        file.filtered = { text: filter, rows: Uint32Array.from(matching) };
+      }
+      rows = file.filtered.rows;
+    }
+    const matching = rows ? rows.length : index.count;
+    const frames: FrameSummary[] = [];
+    for (let row = offset; row < Math.min(matching, offset + limit); row++) {
+      frames.push(this.summary(file, rows ? rows[row]! : row));
+    }
+    return { ...base, matching, frames };
+  }
+
+  /** Forgets every indexed file (their bytes go with them). */
+  clear(): void {
+    this.open.clear();
+  }
+
+  private summary(file: OpenFile, i: number): FrameSummary {
+    const packet = file.index.packet(i);
+    const port = file.index.interfaceOf(i)?.name ?? file.info.port;
+    return frameSummary(decodeFrame(packet.data), i + 1, secondsBetween(file.start, packet.time), port);
+  }
+
+  /** A row as the display filter sees it, without the detail pane's layers (filtering decodes every frame). */
+  private listed(file: OpenFile, i: number): ListedFrame {
+    const packet = file.index.packet(i);
+    const f = decodeFrame(packet.data);
+    return {
+      no: i + 1,
+      key: i + 1,
+      time: secondsBetween(file.start, packet.time),
+      source: f.src,
+      destination: f.dst,
+      protocol: f.protocol,
+      info: f.info,
+      tag: frameTag(f),
+      port: file.index.interfaceOf(i)?.name ?? file.info.port,
+      detail: [],
+      mode: file.info.mode,
+      rep: file.info.repetition ?? 1,
+    };
+  }
+
+  private async openFile(
+    path: string,
+    name: string,
+    plan: Pick<Plan, 'modes' | 'tester'>,
+    manifest: RunManifest | undefined,
+  ): Promise<OpenFile> {
+    const stats = await lstat(path);
+    const key = `${path}\u0000${stats.size}\u0000${stats.mtimeMs}`;
+    let opening = this.open.get(key);
+    if (opening) {
+      // Most recently used last.
+      this.open.delete(key);
+      this.open.set(key, opening);
+      return opening;
+    }
+    opening = (async () => {
+      const bytes = await readFile(path);
+      const index = PcapngIndex.build(bytes);
+      const start = index.count > 0 ? index.packet(0).time : { sec: 0, nsec: 0 };
+      return { key, index, start, info: { ...describeCaptureFile(name, plan, manifest), bytes: stats.size } };
+    })();
+    this.open.set(key, opening);
+    opening.catch(() => this.open.delete(key));
+    while (this.open.size > OPEN_FILES) this.open.delete(this.open.keys().next().value!);
+    return opening;
+  }
+}
+
+function checkQuery(query: CaptureQuery): { offset: number; limit: number; filter: string } {
+  if (typeof query !== 'object' || query === null) throw new Error('readCapture wants {file, offset, limit, filter?}');
+  const { offset, limit, filter = '' } = query;
+  if (!Number.isInteger(offset) || offset < 0) throw new Error(`offset must be a row number ≥ 0, not ${offset}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > CAPTURE_PAGE_LIMIT) {
+    throw new Error(`limit must be 1…${CAPTURE_PAGE_LIMIT} rows, not ${limit}`);
+  }
+  if (typeof filter !== 'string' || filter.length > 1000)
+    throw new Error('filter must be a display filter of at most 1000 characters');
+  return { offset, limit, filter };
+}

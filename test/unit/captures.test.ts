@@ -1,0 +1,160 @@
+/**
+ * Recorded runs' capture files through the API (Bench.listCaptures / readCapture over main/engine/captures.ts):
+ * the index reads every fixture file exactly as the whole-file reader does; rows carry Wireshark's frame numbers
+ * and times (tshark is the judge); the display filter and windows work on the server; and nothing outside the
+ * run's capture/ folder can be read.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bench } from '../../main/engine/bench.js';
+import { describeCaptureFile } from '../../main/engine/captures.js';
+import { PcapngIndex, readPcapng } from '../../shared/wire/capture-file.js';
+import { tsharkFields } from './pcapng-tshark.js';
+import { fixtureDir, fixtureNames, loadFixture } from './report-fixtures.js';
+
+const FIXTURE = fixtureNames()[0]!;
+let runs: string;
+let bench: Bench;
+let runId: string;
+
+beforeAll(() => {
+  runs = mkdtempSync(join(tmpdir(), 'bondbench-captures-'));
+  cpSync(fixtureDir(FIXTURE), join(runs, FIXTURE), { recursive: true });
+  bench = new Bench({ runsDir: runs });
+  // The store finds a run by its folder's name.
+  runId = FIXTURE;
+});
+
+afterAll(() => rmSync(runs, { recursive: true, force: true }));
+
+describe('PcapngIndex', () => {
+  it('gives every packet of every fixture file as readPcapng does', () => {
+    const dir = join(fixtureDir(FIXTURE), 'capture');
+    for (const name of readdirSync(dir)) {
+      const bytes = readFileSync(join(dir, name));
+      const whole = readPcapng(bytes);
+      const index = PcapngIndex.build(bytes);
+      expect(index.count, name).toBe(whole.packets.length);
+      expect(index.comments).toEqual(whole.comments);
+      for (let i = 0; i < index.count; i++) {
+        const packet = index.packet(i);
+        expect(packet.time).toEqual(whole.packets[i]!.time);
+        expect(Buffer.from(packet.data).equals(Buffer.from(whole.packets[i]!.data))).toBe(true);
+      }
+      expect(() => index.packet(index.count)).toThrow(RangeError);
+    }
+  });
+
+  it('refuses a damaged file by offset, as the whole-file reader does', () => {
+    const bytes = Buffer.from(readFileSync(join(fixtureDir(FIXTURE), 'capture', 'r1-active-backup.pcapng')));
+    const cut = bytes.subarray(0, bytes.length - 3);
+    expect(() => PcapngIndex.build(cut)).toThrow(/at \d+/);
+  });
+});
+
+describe('a recorded run’s capture files', () => {
+  it('lists each file with its mode, repetition, port and mirrored slave, in plan order', async () => {
+    const files = await bench.listCaptures(runId);
+    const run = await loadFixture(FIXTURE);
+    expect(files.length).toBe(readdirSync(join(fixtureDir(FIXTURE), 'capture')).length);
+    expect(files.map((f) => f.mode)).toEqual(run.plan.modes.flatMap((m) => [m, m, m]));
+    const ab = files.filter((f) => f.mode === 'active-backup');
+    expect(ab.map(({ bytes: _b, ...f }) => f)).toEqual([
+      { file: 'capture/r1-active-backup.pcapng', port: 'tester0', mode: 'active-backup', repetition: 1 },
+      {
+        file: 'capture/r1-active-backup-tap-eth1.pcapng',
+        port: 'tap-eth1',
+        slave: 'eth1',
+        mode: 'active-backup',
+        repetition: 1,
+      },
+      {
+        file: 'capture/r1-active-backup-tap-eth2.pcapng',
+        port: 'tap-eth2',
+        slave: 'eth2',
+        mode: 'active-backup',
+        repetition: 1,
+      },
+    ]);
+  });
+
+  it('reads an interrupted attempt’s file name for what it is', () => {
+    const plan = {
+      modes: ['balance-rr' as const],
+      tester: { interface: 'tester0', portMirrors: { eth1: 'tap-eth1' } },
+    };
+    expect(describeCaptureFile('r2-balance-rr-tap-eth1.interrupted-1764400000000.pcapng', plan as never)).toEqual({
+      file: 'capture/r2-balance-rr-tap-eth1.interrupted-1764400000000.pcapng',
+      port: 'tap-eth1',
+      slave: 'eth1',
+      mode: 'balance-rr',
+      repetition: 2,
+      interrupted: true,
+    });
+  });
+
+  it('numbers and times rows as Wireshark does, and decodes them as the live list does', async () => {
+    const file = 'capture/r1-active-backup.pcapng';
+    const page = await bench.readCapture(runId, { file, offset: 500, limit: 50 });
+    const { rows } = tsharkFields(join(fixtureDir(FIXTURE), file), ['frame.number', 'frame.time_relative', 'eth.src']);
+    expect(page.total).toBe(rows.length);
+    expect(page.matching).toBe(rows.length);
+    expect(page.frames).toHaveLength(50);
+    page.frames.forEach((frame, i) => {
+      const [no, time] = rows[500 + i]!;
+      expect(frame.no).toBe(Number(no));
+      expect(frame.time).toBeCloseTo(Number(time), 6);
+      expect(frame.port).toBe('tester0');
+      expect(frame.detail[0]).toEqual(['Frame', expect.arrayContaining([['Number', no]])]);
+    });
+    // The last window is short; beyond the end there is nothing.
+    const tail = await bench.readCapture(runId, { file, offset: rows.length - 3, limit: 100 });
+    expect(tail.frames.map((f) => f.no)).toEqual([rows.length - 2, rows.length - 1, rows.length]);
+    expect((await bench.readCapture(runId, { file, offset: rows.length + 5, limit: 10 })).frames).toEqual([]);
+  });
+
+  it('filters on the server with the list’s own display filter', async () => {
+    const file = 'capture/r1-active-backup.pcapng';
+    const named = await bench.readCapture(runId, { file, offset: 0, limit: 100, filter: 'no:506,510' });
+    expect(named.frames.map((f) => f.no)).toEqual([506, 510]);
+    expect(named.matching).toBe(2);
+    const garp = await bench.readCapture(runId, { file, offset: 0, limit: 2000, filter: 'tag:gratuitous' });
+    const { rows } = tsharkFields(
+      join(fixtureDir(FIXTURE), file),
+      ['frame.number'],
+      ['-Y', 'arp.isgratuitous == 1 && arp.opcode == 1 && !(arp.src.proto_ipv4 == 0.0.0.0)'],
+    );
+    expect(garp.frames.length).toBeGreaterThan(0);
+    expect(garp.frames.map((f) => f.no)).toEqual(rows.map(([no]) => Number(no)));
+    expect(garp.frames.every((f) => f.tag === 'gratuitous')).toBe(true);
+    const mode = await bench.readCapture(runId, { file, offset: 0, limit: 5, filter: 'mode:active-backup rep:1' });
+    expect(mode.matching).toBe(mode.total);
+    const bad = await bench.readCapture(runId, { file, offset: 0, limit: 5, filter: 'colour:red' });
+    expect(bad.filterError).toMatch(/unknown filter "colour:"/);
+    expect(bad.frames).toEqual([]);
+  });
+
+  it('reads nothing outside the run’s capture folder, and says what to give instead', async () => {
+    const dir = join(runs, FIXTURE);
+    mkdirSync(join(dir, 'capture', 'sub.pcapng'));
+    symlinkSync(join(dir, 'capture', 'r1-active-backup.pcapng'), join(dir, 'capture', 'link.pcapng'));
+    const read = (file: string) => bench.readCapture(runId, { file, offset: 0, limit: 1 });
+    await expect(read('run.json')).rejects.toThrow(/not a capture file of this run/);
+    await expect(read('capture/../run.json')).rejects.toThrow(/not a capture file of this run/);
+    await expect(read('../../etc/passwd.pcapng')).rejects.toThrow(/not a capture file of this run/);
+    await expect(read('/etc/hosts')).rejects.toThrow(/not a capture file of this run/);
+    await expect(read('capture/link.pcapng')).rejects.toThrow(/not a regular file/);
+    await expect(read('capture/sub.pcapng')).rejects.toThrow(/not a regular file/);
+    await expect(read('capture/r9-nothing.pcapng')).rejects.toThrow(/no capture file r9-nothing.pcapng/);
+    await expect(
+      bench.readCapture(runId, { file: 'capture/r1-active-backup.pcapng', offset: -1, limit: 1 }),
+    ).rejects.toThrow(/offset/);
+    await expect(
+      bench.readCapture(runId, { file: 'capture/r1-active-backup.pcapng', offset: 0, limit: 1_000_000 }),
+    ).rejects.toThrow(/limit must be 1…2000/);
+    // Links and folders are not listed either.
+    expect((await bench.listCaptures(runId)).some((f) => /link|sub/.test(f.file))).toBe(false);
+  });
+});
