@@ -6,11 +6,18 @@
  * Plain JavaScript on purpose: it runs in production installs too, where tsx is absent. No `patch` program
  * either (Windows has none): hunks are applied by exact match, with no fuzz, so a changed cap fails loudly.
  *
- *   node scripts/patch-cap.mjs            patch (if needed) and rebuild (if patched now or the addon is stale)
- *   node scripts/patch-cap.mjs --check    exit 0 if cap is patched and its addon was built after, 1 if not
+ *   node scripts/patch-cap.mjs            patch (if needed) and rebuild (if patched now, or the addon was built
+ *                                         from another patch or for another ABI than this runtime's)
+ *   node scripts/patch-cap.mjs --check    exit 0 if cap is patched and its addon loads in this runtime, 1 if not
+ *
+ * Line ends: a Windows clone may turn the patch (and nothing else we read) into CRLF; both are read as LF.
+ * ABI: the build writes build/Release/bondbench-build.json (the patch's hash, runtime, NODE_MODULE_VERSION);
+ * after a rebuild, and for --check, the addon is loaded in a child of this very runtime: a cap.node rebuilt
+ * for Electron in place is reported, never taken as built.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +39,17 @@ function findCap() {
   }
 }
 
+/** Text with CRLF (or lone CR) line ends as LF: what git's autocrlf does to a checkout, undone. */
+export function normaliseLineEnds(text) {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 /** Unified diff → [{ file, hunks: [{ before, after }] }] with the text each hunk expects and leaves. */
 export function parseUnifiedDiff(text) {
   const files = [];
   let file;
   let hunk;
-  for (const line of text.split('\n')) {
+  for (const line of normaliseLineEnds(text).split('\n')) {
     if (line.startsWith('--- ')) {
       file = undefined;
       hunk = undefined;
@@ -82,36 +94,121 @@ function countOf(haystack, needle) {
   return count;
 }
 
-/** 'patched' | 'applied' — throws if the source is neither the expected original nor already patched. */
-function applyPatch(capDir, patchFile) {
-  const files = parseUnifiedDiff(readFileSync(patchFile, 'utf8'));
+/**
+ * One file's source (any line ends) with the hunks applied: { state: 'patched' (already) | 'applied', source }.
+ * Throws naming the hunk that does not match exactly once.
+ */
+export function applyHunks(file, original, hunks) {
+  let source = normaliseLineEnds(original);
+  if (source.includes(MARKER) && hunks.every((h) => countOf(source, h.after) === 1))
+    return { state: 'patched', source };
+  for (const [index, h] of hunks.entries()) {
+    const found = countOf(source, h.before);
+    if (found !== 1) {
+      throw new Error(
+        `${file}: hunk ${index + 1} ${found === 0 ? 'does not match' : 'matches more than once'}; ` +
+          'cap changed: update the patch for this cap version (see the patch header)',
+      );
+    }
+    source = source.replace(h.before, () => h.after);
+  }
+  return { state: 'applied', source };
+}
+
+function applyHunksOrUndefined(file, source, hunks) {
+  try {
+    return applyHunks(file, source, hunks);
+  } catch {
+    return undefined;
+  }
+}
+
+/** 'patched' | 'applied' — fails if the source is neither the expected original nor already patched. */
+function applyPatch(capDir, patchText, patchFile) {
+  const files = parseUnifiedDiff(patchText);
   if (files.length === 0) fail(`${patchFile} holds no diff`);
   let changed = false;
   for (const { file, hunks } of files) {
     const path = join(capDir, file);
-    let source = readFileSync(path, 'utf8').replaceAll('\r\n', '\n');
-    const already = hunks.every((h) => countOf(source, h.after) === 1);
-    if (already && source.includes(MARKER)) continue;
-    for (const [index, h] of hunks.entries()) {
-      const found = countOf(source, h.before);
-      if (found !== 1) {
+    // cap's own text, kept beside it the first time: a later version of the patch starts from it.
+    const pristine = `${path}.orig`;
+    let current = readFileSync(path, 'utf8');
+    if (!existsSync(pristine) && !current.includes(MARKER)) writeFileSync(pristine, current);
+    if (current.includes(MARKER) && applyHunksOrUndefined(file, current, hunks)?.state !== 'patched') {
+      if (!existsSync(pristine)) {
         fail(
-          `${file}: hunk ${index + 1} of ${patchFile} ${found === 0 ? 'does not match' : 'matches more than once'}; ` +
-            'cap changed: update the patch for this cap version (see the patch header)',
+          `${file} carries another version of BondBench's patch and cap's original is not kept beside it: ` +
+            'reinstall cap (rm -rf node_modules/cap && npm install --no-save) and run this script again',
         );
       }
-      source = source.replace(h.before, () => h.after);
+      current = readFileSync(pristine, 'utf8');
     }
-    writeFileSync(path, source);
+    let result;
+    try {
+      result = applyHunks(file, current, hunks);
+    } catch (error) {
+      fail(`${patchFile}: ${error.message}`);
+    }
+    if (result.state === 'patched') continue;
+    writeFileSync(path, result.source);
     changed = true;
   }
   return changed ? 'applied' : 'patched';
 }
 
-function addonIsCurrent(capDir) {
-  const addon = join(capDir, 'build', 'Release', 'cap.node');
-  if (!existsSync(addon)) return false;
-  return statSync(addon).mtimeMs >= statSync(join(capDir, 'src', 'binding.cc')).mtimeMs;
+/** What this runtime needs of a native addon: { runtime: 'node' | 'electron', version, modules (ABI) }. */
+export function currentRuntime(versions = process.versions) {
+  return versions.electron
+    ? { runtime: 'electron', version: versions.electron, modules: versions.modules }
+    : { runtime: 'node', version: versions.node, modules: versions.modules };
+}
+
+/** The patch's identity in the build stamp: sha256 of its LF text, so a CRLF checkout hashes the same. */
+export function patchHash(patchText) {
+  return createHash('sha256').update(normaliseLineEnds(patchText)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Why the addon must be (re)built, or undefined when its stamp says it was built from this patch for this ABI.
+ * stamp: the parsed bondbench-build.json or undefined; wanted: { patch, ...currentRuntime() }.
+ */
+export function rebuildReason(stamp, wanted) {
+  if (!stamp) return 'no build stamp (never built by this script)';
+  if (stamp.patch !== wanted.patch) return `built from another patch (${stamp.patch}, now ${wanted.patch})`;
+  if (String(stamp.modules) !== String(wanted.modules) || stamp.runtime !== wanted.runtime) {
+    return `built for ${stamp.runtime} ABI ${stamp.modules}, this is ${wanted.runtime} ABI ${wanted.modules}`;
+  }
+  return undefined;
+}
+
+const STAMP = ['build', 'Release', 'bondbench-build.json'];
+
+function readStamp(capDir) {
+  try {
+    return JSON.parse(readFileSync(join(capDir, ...STAMP), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the addon in a child of this runtime (as Node, also under Electron): undefined if it loads, else why. */
+function loadError(capDir) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { Cap } = require(${JSON.stringify(capDir)}); if (typeof new Cap().stats !== 'function') process.exit(3);`,
+    ],
+    { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
+  );
+  if (result.status === 0) return undefined;
+  if (result.status === 3) return 'it loads but lacks the patch (stats)';
+  return (
+    (result.stderr || result.error?.message || `exit ${result.status}`)
+      .trim()
+      .split('\n')
+      .find((l) => /Error|error/.test(l)) ?? 'it does not load'
+  );
 }
 
 function rebuild(capDir) {
@@ -141,19 +238,31 @@ function main() {
   if (!existsSync(patchFile)) {
     fail(`no patch for cap ${version} (scripts/patches has the one for the pinned version): pin cap or port the patch`);
   }
+  const patchText = readFileSync(patchFile, 'utf8');
+  const wanted = { patch: patchHash(patchText), ...currentRuntime() };
+  const label = `${wanted.runtime} ${wanted.version} (ABI ${wanted.modules})`;
   if (process.argv.includes('--check')) {
     const source = readFileSync(join(capDir, 'src', 'binding.cc'), 'utf8');
-    const ok = source.includes(MARKER) && addonIsCurrent(capDir);
-    console.log(ok ? `cap ${version} is patched and built` : `cap ${version} is not patched and built`);
-    process.exit(ok ? 0 : 1);
+    const why = !source.includes(MARKER)
+      ? 'its source is not patched'
+      : (rebuildReason(readStamp(capDir), wanted) ?? loadError(capDir));
+    console.log(
+      why ? `cap ${version} is not ready for ${label}: ${why}` : `cap ${version} is patched and built for ${label}`,
+    );
+    process.exit(why ? 1 : 0);
   }
-  const state = applyPatch(capDir, patchFile);
-  if (state === 'applied' || !addonIsCurrent(capDir)) {
-    console.log(`patch-cap: cap ${version} patched (${state}); rebuilding its addon`);
-    rebuild(capDir);
-  } else {
-    console.log(`patch-cap: cap ${version} already patched and built`);
+  const state = applyPatch(capDir, patchText, patchFile);
+  const reason = state === 'applied' ? 'patched now' : rebuildReason(readStamp(capDir), wanted);
+  if (!reason) {
+    console.log(`patch-cap: cap ${version} already patched and built for ${label}`);
+    return;
   }
+  console.log(`patch-cap: cap ${version}: ${reason}; rebuilding its addon for ${label}`);
+  rebuild(capDir);
+  const error = loadError(capDir);
+  if (error) fail(`the rebuilt cap does not load in ${label}: ${error}`);
+  writeFileSync(join(capDir, ...STAMP), `${JSON.stringify({ ...wanted, builtAt: new Date().toISOString() })}\n`);
+  console.log(`patch-cap: cap ${version} built and loaded in ${label}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -103,7 +103,11 @@ export type HostCheck =
   | { ok: false; error: string; hostKey?: HostKeyPrompt };
 
 export interface TesterInterface {
+  /** The capture device name (what a plan's tester.interface holds). */
   name: string;
+  /** Windows: the adapter's friendly name ("Ethernet 2"), shown first; the device name is a GUID path. */
+  friendlyName?: string;
+  mac?: string;
   description?: string;
   addresses: string[];
 }

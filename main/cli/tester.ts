@@ -59,7 +59,8 @@ export async function testerCommand(args: string[]): Promise<number> {
           for (const i of interfaces) {
             const addresses = i.addresses.map((a) => a.cidr ?? a.address).join(', ');
             console.log(
-              `${i.name.padEnd(16)} ${(i.mac ?? '').padEnd(17)} ${addresses}${i.loopback ? ' (loopback)' : ''}`,
+              `${i.name.padEnd(16)} ${(i.mac ?? '').padEnd(17)} ${addresses}${i.loopback ? ' (loopback)' : ''}` +
+                `${i.friendlyName ? ` "${i.friendlyName}"` : ''}${i.description ? ` ${i.description}` : ''}`,
             );
           }
         }

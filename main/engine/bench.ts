@@ -149,6 +149,8 @@ export class Bench implements BenchApi {
         .filter((i) => !i.loopback)
         .map((i) => ({
           name: i.name,
+          ...(i.friendlyName ? { friendlyName: i.friendlyName } : {}),
+          ...(i.mac ? { mac: i.mac } : {}),
           description: i.description,
           addresses: i.addresses.map((a) => a.cidr ?? a.address),
         })),

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import type { TesterFacts } from '../../shared/run/model.js';
-import type { CapturedFrame as AgentFrame, EchoEvent } from '../../shared/tester/protocol.js';
+import { interfaceLabel, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
+import type { CapturedFrame as AgentFrame, EchoEvent, InterfaceInfo } from '../../shared/tester/protocol.js';
 import { TesterClient } from '../tester/client.js';
 import type { Capture, CapturedFrame, Probe, TesterSide } from './ports.js';
 
@@ -20,6 +21,42 @@ function subnetOf(cidr: string): string {
   return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${bits}`;
 }
 
+/** A switch port mirror: the plan's name for it (frames are labelled with it), the pcap device, the slave. */
+export interface CaptureTarget {
+  port: string;
+  device: string;
+  slave: string;
+}
+
+/**
+ * tester.portMirrors (slave → capture device, by pcap name or, on Windows, friendly name) as capture targets.
+ * Files are named by the slave: a device name ("\\Device\\NPF_{…}", "Ethernet 2") is no file name.
+ */
+export function mirrorTargets(
+  portMirrors: Record<string, string> | undefined,
+  interfaces: readonly InterfaceInfo[],
+): CaptureTarget[] {
+  return Object.entries(portMirrors ?? {}).map(([slave, port]) => ({
+    port,
+    slave,
+    device: resolveCaptureDevice(interfaces, port, `tester.portMirrors.${slave}`).name,
+  }));
+}
+
+/** tester.interface: 'auto' = the one on the bond's subnet (prefix from pcap's netmask), else by name. */
+export function testerInterface(wanted: string, subnet: string, interfaces: readonly InterfaceInfo[]): InterfaceInfo {
+  if (wanted !== 'auto') return resolveCaptureDevice(interfaces, wanted, 'tester.interface');
+  const found = interfaces.find((i) =>
+    i.addresses.some((a) => a.family === 'IPv4' && a.cidr && subnetOf(a.cidr) === subnet),
+  );
+  if (!found) {
+    throw new Error(
+      `tester.interface: no interface of the tester is on the bond's subnet ${subnet}; give one by name (${interfaces.map(interfaceLabel).join(', ')})`,
+    );
+  }
+  return found;
+}
+
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
@@ -27,6 +64,7 @@ export class AgentTesterSide implements TesterSide {
   private constructor(
     private readonly client: TesterClient,
     private readonly plan: Plan,
+    private readonly mirrors: CaptureTarget[],
     private readonly info: TesterFacts,
   ) {}
 
@@ -34,21 +72,17 @@ export class AgentTesterSide implements TesterSide {
     const client = await TesterClient.start({ netns: options.netns, log: (line) => options.log(`tester: ${line}`) });
     const subnet = subnetOf(plan.bond.address);
     const interfaces = await client.interfaces();
-    const wanted = plan.tester.interface;
-    const chosen =
-      wanted === 'auto'
-        ? interfaces.find((i) => i.addresses.some((a) => a.family === 'IPv4' && a.cidr && subnetOf(a.cidr) === subnet))
-        : interfaces.find((i) => i.name === wanted);
-    if (!chosen) {
+    let chosen: InterfaceInfo;
+    let mirrors: CaptureTarget[];
+    try {
+      chosen = testerInterface(plan.tester.interface, subnet, interfaces);
+      mirrors = mirrorTargets(plan.tester.portMirrors, interfaces);
+    } catch (error) {
       await client.close().catch(() => undefined);
-      throw new Error(
-        wanted === 'auto'
-          ? `tester.interface: no interface of the tester is on the bond's subnet ${subnet}; give one by name (${interfaces.map((i) => i.name).join(', ')})`
-          : `tester.interface: the tester has no interface ${wanted} (it has ${interfaces.map((i) => i.name).join(', ')})`,
-      );
+      throw error;
     }
     const address = chosen.addresses.find((a) => a.family === 'IPv4')?.address;
-    return new AgentTesterSide(client, plan, {
+    return new AgentTesterSide(client, plan, mirrors, {
       interface: chosen.name,
       address,
       mac: chosen.mac,
@@ -63,16 +97,17 @@ export class AgentTesterSide implements TesterSide {
 
   async startCapture(file: string): Promise<Capture> {
     const ports = [
-      { port: this.info.interface, file },
-      ...Object.values(this.plan.tester.portMirrors ?? {}).map((port) => ({
+      { port: this.info.interface, device: this.info.interface, file },
+      ...this.mirrors.map(({ port, device, slave }) => ({
         port,
-        file: file.replace(/\.pcapng$/, `-${port}.pcapng`),
+        device,
+        file: file.replace(/\.pcapng$/, `-${slave}.pcapng`),
       })),
     ];
     const listeners: ((frames: CapturedFrame[]) => void)[] = [];
     const ids: string[] = [];
     const unsubscribe: (() => void)[] = [];
-    for (const { port, file: path } of ports) {
+    for (const { port, device, file: path } of ports) {
       const id = nextId('capture');
       unsubscribe.push(
         this.client.onFrames(id, (frames: AgentFrame[]) => {
@@ -87,7 +122,7 @@ export class AgentTesterSide implements TesterSide {
       );
       const started = await this.client.startCapture({
         id,
-        device: port,
+        device,
         // Capture everything on the test ports: the lab's segment carries only test traffic.
         filter: '',
         pcapng: { path, comment: `BondBench ${basename(path)}: ${this.plan.name}` },

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { endianness, networkInterfaces } from 'node:os';
+import { mergeInterfaces, type OsInterfaces, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
 import type { InterfaceInfo } from '../../shared/tester/protocol.js';
 import { ipv4InSubnet } from '../../shared/wire/bytes.js';
 
@@ -182,28 +183,13 @@ export function openLive(options: OpenOptions): PacketSource {
   };
 }
 
-/** Interfaces libpcap can capture on, with addresses, and MACs from the OS where it knows them. */
+/**
+ * Interfaces libpcap can capture on, joined with the OS's by address (shared/tester/interfaces.ts): MACs,
+ * friendly names (Windows) and prefixes from pcap's netmasks.
+ */
 export function listInterfaces(): InterfaceInfo[] {
   const { Cap } = loadCap();
-  const os = networkInterfaces();
-  return Cap.deviceList().map((device) => {
-    const osEntries = os[device.name] ?? [];
-    const mac = osEntries.find((e) => e.mac && e.mac !== '00:00:00:00:00:00')?.mac;
-    const info: InterfaceInfo = {
-      name: device.name,
-      loopback: device.flags === 'PCAP_IF_LOOPBACK',
-      addresses: device.addresses
-        .filter((a) => a.addr)
-        .map((a) => {
-          const family = a.addr!.includes(':') ? ('IPv6' as const) : ('IPv4' as const);
-          const cidr = osEntries.find((e) => e.address === a.addr)?.cidr ?? undefined;
-          return { family, address: a.addr!, ...(a.netmask ? { netmask: a.netmask } : {}), ...(cidr ? { cidr } : {}) };
-        }),
-    };
-    if (device.description) info.description = device.description;
-    if (mac) info.mac = mac;
-    return info;
-  });
+  return mergeInterfaces(Cap.deviceList(), networkInterfaces() as OsInterfaces);
 }
 
 /** The interface with an IPv4 address inside the subnet (the test subnet), as Cap.findDevice does by address. */
@@ -218,12 +204,7 @@ export function findInterfaceInSubnet(subnet: string, interfaces = listInterface
   return found;
 }
 
+/** The device a name stands for: pcap name, or its friendly name / description (Windows). */
 export function findInterface(name: string, interfaces = listInterfaces()): InterfaceInfo {
-  const found = interfaces.find((i) => i.name === name);
-  if (!found) {
-    throw new Error(
-      `libpcap has no interface ${JSON.stringify(name)}: use one of ${interfaces.map((i) => i.name).join(', ')}`,
-    );
-  }
-  return found;
+  return resolveCaptureDevice(interfaces, name, 'interface');
 }

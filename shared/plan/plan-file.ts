@@ -41,6 +41,11 @@ export class PlanInvalidError extends Error {
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 const ms = { type: 'integer', minimum: 0, maximum: 60_000 } as const;
 const ifname = { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,14}$' } as const;
+/**
+ * A capture device of the tester's platform: a Linux name, Npcap's "\\Device\\NPF_{GUID}" or a Windows friendly
+ * name ("Ethernet 2"). Printable, no control characters; it reaches pcap_create only, never a shell or a path.
+ */
+const captureDevice = { type: 'string', pattern: '^[^\\u0000-\\u001f\\u007f]{1,256}$' } as const;
 const seconds = { type: 'number', exclusiveMinimum: 0, maximum: 3600 } as const;
 
 /** The YAML document's shape. Steps are written short: `read-macs`, `probe: 2`, `pull: eth1`, `plug: {slave: eth1}`. */
@@ -64,8 +69,8 @@ export const PLAN_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        interface: { type: 'string', minLength: 1 },
-        portMirrors: { type: 'object', propertyNames: ifname, additionalProperties: ifname },
+        interface: captureDevice,
+        portMirrors: { type: 'object', propertyNames: ifname, additionalProperties: captureDevice },
       },
     },
     drivers: {

@@ -19,7 +19,10 @@ export interface InterfaceAddress {
 }
 
 export interface InterfaceInfo {
+  /** What libpcap opens: "eth1" on Linux, "\\Device\\NPF_{GUID}" on Windows. */
   name: string;
+  /** The OS's name for it when that differs (Windows: the adapter's friendly name, "Ethernet 2"). */
+  friendlyName?: string;
   description?: string;
   mac?: string;
   loopback: boolean;

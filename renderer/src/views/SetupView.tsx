@@ -144,8 +144,10 @@ function TesterPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'clien
   const choice = (nic: TesterInterface) => (
     <label className="choice" key={nic.name}>
       <input type="radio" name="tester" checked={chosen === nic.name} onChange={() => choose(nic.name)} />
-      <strong>{nic.name}</strong> <span className="subtle">{nic.addresses.join(', ') || t('ui.setup.noAddress')}</span>
+      <strong>{nic.friendlyName ?? nic.name}</strong>{' '}
+      <span className="subtle">{nic.addresses.join(', ') || t('ui.setup.noAddress')}</span>
       {nic.description ? <span className="subtle"> · {nic.description}</span> : null}
+      {nic.friendlyName ? <span className="subtle device-name"> · {nic.name}</span> : null}
     </label>
   );
 
