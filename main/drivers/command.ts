@@ -4,17 +4,30 @@
  */
 import { spawn } from 'node:child_process';
 import {
+  COMMAND_LINK,
+  COMMAND_POWER,
   type CommandLinkConfig,
   type CommandPowerConfig,
+} from '../../shared/drivers/command.js';
+import {
   checkCommandTemplate,
   expandCommandTemplate,
   LINK_PLACEHOLDERS,
   type LinkAction,
   POWER_PLACEHOLDERS,
   type PowerAction,
-} from '../../shared/drivers/config.js';
+} from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
-import { type DriverContext, DriverError, type LinkDriver, type PowerDriver, sleep, unmappedSlave } from './types.js';
+import {
+  type DriverContext,
+  DriverError,
+  type LinkDriver,
+  linkDriverModule,
+  type PowerDriver,
+  powerDriverModule,
+  sleep,
+  unmappedSlave,
+} from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CYCLE_DELAY_S = 5;
@@ -88,7 +101,7 @@ async function runTemplate(
   return outcome.stdout;
 }
 
-export function commandPowerDriver(config: CommandPowerConfig, context: DriverContext): PowerDriver {
+function commandPowerDriver(config: CommandPowerConfig, context: DriverContext): PowerDriver {
   for (const key of ['on', 'off', 'cycle', 'state'] as const) {
     if (config[key]) checkCommandTemplate(config[key], POWER_PLACEHOLDERS, key);
   }
@@ -125,7 +138,7 @@ export function commandPowerDriver(config: CommandPowerConfig, context: DriverCo
   };
 }
 
-export function commandLinkDriver(config: CommandLinkConfig, context: DriverContext): LinkDriver {
+function commandLinkDriver(config: CommandLinkConfig, context: DriverContext): LinkDriver {
   const used = new Set<string>();
   for (const key of ['pull', 'plug', 'state'] as const) {
     if (config[key]) for (const n of checkCommandTemplate(config[key], LINK_PLACEHOLDERS, key)) used.add(n);
@@ -162,3 +175,6 @@ export function commandLinkDriver(config: CommandLinkConfig, context: DriverCont
     },
   };
 }
+
+export const commandPower = powerDriverModule(COMMAND_POWER, commandPowerDriver);
+export const commandLink = linkDriverModule(COMMAND_LINK, commandLinkDriver);

@@ -3,13 +3,13 @@
  * switch side keeps its carrier and keeps forwarding to the port, so failovers in the modes that rely on the switch
  * (balance-xor, 802.3ad, balance-rr) look worse than with a real pull. Marked physical: false for the report.
  */
-import type { HostIfdownLinkConfig } from '../../shared/drivers/config.js';
+import { HOST_IFDOWN_LINK, type HostIfdownLinkConfig } from '../../shared/drivers/host-ifdown.js';
 import { assertInterfaceName, shellCommand } from '../../shared/net/names.js';
-import { type DriverContext, DriverError, type HostExec, type LinkDriver } from './types.js';
+import { type DriverContext, DriverError, type HostExec, type LinkDriver, linkDriverModule } from './types.js';
 
 const IFF_UP = 0x1;
 
-export function hostIfdownLinkDriver(_config: HostIfdownLinkConfig, context: DriverContext): LinkDriver {
+function hostIfdownLinkDriver(_config: HostIfdownLinkConfig, context: DriverContext): LinkDriver {
   const name = 'host-ifdown (ip link set down on the host; not a physical pull)';
   const hostExec: HostExec | undefined = context.hostExec;
   if (!hostExec) {
@@ -51,3 +51,5 @@ export function hostIfdownLinkDriver(_config: HostIfdownLinkConfig, context: Dri
     },
   };
 }
+
+export const hostIfdownLink = linkDriverModule(HOST_IFDOWN_LINK, hostIfdownLinkDriver);

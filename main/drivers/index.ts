@@ -1,10 +1,10 @@
-/** Power and link drivers: the interfaces, the registry with the built-in types, and the effect checks. */
+/** Power and link drivers: the interfaces, the registry of driver units (definition + factory), the effect checks. */
 export {
+  BUILT_IN_LINK_DRIVERS,
+  BUILT_IN_POWER_DRIVERS,
   createLinkDriver,
   createPowerDriver,
-  type LinkDriverFactory,
   linkDriverTypes,
-  type PowerDriverFactory,
   powerDriverTypes,
   registerLinkDriver,
   registerPowerDriver,
@@ -15,10 +15,14 @@ export {
   DriverError,
   type HostExec,
   type LinkDriver,
+  type LinkDriverModule,
   type LinkState,
+  linkDriverModule,
   type MiiStatus,
   type PowerDriver,
+  type PowerDriverModule,
   type PowerState,
+  powerDriverModule,
 } from './types.js';
 export {
   DEFAULT_LINK_DEADLINE_MS,

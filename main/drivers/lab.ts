@@ -1,14 +1,21 @@
 /** The virtual lab as a PDU (QEMU stopped and started) and as a switch (the two-sided cable pull of VirtualLab). */
-import type { LabLinkConfig, LabPowerConfig } from '../../shared/drivers/config.js';
+import { LAB_LINK, LAB_POWER, type LabLinkConfig, type LabPowerConfig } from '../../shared/drivers/lab.js';
 import { labSlave } from '../../shared/lab/topology.js';
 import { VirtualLab } from '../lab/lab.js';
-import { asDriverError, type DriverContext, type LinkDriver, type PowerDriver } from './types.js';
+import {
+  asDriverError,
+  type DriverContext,
+  type LinkDriver,
+  linkDriverModule,
+  type PowerDriver,
+  powerDriverModule,
+} from './types.js';
 
 function labOf(config: { instance?: string }): VirtualLab {
   return new VirtualLab(config.instance);
 }
 
-export function labPowerDriver(config: LabPowerConfig, context: DriverContext): PowerDriver {
+function labPowerDriver(config: LabPowerConfig, context: DriverContext): PowerDriver {
   const lab = labOf(config);
   const name = `lab "${lab.instance}" power`;
   const act = async (action: 'on' | 'off' | 'cycle') => {
@@ -23,7 +30,7 @@ export function labPowerDriver(config: LabPowerConfig, context: DriverContext): 
   };
 }
 
-export function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriver {
+function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriver {
   const lab = labOf(config);
   const name = `lab "${lab.instance}" cable`;
   const act = async (action: 'pull' | 'plug', slave: string) => {
@@ -46,3 +53,6 @@ export function labLinkDriver(config: LabLinkConfig, _context: DriverContext): L
     },
   };
 }
+
+export const labPower = powerDriverModule(LAB_POWER, labPowerDriver);
+export const labLink = linkDriverModule(LAB_LINK, labLinkDriver);

@@ -3,14 +3,14 @@
  * GET /power/control/{on|off|reboot}?hostname=<pdu>&port=<outlet>[&delay=<s>]. It answers 200 once the job ran and
  * 500 for a request it cannot place (unknown PDU, missing field). It has no state query: outlets cannot be read back.
  */
-import type { PduDaemonPowerConfig } from '../../shared/drivers/config.js';
-import { type DriverContext, DriverError, type PowerDriver } from './types.js';
+import { PDUDAEMON_POWER, type PduDaemonPowerConfig } from '../../shared/drivers/pdudaemon.js';
+import { type DriverContext, DriverError, type PowerDriver, powerDriverModule } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** pdudaemon's own default between off and on. */
 const PDUDAEMON_REBOOT_DELAY_S = 5;
 
-export function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: DriverContext): PowerDriver {
+function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: DriverContext): PowerDriver {
   const base = config.url.replace(/\/+$/, '');
   const name = `pdudaemon ${config.hostname} port ${config.port} at ${base}`;
 
@@ -54,3 +54,6 @@ export function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: Driv
     get: async () => 'unknown',
   };
 }
+
+/** The pdudaemon power driver: definition (shared/drivers/pdudaemon.ts) and factory. */
+export const pdudaemonPower = powerDriverModule(PDUDAEMON_POWER, pduDaemonPowerDriver);

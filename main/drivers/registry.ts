@@ -1,49 +1,55 @@
 /**
- * Drivers by type name. A plan names a type and its settings; createPowerDriver/createLinkDriver validate them,
- * build the driver and wrap it so that every effect is confirmed (verify.ts). More types can be registered.
+ * Drivers by type name. Each type is one unit (`./<name>.ts`: its shared definition and its factory); the
+ * built-in ones are listed here in the order of shared/drivers/config.ts, which the plan schema and the UI use.
+ * createPowerDriver/createLinkDriver validate the settings against the unit's own schema and checks, build the
+ * driver and wrap it so that every effect is confirmed (verify.ts). More units can be registered at run time.
  */
-import {
-  type LinkDriverConfig,
-  type PowerDriverConfig,
-  parseLinkDriverConfig,
-  parsePowerDriverConfig,
-} from '../../shared/drivers/config.js';
-import { commandLinkDriver, commandPowerDriver } from './command.js';
-import { hostIfdownLinkDriver } from './host-ifdown.js';
-import { labLinkDriver, labPowerDriver } from './lab.js';
-import { pduDaemonPowerDriver } from './pdudaemon.js';
-import { snmpLinkDriver, snmpPowerDriver } from './snmp.js';
-import type { DriverContext, LinkDriver, PowerDriver } from './types.js';
+import type { LinkDriverConfig, PowerDriverConfig } from '../../shared/drivers/config.js';
+import { parseDriverSettings } from '../../shared/drivers/config.js';
+import { commandLink, commandPower } from './command.js';
+import { hostIfdownLink } from './host-ifdown.js';
+import { labLink, labPower } from './lab.js';
+import { pdudaemonPower } from './pdudaemon.js';
+import { snmpLink, snmpPower } from './snmp.js';
+import type { DriverContext, LinkDriver, LinkDriverModule, PowerDriver, PowerDriverModule } from './types.js';
 import { DEFAULT_LINK_DEADLINE_MS, DEFAULT_POWER_DEADLINE_MS, verifiedLink, verifiedPower } from './verify.js';
 
-export type PowerDriverFactory<C extends { type: string } = { type: string }> = (
-  config: C,
-  context: DriverContext,
-) => PowerDriver;
-export type LinkDriverFactory<C extends { type: string } = { type: string }> = (
-  config: C,
-  context: DriverContext,
-) => LinkDriver;
+/**
+ * The built-in units; shared/drivers/config.ts lists their definitions in the same order (a unit test checks).
+ * Each factory takes its own settings type: the registry only ever hands it settings its own schema accepted.
+ */
+export const BUILT_IN_POWER_DRIVERS: readonly PowerDriverModule[] = [
+  labPower,
+  pdudaemonPower,
+  snmpPower,
+  commandPower,
+] as unknown as readonly PowerDriverModule[];
+export const BUILT_IN_LINK_DRIVERS: readonly LinkDriverModule[] = [
+  labLink,
+  snmpLink,
+  commandLink,
+  hostIfdownLink,
+] as unknown as readonly LinkDriverModule[];
 
-const powerFactories = new Map<string, PowerDriverFactory>();
-const linkFactories = new Map<string, LinkDriverFactory>();
-const builtInPower = new Set<string>();
-const builtInLink = new Set<string>();
+const power = new Map<string, PowerDriverModule>(BUILT_IN_POWER_DRIVERS.map((m) => [m.type, m]));
+const link = new Map<string, LinkDriverModule>(BUILT_IN_LINK_DRIVERS.map((m) => [m.type, m]));
 
-export function registerPowerDriver<C extends { type: string }>(type: C['type'], factory: PowerDriverFactory<C>): void {
-  powerFactories.set(type, factory as PowerDriverFactory);
+/** Adds (or replaces) a power driver type; its settings are checked against its own schema and checks. */
+export function registerPowerDriver<C extends { type: string }>(unit: PowerDriverModule<C>): void {
+  power.set(unit.type, unit as unknown as PowerDriverModule);
 }
 
-export function registerLinkDriver<C extends { type: string }>(type: C['type'], factory: LinkDriverFactory<C>): void {
-  linkFactories.set(type, factory as LinkDriverFactory);
+/** Adds (or replaces) a link driver type. */
+export function registerLinkDriver<C extends { type: string }>(unit: LinkDriverModule<C>): void {
+  link.set(unit.type, unit as unknown as LinkDriverModule);
 }
 
 export function powerDriverTypes(): string[] {
-  return [...powerFactories.keys()];
+  return [...power.keys()];
 }
 
 export function linkDriverTypes(): string[] {
-  return [...linkFactories.keys()];
+  return [...link.keys()];
 }
 
 function typeOf(config: unknown): string {
@@ -52,43 +58,30 @@ function typeOf(config: unknown): string {
 
 /**
  * A power driver for its configuration, each set/cycle read back where the device allows it.
- * Throws DriverConfigError (what to fix, by field) before anything is switched.
+ * Throws DriverConfigError (what to fix, by field) before anything is switched, or Error for an unknown type.
  */
 export function createPowerDriver(config: PowerDriverConfig | { type: string }, context: DriverContext): PowerDriver {
   const type = typeOf(config);
-  const factory = powerFactories.get(type);
-  if (!factory) {
+  const unit = power.get(type);
+  if (!unit) {
     throw new Error(
       `power driver type ${JSON.stringify(type)} is unknown: use one of ${powerDriverTypes().join(', ')}`,
     );
   }
-  // Built-in types are checked against their schema; a registered one checks its own settings.
-  const checked = builtInPower.has(type) ? parsePowerDriverConfig(config) : config;
-  return verifiedPower(factory(checked, context), context, context.powerDeadlineMs ?? DEFAULT_POWER_DEADLINE_MS);
+  const driver = unit.create(parseDriverSettings(unit, config), context);
+  return verifiedPower(driver, context, context.powerDeadlineMs ?? DEFAULT_POWER_DEADLINE_MS);
 }
 
 /** A link driver for its configuration, each pull/plug confirmed by the MII status when context.miiStatus is given. */
 export function createLinkDriver(config: LinkDriverConfig | { type: string }, context: DriverContext): LinkDriver {
   const type = typeOf(config);
-  const factory = linkFactories.get(type);
-  if (!factory) {
+  const unit = link.get(type);
+  if (!unit) {
     throw new Error(`link driver type ${JSON.stringify(type)} is unknown: use one of ${linkDriverTypes().join(', ')}`);
   }
-  const checked = builtInLink.has(type) ? parseLinkDriverConfig(config) : config;
-  const driver = factory(checked, context);
+  const driver = unit.create(parseDriverSettings(unit, config), context);
   if (!context.miiStatus) {
     context.log(`${driver.name}: no MII status reader, so pulls and plugs are not confirmed on the host`);
   }
   return verifiedLink(driver, context, context.linkDeadlineMs ?? DEFAULT_LINK_DEADLINE_MS);
 }
-
-registerPowerDriver('lab', labPowerDriver);
-registerPowerDriver('pdudaemon', pduDaemonPowerDriver);
-registerPowerDriver('snmp', snmpPowerDriver);
-registerPowerDriver('command', commandPowerDriver);
-registerLinkDriver('lab', labLinkDriver);
-registerLinkDriver('snmp', snmpLinkDriver);
-registerLinkDriver('command', commandLinkDriver);
-registerLinkDriver('host-ifdown', hostIfdownLinkDriver);
-for (const type of powerFactories.keys()) builtInPower.add(type);
-for (const type of linkFactories.keys()) builtInLink.add(type);

@@ -5,20 +5,24 @@
  */
 import snmp, { type Session, type V3User, type Varbind } from 'net-snmp';
 import {
-  expandOidTemplate,
-  type SnmpAgentConfig,
+  SNMP_LINK,
+  SNMP_POWER,
   type SnmpLinkConfig,
   type SnmpPowerConfig,
   type SnmpRawOutlet,
   type SwitchPortRef,
-} from '../../shared/drivers/config.js';
+} from '../../shared/drivers/snmp.js';
+import type { SnmpAgentConfig } from '../../shared/drivers/snmp-agent.js';
+import { expandOidTemplate } from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
 import {
   asDriverError,
   type DriverContext,
   DriverError,
   type LinkDriver,
+  linkDriverModule,
   type PowerDriver,
+  powerDriverModule,
   sleep,
   unmappedSlave,
 } from './types.js';
@@ -203,7 +207,7 @@ export class SnmpClient {
   }
 }
 
-export function snmpPowerDriver(config: SnmpPowerConfig, context: DriverContext): PowerDriver {
+function snmpPowerDriver(config: SnmpPowerConfig, context: DriverContext): PowerDriver {
   const client = new SnmpClient(config);
   const oids: SnmpRawOutlet = config.profile === 'oid' ? config.oid! : PDU_PROFILE_OIDS[config.profile];
   const control = expandOidTemplate(oids.control, config.outlet, 'oid.control');
@@ -238,7 +242,7 @@ function describePort(ref: SwitchPortRef): string {
   return `${key} ${JSON.stringify(value)}`;
 }
 
-export function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDriver {
+function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDriver {
   const client = new SnmpClient(config);
   const name = `SNMP switch ${client.label} (IF-MIB ifAdminStatus)`;
   const indexes = new Map<string, number>();
@@ -294,3 +298,6 @@ export function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): 
     },
   };
 }
+
+export const snmpPower = powerDriverModule(SNMP_POWER, snmpPowerDriver);
+export const snmpLink = linkDriverModule(SNMP_LINK, snmpLinkDriver);

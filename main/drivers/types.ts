@@ -2,6 +2,7 @@
  * The two outside effects a run needs besides SSH and capture: switching the host's power and pulling its
  * cables. One small interface each (as labgrid and pdudaemon have them), implemented per device type.
  */
+import type { DriverDefinition } from '../../shared/drivers/define.js';
 
 export type PowerState = 'on' | 'off';
 export type LinkState = 'plugged' | 'pulled';
@@ -73,4 +74,38 @@ export function unmappedSlave(driver: string, action: string, slave: string, por
     driver,
     `${action} ${slave}: no switch port for ${slave} in ports (it maps ${mapped.join(', ') || 'nothing'}): add ports.${slave}`,
   );
+}
+
+/**
+ * A power driver type as one unit: its definition (type name, settings schema and checks, UI labels and fields,
+ * from `shared/drivers/<name>.ts`) and the factory that builds it for a device. The registry lists these.
+ */
+export interface PowerDriverModule<C extends { type: string } = { type: string }> extends DriverDefinition<C> {
+  readonly kind: 'power';
+  /** Builds the driver for validated settings; throws DriverError when the context lacks what it needs. */
+  create(config: C, context: DriverContext): PowerDriver;
+}
+
+/** A link driver type as one unit: definition and factory. */
+export interface LinkDriverModule<C extends { type: string } = { type: string }> extends DriverDefinition<C> {
+  readonly kind: 'link';
+  create(config: C, context: DriverContext): LinkDriver;
+}
+
+/** A power driver unit from its definition and factory. */
+export function powerDriverModule<C extends { type: string }>(
+  definition: DriverDefinition<C>,
+  create: (config: C, context: DriverContext) => PowerDriver,
+): PowerDriverModule<C> {
+  if (definition.kind !== 'power') throw new Error(`${definition.type} is a ${definition.kind} driver, not power`);
+  return { ...definition, kind: 'power', create };
+}
+
+/** A link driver unit from its definition and factory. */
+export function linkDriverModule<C extends { type: string }>(
+  definition: DriverDefinition<C>,
+  create: (config: C, context: DriverContext) => LinkDriver,
+): LinkDriverModule<C> {
+  if (definition.kind !== 'link') throw new Error(`${definition.type} is a ${definition.kind} driver, not link`);
+  return { ...definition, kind: 'link', create };
 }

@@ -4,10 +4,12 @@
  * (reports, the CLI) uses `t()`, which follows i18next's rules for `{{var}}` and `_one`/`_other` plurals.
  *
  * Namespaces: `matrix.` and `verdict.` are the domain's words (modes, columns, verdicts) shared by report and UI;
- * `report.` belongs to reports and comparison; `ui.` to the app. Keys are only ever added, never removed.
+ * `report.` belongs to reports and comparison; `ui.` to the app; `drivers.` comes from each driver's own module
+ * (shared/drivers/<name>.ts: label and field names). Keys are only ever added, never removed.
  * `zh-CN` must have every key of `en` (the type says so). Pure.
  */
 import type { Language } from '../api.js';
+import { driverMessages } from '../drivers/builtin.js';
 
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
 
@@ -413,6 +415,7 @@ const en = {
       perMode: 'applied per mode',
     },
   },
+  drivers: driverMessages('en'),
 };
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
@@ -817,6 +820,7 @@ const zhCN: Messages = {
       perMode: '按模式的应用方式',
     },
   },
+  drivers: driverMessages('zh-CN'),
 };
 
 export const CATALOGUE: Record<Language, Messages> = { en, 'zh-CN': zhCN };

@@ -5,15 +5,11 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import {
+  type DriverKind,
   describeDriverSchemaError,
+  driverDefinition,
   LINK_DRIVER_SCHEMA,
-  LINK_DRIVER_TYPES,
-  type LinkDriverConfig,
-  linkDriverIssues,
   POWER_DRIVER_SCHEMA,
-  POWER_DRIVER_TYPES,
-  type PowerDriverConfig,
-  powerDriverIssues,
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { DEFAULT_STEPS, MODE_NAMES, type Plan, type StepSpec } from './plan.js';
@@ -335,17 +331,14 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     }
   });
   check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
-  // What the driver schemas cannot say: templates, OIDs, SNMP credentials.
-  const driverIssues = [
-    ...((POWER_DRIVER_TYPES as readonly string[]).includes(plan.drivers.power.type)
-      ? powerDriverIssues(plan.drivers.power as unknown as PowerDriverConfig)
-      : []
-    ).map((issue) => ({ segments: ['drivers', 'power', ...segmentsOf(issue.path)], message: issue.message })),
-    ...((LINK_DRIVER_TYPES as readonly string[]).includes(plan.drivers.link.type)
-      ? linkDriverIssues(plan.drivers.link as unknown as LinkDriverConfig)
-      : []
-    ).map((issue) => ({ segments: ['drivers', 'link', ...segmentsOf(issue.path)], message: issue.message })),
-  ];
+  // What the driver schemas cannot say (templates, OIDs, SNMP credentials): each driver's own checks.
+  const driverIssues = (['power', 'link'] as const satisfies readonly DriverKind[]).flatMap((kind) => {
+    const config = plan.drivers[kind];
+    return (driverDefinition(kind, config.type)?.issues(config) ?? []).map((issue) => ({
+      segments: ['drivers', kind, ...segmentsOf(issue.path)],
+      message: issue.message,
+    }));
+  });
   errors.push(...driverIssues);
   return errors;
 }

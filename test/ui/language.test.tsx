@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LanguageSwitch } from '../../renderer/src/components/LanguageSwitch.js';
 import { ResultMatrix } from '../../renderer/src/components/ResultMatrix.js';
 import { initialLanguage } from '../../renderer/src/i18n.js';
-import { LINK_DRIVER_TYPES, POWER_DRIVER_TYPES } from '../../renderer/src/plan/fields.js';
+import { DRIVERS } from '../../renderer/src/plan/fields.js';
 import { CATALOGUE, catalogueKeys, LANGUAGES, modeKey } from '../../shared/i18n/catalogue.js';
 import { MODE_NAMES } from '../../shared/plan/plan.js';
 import { MATRIX_COLUMNS } from '../../shared/run/model.js';
@@ -81,7 +81,10 @@ describe('the catalogue', () => {
   it('has the keys the renderer builds from values: views, drivers, statuses, verdicts, changes', () => {
     const built = [
       ...['setup', 'run', 'history'].map((v) => `ui.view.${v}`),
-      ...[...POWER_DRIVER_TYPES, ...LINK_DRIVER_TYPES].map((d) => `ui.driver.${d}`),
+      ...[...DRIVERS.power, ...DRIVERS.link].flatMap((d) => [
+        `drivers.${d.kind}.${d.type}.label`,
+        ...d.fields.map((f) => `drivers.${d.kind}.${d.type}.field.${f.key}`),
+      ]),
       ...['running', 'completed', 'failed', 'cancelled', 'interrupted'].map((s) => `report.status.${s}`),
       ...['expected', 'unexpected', 'not-measurable'].map((v) => `verdict.${v}`),
       ...['same', 'changed', 'only-a', 'only-b'].map((c) => `report.compare.change.${c}`),

@@ -1,19 +1,25 @@
 /**
- * The registry: built-in types by name, unknown names refused with the list, and a type registered from outside
- * (here a relay board whose channels are files) gets the same read-back check as the built-in ones.
+ * The registry: built-in units by name, in the order the plan schema and the UI list them; unknown names refused
+ * with the list; a unit registered from outside (here a relay board whose channels are files) gets its settings
+ * checked by its own schema and checks and the same read-back check as the built-in ones.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUILT_IN_LINK_DRIVERS,
+  BUILT_IN_POWER_DRIVERS,
   createLinkDriver,
   createPowerDriver,
   linkDriverTypes,
   type PowerDriver,
+  powerDriverModule,
   powerDriverTypes,
   registerPowerDriver,
 } from '../../main/drivers/index.js';
+import { DriverConfigError, LINK_DRIVERS, POWER_DRIVERS, parseDriverSettings } from '../../shared/drivers/config.js';
+import { defineDriver, ms, variant } from '../../shared/drivers/define.js';
 
 let dir: string;
 const context = { log: () => undefined, powerDeadlineMs: 300 };
@@ -46,7 +52,16 @@ function relayBoard(config: RelayConfig): PowerDriver {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bondbench-relay-'));
-  registerPowerDriver<RelayConfig>('relay-board', relayBoard);
+  const definition = defineDriver<RelayConfig>({
+    kind: 'power',
+    type: 'relay-board',
+    schema: variant('relay-board', ['channel'], { channel: ms(1, 8), stuck: { type: 'boolean' } }),
+    issues: (config) => (config.channel === 7 ? [{ path: 'channel', message: 'channel 7 is wired to the fan' }] : []),
+    label: { en: 'relay board', 'zh-CN': '继电器板' },
+    fields: [{ key: 'channel', input: 'integer', label: { en: 'channel', 'zh-CN': '通道' } }],
+    example: { type: 'relay-board', channel: 1 },
+  });
+  registerPowerDriver(powerDriverModule(definition, relayBoard));
 });
 
 afterAll(async () => {
@@ -57,6 +72,28 @@ describe('driver registry', () => {
   it('knows the built-in types', () => {
     expect(powerDriverTypes()).toEqual(expect.arrayContaining(['lab', 'pdudaemon', 'snmp', 'command']));
     expect(linkDriverTypes()).toEqual(['lab', 'snmp', 'command', 'host-ifdown']);
+  });
+
+  it('has one unit per definition the plan and the UI list, in the same order, each example valid', () => {
+    expect(BUILT_IN_POWER_DRIVERS.map((u) => u.type)).toEqual(POWER_DRIVERS.map((d) => d.type));
+    expect(BUILT_IN_LINK_DRIVERS.map((u) => u.type)).toEqual(LINK_DRIVERS.map((d) => d.type));
+    for (const unit of [...BUILT_IN_POWER_DRIVERS, ...BUILT_IN_LINK_DRIVERS]) {
+      const definition = [...POWER_DRIVERS, ...LINK_DRIVERS].find((d) => d.kind === unit.kind && d.type === unit.type);
+      expect(unit.schema).toBe(definition?.schema);
+      expect(parseDriverSettings(unit, unit.example)).toEqual(unit.example);
+    }
+  });
+
+  it('checks a registered type against its own schema and checks before building it', () => {
+    expect(() => createPowerDriver({ type: 'relay-board', channel: 9 } as RelayConfig, context)).toThrow(
+      DriverConfigError,
+    );
+    expect(() => createPowerDriver({ type: 'relay-board', channel: 2, colour: 'red' } as RelayConfig, context)).toThrow(
+      'power: unknown field "colour"',
+    );
+    expect(() => createPowerDriver({ type: 'relay-board', channel: 7 } as RelayConfig, context)).toThrow(
+      'power.channel: channel 7 is wired to the fan',
+    );
   });
 
   it('refuses an unknown type, naming the known ones', () => {

@@ -3,10 +3,9 @@
  * so the plan text stays the one source of truth that is checked, run and saved with the run.
  */
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { LinkDriverType, PowerDriverType } from '../../../shared/drivers/config.js';
 
-export const POWER_DRIVER_TYPES = ['lab', 'pdudaemon', 'snmp', 'command'] as const satisfies readonly PowerDriverType[];
-export const LINK_DRIVER_TYPES = ['lab', 'snmp', 'command', 'host-ifdown'] as const satisfies readonly LinkDriverType[];
+/** The driver lists come from the driver modules themselves (shared/drivers/builtin.ts). */
+export { DRIVERS, driverDefinition, LINK_DRIVER_TYPES, POWER_DRIVER_TYPES } from '../../../shared/drivers/builtin.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -28,11 +27,21 @@ export function readList(yaml: string, path: FieldPath): string[] {
     : [];
 }
 
-/** Sets one scalar field; throws when the plan does not parse (the editor shows why). */
-export function writeField(yaml: string, path: FieldPath, value: string): string {
+/**
+ * Sets one field (a scalar, or a whole mapping such as a driver's settings); undefined removes it. Throws when the
+ * plan does not parse (the editor shows why).
+ */
+export function writeField(yaml: string, path: FieldPath, value: string | number | object | undefined): string {
   const doc = parseDocument(yaml);
   if (doc.errors.length) throw new Error('the plan has YAML errors: fix them in the editor first');
   if (!isMap(doc.contents)) throw new Error('the plan must be a YAML mapping');
-  doc.setIn(path, value);
+  if (value === undefined) doc.deleteIn(path);
+  else doc.setIn(path, typeof value === 'object' ? doc.createNode(value) : value);
   return doc.toString();
+}
+
+/** What a driver setting's input writes: integers as YAML numbers, an empty field as no setting at all. */
+export function fieldValue(input: 'text' | 'integer', text: string): string | number | undefined {
+  if (text.trim() === '') return undefined;
+  return input === 'integer' && /^\d+$/.test(text.trim()) ? Number(text.trim()) : text;
 }

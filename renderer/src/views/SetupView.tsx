@@ -6,9 +6,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchClient, CheckItem, HostCheck, TesterInterface } from '../../../shared/api.js';
+import type { DriverKind } from '../../../shared/drivers/define.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
 import { PlanEditor } from '../components/PlanEditor.js';
-import { type FieldPath, LINK_DRIVER_TYPES, POWER_DRIVER_TYPES, readField, writeField } from '../plan/fields.js';
+import { DRIVERS, driverDefinition, type FieldPath, fieldValue, readField, writeField } from '../plan/fields.js';
 import { useAction } from '../useAction.js';
 
 export interface SetupViewProps {
@@ -186,33 +187,67 @@ function TesterPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'clien
   );
 }
 
-function DriversPanel({ plan, onPlanChange }: Pick<SetupViewProps, 'plan' | 'onPlanChange'>) {
+/** One driver: its type (picking one writes that driver's example settings) and the settings its module lists. */
+function DriverFields({
+  kind,
+  plan,
+  onPlanChange,
+}: Pick<SetupViewProps, 'plan' | 'onPlanChange'> & { kind: DriverKind }) {
   const { t } = useTranslation();
-  const [power, setPower] = useField(plan, onPlanChange, ['drivers', 'power', 'type']);
-  const [link, setLink] = useField(plan, onPlanChange, ['drivers', 'link', 'type']);
-  const select = (label: string, value: string | undefined, types: readonly string[], set: (v: string) => void) => (
-    <label>
-      {label}
-      <select
-        value={value ?? ''}
-        disabled={value === undefined && readField(plan, ['version']) === undefined}
-        onChange={(e) => set(e.target.value)}
-      >
-        {value === undefined ? <option value="">–</option> : null}
-        {types.map((type) => (
-          <option key={type} value={type}>
-            {t(`ui.driver.${type}`)}
-          </option>
-        ))}
-      </select>
-    </label>
+  const type = readField(plan, ['drivers', kind, 'type']);
+  const definition = driverDefinition(kind, type);
+  const write = (path: FieldPath, value: Parameters<typeof writeField>[2]) => {
+    try {
+      onPlanChange(writeField(plan, path, value));
+    } catch {
+      // The editor already shows why the plan does not parse; the field waits for a fix.
+    }
+  };
+  const pick = (next: string) => {
+    const chosen = driverDefinition(kind, next);
+    if (chosen) write(['drivers', kind], chosen.example);
+  };
+  return (
+    <fieldset className={`driver driver-${kind}`}>
+      <label>
+        {t(kind === 'power' ? 'ui.setup.power' : 'ui.setup.link')}
+        <select
+          value={type ?? ''}
+          disabled={type === undefined && readField(plan, ['version']) === undefined}
+          onChange={(e) => pick(e.target.value)}
+        >
+          {definition ? null : <option value="">{type ?? '–'}</option>}
+          {DRIVERS[kind].map((d) => (
+            <option key={d.type} value={d.type}>
+              {t(`drivers.${kind}.${d.type}.label`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {definition?.fields.map((field) => (
+        <label key={field.key}>
+          {t(`drivers.${kind}.${definition.type}.field.${field.key}`)}
+          <input
+            value={readField(plan, ['drivers', kind, field.key]) ?? ''}
+            inputMode={field.input === 'integer' ? 'numeric' : undefined}
+            placeholder={field.placeholder}
+            spellCheck={false}
+            onChange={(e) => write(['drivers', kind, field.key], fieldValue(field.input, e.target.value))}
+          />
+        </label>
+      ))}
+    </fieldset>
   );
+}
+
+export function DriversPanel({ plan, onPlanChange }: Pick<SetupViewProps, 'plan' | 'onPlanChange'>) {
+  const { t } = useTranslation();
   return (
     <section className="panel drivers-panel" aria-label={t('ui.setup.drivers')}>
       <h2>{t('ui.setup.drivers')}</h2>
       <div className="row">
-        {select(t('ui.setup.power'), power, POWER_DRIVER_TYPES, setPower)}
-        {select(t('ui.setup.link'), link, LINK_DRIVER_TYPES, setLink)}
+        <DriverFields kind="power" plan={plan} onPlanChange={onPlanChange} />
+        <DriverFields kind="link" plan={plan} onPlanChange={onPlanChange} />
       </div>
       <p className="subtle">{t('ui.setup.driversHint')}</p>
     </section>
