@@ -8,13 +8,17 @@
  * JavaScript process can send), whose far end the tester agent and tcpdump both capture, with the same kernel
  * buffer size. The rate climbs in steps of √2 until both have dropped frames. What counts as offered is what
  * the capture port's own counters say arrived. Needs root; touches no lab and no address outside the namespace.
+ * Per step it also prints the agent's CPU (user + system time over the step's wall time, 100 % = one core), its
+ * peak RSS during the step (VmRSS sampled every 50 ms) and tcpdump's CPU, and the machine's load before and after:
+ * on a shared machine, a disturbed run shows there.
  *
- *   npx tsx bench/capture.ts [--seconds 2] [--from 2000] [--max 600000] [--bytes 98]
+ *   npx tsx bench/capture.ts [--seconds 2] [--from 4000] [--max 2000000] [--bytes 98] [--name SUFFIX]
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TesterClient } from '../main/tester/client.js';
@@ -22,15 +26,17 @@ import { buildIcmpEcho } from '../shared/wire/build.js';
 import { hex } from '../shared/wire/bytes.js';
 import { compareTimestamps, readPackets, startTcpdump, type TcpdumpStats } from './tcpdump.js';
 
-const NETNS = `bondbench-bench-${process.pid}`;
+// A namespace of this run's own: developers sharing a machine each get theirs (--name, and the PID).
+let NETNS = `bondbench-bench-${process.pid}`;
 const SEND_DEV = 'bb-send';
 const SINK_DEV = 'bb-sink';
 const MIRROR_DEV = 'bb-mirror';
 const CAPTURE_DEV = 'bb-capture';
 /** Frames one sender process paces reliably here; beyond it the kernel's mirror multiplies them. */
 const SENDER_RATE = 12_000;
-/** tc allows 32 actions per filter. */
-const MAX_COPIES = 32;
+/** tc allows 32 actions per filter; more copies take more filters. */
+const ACTIONS_PER_FILTER = 32;
+const MAX_COPIES = 96;
 const BUFFER_BYTES = 32 * 1024 * 1024;
 
 // The load: paced bursts (every millisecond, what is due), each frame numbered in its echo data.
@@ -83,44 +89,52 @@ function createNamespace(): void {
   sh('ip', ['netns', 'exec', NETNS, 'tc', 'qdisc', 'add', 'dev', SEND_DEV, 'clsact']);
 }
 
-/** Every frame leaving the sender port is copied `copies` times onto the capture pair. */
+/**
+ * Every frame leaving the sender port is copied `copies` times onto the capture pair: filters of at most
+ * ACTIONS_PER_FILTER mirror actions each, all but the last ending in "continue" so the next filter sees the frame.
+ */
 function setCopies(copies: number): void {
   try {
     sh('ip', ['netns', 'exec', NETNS, 'tc', 'filter', 'del', 'dev', SEND_DEV, 'egress']);
   } catch {
     // No filter yet.
   }
-  const actions = Array.from({ length: copies }, () => [
-    'action',
-    'mirred',
-    'egress',
-    'mirror',
-    'dev',
-    MIRROR_DEV,
-  ]).flat();
-  sh('ip', [
-    'netns',
-    'exec',
-    NETNS,
-    'tc',
-    'filter',
-    'add',
-    'dev',
-    SEND_DEV,
-    'egress',
-    'prio',
-    '1',
-    'protocol',
-    'all',
-    'u32',
-    'match',
-    'u32',
-    '0',
-    '0',
-    'flowid',
-    '1:1',
-    ...actions,
-  ]);
+  for (let prio = 1, left = copies; left > 0; prio++, left -= ACTIONS_PER_FILTER) {
+    const here = Math.min(ACTIONS_PER_FILTER, left);
+    const last = left <= ACTIONS_PER_FILTER;
+    const actions = Array.from({ length: here }, (_, i) => [
+      'action',
+      'mirred',
+      'egress',
+      'mirror',
+      'dev',
+      MIRROR_DEV,
+      ...(i === here - 1 && !last ? ['continue'] : []),
+    ]).flat();
+    sh('ip', [
+      'netns',
+      'exec',
+      NETNS,
+      'tc',
+      'filter',
+      'add',
+      'dev',
+      SEND_DEV,
+      'egress',
+      'prio',
+      String(prio),
+      'protocol',
+      'all',
+      'u32',
+      'match',
+      'u32',
+      '0',
+      '0',
+      'flowid',
+      '1:1',
+      ...actions,
+    ]);
+  }
 }
 
 /** Frames that reached the capture port (its receive counter). */
@@ -184,14 +198,68 @@ function runSender(template: Uint8Array, rate: number, count: number): Promise<S
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident set size of a process, bytes. */
+function rssBytes(pid: number): number {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Watches a process during one step: CPU share over the step and the highest RSS seen. */
+function watch(pid: number): { stop(): { cpu: number; peakRss: number } } {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  let peakRss = rssBytes(pid);
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, rssBytes(pid));
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      peakRss = Math.max(peakRss, rssBytes(pid));
+      return { cpu: (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000), peakRss };
+    },
+  };
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 interface Step {
   rate: number;
   copies: number;
   /** Frames that arrived at the capture port. */
   sent: number;
   achievedRate: number;
-  ours: { received: number; kernelDropped: number; writerDropped: number; written: number; ok: boolean };
-  tcpdump: TcpdumpStats & { ok: boolean };
+  ours: {
+    received: number;
+    kernelDropped: number;
+    writerDropped: number;
+    written: number;
+    ok: boolean;
+    /** CPU share over the step (1 = one core) and peak RSS in MiB. */
+    cpu: number;
+    rssMiB: number;
+  };
+  tcpdump: TcpdumpStats & { ok: boolean; cpu: number };
 }
 
 async function main(): Promise<void> {
@@ -201,8 +269,13 @@ async function main(): Promise<void> {
       from: { type: 'string', default: '4000' },
       max: { type: 'string', default: '2000000' },
       bytes: { type: 'string', default: '98' },
+      name: { type: 'string' },
     },
   });
+  if (values.name !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(values.name)) throw new Error('--name: 1–16 letters, digits, "_" or "-"');
+    NETNS = `bondbench-bench-${values.name}-${process.pid}`;
+  }
   if (process.getuid?.() !== 0) throw new Error('the capture benchmark needs root (network namespace, capture)');
   const seconds = Number(values.seconds);
   const template = buildIcmpEcho({
@@ -229,8 +302,10 @@ async function main(): Promise<void> {
     `capture benchmark: ${template.length}-byte frames on a veth pair in ${NETNS}, ${seconds} s per step, ` +
       `kernel buffer ${BUFFER_BYTES / 1024 / 1024} MiB each; bench = tester agent (libpcap → decode → pcapng file)`,
   );
+  const loadBefore = load();
+  console.log(`machine load (1, 5, 15 min) before: ${loadBefore} on ${availableParallelism()} cores`);
   console.log(
-    '   rate/s copies  arrived  achieved/s |   bench: received  kdrop  wdrop ok | tcpdump: captured  kdrop ok',
+    '   rate/s copies  arrived  achieved/s |   bench: received  kdrop  wdrop ok   cpu rss MiB | tcpdump: captured  kdrop ok   cpu',
   );
   try {
     let failuresInARow = 0;
@@ -253,6 +328,8 @@ async function main(): Promise<void> {
       });
       const copies = Math.min(MAX_COPIES, Math.max(1, Math.ceil(rate / SENDER_RATE)));
       setCopies(copies);
+      const agentWatch = watch(client.pid!);
+      const tcpdumpWatch = watch(tcpdump.pid);
       const before = arrived();
       const sent = await runSender(template, rate / copies, Math.round((rate * seconds) / copies));
       const sender = { ...sent, sent: arrived() - before };
@@ -265,7 +342,9 @@ async function main(): Promise<void> {
         await sleep(250);
       }
       const summary = await client.stopCapture(`step${i}`);
+      const agentUse = agentWatch.stop();
       await sleep(1500);
+      const tcpdumpUse = tcpdumpWatch.stop();
       const reference_ = await tcpdump.stop();
       const c = summary.counters;
       const step: Step = {
@@ -279,8 +358,14 @@ async function main(): Promise<void> {
           writerDropped: c.writerDropped,
           written: c.written,
           ok: c.received === sender.sent && c.writerDropped === 0 && (c.kernel?.dropped ?? 0) === 0,
+          cpu: agentUse.cpu,
+          rssMiB: agentUse.peakRss / 1024 / 1024,
         },
-        tcpdump: { ...reference_, ok: reference_.captured === sender.sent && reference_.droppedByKernel === 0 },
+        tcpdump: {
+          ...reference_,
+          ok: reference_.captured === sender.sent && reference_.droppedByKernel === 0,
+          cpu: tcpdumpUse.cpu,
+        },
       };
       steps.push(step);
       if (!timestamps && step.ours.ok && step.tcpdump.ok) {
@@ -290,8 +375,10 @@ async function main(): Promise<void> {
       await rm(reference, { force: true });
       console.log(
         `${String(rate).padStart(9)} ${String(copies).padStart(6)} ${String(step.sent).padStart(8)} ${step.achievedRate.toFixed(0).padStart(10)} | ` +
-          `${String(step.ours.received).padStart(16)} ${String(step.ours.kernelDropped).padStart(6)} ${String(step.ours.writerDropped).padStart(6)} ${step.ours.ok ? 'ok' : '--'} | ` +
-          `${String(step.tcpdump.captured).padStart(17)} ${String(step.tcpdump.droppedByKernel).padStart(6)} ${step.tcpdump.ok ? 'ok' : '--'}`,
+          `${String(step.ours.received).padStart(16)} ${String(step.ours.kernelDropped).padStart(6)} ${String(step.ours.writerDropped).padStart(6)} ${step.ours.ok ? 'ok' : '--'} ` +
+          `${percent(step.ours.cpu)} ${step.ours.rssMiB.toFixed(0).padStart(7)} | ` +
+          `${String(step.tcpdump.captured).padStart(17)} ${String(step.tcpdump.droppedByKernel).padStart(6)} ${step.tcpdump.ok ? 'ok' : '--'} ` +
+          percent(step.tcpdump.cpu),
       );
       if (sender.errors > 0) console.log(`          (the sender saw ${sender.errors} send errors)`);
       if (step.achievedRate < 0.8 * rate) {
@@ -332,6 +419,13 @@ async function main(): Promise<void> {
   const ratio = reference.best > 0 ? ours.best / reference.best : undefined;
   const relation = ours.failed === reference.failed ? (ours.failed ? '=' : '≈') : ours.failed ? '≤' : '≥';
   console.log(`ratio bench / tcpdump ${relation} ${ratio === undefined ? 'n/a' : ratio.toFixed(2)}`);
+  const peakRss = Math.max(...steps.map((s) => s.ours.rssMiB));
+  const top = steps.at(-1);
+  console.log(
+    `agent peak RSS ${peakRss.toFixed(0)} MiB (at the highest rate, ${top?.achievedRate.toFixed(0)}/s: ${top?.ours.rssMiB.toFixed(0)} MiB, ` +
+      `CPU ${top ? percent(top.ours.cpu).trim() : 'n/a'}; tcpdump ${top ? percent(top.tcpdump.cpu).trim() : 'n/a'})`,
+  );
+  console.log(`machine load (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
   if (timestamps?.absDeltaUs) {
     console.log(
       `timestamps vs tcpdump (${timestamps.matched} frames at ${steps[0]?.rate}/s): |Δ| median ${timestamps.absDeltaUs.median} µs, ` +
@@ -339,8 +433,22 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    JSON.stringify({ frameBytes: template.length, seconds, bench: ours, tcpdump: reference, ratio, relation, steps }),
+    JSON.stringify({
+      frameBytes: template.length,
+      seconds,
+      load: { before: loadBefore, after: load() },
+      bench: ours,
+      tcpdump: reference,
+      ratio,
+      relation,
+      peakRssMiB: peakRss,
+      steps,
+    }),
   );
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(0)}%`.padStart(5);
 }
 
 main().catch((error: Error) => {

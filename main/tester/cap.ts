@@ -4,13 +4,13 @@
  * PacketSource.
  */
 import { createRequire } from 'node:module';
-import { endianness, networkInterfaces } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { mergeInterfaces, type OsInterfaces, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
 import type { InterfaceInfo } from '../../shared/tester/protocol.js';
 import { ipv4InSubnet } from '../../shared/wire/bytes.js';
+import { BATCH_HEADER, forEachPacket, type PacketBatch, type PacketListener } from './batch.js';
 
-/** (captured bytes — a view valid only during the call: cap reuses its buffer —, time, length on the wire). */
-export type PacketListener = (data: Buffer, sec: number, nsec: number, wireLength: number) => void;
+export type { PacketBatch, PacketListener };
 
 export interface KernelStats {
   received: number;
@@ -24,6 +24,8 @@ export interface PacketSource {
   readonly linkType: string;
   readonly timestampPrecision: 'nano' | 'micro';
   onPacket(listener: PacketListener): void;
+  /** Each wakeup's packets at once, in cap's batch format (main/tester/batch.ts); replaces onPacket's listener. */
+  onBatch(listener: (batch: PacketBatch) => void): void;
   send(frame: Uint8Array): void;
   stats(): KernelStats | undefined;
   close(): void;
@@ -112,8 +114,6 @@ const DEFAULT_BUFFER = 32 * 1024 * 1024;
 export const DEFAULT_DELIVERY_MS = 10;
 /** Batches of packets from one wakeup land here: a header and a full snap length must fit, and then many more. */
 const BATCH_BUFFER = 4 * 1024 * 1024;
-const BATCH_HEADER = 16;
-const littleEndian = endianness() === 'LE';
 
 /** Opens a live capture in immediate mode; throws with libpcap's message (bad filter, no permission …). */
 export function openLive(options: OpenOptions): PacketSource {
@@ -144,23 +144,17 @@ export function openLive(options: OpenOptions): PacketSource {
   cap.setBatchMode(true);
   const precision = cap.timestampPrecision();
   let closed = false;
-  let listener: PacketListener | undefined;
-  const u32 = (at: number) => (littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at));
-  cap.on('packets', (count, bytes) => {
-    let at = 0;
-    for (let i = 0; i < count && at + BATCH_HEADER <= bytes; i++) {
-      const captured = u32(at);
-      const start = at + BATCH_HEADER;
-      listener?.(buffer.subarray(start, start + captured), u32(at + 8), u32(at + 12), u32(at + 4));
-      at = start + ((captured + 3) & ~3);
-    }
-  });
+  let listener: ((batch: PacketBatch) => void) | undefined;
+  cap.on('packets', (count, bytes) => listener?.({ buffer, count, bytes }));
   return {
     device: options.device,
     filter: options.filter,
     linkType,
     timestampPrecision: precision,
     onPacket(l) {
+      listener = (batch) => forEachPacket(batch, l);
+    },
+    onBatch(l) {
       listener = l;
     },
     send(frame) {

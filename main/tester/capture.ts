@@ -1,13 +1,25 @@
 /**
- * One live capture inside the agent: libpcap → pcapng file + decoder → batches for the client. The packet
- * callback never waits: the file writer and the client queue are bounded, and what they cannot take is dropped
- * and counted. cap reuses one buffer for every packet, so each packet is consumed during its callback — copied
- * into the pcapng chunk and decoded into plain values — and nothing keeps a view of that buffer.
+ * One live capture inside the agent: libpcap → pcapng file, and decoded frames → the client. Frames arrive from
+ * cap a whole libpcap wakeup at a time (main/tester/batch.ts); the file path comes first and touches no object per
+ * packet (PcapngWriter.writeBatch), so neither decoding nor the client can hold it back. Only frames delivered to
+ * the client are decoded: every frame the measurements need (shared/wire/classify.ts, "evidence"), and bulk
+ * traffic as long as the capture stays within liveFramesPerSecond — beyond that bulk frames are sampled for the
+ * live view and counted (`sampled`); the file still has them.
+ *
+ * Nothing ever waits: the file writer, the client queue and the backlog towards the client are bounded, and what
+ * they cannot take is dropped and counted (writerDropped, queueDropped). cap reuses its batch buffer, so every
+ * packet is consumed during the call and nothing keeps a view of that buffer.
+ *
+ * Memory per capture, at most: the kernel ring (bufferBytes, mapped into the agent), cap's batch buffer (4 MiB),
+ * queueFrames decoded frames (≈ 1 KiB each), and — shared by the captures of one file — the writer's
+ * maxPendingBytes (64 MiB) and chunks (5 MiB); the channel to the client holds at most clientBacklogBytes.
  */
 import type { CaptureCounters, CapturedFrame, CaptureSpec, TesterEvent } from '../../shared/tester/protocol.js';
 import { hex } from '../../shared/wire/bytes.js';
+import { isEvidence } from '../../shared/wire/classify.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import type { PcapTime } from '../../shared/wire/pcapng.js';
+import { BATCH_HEADER, LITTLE_ENDIAN, type PacketBatch } from './batch.js';
 import type { PacketSource } from './cap.js';
 import { msToPcapTime, pcapTimeToMs } from './clock.js';
 import type { PcapngWriter } from './pcapng-writer.js';
@@ -21,6 +33,10 @@ export interface CaptureOutput {
 const BATCH_INTERVAL_MS = 50;
 const MAX_BATCH = 2000;
 const DEFAULT_BACKLOG_LIMIT = 8 * 1024 * 1024;
+/** Decoded frames waiting for the client, at most (≈ 1 KiB each). */
+export const DEFAULT_QUEUE_FRAMES = 20_000;
+/** Frames per second the live view takes before bulk traffic is sampled. */
+export const DEFAULT_LIVE_FRAMES_PER_SECOND = 2000;
 
 export class LiveCapture {
   readonly counters: CaptureCounters = {
@@ -28,6 +44,7 @@ export class LiveCapture {
     bytes: 0,
     queueDropped: 0,
     writerDropped: 0,
+    sampled: 0,
     malformed: 0,
     written: 0,
   };
@@ -35,6 +52,12 @@ export class LiveCapture {
   private readonly queueLimit: number;
   private readonly backlogLimit: number;
   private readonly deliver: boolean;
+  private readonly liveRate: number;
+  /** Token bucket of the live view, refilled by packet time: bulk frames pass while a token is left. */
+  private tokens: number;
+  private tokensAt = 0;
+  /** Bulk frames sampled out since the last batch sent to the client. */
+  private sampledSinceBatch = 0;
   private readonly batchTimer: NodeJS.Timeout;
   private readonly countersTimer: NodeJS.Timeout;
   private writerFailed: string | undefined;
@@ -47,10 +70,12 @@ export class LiveCapture {
     readonly startedMs: number,
     readonly file?: { writer: PcapngWriter; interfaceId: number; path: string },
   ) {
-    this.queueLimit = spec.queueFrames ?? 100_000;
+    this.queueLimit = spec.queueFrames ?? DEFAULT_QUEUE_FRAMES;
     this.backlogLimit = spec.clientBacklogBytes ?? DEFAULT_BACKLOG_LIMIT;
     this.deliver = (spec.deliver ?? 'decoded') === 'decoded';
-    source.onPacket((data, sec, nsec, wireLength) => this.onPacket(data, sec, nsec, wireLength));
+    this.liveRate = spec.liveFramesPerSecond ?? DEFAULT_LIVE_FRAMES_PER_SECOND;
+    this.tokens = this.liveRate;
+    source.onBatch((batch) => this.onBatch(batch));
     this.batchTimer = setInterval(() => this.sendBatches(false), BATCH_INTERVAL_MS);
     this.countersTimer = setInterval(
       () => output.emit({ type: 'counters', captureId: spec.id, counters: this.snapshot() }),
@@ -62,29 +87,67 @@ export class LiveCapture {
     return this.spec.id;
   }
 
-  private onPacket(data: Buffer, sec: number, nsec: number, wireLength: number): void {
-    const number = ++this.counters.received;
-    this.counters.bytes += wireLength;
-    if (this.file && !this.writerFailed) {
-      try {
-        if (this.file.writer.writePacket(this.file.interfaceId, { sec, nsec }, data, wireLength))
-          this.counters.written++;
-        else this.counters.writerDropped++;
-      } catch (error) {
-        // A full disk must not end the capture: report once, keep decoding.
-        this.writerFailed = (error as Error).message;
-        this.output.emit({ type: 'log', level: 'warn', message: `capture ${this.id}: ${this.writerFailed}` });
+  private onBatch(batch: PacketBatch): void {
+    const first = this.counters.received + 1;
+    this.writeFile(batch);
+    const { buffer, count, bytes } = batch;
+    let at = 0;
+    for (let i = 0; i < count && at + BATCH_HEADER <= bytes; i++) {
+      const captured = LITTLE_ENDIAN ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at);
+      const wireLength = LITTLE_ENDIAN ? buffer.readUInt32LE(at + 4) : buffer.readUInt32BE(at + 4);
+      const start = at + BATCH_HEADER;
+      this.counters.bytes += wireLength;
+      if (this.deliver) {
+        const sec = LITTLE_ENDIAN ? buffer.readUInt32LE(at + 8) : buffer.readUInt32BE(at + 8);
+        const nsec = LITTLE_ENDIAN ? buffer.readUInt32LE(at + 12) : buffer.readUInt32BE(at + 12);
+        this.offer(buffer.subarray(start, start + captured), first + i, sec, nsec, wireLength);
       }
-    } else if (this.file) {
-      this.counters.writerDropped++;
+      at = start + ((captured + 3) & ~3);
     }
-    const decoded = decodeFrame(data);
-    if (decoded.error) this.counters.malformed++;
-    if (!this.deliver) return;
+    this.counters.received += count;
+  }
+
+  /** The file first: the whole batch in one pass, before anything else looks at it. */
+  private writeFile(batch: PacketBatch): void {
+    if (!this.file) return;
+    if (this.writerFailed) {
+      this.counters.writerDropped += batch.count;
+      return;
+    }
+    try {
+      const { written, dropped } = this.file.writer.writeBatch(this.file.interfaceId, batch);
+      this.counters.written += written;
+      this.counters.writerDropped += dropped;
+    } catch (error) {
+      // A full disk must not end the capture: report once, keep delivering to the client.
+      this.writerFailed = (error as Error).message;
+      this.counters.writerDropped += batch.count;
+      this.output.emit({ type: 'log', level: 'warn', message: `capture ${this.id}: ${this.writerFailed}` });
+    }
+  }
+
+  /** Decodes and queues a frame for the client if the live view takes it; counts it otherwise. */
+  private offer(data: Buffer, number: number, sec: number, nsec: number, wireLength: number): void {
+    const now = sec + nsec / 1e9;
+    if (now > this.tokensAt) {
+      this.tokens = Math.min(this.liveRate, this.tokens + (now - this.tokensAt) * this.liveRate);
+      this.tokensAt = now;
+    }
+    if (!isEvidence(data)) {
+      if (this.tokens < 1) {
+        this.counters.sampled++;
+        this.sampledSinceBatch++;
+        return;
+      }
+    }
+    // Evidence always passes; it still uses up the budget (down to one second's worth owed), so bulk waits.
+    this.tokens = Math.max(-this.liveRate, this.tokens - 1);
     if (this.queue.length >= this.queueLimit) {
       this.counters.queueDropped++;
       return;
     }
+    const decoded = decodeFrame(data);
+    if (decoded.error) this.counters.malformed++;
     const frame = decoded as CapturedFrame;
     frame.captureId = this.id;
     frame.number = number;
@@ -99,7 +162,9 @@ export class LiveCapture {
     while (this.queue.length > 0 && (final || this.output.backlogBytes() < this.backlogLimit)) {
       const frames = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
       this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
-      this.output.emit({ type: 'frames', captureId: this.id, frames });
+      const sampled = this.sampledSinceBatch;
+      this.sampledSinceBatch = 0;
+      this.output.emit({ type: 'frames', captureId: this.id, frames, ...(sampled > 0 ? { sampled } : {}) });
     }
   }
 
@@ -108,6 +173,7 @@ export class LiveCapture {
     return {
       ...this.counters,
       ...(kernel ? { kernel } : this.counters.kernel ? { kernel: this.counters.kernel } : {}),
+      ...(this.writerFailed ? { writerError: this.writerFailed } : {}),
     };
   }
 
@@ -142,7 +208,11 @@ export class LiveCapture {
       });
     }
     this.sendBatches(true);
-    const counters = { ...this.counters };
+    if (this.sampledSinceBatch > 0) {
+      this.output.emit({ type: 'frames', captureId: this.id, frames: [], sampled: this.sampledSinceBatch });
+      this.sampledSinceBatch = 0;
+    }
+    const counters = { ...this.counters, ...(this.writerFailed ? { writerError: this.writerFailed } : {}) };
     this.output.emit({ type: 'counters', captureId: this.id, counters });
     return counters;
   }

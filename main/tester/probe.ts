@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import type { EchoEvent, InterfaceInfo, ProbeSpec, ProbeStarted, ProbeSummary } from '../../shared/tester/protocol.js';
 import { buildArpRequest, buildIcmpEcho } from '../../shared/wire/build.js';
 import { ipv4InSubnet, readU32, writeU32 } from '../../shared/wire/bytes.js';
+import { PROBE_MAGIC as MAGIC } from '../../shared/wire/classify.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import type { OpenOptions, PacketSource } from './cap.js';
 import type { CaptureOutput } from './capture.js';
@@ -21,8 +22,7 @@ export interface ProbeDeps {
   nowMs(): number;
 }
 
-/** "BondBnch" in the echo data tells our replies from anyone else's. */
-const MAGIC = Uint8Array.from([0x42, 0x6f, 0x6e, 0x64, 0x42, 0x6e, 0x63, 0x68]);
+// "BondBnch" (MAGIC) in the echo data tells our replies from anyone else's.
 const EVENT_INTERVAL_MS = 100;
 /** A request libpcap did not see leave within this long gets the agent's send time. */
 const SENT_FALLBACK_MS = 500;

@@ -60,8 +60,14 @@ export interface CaptureSpec {
   /** Kernel capture buffer (pcap_set_buffer_size), bytes. */
   bufferBytes?: number;
   snapLength?: number;
-  /** Frames kept for the client while it is slow; beyond that they are dropped and counted. */
+  /** Decoded frames kept for the client while it is slow (default 20 000); beyond that dropped and counted. */
   queueFrames?: number;
+  /**
+   * Frames per second the client's live view takes (default 2000). Frames the measurements need (ARP, LACPDUs,
+   * learning frames, ICMPv6, the probe's echoes: shared/wire/classify.ts) are always delivered; other traffic
+   * beyond this rate is sampled and counted as `sampled`. The pcapng file always gets every frame.
+   */
+  liveFramesPerSecond?: number;
   /** Bytes of messages the client may leave unread before frames wait in the queue (default 8 MiB). */
   clientBacklogBytes?: number;
   /** 'decoded': decoded frames in batches; 'none': only counters (and the pcapng file). */
@@ -101,10 +107,14 @@ export interface CaptureCounters {
   bytes: number;
   /** libpcap's pcap_stats: what the kernel saw, and dropped for lack of buffer space. */
   kernel?: { received: number; dropped: number; ifDropped: number };
-  /** Frames not delivered to the client because it did not keep up (queue full). */
+  /** Frames not delivered to the client because it did not keep up (queue full). The file has them. */
   queueDropped: number;
-  /** Frames not written to the pcapng file because the disk did not keep up. */
+  /** Bulk frames not delivered to the client because the live view sampled (liveFramesPerSecond). The file has them. */
+  sampled: number;
+  /** Frames libpcap delivered that are not in the pcapng file: the disk did not keep up, or writing failed. */
   writerDropped: number;
+  /** Why writing the file stopped (e.g. the disk is full), when it did. */
+  writerError?: string;
   /** Frames whose decoding ended in an error record. */
   malformed: number;
   /** Frames written to the pcapng file. */
@@ -224,7 +234,8 @@ export type TesterResponse =
   | { type: 'response'; id: number; ok: false; error: string };
 
 export type TesterEvent =
-  | { type: 'frames'; captureId: string; frames: CapturedFrame[] }
+  /** Decoded frames; `sampled`: bulk frames the live view skipped since the previous batch (in the file). */
+  | { type: 'frames'; captureId: string; frames: CapturedFrame[]; sampled?: number }
   | { type: 'counters'; captureId: string; counters: CaptureCounters }
   | { type: 'echo'; probeId: string; events: EchoEvent[] }
   | { type: 'probe.ended'; probeId: string; summary: ProbeSummary }
@@ -295,7 +306,8 @@ export function checkCaptureSpec(spec: CaptureSpec): CaptureSpec {
     );
   checkInt(spec.bufferBytes, `capture ${spec.id}: bufferBytes`, 65536, 2 ** 31 - 1);
   checkInt(spec.snapLength, `capture ${spec.id}: snapLength`, 64, 262144);
-  checkInt(spec.queueFrames, `capture ${spec.id}: queueFrames`, 1, 10_000_000);
+  checkInt(spec.queueFrames, `capture ${spec.id}: queueFrames`, 1, 1_000_000);
+  checkInt(spec.liveFramesPerSecond, `capture ${spec.id}: liveFramesPerSecond`, 0, 1_000_000);
   checkInt(spec.clientBacklogBytes, `capture ${spec.id}: clientBacklogBytes`, 0, 2 ** 31 - 1);
   checkInt(spec.countersIntervalMs, `capture ${spec.id}: countersIntervalMs`, 50, 3_600_000);
   check(

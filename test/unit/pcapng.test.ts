@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PcapngWriter } from '../../main/tester/pcapng-writer.js';
 import { buildIcmpEcho } from '../../shared/wire/build.js';
@@ -18,6 +17,7 @@ import {
   timestampWords,
 } from '../../shared/wire/pcapng.js';
 import { capinfos, epochNs, tsharkFields } from './pcapng-tshark.js';
+import { StalledSink } from './sinks.js';
 import { BOND_IP, ETH1_MAC, everyClass, seededRandom, TESTER_IP, TESTER_MAC } from './wire-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bondbench-pcapng-'));
@@ -244,28 +244,6 @@ describe('pcapng encoder read back by tshark', () => {
     TOOL_TIMEOUT,
   );
 });
-
-/** A sink that accepts writes but completes them only when released: a disk that fell behind. */
-class StalledSink extends Writable {
-  private held: (() => void)[] = [];
-  private stalled = true;
-  readonly chunks: Buffer[] = [];
-
-  constructor() {
-    super({ highWaterMark: 64 * 1024 });
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.chunks.push(chunk);
-    if (this.stalled) this.held.push(() => callback());
-    else callback();
-  }
-
-  release(): void {
-    this.stalled = false;
-    for (const done of this.held.splice(0)) done();
-  }
-}
 
 describe('streaming pcapng writer', () => {
   it(
