@@ -145,6 +145,7 @@ export function App({ connection }: { connection: Connection }) {
         ) : null}
         {view === 'run' ? (
           <RunView
+            client={client}
             live={live}
             livePlan={livePlan}
             liveManifest={liveManifest}

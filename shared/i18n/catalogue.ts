@@ -5,7 +5,8 @@
  *
  * Namespaces: `matrix.` and `verdict.` are the domain's words (modes, columns, verdicts) shared by report and UI;
  * `report.` belongs to reports and comparison; `ui.` to the app; `drivers.` comes from each driver's own module
- * (shared/drivers/<name>.ts: label and field names). Keys are only ever added, never removed.
+ * (shared/drivers/<name>.ts: label and field names); `analysis.` to the app's analysis view (recorded captures, a
+ * cell's evidence, the failover chart). Keys are only ever added, never removed.
  * `zh-CN` must have every key of `en` (the type says so). Pure.
  */
 import type { Language } from '../api.js';
@@ -225,6 +226,62 @@ const en = {
     expected: 'as expected',
     unexpected: 'unexpected',
     'not-measurable': 'not measurable',
+  },
+  analysis: {
+    matrix: {
+      explain: 'Why {{column}} says {{cell}}',
+    },
+    capture: {
+      file: 'Capture file',
+      tester: '{{mode}} #{{rep}} · tester port {{port}}',
+      mirror: '{{mode}} #{{rep}} · mirror of {{slave}} ({{port}})',
+      interrupted: '{{name}} (interrupted attempt)',
+      loading: 'Reading the capture file…',
+      none: 'This run has no capture files.',
+    },
+    evidence: {
+      title: 'Why {{mode}} · {{column}} says “{{text}}”',
+      close: 'Close',
+      pick: 'Click a cell of the results to see why it says what it says.',
+      verdict: 'Verdict',
+      reason: 'Reason',
+      rule: 'Rule',
+      source: 'Source',
+      readings: 'Host readings used',
+      readingOf: 'After step {{step}}: {{label}}',
+      bond: 'bond {{mode}}, MAC {{mac}}, active slave {{active}}',
+      slave: 'Slave',
+      mac: 'MAC',
+      permanentMac: 'Permanent MAC',
+      mii: 'MII status',
+      failures: 'Link failures',
+      frames_one: 'The frame it names, in {{file}}',
+      frames_other: 'The {{count}} frames it names, in {{file}}',
+      noFrames: 'This cell names no frames: it was decided from the host readings.',
+      showFrame: 'Show frame {{no}} in the list',
+      steps: 'Steps it used',
+    },
+    step: {
+      'bring-up': '{{mode}}: bring-up',
+      'read-macs': '{{mode}}: read the MACs',
+      probe: '{{mode}}: probe',
+      pull: '{{mode}}: pull {{slave}}',
+      plug: '{{mode}}: plug {{slave}}',
+    },
+    rule: {
+      eth1Mac:
+        'Every bonding mode but balance-tlb and balance-alb gives all slaves the bond’s MAC (fail_over_mac=none); tlb and alb keep each slave’s own MAC; with no bond each NIC keeps its permanent MAC.',
+      eth2Mac:
+        'Every bonding mode but balance-tlb and balance-alb gives all slaves the bond’s MAC (fail_over_mac=none); tlb and alb keep each slave’s own MAC; with no bond each NIC keeps its permanent MAC.',
+      arpAtBoot:
+        'The bonding driver itself sends no ARP when the bond comes up; ARP at bring-up comes from the host’s network scripts. broadcast sends every frame on every slave, so each such ARP is seen twice.',
+      loadBalancing:
+        'How replies to one peer spread over the slaves: balance-rr alternates per packet, broadcast sends on all, active-backup uses the active slave only, balance-xor and 802.3ad hash one peer to one slave, tlb/alb balance by load.',
+      faultTolerance:
+        'Every bonding mode survives the loss of one slave: echo replies must resume after each pull. With no bond, traffic on the pulled NIC stops.',
+      failoverMs:
+        'The longest gap in echo replies around the pull, at the probe’s resolution, must stay within miimon + downdelay plus 400 ms slack for the probe and the switch to relearn.',
+    },
   },
   report: {
     title: 'BondBench report',
@@ -630,6 +687,62 @@ const zhCN: Messages = {
     expected: '符合预期',
     unexpected: '不符合预期',
     'not-measurable': '无法测量',
+  },
+  analysis: {
+    matrix: {
+      explain: '为什么 {{column}} 显示 {{cell}}',
+    },
+    capture: {
+      file: '抓包文件',
+      tester: '{{mode}} #{{rep}} · 测试端口 {{port}}',
+      mirror: '{{mode}} #{{rep}} · {{slave}} 的镜像端口（{{port}}）',
+      interrupted: '{{name}}（中断的尝试）',
+      loading: '正在读取抓包文件…',
+      none: '本次运行没有抓包文件。',
+    },
+    evidence: {
+      title: '为什么 {{mode}} · {{column}} 显示“{{text}}”',
+      close: '关闭',
+      pick: '点击结果表中的单元格，查看其结论的依据。',
+      verdict: '结论',
+      reason: '理由',
+      rule: '规则',
+      source: '出处',
+      readings: '所用的主机读数',
+      readingOf: '第 {{step}} 步之后：{{label}}',
+      bond: '绑定模式 {{mode}}，MAC {{mac}}，活动从属接口 {{active}}',
+      slave: '从属接口',
+      mac: 'MAC',
+      permanentMac: '固有 MAC',
+      mii: 'MII 状态',
+      failures: '链路故障次数',
+      frames_one: '它引用的帧，位于 {{file}}',
+      frames_other: '它引用的 {{count}} 帧，位于 {{file}}',
+      noFrames: '此单元格不引用任何帧：结论来自主机读数。',
+      showFrame: '在列表中显示第 {{no}} 帧',
+      steps: '所用步骤',
+    },
+    step: {
+      'bring-up': '{{mode}}：启动绑定',
+      'read-macs': '{{mode}}：读取 MAC',
+      probe: '{{mode}}：探测',
+      pull: '{{mode}}：拔出 {{slave}}',
+      plug: '{{mode}}：插回 {{slave}}',
+    },
+    rule: {
+      eth1Mac:
+        '除 balance-tlb 与 balance-alb 外，各绑定模式都让所有从属接口使用绑定的 MAC（fail_over_mac=none）；tlb 与 alb 保留各从属接口自己的 MAC；不绑定时每块网卡保留其固有 MAC。',
+      eth2Mac:
+        '除 balance-tlb 与 balance-alb 外，各绑定模式都让所有从属接口使用绑定的 MAC（fail_over_mac=none）；tlb 与 alb 保留各从属接口自己的 MAC；不绑定时每块网卡保留其固有 MAC。',
+      arpAtBoot:
+        '绑定驱动本身在绑定启动时不发送 ARP；启动时的 ARP 来自主机的网络脚本。broadcast 模式在每个从属接口上发送每一帧，因此每个这样的 ARP 会出现两次。',
+      loadBalancing:
+        '对同一对端的应答如何分布在各从属接口上：balance-rr 逐包轮转，broadcast 全部发送，active-backup 只用活动从属接口，balance-xor 与 802.3ad 把一个对端散列到一个从属接口，tlb/alb 按负载分配。',
+      faultTolerance:
+        '每种绑定模式都能承受失去一个从属接口：每次拔线后回显应答必须恢复。不绑定时，被拔网卡上的流量就此中断。',
+      failoverMs:
+        '拔线前后回显应答的最长间隔（按探测分辨率）必须不超过 miimon + downdelay 再加 400 ms 余量（供探测与交换机重新学习）。',
+    },
   },
   report: {
     title: 'BondBench 测试报告',

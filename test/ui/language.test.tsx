@@ -58,7 +58,7 @@ function keysUsedByRenderer(dir = join(import.meta.dirname, '../../renderer/src'
     if (statSync(path).isDirectory()) {
       for (const key of keysUsedByRenderer(path)) keys.add(key);
     } else if (/\.tsx?$/.test(name)) {
-      for (const match of readFileSync(path, 'utf8').matchAll(/\bt\('((?:ui|matrix|verdict|report)\.[\w.-]+)'/g))
+      for (const match of readFileSync(path, 'utf8').matchAll(/\bt\('((?:ui|matrix|verdict|report|analysis)\.[\w.-]+)'/g))
         keys.add(match[1]!);
     }
   }
@@ -90,6 +90,8 @@ describe('the catalogue', () => {
       ...['same', 'changed', 'only-a', 'only-b'].map((c) => `report.compare.change.${c}`),
       ...MATRIX_COLUMNS.map((c) => `matrix.column.${c}`),
       ...MODE_NAMES.map(modeKey),
+      ...MATRIX_COLUMNS.map((c) => `analysis.rule.${c}`),
+      ...['bring-up', 'read-macs', 'probe', 'pull', 'plug'].map((k) => `analysis.step.${k}`),
     ];
     for (const language of LANGUAGES) {
       const present = new Set(catalogueKeys(CATALOGUE[language]));
@@ -100,8 +102,10 @@ describe('the catalogue', () => {
     }
   });
 
-  it('has the same ui keys in both languages', () => {
+  it('has the same ui and analysis keys in both languages', () => {
     const ui = (language: (typeof LANGUAGES)[number]) => catalogueKeys(CATALOGUE[language].ui).sort();
     expect(ui('zh-CN')).toEqual(ui('en'));
+    const analysis = (language: (typeof LANGUAGES)[number]) => catalogueKeys(CATALOGUE[language].analysis).sort();
+    expect(analysis('zh-CN')).toEqual(analysis('en'));
   });
 });

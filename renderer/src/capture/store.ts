@@ -8,11 +8,13 @@
  */
 import type { FrameSummary } from '../../../shared/api.js';
 import { type ListedFrame, type ParsedFilter, parseFilter } from '../../../shared/wire/filter.js';
+import type { FrameSource } from './source.js';
 
 /** Beyond this the oldest frames leave the list (they stay in the run's pcapng files). */
 export const MAX_LISTED_FRAMES = 250_000;
 
-export class FrameStore {
+export class FrameStore implements FrameSource {
+  readonly live = true;
   readonly all: ListedFrame[] = [];
   visible: ListedFrame[] = [];
   /** Frames the bench or the transport could not deliver, and frames trimmed from the front. */
@@ -29,6 +31,22 @@ export class FrameStore {
   version = 0;
 
   constructor(private readonly limit = MAX_LISTED_FRAMES) {}
+
+  get count(): number {
+    return this.visible.length;
+  }
+
+  get total(): number {
+    return this.all.length + this.trimmed;
+  }
+
+  row(index: number): ListedFrame | undefined {
+    return this.visible[index];
+  }
+
+  indexOf(frame: ListedFrame): number {
+    return this.visible.indexOf(frame);
+  }
 
   /** The key the next frame will get. */
   get nextKey(): number {

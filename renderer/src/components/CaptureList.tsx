@@ -1,32 +1,50 @@
 /**
- * The live capture list in Wireshark's manner: No., Time, Source, Destination, Protocol, Info, ARP classes
- * coloured. Only the rows in view exist in the DOM (@tanstack/react-virtual), so it stays fluid at thousands of
- * frames a second; it follows the newest frame while scrolled to the bottom, like Wireshark's auto-scroll.
+ * The capture list in Wireshark's manner: No., Time, Source, Destination, Protocol, Info, ARP classes coloured —
+ * of the live run, or of a recorded run's capture file (rows fetched from the bench as they come into view). Only
+ * the rows in view exist in the DOM (@tanstack/react-virtual), so it stays fluid at thousands of frames a second
+ * and at a million recorded frames; a live list follows the newest frame while scrolled to the bottom, like
+ * Wireshark's auto-scroll. Frames a matrix cell names are highlighted, and the list scrolls to them.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ReactNode } from 'react';
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
-import type { FrameStore } from '../capture/store.js';
+import type { FrameSource } from '../capture/source.js';
 import { formatCaptureTime } from '../format.js';
 
 export const ROW_HEIGHT = 22;
 
 export interface CaptureListProps {
-  store: FrameStore;
+  store: FrameSource;
   filter: string;
   onFilterChange: (filter: string) => void;
   selected?: ListedFrame;
   onSelect: (frame: ListedFrame) => void;
+  /** Frame numbers to highlight (the evidence of a matrix cell). */
+  highlight?: ReadonlySet<number>;
+  /** Scrolls so this row is in view; `seq` changes for each request, so the same row can be asked for again. */
+  scrollTo?: { index: number; seq: number };
+  /** Shown at the start of the toolbar (a recorded run's file picker). */
+  toolbar?: ReactNode;
 }
 
-export function CaptureList({ store, filter, onFilterChange, selected, onSelect }: CaptureListProps) {
+export function CaptureList({
+  store,
+  filter,
+  onFilterChange,
+  selected,
+  onSelect,
+  highlight,
+  scrollTo,
+  toolbar,
+}: CaptureListProps) {
   const { t } = useTranslation();
   useSyncExternalStore(store.subscribe, store.getVersion);
   const [error, setError] = useState<string>();
-  const [follow, setFollow] = useState(true);
+  const [follow, setFollow] = useState(store.live);
   const scroller = useRef<HTMLDivElement>(null);
-  const rows = store.visible;
+  const count = store.count;
 
   useEffect(() => {
     const parsed = store.setFilter(filter);
@@ -34,20 +52,30 @@ export function CaptureList({ store, filter, onFilterChange, selected, onSelect 
   }, [store, filter]);
 
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
-    getItemKey: (index) => rows[index]?.key ?? index,
+    getItemKey: (index) => store.row(index)?.key ?? -index - 1,
   });
 
   // Following: one scroll write per update, after the list has its new height (scrollToIndex's settle loop costs
   // several renders per update, which at thousands of frames a second starves the page).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: rows.length is the trigger
+  // biome-ignore lint/correctness/useExhaustiveDependencies: count is the trigger
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (follow && el) el.scrollTop = el.scrollHeight;
-  }, [follow, rows.length]);
+    if (follow && store.live && el) el.scrollTop = el.scrollHeight;
+  }, [follow, count, store.live]);
+
+  // Rows are all the same height: the row's place is exact, no measuring loop needed.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: seq is the trigger; count makes a not-yet-counted row reachable
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!scrollTo || !el || scrollTo.index < 0 || scrollTo.index >= count) return;
+    setFollow(false);
+    const head = ROW_HEIGHT;
+    el.scrollTop = Math.max(0, head + scrollTo.index * ROW_HEIGHT - el.clientHeight / 3);
+  }, [scrollTo?.seq, count > (scrollTo?.index ?? 0)]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -59,17 +87,19 @@ export function CaptureList({ store, filter, onFilterChange, selected, onSelect 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
     event.preventDefault();
-    const at = selected ? rows.indexOf(selected) : -1;
-    const next = rows[Math.min(rows.length - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1)))];
+    const at = selected ? store.indexOf(selected) : -1;
+    const index = Math.min(count - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1)));
+    const next = store.row(index);
     if (next) {
       onSelect(next);
-      virtualizer.scrollToIndex(rows.indexOf(next));
+      virtualizer.scrollToIndex(index);
     }
   };
 
   return (
     <section className="capture" aria-label={t('ui.capture.title')}>
       <div className="capture-toolbar">
+        {toolbar}
         <input
           className={`filter${error ? ' invalid' : filter.trim() ? ' valid' : ''}`}
           type="search"
@@ -81,20 +111,22 @@ export function CaptureList({ store, filter, onFilterChange, selected, onSelect 
           title={t('ui.capture.filterHelp')}
           onChange={(event) => onFilterChange(event.target.value)}
         />
-        <label className="follow">
-          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
-          {t('ui.capture.follow')}
-        </label>
+        {store.live ? (
+          <label className="follow">
+            <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
+            {t('ui.capture.follow')}
+          </label>
+        ) : null}
       </div>
-      {error ? (
+      {error || store.error ? (
         <p className="filter-error" role="alert">
-          {error}
+          {error ?? store.error}
         </p>
       ) : null}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the list takes focus so the arrow keys move the selection */}
       {/* biome-ignore lint/a11y/noStaticElementInteractions: same: the arrow keys move the selection */}
       <div className="capture-rows" ref={scroller} onScroll={onScroll} tabIndex={0} onKeyDown={onKeyDown}>
-        <table className="capture-table" aria-label={t('ui.capture.frames')} aria-rowcount={rows.length + 1}>
+        <table className="capture-table" aria-label={t('ui.capture.frames')} aria-rowcount={count + 1}>
           <thead>
             <tr className="capture-head">
               <th scope="col">{t('ui.capture.no')}</th>
@@ -107,15 +139,25 @@ export function CaptureList({ store, filter, onFilterChange, selected, onSelect 
           </thead>
           <tbody style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const frame = rows[item.index]!;
+              const frame = store.row(item.index);
+              const style = { height: item.size, transform: `translateY(${item.start}px)` };
+              if (!frame) {
+                return (
+                  <tr key={item.key} aria-rowindex={item.index + 2} className="capture-row loading" style={style}>
+                    <td colSpan={6}>…</td>
+                  </tr>
+                );
+              }
+              const marked = highlight?.has(frame.no) ?? false;
               return (
                 <tr
                   key={item.key}
                   aria-rowindex={item.index + 2}
                   aria-selected={frame === selected}
-                  className={`capture-row${frame.tag ? ` tag-${frame.tag}` : ''}${frame === selected ? ' selected' : ''}`}
-                  style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+                  className={`capture-row${frame.tag ? ` tag-${frame.tag}` : ''}${frame === selected ? ' selected' : ''}${marked ? ' evidence' : ''}`}
+                  style={style}
                   data-no={frame.no}
+                  data-evidence={marked ? 'yes' : undefined}
                   onClick={() => onSelect(frame)}
                 >
                   <td>{frame.no}</td>
@@ -131,7 +173,8 @@ export function CaptureList({ store, filter, onFilterChange, selected, onSelect 
         </table>
       </div>
       <p className="capture-status">
-        {t('ui.capture.count', { shown: rows.length, total: store.all.length + store.trimmed })}
+        {store.loading ? `${t('analysis.capture.loading')} · ` : ''}
+        {t('ui.capture.count', { shown: count, total: store.total })}
         {store.dropped > 0 ? ` · ${t('ui.capture.dropped', { count: store.dropped })}` : ''}
         {store.trimmed > 0 ? ` · ${t('ui.capture.trimmed', { count: store.trimmed })}` : ''}
       </p>

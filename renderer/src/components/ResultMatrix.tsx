@@ -8,6 +8,13 @@ import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
 import { type Cell, MATRIX_COLUMNS, type MatrixColumn, type MatrixRow } from '../../../shared/run/model.js';
 
+/** A cell of the matrix: its row (mode and repetition) and column. */
+export interface CellRef {
+  mode: string;
+  repetition: number;
+  column: MatrixColumn;
+}
+
 export interface FrameJump {
   mode: string;
   repetition: number;
@@ -21,6 +28,10 @@ export interface ResultMatrixProps {
   /** The bond's slaves, for the two MAC columns' headings. */
   slaves?: readonly string[];
   onJump?: (jump: FrameJump) => void;
+  /** Every cell becomes a button that opens its evidence. */
+  onExplain?: (cell: CellRef) => void;
+  /** The cell whose evidence is open. */
+  explained?: CellRef;
 }
 
 function evidenceText(cell: Cell, t: TFunction): string {
@@ -39,7 +50,14 @@ function evidenceText(cell: Cell, t: TFunction): string {
   return lines.join('\n');
 }
 
-export function ResultMatrix({ rows, modes, slaves = ['eth1', 'eth2'], onJump }: ResultMatrixProps) {
+export function ResultMatrix({
+  rows,
+  modes,
+  slaves = ['eth1', 'eth2'],
+  onJump,
+  onExplain,
+  explained,
+}: ResultMatrixProps) {
   const { t } = useTranslation();
   const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
   const measured = new Set(rows.map((r) => r.mode));
@@ -77,20 +95,35 @@ export function ResultMatrix({ rows, modes, slaves = ['eth1', 'eth2'], onJump }:
                 );
               }
               const frames = cell.evidence.frames ?? [];
+              const open =
+                explained?.mode === row.mode && explained.repetition === row.repetition && explained.column === column;
+              const jump = frames.length > 0 && onJump;
+              const click = () => {
+                onExplain?.({ mode: row.mode, repetition: row.repetition, column });
+                if (jump) onJump({ mode: row.mode, repetition: row.repetition, frames });
+              };
               return (
                 <td
                   key={column}
-                  className={`cell verdict-${cell.verdict}`}
+                  className={`cell verdict-${cell.verdict}${open ? ' explained' : ''}`}
                   data-column={column}
                   data-verdict={cell.verdict}
                   title={evidenceText(cell, t)}
                 >
-                  {frames.length > 0 && onJump ? (
+                  {jump || onExplain ? (
                     <button
                       type="button"
                       className="jump"
-                      aria-label={t('ui.matrix.jump', { count: frames.length, cell: cell.text })}
-                      onClick={() => onJump({ mode: row.mode, repetition: row.repetition, frames })}
+                      aria-pressed={onExplain ? open : undefined}
+                      aria-label={
+                        onExplain
+                          ? t('analysis.matrix.explain', {
+                              cell: cell.text,
+                              column: heading(column, MATRIX_COLUMNS.indexOf(column)),
+                            })
+                          : t('ui.matrix.jump', { count: frames.length, cell: cell.text })
+                      }
+                      onClick={click}
                     >
                       {cell.text}
                     </button>

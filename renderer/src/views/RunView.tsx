@@ -3,20 +3,23 @@
  * wire shows (the capture list and a frame's layers), and what it means (the result matrix), with the probe
  * timeline under it. Shows the live run, or a recorded one opened from History.
  */
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RunView as RecordedRun } from '../../../shared/api.js';
+import type { BenchApi, RunView as RecordedRun } from '../../../shared/api.js';
 import type { RunManifest } from '../../../shared/run/model.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { frameNumbersTerm } from '../../../shared/wire/filter.js';
 import { CaptureList, FrameDetail } from '../components/CaptureList.js';
+import { CellEvidence } from '../components/CellEvidence.js';
 import { HostState } from '../components/HostState.js';
-import { type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
+import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
+import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
 import { Timeline } from '../components/Timeline.js';
 import { readList } from '../plan/fields.js';
 import type { LiveRun, TimelineMarker, TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
+  client: Pick<BenchApi, 'listCaptures' | 'readCapture'>;
   live: LiveRun;
   /** The plan the live run was started with. */
   livePlan: string;
@@ -56,11 +59,28 @@ function RestoredBanner({ manifest }: { manifest?: RunManifest }) {
   );
 }
 
-export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorded }: RunViewProps) {
+export function RunView({ client, live, livePlan, liveManifest, recorded, onCloseRecorded }: RunViewProps) {
   const { t } = useTranslation();
   const state = useSyncExternalStore(live.subscribe, live.getState);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<ListedFrame>();
+  const [explained, setExplained] = useState<CellRef>();
+  const [focus, setFocus] = useState<CaptureFocus>();
+  const [liveHighlight, setLiveHighlight] = useState<ReadonlySet<number>>();
+
+  const runKey = recorded ? recorded.manifest.id : state.runId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a different run closes the evidence of the last one
+  useEffect(() => {
+    setExplained(undefined);
+    setFocus(undefined);
+    setLiveHighlight(undefined);
+  }, [runKey]);
+
+  const matrix = recorded ? recorded.matrix : state.matrix;
+  const steps = recorded ? recorded.steps : state.steps;
+  const cell = explained
+    ? matrix.find((r) => r.mode === explained.mode && r.repetition === explained.repetition)?.cells[explained.column]
+    : undefined;
 
   const plan = recorded ? recorded.planYaml : livePlan;
   const modes = useMemo(() => readList(plan, ['modes']), [plan]);
@@ -70,8 +90,38 @@ export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorde
 
   const jump = (to: FrameJump) => {
     setFilter(`mode:${to.mode} rep:${to.repetition} ${frameNumbersTerm(to.frames)}`);
+    setLiveHighlight(new Set(to.frames));
     setSelected(undefined);
   };
+
+  // A recorded cell's frames: open its capture file, highlight them, scroll to the first (or the one asked for).
+  const showFrames = (frames: readonly number[], first: number, file?: string) =>
+    setFocus((previous) => ({ file, frames, first, seq: (previous?.seq ?? 0) + 1 }));
+
+  const explain = (ref: CellRef) => {
+    setExplained(ref);
+    const picked = matrix.find((r) => r.mode === ref.mode && r.repetition === ref.repetition)?.cells[ref.column];
+    const frames = picked?.evidence.frames ?? [];
+    if (recorded && frames.length > 0) showFrames(frames, frames[0]!, picked?.evidence.pcapng);
+  };
+
+  const evidencePane =
+    explained && cell ? (
+      <CellEvidence
+        cellRef={explained}
+        cell={cell}
+        steps={steps}
+        slaves={slaves}
+        onShowFrame={
+          recorded
+            ? (no) => showFrames(cell.evidence.frames ?? [no], no, cell.evidence.pcapng)
+            : (no) => jump({ mode: explained.mode, repetition: explained.repetition, frames: [no] })
+        }
+        onClose={() => setExplained(undefined)}
+      />
+    ) : (
+      <p className="subtle evidence-hint">{t('analysis.evidence.pick')}</p>
+    );
 
   return (
     <div className="run">
@@ -92,7 +142,9 @@ export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorde
         />
         <div className="wire">
           {recorded ? (
-            <p className="subtle capture-recorded">{t('ui.run.recordedFrames')}</p>
+            <RecordedCaptures client={client} runId={recorded.manifest.id} focus={focus}>
+              {evidencePane}
+            </RecordedCaptures>
           ) : (
             <>
               <CaptureList
@@ -101,7 +153,9 @@ export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorde
                 onFilterChange={setFilter}
                 selected={selected}
                 onSelect={setSelected}
+                highlight={liveHighlight}
               />
+              {evidencePane}
               <FrameDetail frame={selected} />
             </>
           )}
@@ -109,10 +163,12 @@ export function RunView({ live, livePlan, liveManifest, recorded, onCloseRecorde
         <div className="meaning">
           <h2>{t('ui.matrix.title')}</h2>
           <ResultMatrix
-            rows={recorded ? recorded.matrix : state.matrix}
+            rows={matrix}
             modes={modes}
             slaves={slaves}
             onJump={recorded ? undefined : jump}
+            onExplain={explain}
+            explained={cell ? explained : undefined}
           />
           <p className="legend">
             <span className="swatch verdict-expected" /> {t('verdict.expected')}{' '}

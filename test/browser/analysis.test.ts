@@ -1,0 +1,141 @@
+/**
+ * The analysis view in Debian's Chromium (playwright-core) against `bondbench serve` over a recorded run (the
+ * lab-miimon100 fixture, copied to a runs folder): History → Open shows the run's capture files in the frame
+ * list, numbered as in the file; clicking the red failover cell opens its evidence — verdict, reason, rule and
+ * source — names its frames, and the list scrolls to them, highlighted. Screenshots go to test-artifacts/.
+ * Any console error or failed request fails the test.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../main/report/pdf.js';
+import { CATALOGUE } from '../../shared/i18n/catalogue.js';
+import { type Served, startServe } from '../support/serve.js';
+import { fixtureDir, REPO } from '../unit/report-fixtures.js';
+
+const ARTIFACTS = join(REPO, 'test-artifacts');
+const FIXTURE = 'lab-miimon100';
+const runId = JSON.parse(readFileSync(join(fixtureDir(FIXTURE), 'run.json'), 'utf8')).id as string;
+
+let runs: string;
+let profile: string;
+let served: Served;
+let browser: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  runs = mkdtempSync(join(tmpdir(), 'bondbench-analysis-runs-'));
+  profile = mkdtempSync(join(tmpdir(), 'bondbench-analysis-profile-'));
+  // The store finds a run by id as its folder's name.
+  cpSync(fixtureDir(FIXTURE), join(runs, runId), { recursive: true });
+  served = await startServe(runs);
+  // A fresh profile each run (nothing remembered: language, cookies).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: await findChromium(),
+    headless: true,
+    viewport: { width: 1680, height: 1050 },
+    locale: 'en-US',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  rmSync(runs, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+});
+
+async function openRecordedRun(): Promise<void> {
+  await page.goto(served.url.href);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.locator(`tr[data-run="${runId}"]`).getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('.capture-row[data-no="1"]').waitFor();
+}
+
+describe('a recorded run in the analysis view', () => {
+  it('lists the run’s capture files with the live list’s rows, numbered as in the file', async () => {
+    await openRecordedRun();
+    const picker = page.getByRole('combobox', { name: 'Capture file' });
+    const options = await picker.locator('option').allTextContents();
+    expect(options).toHaveLength(24);
+    expect(options).toContain('1 active-backup #1 · mirror of eth1 (tap-eth1)');
+    expect(options[0]).toBe('standalone (no bond) #1 · tester port tester0');
+    // The first rows of the first file, as tshark numbers them.
+    expect(await page.locator('.capture-row[data-no]').first().getAttribute('data-no')).toBe('1');
+    await expect.poll(() => page.locator('.capture-status').textContent()).toMatch(/of \d{3,} frames shown/);
+    // A filter runs over the whole file, on the bench.
+    await page.getByRole('searchbox', { name: 'Display filter' }).fill('proto:icmp no:100-110');
+    await expect
+      .poll(() => page.locator('.capture-row[data-no]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-no'))))
+      .toEqual(expect.arrayContaining(['100', '110']));
+    const numbers = await page
+      .locator('.capture-row[data-no]')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-no'))));
+    expect(numbers.every((n) => n >= 100 && n <= 110)).toBe(true);
+    // A frame's layers, as in the live view.
+    await page.locator('.capture-row[data-no="100"]').click();
+    await expect.poll(() => page.locator('.frame-detail h3').textContent()).toMatch(/Frame 100 on tester0/);
+    await page.getByRole('searchbox', { name: 'Display filter' }).fill('');
+    await page.screenshot({ path: join(ARTIFACTS, 'analysis-recorded-list.png') });
+  }, 60_000);
+
+  it('answers “why is this cell red?”: evidence, rule, source, and its frames shown in the list', async () => {
+    await openRecordedRun();
+    const row = page.locator('table.matrix tr[data-mode="balance-alb"]');
+    const cell = row.locator('td[data-column="failoverMs"]');
+    expect(await cell.getAttribute('data-verdict')).toBe('unexpected');
+    await cell.getByRole('button').click();
+
+    const evidence = page.locator('section.evidence');
+    await evidence.waitFor();
+    const text = (await evidence.textContent()) ?? '';
+    expect(text).toContain('6 balance-alb');
+    expect(text).toContain(CATALOGUE.en.verdict.unexpected);
+    expect(text).toMatch(/longest reply gap 620 ms/);
+    expect(text).toContain(CATALOGUE.en.analysis.rule.failoverMs);
+    expect(text).toContain('bonding.rst');
+    expect(text).toContain('capture/r1-balance-alb.pcapng');
+    const named = await evidence.locator('button.frame-ref').allTextContents();
+    expect(named).toEqual(['1056', '1138']);
+
+    // The list switched to that file and scrolled to the first named frame, highlighted.
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Capture file' }).inputValue())
+      .toBe('capture/r1-balance-alb.pcapng');
+    const first = page.locator('.capture-row[data-no="1056"]');
+    await first.waitFor();
+    expect(await first.getAttribute('data-evidence')).toBe('yes');
+    expect(await first.isVisible()).toBe(true);
+    const box = await first.boundingBox();
+    const list = await page.locator('.capture-rows').boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(list!.y);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(list!.y + list!.height);
+    await page.screenshot({ path: join(ARTIFACTS, 'analysis-evidence-failover.png') });
+
+    // The second frame, on request.
+    await evidence.getByRole('button', { name: 'Show frame 1138 in the list' }).click();
+    const second = page.locator('.capture-row[data-no="1138"]');
+    await second.waitFor();
+    expect(await second.getAttribute('data-evidence')).toBe('yes');
+    expect(await second.isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
