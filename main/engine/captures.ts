@@ -25,7 +25,7 @@ import { type ListedFrame, parseFilter } from '../../shared/wire/filter.js';
 import type { PcapTime } from '../../shared/wire/pcapng.js';
 import { frameSummary, frameTag } from '../../shared/wire/summary.js';
 
-/** A capture file's name as the engine writes it: r<repetition>-<mode>[-<port>][.interrupted-<ms>].pcapng. */
+/** A capture file's name as the engine writes it: r<repetition>-<mode>[-<slave>][.interrupted-<ms>].pcapng. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.pcapng$/;
 
 /** Files kept indexed at once (each holds its bytes: a million-frame file is ~130 MB). */
@@ -57,8 +57,11 @@ export function describeCaptureFile(
   const mode = match ? modes.find((m) => match[2] === m || match[2]!.startsWith(`${m}-`)) : undefined;
   if (!match || !mode) return { file, port: testerPort, ...(interrupted ? { interrupted } : {}) };
   const suffix = match[2]!.slice(mode.length + 1);
-  const port = suffix || testerPort;
-  const slave = Object.entries(plan.tester.portMirrors ?? {}).find(([, mirror]) => mirror === suffix)?.[0];
+  // A mirror's file is named by the slave it copies (r1-active-backup-eth1); runs before that named it by the
+  // capture port (r1-active-backup-tap-eth1).
+  const mirrors = plan.tester.portMirrors ?? {};
+  const slave = suffix in mirrors ? suffix : Object.entries(mirrors).find(([, mirror]) => mirror === suffix)?.[0];
+  const port = slave ? (mirrors[slave] ?? suffix) : suffix || testerPort;
   return {
     file,
     port,

@@ -80,6 +80,20 @@ describe('a recorded run’s capture files', () => {
     ]);
   });
 
+  it('reads a mirror named by its slave (as the engine names them now) or by its port (as it did)', () => {
+    const plan = { modes: ['802.3ad' as const], tester: { interface: 'tester0', portMirrors: { eth1: 'tap-eth1' } } };
+    const bySlave = describeCaptureFile('r1-802.3ad-eth1.pcapng', plan as never);
+    const byPort = describeCaptureFile('r1-802.3ad-tap-eth1.pcapng', plan as never);
+    for (const info of [bySlave, byPort])
+      expect(info).toMatchObject({ port: 'tap-eth1', slave: 'eth1', mode: '802.3ad' });
+    expect(describeCaptureFile('r1-802.3ad.pcapng', plan as never)).toEqual({
+      file: 'capture/r1-802.3ad.pcapng',
+      port: 'tester0',
+      mode: '802.3ad',
+      repetition: 1,
+    });
+  });
+
   it('reads an interrupted attempt’s file name for what it is', () => {
     const plan = {
       modes: ['balance-rr' as const],
