@@ -84,7 +84,9 @@ describe('a recorded run in the analysis view', () => {
     // A filter runs over the whole file, on the bench.
     await page.getByRole('searchbox', { name: 'Display filter' }).fill('proto:icmp no:100-110');
     await expect
-      .poll(() => page.locator('.capture-row[data-no]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-no'))))
+      .poll(() =>
+        page.locator('.capture-row[data-no]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-no'))),
+      )
       .toEqual(expect.arrayContaining(['100', '110']));
     const numbers = await page
       .locator('.capture-row[data-no]')

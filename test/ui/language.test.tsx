@@ -58,7 +58,9 @@ function keysUsedByRenderer(dir = join(import.meta.dirname, '../../renderer/src'
     if (statSync(path).isDirectory()) {
       for (const key of keysUsedByRenderer(path)) keys.add(key);
     } else if (/\.tsx?$/.test(name)) {
-      for (const match of readFileSync(path, 'utf8').matchAll(/\bt\('((?:ui|matrix|verdict|report|analysis)\.[\w.-]+)'/g))
+      for (const match of readFileSync(path, 'utf8').matchAll(
+        /\bt\('((?:ui|matrix|verdict|report|analysis)\.[\w.-]+)'/g,
+      ))
         keys.add(match[1]!);
     }
   }
