@@ -24,7 +24,8 @@ export const HOST_USAGE = `usage: bondbench host <action> <target> [options]
                           [--style writeup|modern] [--miimon MS] [--updelay MS] [--downdelay MS]
                           [--xmit-hash-policy P] [--fail-over-mac none|active|follow] [--lacp-rate slow|fast]
                           [--primary IF] [--arp-interval MS --arp-ip-target A[,B…]] [--num-grat-arp N]
-                          [--tlb-dynamic-lb 0|1] [--address CIDR] [--dry-run] [--reboot [--confirm-within S]]
+                          [--num-unsol-na N] [--ad-select stable|bandwidth|count] [--min-links N]
+                          [--lp-interval S] [--tlb-dynamic-lb 0|1] [--address CIDR] [--dry-run] [--reboot [--confirm-within S]]
                           plan, back up, apply and verify. runtime: now, through sysfs. netifrc: writes
                           /etc/conf.d/net (takes effect at boot); with --reboot, reboots with a rollback armed
                           and confirms once the bond is verified
@@ -70,6 +71,10 @@ const OPTIONS = {
   'arp-interval': { type: 'string' },
   'arp-ip-target': { type: 'string' },
   'num-grat-arp': { type: 'string' },
+  'num-unsol-na': { type: 'string' },
+  'ad-select': { type: 'string' },
+  'min-links': { type: 'string' },
+  'lp-interval': { type: 'string' },
   'tlb-dynamic-lb': { type: 'string' },
   address: { type: 'string' },
 } as const;
@@ -143,17 +148,22 @@ function bondRequest(values: Values, slaves: string[]): BondRequest {
     miimon: wholeNumber(values, 'miimon'),
     updelay: wholeNumber(values, 'updelay'),
     downdelay: wholeNumber(values, 'downdelay'),
-    xmitHashPolicy: values['xmit-hash-policy'],
-    failOverMac: values['fail-over-mac'],
-    lacpRate: values['lacp-rate'],
+    // Checked by the option rules (resolveBondRequest), which name the option in their error.
+    xmit_hash_policy: values['xmit-hash-policy'] as BondRequest['xmit_hash_policy'],
+    fail_over_mac: values['fail-over-mac'] as BondRequest['fail_over_mac'],
+    lacp_rate: values['lacp-rate'] as BondRequest['lacp_rate'],
+    ad_select: values['ad-select'] as BondRequest['ad_select'],
+    min_links: wholeNumber(values, 'min-links'),
     primary: values.primary,
-    arpInterval: wholeNumber(values, 'arp-interval'),
-    arpIpTargets: values['arp-ip-target']
+    arp_interval: wholeNumber(values, 'arp-interval'),
+    arp_ip_target: values['arp-ip-target']
       ?.split(',')
       .map((t) => t.trim())
       .filter(Boolean),
-    numGratArp: wholeNumber(values, 'num-grat-arp'),
-    tlbDynamicLb: tlb === undefined ? undefined : tlb === '1',
+    num_grat_arp: wholeNumber(values, 'num-grat-arp'),
+    num_unsol_na: wholeNumber(values, 'num-unsol-na'),
+    lp_interval: wholeNumber(values, 'lp-interval'),
+    tlb_dynamic_lb: tlb === undefined ? undefined : tlb === '1' ? 1 : 0,
     address: values.address,
   };
 }

@@ -14,8 +14,11 @@ export interface HostSide {
   facts(): Promise<HostFacts>;
   /** Saves the host's original configuration (on the host and in the run folder) before anything changes. */
   saveOriginal(runDir: string): Promise<void>;
-  /** Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply reboots and says how long. */
-  apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number }>;
+  /**
+   * Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply reboots and says how long.
+   * Every option is read back from the host (`verified`, as `name=value`); a mismatch throws, naming what differs.
+   */
+  apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number; verified?: string[] }>;
   read(plan: Plan): Promise<HostReading>;
   /** The bonding driver's view of a slave, for the link driver to confirm a pull or plug. */
   miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'>;

@@ -147,7 +147,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 const method = applyMethodFor(plan, mode);
                 if (method === 'netifrc') markers.push({ atMs: 0, label: 'reboot' });
                 const result = await host.apply(plan, mode, method);
-                record.apply = { method, rebootMs: result.rebootMs };
+                record.apply = { method, rebootMs: result.rebootMs, verified: result.verified };
                 await sleep(BRING_UP_LISTEN_MS, signal);
                 break;
               }

@@ -121,6 +121,13 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       if (steps.some((s) => s.status === 'failed')) {
         await writer.warn(`${steps.filter((s) => s.status === 'failed').length} step(s) failed; see log.txt`);
       }
+      // A run in which no mode came up measured nothing: it failed, whatever the steps say one by one.
+      const bringUps = steps.filter((s) => s.kind === 'bring-up');
+      if (bringUps.length > 0 && bringUps.every((s) => s.status === 'failed')) {
+        status = 'failed';
+        error = `no mode came up: ${bringUps[0]!.error ?? 'bring-up failed'}`;
+        await writer.log(`run failed: ${error}`);
+      }
     } catch (caught) {
       status = caught instanceof RunCancelled ? 'cancelled' : 'failed';
       error = caught instanceof RunCancelled ? undefined : (caught as Error).message;

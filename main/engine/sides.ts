@@ -2,13 +2,13 @@
  * Connects what a plan names: the host over SSH (HostControl), the tester agent, and the power and link drivers —
  * the lab being one more implementation of each.
  */
-import type { BondRequest } from '../../shared/bonding/options.js';
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
-import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
+import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } from '../../shared/plan/plan.js';
 import type { HostFacts, HostReading } from '../../shared/run/model.js';
 import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
+import { VerifyError, type VerifyResult } from '../host/backend.js';
 import { takeBackup } from '../host/backup.js';
 import { HostControl } from '../host/control.js';
 import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
@@ -19,26 +19,6 @@ import { AgentTesterSide } from './tester-side.js';
 
 /** Files the bench may change on the host: what a baseline backup saves and a restore puts back. */
 const PERSISTENT_FILES = ['/etc/conf.d/net', '/etc/init.d/net.bond0', '/etc/runlevels/default/net.bond0'];
-
-export function bondRequest(plan: Plan, mode: Exclude<ModeName, 'standalone'>): BondRequest {
-  const o = plan.bond.options;
-  return {
-    bond: plan.bond.name,
-    mode,
-    slaves: plan.bond.slaves,
-    miimon: o.miimon,
-    updelay: o.updelay,
-    downdelay: o.downdelay,
-    xmitHashPolicy: o.xmit_hash_policy,
-    failOverMac: o.fail_over_mac,
-    lacpRate: mode === '802.3ad' ? o.lacp_rate : undefined,
-    primary: o.primary,
-    arpInterval: o.arp_interval,
-    arpIpTargets: o.arp_ip_target,
-    numGratArp: o.num_grat_arp,
-    address: plan.bond.address,
-  };
-}
 
 function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['lacp'] {
   const judgement = judgeLacp(status);
@@ -93,7 +73,7 @@ export class SshHostSide implements HostSide {
     this.baselineTaken = true;
   }
 
-  async apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number }> {
+  async apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number; verified?: string[] }> {
     if (mode === 'standalone') {
       // No bond: the first slave answers on the bond's address, as a lone NIC would.
       const [first, ...rest] = plan.bond.slaves;
@@ -104,24 +84,37 @@ export class SshHostSide implements HostSide {
       await runRuntimeScript(this.control.remote, script, 'standing the slaves alone');
       return {};
     }
-    const request = bondRequest(plan, mode);
+    const request = modeRequest(plan, mode);
     if (method === 'runtime') {
-      await this.control.configure(request, { backend: 'runtime', runDir: this.runDir });
-      return {};
+      // configure() reads every option back and throws a VerifyError naming each one that differs.
+      const { verified } = await this.control.configure(request, { backend: 'runtime', runDir: this.runDir });
+      return { verified: verified.checked };
     }
-    await this.control.configure(request, { backend: 'netifrc', style: plan.apply.netifrcStyle, runDir: this.runDir });
+    const { plan: written } = await this.control.configure(request, {
+      backend: 'netifrc',
+      style: plan.apply.netifrcStyle,
+      runDir: this.runDir,
+    });
     // Confirm-or-roll-back: if the bench cannot confirm after the reboot, the host returns to what it had.
     const reboot = await this.control.reboot({
       wait: true,
       timeoutMs: this.rebootTimeoutMs,
       rollbackSeconds: Math.max(120, Math.ceil(this.rebootTimeoutMs / 1000) + 60),
     });
+    // Reachable again: confirm, or the armed rollback would reboot the host in the middle of the next mode.
     await this.control.confirm();
-    const verified = await this.control.verify(await this.control.plan(request, { backend: 'runtime' }), {
-      live: true,
-    });
-    void verified;
-    return { rebootMs: reboot.bootMs };
+    // The host booted from what was written: the live bond must be what the plan asked, or this bring-up fails
+    // saying what differs (the session's restore puts the host back at the end).
+    let live: VerifyResult;
+    try {
+      live = await this.control.verify(written, { live: true });
+    } catch (error) {
+      if (error instanceof VerifyError) {
+        throw new VerifyError(`${this.control.label} after booting from /etc/conf.d/net`, error.mismatches);
+      }
+      throw error;
+    }
+    return { rebootMs: reboot.bootMs, verified: live.checked };
   }
 
   async read(plan: Plan): Promise<HostReading> {
@@ -180,7 +173,7 @@ export class SshHostSide implements HostSide {
 }
 
 export interface Sides {
-  host: SshHostSide;
+  host: HostSide;
   tester: TesterSide;
   link: LinkDriver;
   power: PowerDriver;
@@ -207,10 +200,16 @@ export async function connectSides(plan: Plan, log: (line: string) => void): Pro
       },
       miiStatus: (slave: string) => host.miiStatus(slave),
       log,
+      // The slowest mode's delays: a pull is confirmed only once the driver has acted on it.
       linkDeadlineMs:
         (plan.timeouts?.pullSeconds ?? 5) * 1000 +
-        (plan.bond.options.downdelay ?? 0) +
-        (plan.bond.options.updelay ?? 0),
+        Math.max(
+          0,
+          ...plan.modes.map((mode) => {
+            const o = mode === 'standalone' ? {} : modeOptions(plan, mode);
+            return (o.downdelay ?? 0) + (o.updelay ?? 0);
+          }),
+        ),
     };
     const link = createLinkDriver(plan.drivers.link, context);
     const power = createPowerDriver(plan.drivers.power, context);

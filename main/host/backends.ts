@@ -1,6 +1,7 @@
 /** The two configuration backends: runtime (sysfs/iproute2, now) and netifrc (/etc/conf.d/net, at next boot). */
 import { type BondConfig, type BondRequest, resolveBondRequest } from '../../shared/bonding/options.js';
 import { assertInterfaceName, shellQuote } from '../../shared/net/names.js';
+import { extraBondOptions } from '../../shared/netifrc/confd.js';
 import { type ConfStyle, editBondConf, readConfValue } from '../../shared/netifrc/editor.js';
 import {
   type ApplyResult,
@@ -64,17 +65,10 @@ export async function checkPlanSafety(ctx: HostContext, config: BondConfig, befo
 }
 
 function describeConfig(config: BondConfig): string {
-  const options = [`miimon ${config.miimon}`];
-  if (config.arpInterval)
-    options.push(`arp_interval ${config.arpInterval}`, `arp_ip_target ${config.arpIpTargets.join(',')}`);
-  if (config.updelay) options.push(`updelay ${config.updelay}`);
-  if (config.downdelay) options.push(`downdelay ${config.downdelay}`);
-  if (config.xmitHashPolicy !== 'layer2') options.push(`xmit_hash_policy ${config.xmitHashPolicy}`);
-  if (config.failOverMac !== 'none') options.push(`fail_over_mac ${config.failOverMac}`);
-  if (config.lacpRate) options.push(`lacp_rate ${config.lacpRate}`);
-  if (config.primary) options.push(`primary ${config.primary}`);
-  if (config.numGratArp !== 1) options.push(`num_grat_arp ${config.numGratArp}`);
-  if (config.tlbDynamicLb === false) options.push('tlb_dynamic_lb 0');
+  const options = [
+    `miimon ${config.miimon}`,
+    ...extraBondOptions(config).map(([option, value]) => `${option} ${value}`),
+  ];
   return `${config.bond} ${config.mode} on ${config.slaves.join('+')} (${options.join(', ')})`;
 }
 

@@ -5,11 +5,15 @@
  */
 import { allowsArpMonitor, type BondingMode, parseBondingMode, usesPrimary } from '../../shared/bonding/modes.js';
 import {
+  AD_SELECT,
+  BOND_OPTION_NAMES,
   type BondConfig,
+  type BondOptionName,
   compareSysfs,
   expectedSysfs,
   FAIL_OVER_MAC,
   LACP_RATES,
+  optionalSysfs,
   sysfsValue,
   XMIT_HASH_POLICIES,
 } from '../../shared/bonding/options.js';
@@ -47,6 +51,8 @@ const PRELUDE = (bond: string) => [
   `fail() { echo "BONDBENCH-FAILED $1" >&2; [ -n "$2" ] && printf '%s\\n' "$2" >&2; dmesg 2>/dev/null | grep -F ${q(`${bond}:`)} | tail -n 3 >&2; exit 1; }`,
   `w() { if ! out=$( { printf '%s\\n' "$2" > "$B/$1"; } 2>&1 ); then fail "option $1=$2" "$out"; fi; }`,
   `run() { what=$1; shift; if ! out=$("$@" 2>&1); then fail "step $what" "$out"; fi; }`,
+  // A default put back only where the file exists (older kernels lack some) and shows something else.
+  `d() { [ -e "$B/$1" ] || return 0; [ "$(cut -d" " -f1 "$B/$1")" = "$2" ] || w "$1" "$2"; }`,
 ];
 
 /** The script that takes the bond from whatever it is to `target`. Every value in it is validated. */
@@ -72,19 +78,31 @@ export function runtimeScript(target: RuntimeTarget): string {
     'esac',
     'case "$(cut -d" " -f1 "$B/mode")" in active-backup | balance-tlb | balance-alb) [ -z "$(cat "$B/primary")" ] || w primary "" ;; esac',
     `w mode ${q(c.mode)}`,
-    `w fail_over_mac ${q(c.failOverMac)}`,
-    `w miimon ${c.miimon}`,
   ];
-  if (c.arpInterval > 0) {
-    for (const target of c.arpIpTargets) lines.push(`w arp_ip_target ${q(`+${assertIPv4(target)}`)}`);
-    lines.push(`w arp_interval ${c.arpInterval}`);
-  } else {
-    lines.push(`w updelay ${c.updelay}`, `w downdelay ${c.downdelay}`);
+  // What the request named is written (and fails loudly); the rest is put back to its default only where the bond
+  // shows something else, so nothing is written that neither the plan nor the driver's defaults ask for.
+  const asked = new Set<string>(c.asked);
+  if (asked.has('num_unsol_na')) asked.add('num_grat_arp');
+  const set = (option: string, value: string | number) =>
+    `${asked.has(option) ? 'w' : 'd'} ${option} ${q(String(value))}`;
+  lines.push(set('fail_over_mac', c.fail_over_mac), `w miimon ${c.miimon}`);
+  if (c.arp_interval > 0) {
+    for (const target of c.arp_ip_target) lines.push(`w arp_ip_target ${q(`+${assertIPv4(target)}`)}`);
+    lines.push(`w arp_interval ${c.arp_interval}`);
   }
-  lines.push(`w xmit_hash_policy ${q(c.xmitHashPolicy)}`, `w num_grat_arp ${c.numGratArp}`);
-  if (c.lacpRate !== undefined) lines.push(`w lacp_rate ${q(c.lacpRate)}`);
-  if (c.tlbDynamicLb !== undefined) lines.push(`w tlb_dynamic_lb ${c.tlbDynamicLb ? 1 : 0}`);
-  // The driver records a primary that is not enslaved yet and uses it once it is.
+  // Without miimon the driver refuses any write of the delays ("MII monitoring is disabled") and shows them as 0.
+  if (c.miimon > 0) lines.push(set('updelay', c.updelay), set('downdelay', c.downdelay));
+  lines.push(
+    set('xmit_hash_policy', c.xmit_hash_policy),
+    set('num_grat_arp', c.num_grat_arp),
+    set('ad_select', c.ad_select),
+    set('min_links', c.min_links),
+    set('lp_interval', c.lp_interval),
+  );
+  if (c.lacp_rate !== undefined) lines.push(set('lacp_rate', c.lacp_rate));
+  if (c.tlb_dynamic_lb !== undefined) lines.push(set('tlb_dynamic_lb', c.tlb_dynamic_lb));
+  // The driver records a primary that is not enslaved yet and uses it once it is; with the slaves released, sysfs
+  // shows no primary while the driver still remembers one, so it is always written, never compared first.
   if (c.primary !== undefined) lines.push(`w primary ${q(c.primary)}`);
   for (const slave of c.slaves) {
     const s = q(assertInterfaceName(slave, 'slave'));
@@ -172,12 +190,16 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return v as T;
 }
 
-/** The configuration a saved bond had (from its sysfs options), to put it back as it was. */
+/**
+ * The configuration a saved bond had (from its sysfs options), to put it back as it was: every option the saved
+ * bond showed counts as asked for, so the restore writes it.
+ */
 export function configFromState(state: LiveBondState): BondConfig {
   if (!state.exists || !state.options) throw new Error(`${state.bond} did not exist: nothing to rebuild`);
   const o = state.options;
   const mode: BondingMode = parseBondingMode(sysfsValue(o.mode ?? ''));
   const arpInterval = allowsArpMonitor(mode) ? number(o.arp_interval, 'arp_interval') : 0;
+  const present = (name: BondOptionName) => o[name] !== undefined;
   const config: BondConfig = {
     bond: assertInterfaceName(state.bond),
     mode,
@@ -185,21 +207,27 @@ export function configFromState(state: LiveBondState): BondConfig {
     miimon: number(o.miimon, 'miimon'),
     updelay: number(o.updelay, 'updelay'),
     downdelay: number(o.downdelay, 'downdelay'),
-    xmitHashPolicy: oneOf(o.xmit_hash_policy, XMIT_HASH_POLICIES, 'xmit_hash_policy', 'layer2'),
-    failOverMac: oneOf(o.fail_over_mac, FAIL_OVER_MAC, 'fail_over_mac', 'none'),
-    arpInterval,
-    arpIpTargets:
+    xmit_hash_policy: oneOf(o.xmit_hash_policy, XMIT_HASH_POLICIES, 'xmit_hash_policy', 'layer2'),
+    fail_over_mac: oneOf(o.fail_over_mac, FAIL_OVER_MAC, 'fail_over_mac', 'none'),
+    arp_interval: arpInterval,
+    arp_ip_target:
       arpInterval > 0
         ? (o.arp_ip_target ?? '')
             .split(/\s+/)
             .filter(Boolean)
             .map((t) => assertIPv4(t))
         : [],
-    numGratArp: number(o.num_grat_arp ?? '1', 'num_grat_arp'),
+    num_grat_arp: number(o.num_grat_arp ?? '1', 'num_grat_arp'),
+    ad_select: oneOf(o.ad_select, AD_SELECT, 'ad_select', 'stable'),
+    min_links: number(o.min_links ?? '0', 'min_links'),
+    lp_interval: number(o.lp_interval ?? '1', 'lp_interval'),
+    asked: BOND_OPTION_NAMES.filter(present),
   };
-  if (mode === '802.3ad') config.lacpRate = oneOf(o.lacp_rate, LACP_RATES, 'lacp_rate', 'slow');
+  if (mode === '802.3ad') config.lacp_rate = oneOf(o.lacp_rate, LACP_RATES, 'lacp_rate', 'slow');
   if (usesPrimary(mode)) config.primary = o.primary ? assertInterfaceName(o.primary, 'primary') : '';
-  if (mode === 'balance-tlb') config.tlbDynamicLb = sysfsValue(o.tlb_dynamic_lb ?? '1') !== '0';
+  if (mode === 'balance-tlb' || mode === 'balance-alb') {
+    config.tlb_dynamic_lb = sysfsValue(o.tlb_dynamic_lb ?? '1') === '0' ? 0 : 1;
+  }
   return config;
 }
 
@@ -221,7 +249,8 @@ export async function verifyLiveBond(remote: SshRemote, config: BondConfig, addr
   }
   const actual = parseBondOptions(sections) ?? {};
   const expected = expectedSysfs(config);
-  const mismatches = compareSysfs(expected, actual);
+  const optional = optionalSysfs(config);
+  const mismatches = compareSysfs(expected, actual, optional);
   const flags = Number.parseInt(sections.find((s) => s.name === 'flags')?.body.trim() ?? '0', 16);
   if ((flags & 1) === 0) mismatches.push({ option: 'up (IFF_UP)', expected: 'up', actual: 'down' });
   if (address) {
@@ -232,7 +261,9 @@ export async function verifyLiveBond(remote: SshRemote, config: BondConfig, addr
   if (mismatches.length) throw new VerifyError(remote.label, mismatches);
   const proc = sections.find((s) => s.name === 'proc')?.body.trim() ?? '';
   return {
-    checked: Object.entries(expected).map(([k, v]) => `${k}=${v}`),
+    checked: Object.entries(expected)
+      .filter(([k]) => actual[k] !== undefined || !optional.has(k))
+      .map(([k, v]) => `${k}=${v}`),
     status: parseProcBonding(proc, `/proc/net/bonding/${bond} on ${remote.label}`),
   };
 }

@@ -1,35 +1,111 @@
 /**
- * A bond as the bench asks for it, checked against the driver's rules (Documentation/networking/bonding.rst and
- * bond_options.c) before anything touches a host, and the sysfs values that prove it was applied. Pure.
+ * The bond options, in one vocabulary — the driver's own sysfs names (Documentation/networking/bonding.rst §3,
+ * drivers/net/bonding/bond_options.c) — and the one rule set that a plan check, the CLI and a run all apply before
+ * anything touches a host. Also the sysfs values that prove a configuration was applied. Pure.
  */
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
-import { allowsArpMonitor, type BondingMode, parseBondingMode, usesPrimary } from './modes.js';
+import { type BondingMode, parseBondingMode, usesPrimary } from './modes.js';
 
-export const XMIT_HASH_POLICIES = ['layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac'] as const;
+export const XMIT_HASH_POLICIES = ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4', 'vlan+srcmac'] as const;
 export type XmitHashPolicy = (typeof XMIT_HASH_POLICIES)[number];
 export const FAIL_OVER_MAC = ['none', 'active', 'follow'] as const;
 export type FailOverMac = (typeof FAIL_OVER_MAC)[number];
 export const LACP_RATES = ['slow', 'fast'] as const;
 export type LacpRate = (typeof LACP_RATES)[number];
+export const AD_SELECT = ['stable', 'bandwidth', 'count'] as const;
+export type AdSelect = (typeof AD_SELECT)[number];
 
-/** What a caller asks for; anything left out takes the driver's default. */
-export interface BondRequest {
+/**
+ * Bond options by their sysfs names, as a plan, the CLI or the UI asks for them; anything left out takes the
+ * driver's default. Times in ms except lp_interval (seconds); tlb_dynamic_lb is 0 or 1 as sysfs shows it.
+ */
+export interface BondOptions {
+  miimon?: number;
+  updelay?: number;
+  downdelay?: number;
+  xmit_hash_policy?: XmitHashPolicy;
+  fail_over_mac?: FailOverMac;
+  lacp_rate?: LacpRate;
+  ad_select?: AdSelect;
+  min_links?: number;
+  primary?: string;
+  arp_interval?: number;
+  arp_ip_target?: string[];
+  num_grat_arp?: number;
+  num_unsol_na?: number;
+  lp_interval?: number;
+  tlb_dynamic_lb?: 0 | 1;
+}
+
+export type BondOptionName = keyof BondOptions;
+
+interface OptionSpec {
+  /** JSON Schema (2020-12) of the value in a plan file. */
+  schema: Record<string, unknown>;
+  /** Modes whose driver accepts the option (bond_opts[].unsuppmodes); every mode when absent. */
+  modes?: readonly BondingMode[];
+  /** bonding.rst's words for where it matters, used in notes and errors. */
+  doc: string;
+}
+
+const ms = { type: 'integer', minimum: 0, maximum: 60_000 } as const;
+const count255 = { type: 'integer', minimum: 0, maximum: 255 } as const;
+const IFNAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,14}$';
+
+/** Every option a plan may set. An option not in this table is refused by the plan schema. */
+export const BOND_OPTION_SPECS: Readonly<Record<BondOptionName, OptionSpec>> = {
+  miimon: { schema: ms, doc: 'MII link monitoring interval, ms' },
+  updelay: { schema: ms, doc: 'delay before enabling a slave after link recovery, ms (a multiple of miimon)' },
+  downdelay: { schema: ms, doc: 'delay before disabling a slave after link failure, ms (a multiple of miimon)' },
+  xmit_hash_policy: { schema: { enum: XMIT_HASH_POLICIES }, doc: 'slave selection hash of balance-xor, 802.3ad, tlb' },
+  fail_over_mac: { schema: { enum: FAIL_OVER_MAC }, doc: 'MAC policy of active-backup' },
+  lacp_rate: { schema: { enum: LACP_RATES }, modes: ['802.3ad'], doc: 'LACPDU rate asked of the partner' },
+  ad_select: { schema: { enum: AD_SELECT }, doc: '802.3ad aggregator selection logic' },
+  min_links: { schema: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 }, doc: '802.3ad: links before carrier' },
+  primary: {
+    schema: { type: 'string', pattern: IFNAME_PATTERN },
+    modes: ['active-backup', 'balance-tlb', 'balance-alb'],
+    doc: 'preferred slave',
+  },
+  arp_interval: {
+    schema: ms,
+    modes: ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+    doc: 'ARP link monitoring interval, ms',
+  },
+  arp_ip_target: {
+    schema: { type: 'array', items: { type: 'string' }, maxItems: 16 },
+    modes: ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+    doc: 'addresses the ARP monitor asks',
+  },
+  num_grat_arp: { schema: count255, doc: 'peer notifications after a failover' },
+  num_unsol_na: { schema: count255, doc: 'peer notifications after a failover (same setting as num_grat_arp)' },
+  lp_interval: {
+    schema: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 },
+    doc: 'seconds between learning packets (balance-tlb, balance-alb)',
+  },
+  tlb_dynamic_lb: { schema: { enum: [0, 1] }, modes: ['balance-tlb', 'balance-alb'], doc: 'dynamic flow shuffling' },
+};
+
+export const BOND_OPTION_NAMES = Object.keys(BOND_OPTION_SPECS) as BondOptionName[];
+
+/** The JSON Schema of a bond's options in a plan, made from the table above. */
+export const BOND_OPTIONS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(BOND_OPTION_NAMES.map((name) => [name, BOND_OPTION_SPECS[name].schema])),
+} as const;
+
+/** True when the driver accepts the option in the mode (bond_opt_check_deps: unsuppmodes → -EACCES). */
+export function optionAllowedIn(option: BondOptionName, mode: BondingMode): boolean {
+  return BOND_OPTION_SPECS[option].modes?.includes(mode) ?? true;
+}
+
+/** What a caller asks for: the bond, its mode and slaves, its options. */
+export interface BondRequest extends BondOptions {
   /** Default bond0. */
   bond?: string;
   mode: BondingMode | string | number;
   slaves: string[];
-  /** ms; default 100 (the write-up's), 0 when the ARP monitor is asked for. */
-  miimon?: number;
-  updelay?: number;
-  downdelay?: number;
-  xmitHashPolicy?: XmitHashPolicy | string;
-  failOverMac?: FailOverMac | string;
-  lacpRate?: LacpRate | string;
-  primary?: string;
-  arpInterval?: number;
-  arpIpTargets?: string[];
-  numGratArp?: number;
-  tlbDynamicLb?: boolean;
   /** The bond's address, e.g. 10.77.1.253/24; leave out to keep the address it has. */
   address?: string;
 }
@@ -42,151 +118,272 @@ export interface BondConfig {
   miimon: number;
   updelay: number;
   downdelay: number;
-  xmitHashPolicy: XmitHashPolicy;
-  failOverMac: FailOverMac;
+  xmit_hash_policy: XmitHashPolicy;
+  fail_over_mac: FailOverMac;
+  arp_interval: number;
+  arp_ip_target: string[];
+  /** num_grat_arp and num_unsol_na: one setting in the driver (peer_notif_count) since Linux 3.0. */
+  num_grat_arp: number;
+  ad_select: AdSelect;
+  min_links: number;
+  lp_interval: number;
   /** 802.3ad only. */
-  lacpRate?: LacpRate;
+  lacp_rate?: LacpRate;
   /** active-backup, balance-tlb, balance-alb only; '' = none. */
   primary?: string;
-  arpInterval: number;
-  arpIpTargets: string[];
-  numGratArp: number;
-  /** balance-tlb only. */
-  tlbDynamicLb?: boolean;
+  /** balance-tlb and balance-alb only. */
+  tlb_dynamic_lb?: 0 | 1;
   address?: string;
+  /**
+   * The options the request named. The bench writes these; the others are put back to the driver's default only
+   * where the bond shows something else (a leftover of an earlier mode), never written for their own sake.
+   */
+  asked: BondOptionName[];
 }
 
+/** The driver's defaults (bonding.rst §3), except miimon: the write-up's 100 ms, as a bond without it is blind. */
 export const DRIVER_DEFAULTS = {
   miimon: 100,
   updelay: 0,
   downdelay: 0,
-  xmitHashPolicy: 'layer2',
-  failOverMac: 'none',
-  lacpRate: 'slow',
+  xmit_hash_policy: 'layer2',
+  fail_over_mac: 'none',
+  lacp_rate: 'slow',
+  ad_select: 'stable',
+  min_links: 0,
   primary: '',
-  arpInterval: 0,
-  numGratArp: 1,
-  tlbDynamicLb: true,
+  arp_interval: 0,
+  num_grat_arp: 1,
+  lp_interval: 1,
+  tlb_dynamic_lb: 1,
 } as const;
 
-function wholeNumber(value: unknown, field: string, max = 2 ** 31 - 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidValueError(field, value, `must be a whole number from 0 to ${max}`);
-  }
-  return value;
+/**
+ * One refusal. `option` is the sysfs name (`index` the element of arp_ip_target); `message` reads after it.
+ * `mode` is set when the rule depends on the mode, so a plan check can say it once for all modes it hits.
+ */
+export interface BondOptionIssue {
+  option: BondOptionName | 'mode' | 'slaves' | 'bond' | 'address';
+  index?: number;
+  message: string;
+  mode?: BondingMode;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidValueError(field, value, `must be one of ${allowed.join(', ')}`);
+function wholeNumber(value: unknown, max = 2 ** 31 - 1, min = 0): string | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : `must be a whole number from ${min} to ${max}`;
+}
+
+function oneOf(value: unknown, allowed: readonly (string | number)[]): string | undefined {
+  return allowed.includes(value as string) ? undefined : `must be one of ${allowed.join(', ')}`;
+}
+
+function captured(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof InvalidValueError ? error.message.replace(/^\S+: /, '') : String(error);
   }
-  return value as T;
 }
 
 /**
- * Checks a request and resolves it to a full configuration. Refuses what the driver would refuse or silently
- * ignore; `notes` says what was adjusted (delays rounded down to a multiple of miimon, as the driver does).
+ * Checks a request against the driver's rules and resolves it. Returns every refusal (`issues`, empty when the
+ * driver would take it) and `notes` on what was adjusted or has no effect; `config` only without issues.
+ * Rules, each the driver's: bond_opts[].unsuppmodes (lacp_rate only in 802.3ad; primary only in active-backup,
+ * tlb, alb; the ARP monitor not in 802.3ad, tlb, alb; tlb_dynamic_lb only in tlb, alb); miimon and arp_interval
+ * exclude each other (bond_option_miimon_set/arp_interval_set turn the other off); updelay/downdelay need miimon
+ * ("Unable to set up delay as MII monitoring is disabled") and are kept as multiples of it; arp_ip_target at most
+ * 16 (BOND_MAX_ARP_TARGETS), each once; num_grat_arp and num_unsol_na are one setting since Linux 3.0.
  */
-export function resolveBondRequest(request: BondRequest): { config: BondConfig; notes: string[] } {
+export function checkBondRequest(request: BondRequest): {
+  config?: BondConfig;
+  issues: BondOptionIssue[];
+  notes: string[];
+} {
+  const issues: BondOptionIssue[] = [];
   const notes: string[] = [];
-  const bond = assertInterfaceName(request.bond ?? 'bond0', 'bond');
-  const mode = parseBondingMode(request.mode);
-  if (!Array.isArray(request.slaves) || request.slaves.length === 0) {
-    throw new InvalidValueError('slaves', request.slaves, 'must name at least one interface, e.g. eth1,eth2');
+  const add = (
+    option: BondOptionIssue['option'],
+    message: string | undefined,
+    extra: Partial<BondOptionIssue> = {},
+  ) => {
+    if (message) issues.push({ option, message, ...extra });
+  };
+  let mode: BondingMode;
+  try {
+    mode = parseBondingMode(request.mode);
+  } catch (error) {
+    return { issues: [{ option: 'mode', message: (error as Error).message.replace(/^\S+: /, '') }], notes };
   }
-  const slaves = request.slaves.map((s, i) => assertInterfaceName(s, `slaves[${i}]`));
-  if (new Set(slaves).size !== slaves.length) throw new InvalidValueError('slaves', slaves, 'names a slave twice');
-  if (slaves.includes(bond)) throw new InvalidValueError('slaves', slaves, `cannot include the bond ${bond} itself`);
-
-  const arpIpTargets = (request.arpIpTargets ?? []).map((t, i) => assertIPv4(t, `arp_ip_target[${i}]`));
-  if (arpIpTargets.length > 16)
-    throw new InvalidValueError('arp_ip_target', arpIpTargets, 'holds more than 16 targets');
-  if (new Set(arpIpTargets).size !== arpIpTargets.length) {
-    throw new InvalidValueError('arp_ip_target', arpIpTargets, 'names a target twice');
-  }
-  const arpInterval = wholeNumber(request.arpInterval ?? 0, 'arp_interval');
-  const arp = arpInterval > 0;
-  if (arp && !allowsArpMonitor(mode)) {
-    throw new InvalidValueError('arp_interval', arpInterval, `is not allowed in ${mode} mode, which needs miimon`);
-  }
-  if (arp && arpIpTargets.length === 0) {
-    throw new InvalidValueError(
-      'arp_ip_target',
-      arpIpTargets,
-      'must name at least one address when arp_interval is set',
+  const bond = request.bond ?? 'bond0';
+  add(
+    'bond',
+    captured(() => assertInterfaceName(bond, 'bond')),
+  );
+  const slaves = Array.isArray(request.slaves) ? request.slaves : [];
+  if (slaves.length === 0) add('slaves', 'must name at least one interface, e.g. eth1,eth2');
+  for (const [i, s] of slaves.entries()) {
+    add(
+      'slaves',
+      captured(() => assertInterfaceName(s, `slaves[${i}]`)),
+      { index: i },
     );
   }
-  if (!arp && arpIpTargets.length > 0) {
-    throw new InvalidValueError('arp_ip_target', arpIpTargets, 'needs arp_interval greater than 0');
-  }
-  const miimon = wholeNumber(request.miimon ?? (arp ? 0 : DRIVER_DEFAULTS.miimon), 'miimon');
-  if (arp && miimon > 0) {
-    throw new InvalidValueError('miimon', miimon, 'and the ARP monitor (arp_interval) exclude each other: set one');
-  }
 
-  const delay = (value: number | undefined, field: 'updelay' | 'downdelay'): number => {
-    const asked = wholeNumber(value ?? 0, field);
-    if (asked === 0) return 0;
-    if (miimon === 0) throw new InvalidValueError(field, asked, 'works only with miimon (MII monitoring)');
+  if (new Set(slaves).size !== slaves.length) add('slaves', 'names a slave twice');
+  if (slaves.includes(bond)) add('slaves', `cannot include the bond ${bond} itself`);
+  if (request.address !== undefined)
+    add(
+      'address',
+      captured(() => assertIPv4Cidr(request.address, 'address')),
+    );
+
+  const o: BondOptions = request;
+  for (const name of BOND_OPTION_NAMES) {
+    const value = o[name];
+    if (value === undefined) continue;
+    if (!optionAllowedIn(name, mode)) {
+      const where = BOND_OPTION_SPECS[name].modes!.join(', ');
+      add(
+        name,
+        name === 'arp_interval' || name === 'arp_ip_target'
+          ? `the ARP monitor does not run in %mode mode, which needs miimon (bonding.rst: ${where} only)`
+          : `applies only to ${where}, not %mode (the driver refuses it)`,
+        { mode },
+      );
+    }
+  }
+  const numbers: [BondOptionName, number?, number?][] = [
+    ['miimon'],
+    ['updelay'],
+    ['downdelay'],
+    ['arp_interval'],
+    ['min_links'],
+    ['num_grat_arp', 255],
+    ['num_unsol_na', 255],
+    ['lp_interval', undefined, 1],
+  ];
+  for (const [name, max, min] of numbers) {
+    if (o[name] !== undefined) add(name, wholeNumber(o[name], max, min));
+  }
+  if (o.xmit_hash_policy !== undefined) add('xmit_hash_policy', oneOf(o.xmit_hash_policy, XMIT_HASH_POLICIES));
+  if (o.fail_over_mac !== undefined) add('fail_over_mac', oneOf(o.fail_over_mac, FAIL_OVER_MAC));
+  if (o.lacp_rate !== undefined) add('lacp_rate', oneOf(o.lacp_rate, LACP_RATES));
+  if (o.ad_select !== undefined) add('ad_select', oneOf(o.ad_select, AD_SELECT));
+  if (o.tlb_dynamic_lb !== undefined) add('tlb_dynamic_lb', oneOf(o.tlb_dynamic_lb, [0, 1]));
+
+  const targets = o.arp_ip_target ?? [];
+  if (!Array.isArray(targets)) add('arp_ip_target', 'must be a list of IPv4 addresses');
+  else {
+    targets.forEach((t, i) => {
+      add(
+        'arp_ip_target',
+        captured(() => assertIPv4(t, 'arp_ip_target')),
+        { index: i },
+      );
+    });
+    if (targets.length > 16) add('arp_ip_target', 'holds more than 16 targets (the driver’s BOND_MAX_ARP_TARGETS)');
+    targets.forEach((t, i) => {
+      if (targets.indexOf(t) !== i)
+        add('arp_ip_target', `names ${t} twice (first at [${targets.indexOf(t)}])`, { index: i });
+    });
+  }
+  const arpInterval = typeof o.arp_interval === 'number' ? o.arp_interval : 0;
+  const arp = arpInterval > 0;
+  if (arp && targets.length === 0) add('arp_ip_target', 'must name at least one address when arp_interval is set');
+  if (!arp && targets.length > 0) add('arp_ip_target', 'needs arp_interval greater than 0');
+  const miimon = typeof o.miimon === 'number' ? o.miimon : arp ? 0 : DRIVER_DEFAULTS.miimon;
+  if (arp && miimon > 0) {
+    add(
+      'arp_interval',
+      'and miimon exclude each other (the driver turns one off when the other is set): set miimon: 0',
+    );
+  }
+  const delay = (field: 'updelay' | 'downdelay'): number => {
+    const asked = o[field];
+    if (typeof asked !== 'number' || asked === 0 || !Number.isInteger(asked)) return 0;
+    if (miimon === 0) {
+      add(field, 'works only with miimon: the driver refuses it while MII monitoring is disabled');
+      return 0;
+    }
     const rounded = Math.floor(asked / miimon) * miimon;
     if (rounded !== asked)
       notes.push(`${field} ${asked} ms rounded down to ${rounded} ms, a multiple of miimon ${miimon}`);
     return rounded;
   };
-  const updelay = delay(request.updelay, 'updelay');
-  const downdelay = delay(request.downdelay, 'downdelay');
-
-  const xmitHashPolicy = oneOf(
-    request.xmitHashPolicy ?? DRIVER_DEFAULTS.xmitHashPolicy,
-    XMIT_HASH_POLICIES,
-    'xmit_hash_policy',
-  );
-  const failOverMac = oneOf(request.failOverMac ?? DRIVER_DEFAULTS.failOverMac, FAIL_OVER_MAC, 'fail_over_mac');
-  if (failOverMac !== 'none' && mode !== 'active-backup') {
-    notes.push(`fail_over_mac ${failOverMac} has an effect only in active-backup mode`);
-  }
-  if (request.lacpRate !== undefined && mode !== '802.3ad') {
-    throw new InvalidValueError('lacp_rate', request.lacpRate, `applies only to 802.3ad, not ${mode}`);
-  }
-  if (request.primary !== undefined && request.primary !== '' && !usesPrimary(mode)) {
-    throw new InvalidValueError(
-      'primary',
-      request.primary,
-      `applies only to active-backup, balance-tlb and balance-alb, not ${mode}`,
+  const updelay = delay('updelay');
+  const downdelay = delay('downdelay');
+  if (o.num_grat_arp !== undefined && o.num_unsol_na !== undefined && o.num_grat_arp !== o.num_unsol_na) {
+    add(
+      'num_unsol_na',
+      `differs from num_grat_arp ${o.num_grat_arp}: since Linux 3.0 both set one count of peer notifications (bonding.rst)`,
     );
   }
-  if (request.primary) {
-    assertInterfaceName(request.primary, 'primary');
-    if (!slaves.includes(request.primary)) {
-      throw new InvalidValueError('primary', request.primary, `must be one of the slaves (${slaves.join(', ')})`);
-    }
+  if (o.primary !== undefined && o.primary !== '' && optionAllowedIn('primary', mode)) {
+    const bad = captured(() => assertInterfaceName(o.primary, 'primary'));
+    add('primary', bad);
+    if (!bad && !slaves.includes(o.primary)) add('primary', `must be one of the slaves (${slaves.join(', ')})`);
   }
-  if (request.tlbDynamicLb !== undefined && mode !== 'balance-tlb') {
-    throw new InvalidValueError('tlb_dynamic_lb', request.tlbDynamicLb, `applies only to balance-tlb, not ${mode}`);
+  if (issues.length > 0) return { issues, notes };
+
+  if (o.fail_over_mac !== undefined && o.fail_over_mac !== 'none' && mode !== 'active-backup') {
+    notes.push(`fail_over_mac ${o.fail_over_mac} has an effect only in active-backup mode`);
   }
-  if (request.xmitHashPolicy !== undefined && !usesXmitHash(mode, request.tlbDynamicLb ?? true)) {
+  const tlbDynamicLb = o.tlb_dynamic_lb ?? DRIVER_DEFAULTS.tlb_dynamic_lb;
+  if (o.xmit_hash_policy !== undefined && !usesXmitHash(mode, tlbDynamicLb === 1)) {
     notes.push(`xmit_hash_policy has no effect in ${mode} mode`);
   }
-  const numGratArp = wholeNumber(request.numGratArp ?? DRIVER_DEFAULTS.numGratArp, 'num_grat_arp', 255);
-
+  if ((o.ad_select !== undefined || o.min_links !== undefined) && mode !== '802.3ad') {
+    notes.push(`ad_select and min_links have an effect only in 802.3ad mode`);
+  }
+  if (o.lp_interval !== undefined && mode !== 'balance-tlb' && mode !== 'balance-alb') {
+    notes.push('lp_interval has an effect only in balance-tlb and balance-alb modes');
+  }
   const config: BondConfig = {
     bond,
     mode,
-    slaves,
+    slaves: [...slaves],
     miimon,
     updelay,
     downdelay,
-    xmitHashPolicy,
-    failOverMac,
-    arpInterval,
-    arpIpTargets,
-    numGratArp,
+    xmit_hash_policy: o.xmit_hash_policy ?? DRIVER_DEFAULTS.xmit_hash_policy,
+    fail_over_mac: o.fail_over_mac ?? DRIVER_DEFAULTS.fail_over_mac,
+    arp_interval: arpInterval,
+    arp_ip_target: [...targets],
+    num_grat_arp: o.num_grat_arp ?? o.num_unsol_na ?? DRIVER_DEFAULTS.num_grat_arp,
+    ad_select: o.ad_select ?? DRIVER_DEFAULTS.ad_select,
+    min_links: o.min_links ?? DRIVER_DEFAULTS.min_links,
+    lp_interval: o.lp_interval ?? DRIVER_DEFAULTS.lp_interval,
+    asked: BOND_OPTION_NAMES.filter((name) => o[name] !== undefined),
   };
-  if (mode === '802.3ad')
-    config.lacpRate = oneOf(request.lacpRate ?? DRIVER_DEFAULTS.lacpRate, LACP_RATES, 'lacp_rate');
-  if (usesPrimary(mode)) config.primary = request.primary ?? '';
-  if (mode === 'balance-tlb') config.tlbDynamicLb = request.tlbDynamicLb ?? true;
-  if (request.address !== undefined) config.address = assertIPv4Cidr(request.address, 'address');
+  if (mode === '802.3ad') config.lacp_rate = o.lacp_rate ?? DRIVER_DEFAULTS.lacp_rate;
+  if (usesPrimary(mode)) config.primary = o.primary ?? DRIVER_DEFAULTS.primary;
+  if (mode === 'balance-tlb' || mode === 'balance-alb') config.tlb_dynamic_lb = tlbDynamicLb;
+  if (request.address !== undefined) config.address = request.address;
+  return { config, issues: [], notes };
+}
+
+/** An issue as one line: `arp_interval: the ARP monitor does not run in 802.3ad mode…`. */
+export function issueText(issue: BondOptionIssue, modes: string = issue.mode ?? ''): string {
+  const field = issue.index !== undefined ? `${issue.option}[${issue.index}]` : issue.option;
+  return `${field}: ${issue.message.replaceAll('%mode', modes)}`;
+}
+
+/**
+ * Checks a request and resolves it to a full configuration, or throws InvalidValueError naming the first option
+ * the driver would refuse. `notes` says what was adjusted (delays rounded down to a multiple of miimon).
+ */
+export function resolveBondRequest(request: BondRequest): { config: BondConfig; notes: string[] } {
+  const { config, issues, notes } = checkBondRequest(request);
+  if (!config) {
+    const first = issues[0]!;
+    const field = first.index !== undefined ? `${first.option}[${first.index}]` : first.option;
+    const value = first.option in request ? (request as unknown as Record<string, unknown>)[first.option] : undefined;
+    const shown = first.index !== undefined && Array.isArray(value) ? value[first.index] : value;
+    throw new InvalidValueError(field, shown, first.message.replaceAll('%mode', first.mode ?? ''));
+  }
   return { config, notes };
 }
 
@@ -195,7 +392,11 @@ export function usesXmitHash(mode: BondingMode, tlbDynamicLb: boolean): boolean 
   return mode === 'balance-xor' || mode === '802.3ad' || (mode === 'balance-tlb' && !tlbDynamicLb);
 }
 
-/** sysfs option name → the value `cat /sys/class/net/<bond>/bonding/<option>` shows once the config is applied. */
+/**
+ * sysfs option name → the value `cat /sys/class/net/<bond>/bonding/<option>` shows once the config is applied
+ * (the name only where sysfs prints "name number"). Every option the bench resolves is here: what it asked is
+ * what it reads back.
+ */
 export function expectedSysfs(config: BondConfig): Record<string, string> {
   const expected: Record<string, string> = {
     mode: config.mode,
@@ -203,15 +404,19 @@ export function expectedSysfs(config: BondConfig): Record<string, string> {
     miimon: String(config.miimon),
     updelay: String(config.updelay),
     downdelay: String(config.downdelay),
-    xmit_hash_policy: config.xmitHashPolicy,
-    fail_over_mac: config.failOverMac,
-    arp_interval: String(config.arpInterval),
-    arp_ip_target: config.arpIpTargets.join(' '),
-    num_grat_arp: String(config.numGratArp),
+    xmit_hash_policy: config.xmit_hash_policy,
+    fail_over_mac: config.fail_over_mac,
+    arp_interval: String(config.arp_interval),
+    arp_ip_target: config.arp_ip_target.join(' '),
+    num_grat_arp: String(config.num_grat_arp),
+    num_unsol_na: String(config.num_grat_arp),
+    ad_select: config.ad_select,
+    min_links: String(config.min_links),
+    lp_interval: String(config.lp_interval),
   };
-  if (config.lacpRate !== undefined) expected.lacp_rate = config.lacpRate;
+  if (config.lacp_rate !== undefined) expected.lacp_rate = config.lacp_rate;
   if (config.primary !== undefined) expected.primary = config.primary;
-  if (config.tlbDynamicLb !== undefined) expected.tlb_dynamic_lb = config.tlbDynamicLb ? '1' : '0';
+  if (config.tlb_dynamic_lb !== undefined) expected.tlb_dynamic_lb = String(config.tlb_dynamic_lb);
   return expected;
 }
 
@@ -228,16 +433,34 @@ export interface OptionMismatch {
   actual: string | undefined;
 }
 
-/** Options whose read-back value differs from what was asked for; slaves compare as a set. */
-export function compareSysfs(expected: Record<string, string>, actual: Record<string, string>): OptionMismatch[] {
+/**
+ * Options whose read-back value differs from what was asked for; slaves and targets compare as sets. An option
+ * in `optional` may be absent (an older kernel without that sysfs file) as long as the bond did not ask for it.
+ */
+export function compareSysfs(
+  expected: Record<string, string>,
+  actual: Record<string, string>,
+  optional: ReadonlySet<string> = new Set(),
+): OptionMismatch[] {
   const mismatches: OptionMismatch[] = [];
   for (const [option, want] of Object.entries(expected)) {
+    if (actual[option] === undefined && optional.has(option)) continue;
     const got = actual[option] === undefined ? undefined : sysfsValue(actual[option]);
     const same =
       option === 'slaves' || option === 'arp_ip_target'
-        ? got !== undefined && [...want.split(' ')].sort().join(' ') === [...got.split(/\s+/)].sort().join(' ')
+        ? got !== undefined &&
+          [...want.split(' ')].filter(Boolean).sort().join(' ') ===
+            [...got.split(/\s+/)].filter(Boolean).sort().join(' ')
         : got === want;
     if (!same) mismatches.push({ option, expected: want, actual: got });
   }
   return mismatches;
+}
+
+/** Options the config holds at the driver's default without asking: absent on an old kernel is no mismatch. */
+export function optionalSysfs(config: BondConfig): Set<string> {
+  const asked = new Set<string>(config.asked);
+  // The older name is the one every kernel shows; num_unsol_na may be missing where num_grat_arp is not.
+  if (asked.has('num_unsol_na')) asked.add('num_grat_arp');
+  return new Set(BOND_OPTION_NAMES.filter((name) => !asked.has(name)));
 }

@@ -33,7 +33,10 @@ export interface ProcSlave {
   speedMbps?: number | null;
   duplex?: 'full' | 'half' | null;
   linkFailureCount?: number;
+  /** The slave's permanent address when it is a 6-byte MAC. */
   permanentMac?: string;
+  /** "Permanent HW addr" as printed, lower-cased: 20 bytes for IPoIB (the kernel prints dev->addr_len bytes). */
+  permanentHwAddr?: string;
   queueId?: number;
   /** 802.3ad only. */
   ad?: {
@@ -91,6 +94,7 @@ export interface ProcBondStatus {
 type Section = 'master' | 'ad' | 'aggregator' | 'slave' | 'actor' | 'partner';
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const HW_ADDR = /^[0-9a-f]{2}(:[0-9a-f]{2}){0,31}$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 class Reader {
@@ -107,6 +111,12 @@ class Reader {
   int(value: string, what: string): number {
     if (!/^-?\d+$/.test(value)) this.fail(`${what} must be a whole number`);
     return Number(value);
+  }
+
+  /** A link-layer address as the kernel prints it (%*phC): 1 to 32 colon-separated bytes (MAX_ADDR_LEN). */
+  hwAddr(value: string, what: string): string {
+    if (!HW_ADDR.test(value)) this.fail(`${what} must be a hardware address (hex bytes separated by colons)`);
+    return value.toLowerCase();
   }
 
   mac(value: string, what: string): string {
@@ -404,8 +414,11 @@ export function parseProcBonding(text: string, source = '/proc/net/bonding file'
         s.linkFailureCount = r.int(value, key);
         return true;
       case 'Permanent HW addr':
-        // Seen blank in copies where the MAC was removed; a value that is there must be a MAC.
-        if (value) s.permanentMac = r.mac(value, key);
+        // Seen blank in copies where the MAC was removed. IPoIB prints 20 bytes: kept as printed, not a MAC.
+        if (value) {
+          s.permanentHwAddr = r.hwAddr(value, key);
+          if (MAC.test(value)) s.permanentMac = value.toLowerCase();
+        }
         return true;
       case 'Slave queue ID':
         s.queueId = r.int(value, key);

@@ -36,16 +36,20 @@ function routeLines(iface: string, routes: string[] | undefined): string[] {
  */
 export function extraBondOptions(config: BondConfig): [string, string][] {
   const options: [string, string][] = [];
-  if (config.failOverMac !== 'none') options.push(['fail_over_mac', config.failOverMac]);
-  if (config.arpInterval > 0) {
-    options.push(['arp_ip_target', config.arpIpTargets.join(' ')], ['arp_interval', String(config.arpInterval)]);
+  if (config.fail_over_mac !== 'none') options.push(['fail_over_mac', config.fail_over_mac]);
+  if (config.arp_interval > 0) {
+    options.push(['arp_ip_target', config.arp_ip_target.join(' ')], ['arp_interval', String(config.arp_interval)]);
   }
   if (config.updelay > 0) options.push(['updelay', String(config.updelay)]);
   if (config.downdelay > 0) options.push(['downdelay', String(config.downdelay)]);
-  if (config.xmitHashPolicy !== 'layer2') options.push(['xmit_hash_policy', config.xmitHashPolicy]);
-  if (config.lacpRate && config.lacpRate !== 'slow') options.push(['lacp_rate', config.lacpRate]);
-  if (config.numGratArp !== 1) options.push(['num_grat_arp', String(config.numGratArp)]);
-  if (config.tlbDynamicLb === false) options.push(['tlb_dynamic_lb', '0']);
+  if (config.xmit_hash_policy !== 'layer2') options.push(['xmit_hash_policy', config.xmit_hash_policy]);
+  if (config.lacp_rate && config.lacp_rate !== 'slow') options.push(['lacp_rate', config.lacp_rate]);
+  if (config.ad_select !== 'stable') options.push(['ad_select', config.ad_select]);
+  if (config.min_links !== 0) options.push(['min_links', String(config.min_links)]);
+  // num_unsol_na is the same setting in the driver: writing num_grat_arp sets both.
+  if (config.num_grat_arp !== 1) options.push(['num_grat_arp', String(config.num_grat_arp)]);
+  if (config.lp_interval !== 1) options.push(['lp_interval', String(config.lp_interval)]);
+  if (config.tlb_dynamic_lb === 0) options.push(['tlb_dynamic_lb', '0']);
   if (config.primary) options.push(['primary', config.primary]);
   return options;
 }

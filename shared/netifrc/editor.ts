@@ -253,6 +253,20 @@ export interface ConfEdit {
   changes: string[];
 }
 
+/**
+ * True when an assignment already gives the value bash would get from `value`: indentation, quoting and
+ * spacing aside (`    slaves_bond0="eth0 eth1"` already says `slaves_bond0="eth0 eth1"`), with the same form
+ * (array or scalar). Such a line is kept byte for byte.
+ */
+function sameAssignment(statement: ConfStatement, value: string): boolean {
+  if (statement.value === undefined) return false;
+  const isArray = (v: string) => v.trim().startsWith('(');
+  if (isArray(statement.value) !== isArray(value)) return false;
+  const have = shellValueWords(statement.value);
+  const want = shellValueWords(value);
+  return have.length === want.length && have.every((word, i) => word === want[i]);
+}
+
 function joined(statements: ConfStatement[]): string {
   return statements.map((s) => s.text).join('');
 }
@@ -335,7 +349,7 @@ export function editBondConf(text: string, config: BondConfig, style: ConfStyle)
     const text = `${line}\n`;
     const index = statements.findIndex((s) => s.kind === 'assignment' && s.name === name);
     if (index !== -1) {
-      if (statements[index]!.text !== text) {
+      if (!sameAssignment(statements[index]!, line.slice(name.length + 1))) {
         changes.push(`${name}: ${statements[index]!.value} → ${line.slice(name.length + 1)}`);
         statements[index] = { ...statements[index]!, text, value: line.slice(name.length + 1) };
       }

@@ -3,7 +3,8 @@
  * cell of the write-up's table — as expected, unexpected, or not measurable — with the reason and the evidence.
  * Pure.
  */
-import type { BondOptions, ModeName, Plan } from '../plan/plan.js';
+import { DRIVER_DEFAULTS } from '../bonding/options.js';
+import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
 import type { Cell, Evidence, HostReading, MatrixRow, StepRecord, Verdict } from '../run/model.js';
 
 export interface ModeExpectation {
@@ -126,7 +127,9 @@ function lacpProblem(reading: HostReading | undefined): string | undefined {
 /** Judges one mode of one repetition from its step records. */
 export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps: StepRecord[]): MatrixRow {
   const mine = steps.filter((s) => s.mode === mode && s.repetition === repetition);
-  const expect = expectationFor(mode, plan.bond.options);
+  // The options this mode ran with: the common ones it has and its own (plan.bond.perMode).
+  const options = mode === 'standalone' ? plan.bond.options : modeOptions(plan, mode);
+  const expect = expectationFor(mode, options);
   const row: MatrixRow = { mode, repetition, cells: {}, notes: [expect.summary] };
   const bringUp = mine.find((s) => s.kind === 'bring-up');
   if (!bringUp || bringUp.status === 'failed') {
@@ -281,8 +284,8 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       evidence,
     );
     if (recovered && stats.failoverMs !== undefined) {
-      const miimon = plan.bond.options.miimon ?? 0;
-      const bound = miimon + (plan.bond.options.downdelay ?? 0) + 400;
+      const miimon = options.miimon ?? (options.arp_interval ? 0 : DRIVER_DEFAULTS.miimon);
+      const bound = miimon + (options.downdelay ?? 0) + 400;
       const interval = 1000 / stats.rate;
       let verdict: Verdict = stats.failoverMs <= bound ? 'expected' : 'unexpected';
       let reason = `longest reply gap ${stats.failoverMs} ms (resolution ${interval.toFixed(0)} ms); bound miimon + downdelay + 400 ms slack = ${bound} ms`;

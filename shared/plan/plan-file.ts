@@ -4,6 +4,8 @@
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
+import { BOND_OPTIONS_SCHEMA, type BondOptionIssue, checkBondRequest } from '../bonding/options.js';
 import {
   type DriverKind,
   describeDriverSchemaError,
@@ -12,7 +14,7 @@ import {
   POWER_DRIVER_SCHEMA,
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
-import { DEFAULT_STEPS, MODE_NAMES, type Plan, type StepSpec } from './plan.js';
+import { DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
 
 export interface PlanError {
   /** Where in the plan, e.g. `bond.slaves[1]`. */
@@ -35,7 +37,6 @@ export class PlanInvalidError extends Error {
 }
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
-const ms = { type: 'integer', minimum: 0, maximum: 60_000 } as const;
 const ifname = { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,14}$' } as const;
 /**
  * A capture device of the tester's platform: a Linux name, Npcap's "\\Device\\NPF_{GUID}" or a Windows friendly
@@ -83,25 +84,11 @@ export const PLAN_SCHEMA = {
         slaves: { type: 'array', items: ifname, minItems: 1, uniqueItems: true },
         address: { type: 'string' },
         peer: { type: 'string' },
-        options: {
+        options: BOND_OPTIONS_SCHEMA,
+        perMode: {
           type: 'object',
-          additionalProperties: false,
-          properties: {
-            miimon: ms,
-            updelay: ms,
-            downdelay: ms,
-            xmit_hash_policy: { enum: ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4', 'vlan+srcmac'] },
-            fail_over_mac: { enum: ['none', 'active', 'follow'] },
-            lacp_rate: { enum: ['slow', 'fast'] },
-            ad_select: { enum: ['stable', 'bandwidth', 'count'] },
-            min_links: { type: 'integer', minimum: 0 },
-            primary: ifname,
-            arp_interval: ms,
-            arp_ip_target: { type: 'array', items: { type: 'string' }, maxItems: 16 },
-            num_grat_arp: { type: 'integer', minimum: 0, maximum: 255 },
-            num_unsol_na: { type: 'integer', minimum: 0, maximum: 255 },
-            lp_interval: { type: 'integer', minimum: 1 },
-          },
+          propertyNames: { enum: BONDING_MODES },
+          additionalProperties: BOND_OPTIONS_SCHEMA,
         },
       },
     },
@@ -276,6 +263,75 @@ function ipv4ToInt(address: string): number {
   return address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
+/** Where an option issue of one mode sits in the plan: the mode's own setting, else the common one. */
+function issueSegments(plan: Plan, mode: BondingMode, issue: BondOptionIssue): Segment[] {
+  const index = issue.index !== undefined ? [issue.index] : [];
+  switch (issue.option) {
+    case 'bond':
+      return ['bond', 'name'];
+    case 'slaves':
+      return ['bond', 'slaves', ...index];
+    case 'address':
+      return ['bond', 'address'];
+    case 'mode':
+      return ['modes'];
+    default:
+      return plan.bond.perMode?.[mode]?.[issue.option] !== undefined
+        ? ['bond', 'perMode', mode, issue.option, ...index]
+        : ['bond', 'options', issue.option, ...index];
+  }
+}
+
+/**
+ * The option rules the run applies (checkBondRequest on each mode's request), for every mode the plan names: an
+ * option refused in three modes is one error that names the three.
+ */
+export function bondOptionErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+  const grouped = new Map<string, { segments: Segment[]; message: string; modes: string[] }>();
+  for (const mode of plan.modes) {
+    if (mode === 'standalone') continue;
+    for (const issue of checkBondRequest(modeRequest(plan, mode)).issues) {
+      const segments = issueSegments(plan, mode, issue);
+      const key = `${pathText(segments)}\n${issue.message}`;
+      const entry = grouped.get(key) ?? { segments, message: issue.message, modes: [] };
+      entry.modes.push(mode);
+      grouped.set(key, entry);
+    }
+  }
+  const errors = [...grouped.values()].map((e) => ({
+    segments: e.segments,
+    message: e.message.replaceAll('%mode', e.modes.join(', ')),
+  }));
+  for (const mode of Object.keys(plan.bond.perMode ?? {})) {
+    if (!plan.modes.includes(mode as BondingMode)) {
+      errors.push({
+        segments: ['bond', 'perMode', mode],
+        message: `${mode} is not in modes: these settings would never be used`,
+      });
+    }
+  }
+  return errors;
+}
+
+/** A link driver that maps slaves to switch ports must map every slave a step pulls or plugs. */
+function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+  const link = plan.drivers.link as { type: string; ports?: Record<string, unknown> } & Record<string, unknown>;
+  const templates = JSON.stringify([link.pull, link.plug, link.state]);
+  const mapsPorts = link.type === 'snmp' || (link.type === 'command' && templates.includes('{port}'));
+  if (!mapsPorts) return [];
+  const ports = link.ports ?? {};
+  const used = [...new Set(plan.steps.flatMap((s) => (s.kind === 'pull' || s.kind === 'plug' ? [s.slave] : [])))];
+  const missing = used.filter((slave) => !(slave in ports));
+  return missing.length
+    ? [
+        {
+          segments: ['drivers', 'link', 'ports'],
+          message: `does not say which switch port ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} cabled to, and the steps pull ${missing.length > 1 ? 'them' : 'it'}`,
+        },
+      ]
+    : [];
+}
+
 /** Checks that need the plan as a whole; each error names its field. */
 export function semanticErrors(plan: Plan): { segments: Segment[]; message: string }[] {
   const errors: { segments: Segment[]; message: string }[] = [];
@@ -290,9 +346,6 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
   const { bond } = plan;
   check(['bond', 'address'], () => assertIPv4Cidr(bond.address, 'bond.address'));
   check(['bond', 'peer'], () => assertIPv4(bond.peer, 'bond.peer'));
-  bond.options.arp_ip_target?.forEach((target, i) => {
-    check(['bond', 'options', 'arp_ip_target', i], () => assertIPv4(target, 'arp_ip_target'));
-  });
   if (errors.length === 0) {
     const [address, prefix] = bond.address.split('/') as [string, string];
     const mask = Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0;
@@ -310,18 +363,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
       message: `${plan.host.management} carries the SSH session (host.management) and cannot be enslaved`,
     });
   }
-  if (bond.options.primary && !bond.slaves.includes(bond.options.primary)) {
-    errors.push({ segments: ['bond', 'options', 'primary'], message: 'must be one of bond.slaves' });
-  }
-  if (bond.options.miimon && bond.options.arp_interval) {
-    errors.push({
-      segments: ['bond', 'options', 'arp_interval'],
-      message: 'the ARP monitor and miimon exclude each other: set one of them to 0',
-    });
-  }
-  if (bond.options.arp_interval && !bond.options.arp_ip_target?.length) {
-    errors.push({ segments: ['bond', 'options', 'arp_ip_target'], message: 'arp_interval needs at least one target' });
-  }
+  errors.push(...bondOptionErrors(plan));
   plan.steps.forEach((step, i) => {
     if ((step.kind === 'pull' || step.kind === 'plug') && !bond.slaves.includes(step.slave)) {
       errors.push({
@@ -331,6 +373,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     }
   });
   check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
+  errors.push(...portCoverageErrors(plan));
   // What the driver schemas cannot say (templates, OIDs, SNMP credentials): each driver's own checks.
   const driverIssues = (['power', 'link'] as const satisfies readonly DriverKind[]).flatMap((kind) => {
     const config = plan.drivers[kind];
@@ -359,6 +402,7 @@ function withDefaults(raw: Record<string, unknown>): Plan {
       address: r.bond.address,
       peer: r.bond.peer,
       options: r.bond.options ?? {},
+      ...(r.bond.perMode ? { perMode: r.bond.perMode } : {}),
     },
     modes: r.modes!,
     apply: {

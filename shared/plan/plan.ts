@@ -3,6 +3,7 @@
  * `plan-file.ts` validates it against PLAN_SCHEMA and points errors at the line. Pure.
  */
 import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
+import { type BondOptionName, type BondOptions, type BondRequest, optionAllowedIn } from '../bonding/options.js';
 
 /** A row of the matrix: a bonding mode, or the write-up's baseline with both NICs standing alone. */
 export type ModeName = BondingMode | 'standalone';
@@ -10,23 +11,8 @@ export const MODE_NAMES: readonly ModeName[] = ['standalone', ...BONDING_MODES];
 
 export type ApplyMethod = 'runtime' | 'netifrc';
 
-/** Bonding options the bench sets and checks (Documentation/networking/bonding.rst names). */
-export interface BondOptions {
-  miimon?: number;
-  updelay?: number;
-  downdelay?: number;
-  xmit_hash_policy?: 'layer2' | 'layer2+3' | 'layer3+4' | 'encap2+3' | 'encap3+4' | 'vlan+srcmac';
-  fail_over_mac?: 'none' | 'active' | 'follow';
-  lacp_rate?: 'slow' | 'fast';
-  ad_select?: 'stable' | 'bandwidth' | 'count';
-  min_links?: number;
-  primary?: string;
-  arp_interval?: number;
-  arp_ip_target?: string[];
-  num_grat_arp?: number;
-  num_unsol_na?: number;
-  lp_interval?: number;
-}
+/** The bond's options: the driver's sysfs names, one vocabulary (shared/bonding/options.ts). */
+export type { BondOptions };
 
 /** Steps that follow each mode's bring-up (configure + apply + capture of what the bond sends at boot). */
 export type StepSpec =
@@ -62,7 +48,10 @@ export interface Plan {
     address: string;
     /** The tester's address on the bond's subnet: where probes come from. */
     peer: string;
+    /** Options of every mode; one a mode does not have applies to the modes that do (lacp_rate to 802.3ad…). */
     options: BondOptions;
+    /** A mode's own settings on top of the common options, e.g. { '802.3ad': { lacp_rate: fast } }. */
+    perMode?: Partial<Record<BondingMode, BondOptions>>;
   };
   modes: ModeName[];
   apply: {
@@ -126,4 +115,35 @@ export function stepLabel(step: StepSpec): string {
     case 'plug':
       return `plug ${step.slave}`;
   }
+}
+
+const MONITOR: readonly BondOptionName[] = ['miimon', 'arp_interval', 'arp_ip_target'];
+
+/**
+ * What the bench asks the host for in a mode: the common options the mode has, then the mode's own on top. The
+ * ARP monitor is never dropped for a mode that cannot run it (the bond would run another monitor than asked):
+ * the rules refuse it instead. A mode's own link monitor (miimon or arp_interval) replaces the common one.
+ */
+export function modeOptions(plan: Plan, mode: BondingMode): BondOptions {
+  const own = plan.bond.perMode?.[mode] ?? {};
+  const ownMonitor = own.miimon !== undefined || own.arp_interval !== undefined;
+  const common = Object.fromEntries(
+    Object.entries(plan.bond.options).filter(([name]) => {
+      const option = name as BondOptionName;
+      if (MONITOR.includes(option)) return !ownMonitor;
+      return optionAllowedIn(option, mode);
+    }),
+  ) as BondOptions;
+  return { ...common, ...own };
+}
+
+/** The bond request of one mode: what plan check checks and the run applies. */
+export function modeRequest(plan: Plan, mode: BondingMode): BondRequest {
+  return {
+    bond: plan.bond.name,
+    mode,
+    slaves: plan.bond.slaves,
+    address: plan.bond.address,
+    ...modeOptions(plan, mode),
+  };
 }

@@ -149,7 +149,8 @@ export interface StepRecord {
   status: 'ok' | 'failed';
   error?: string;
   /** How the mode was applied (bring-up only), and the reboot time when it took one. */
-  apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number };
+  /** How the mode was brought up; `verified` lists the sysfs options read back from the host (`name=value`). */
+  apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number; verified?: string[] };
   /** Relative to the run folder. */
   pcapng?: string;
   /** 1-based frame numbers of this step in that pcapng (tshark's numbering). */

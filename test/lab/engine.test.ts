@@ -112,6 +112,10 @@ describe('the default plan on the lab', () => {
     const bringUp = run.steps.find((s) => s.mode === 'active-backup' && s.kind === 'bring-up')!;
     expect(bringUp.apply?.method).toBe('netifrc');
     expect(bringUp.apply?.rebootMs).toBeGreaterThan(1000);
+    // The bond it booted into was read back against the plan, option by option.
+    expect(bringUp.apply?.verified).toEqual(
+      expect.arrayContaining(['mode=active-backup', 'miimon=100', 'ad_select=stable']),
+    );
     const pulls = run.steps.filter((s) => s.mode === 'active-backup' && s.kind === 'pull');
     expect(pulls.reduce((n, s) => n + (s.measurements?.arp.gratuitous ?? 0), 0)).toBeGreaterThanOrEqual(1);
   });

@@ -79,7 +79,7 @@ describe('netifrc backend', () => {
 
   it('modern style, 802.3ad with fast LACP: running after a warm reset (lab reset)', LONG, async () => {
     const plan = await host.plan(
-      { mode: '802.3ad', slaves, lacpRate: 'fast' },
+      { mode: '802.3ad', slaves, lacp_rate: 'fast' },
       { backend: 'netifrc', style: 'modern' },
     );
     expect(plan.files![0]!.after).toMatch(
@@ -110,7 +110,7 @@ describe('netifrc backend', () => {
 
   it('a rollback fires when the confirmation does not come', LONG, async () => {
     const plan = await host.plan(
-      { mode: 'balance-xor', slaves, xmitHashPolicy: 'layer2+3' },
+      { mode: 'balance-xor', slaves, xmit_hash_policy: 'layer2+3' },
       { backend: 'netifrc', style: 'modern' },
     );
     const applied = await host.apply(plan, { runDir });

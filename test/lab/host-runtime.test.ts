@@ -65,11 +65,11 @@ describe('runtime bonding on the lab guest', () => {
     const { plan, verified } = await configure({
       mode: 'active-backup',
       primary: 'eth2',
-      failOverMac: 'active',
+      fail_over_mac: 'active',
       miimon: 100,
       updelay: 250,
       downdelay: 300,
-      numGratArp: 3,
+      num_grat_arp: 3,
     });
     expect(plan.notes).toContain('updelay 250 ms rounded down to 200 ms, a multiple of miimon 100');
     expect(verified.status).toMatchObject({
@@ -85,10 +85,10 @@ describe('runtime bonding on the lab guest', () => {
   });
 
   it('the ARP monitor replaces miimon, then miimon replaces it again', async () => {
-    const arp = await configure({ mode: 'active-backup', arpInterval: 200, arpIpTargets: ['10.77.1.252'] });
+    const arp = await configure({ mode: 'active-backup', arp_interval: 200, arp_ip_target: ['10.77.1.252'] });
     expect(arp.verified.status).toMatchObject({ miimonMs: 0, arp: { intervalMs: 200, targets: ['10.77.1.252'] } });
     // 802.3ad forbids the ARP monitor: it must be stopped while the old mode still allows it.
-    const lacp = await configure({ mode: '802.3ad', lacpRate: 'fast', xmitHashPolicy: 'layer3+4' });
+    const lacp = await configure({ mode: '802.3ad', lacp_rate: 'fast', xmit_hash_policy: 'layer3+4' });
     expect(lacp.verified.status).toMatchObject({
       miimonMs: 100,
       ad: { lacpRate: 'fast' },
@@ -99,14 +99,39 @@ describe('runtime bonding on the lab guest', () => {
 
   it('balance-xor with a hash policy, balance-tlb without dynamic load balancing', async () => {
     expect(
-      (await configure({ mode: 'balance-xor', xmitHashPolicy: 'layer2+3' })).verified.status?.transmitHashPolicy,
+      (await configure({ mode: 'balance-xor', xmit_hash_policy: 'layer2+3' })).verified.status?.transmitHashPolicy,
     ).toEqual({ name: 'layer2+3', id: 2 });
-    const tlb = await configure({ mode: 'balance-tlb', tlbDynamicLb: false });
+    const tlb = await configure({ mode: 'balance-tlb', tlb_dynamic_lb: 0 });
     expect(tlb.verified.status?.transmitHashPolicy).toEqual({ name: 'layer2', id: 0 });
     // Options of other modes do not leak: back to the defaults when not asked for.
     const rr = await configure({ mode: 'balance-rr' });
     expect(rr.verified.checked).toContain('xmit_hash_policy=layer2');
     expect((await host.links()).find((l) => l.name === 'bond0')?.bond?.tlbDynamicLb).toBe(true);
+  });
+
+  it('applies and reads back every option the plan accepts; writes no delay without miimon', async () => {
+    const lacp = await configure({
+      mode: '802.3ad',
+      ad_select: 'bandwidth',
+      min_links: 1,
+      num_unsol_na: 2,
+      lp_interval: 3,
+    });
+    expect(lacp.verified.checked).toEqual(
+      expect.arrayContaining([
+        'ad_select=bandwidth',
+        'min_links=1',
+        'num_unsol_na=2',
+        'num_grat_arp=2',
+        'lp_interval=3',
+      ]),
+    );
+    // Not asked for in the next mode: put back to the driver's defaults, and verified to be so.
+    const xor = await configure({ mode: 'balance-xor', miimon: 0 });
+    expect(xor.verified.checked).toEqual(
+      expect.arrayContaining(['miimon=0', 'updelay=0', 'ad_select=stable', 'min_links=0', 'lp_interval=1']),
+    );
+    expect(xor.plan.script).not.toMatch(/^w (updelay|downdelay)/m);
   });
 
   it('verification names the option that does not match', async () => {

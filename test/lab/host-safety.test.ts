@@ -40,14 +40,14 @@ describe('refused before anything runs on the host', () => {
       [{ mode: 'active-backup', slaves: ['eth1', '$(reboot)'] }, /slaves\[1\]/],
       [{ mode: 'active-backup', slaves: ['eth1', 'eth2'], bond: 'bond0 && reboot' }, /bond/],
       [{ mode: 'active-backup', slaves: ['eth1', 'eth2'], primary: 'eth1`reboot`' }, /primary/],
-      [{ mode: 'balance-xor', slaves: ['eth1', 'eth2'], xmitHashPolicy: 'layer2; reboot' }, /xmit_hash_policy/],
+      [{ mode: 'balance-xor', slaves: ['eth1', 'eth2'], xmit_hash_policy: 'layer2; reboot' }, /xmit_hash_policy/],
       [
         {
           mode: 'active-backup',
           slaves: ['eth1', 'eth2'],
           miimon: 0,
-          arpInterval: 100,
-          arpIpTargets: ['10.77.1.252|reboot'],
+          arp_interval: 100,
+          arp_ip_target: ['10.77.1.252|reboot'],
         },
         /arp_ip_target/,
       ],

@@ -3,7 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { configFromState, removeBondScript, runtimeScript } from '../../main/host/runtime.js';
 import type { LiveBondState } from '../../main/host/system.js';
-import { type BondRequest, compareSysfs, expectedSysfs, resolveBondRequest } from '../../shared/bonding/options.js';
+import {
+  type BondRequest,
+  checkBondRequest,
+  compareSysfs,
+  expectedSysfs,
+  optionalSysfs,
+  resolveBondRequest,
+} from '../../shared/bonding/options.js';
 import { InvalidValueError } from '../../shared/net/names.js';
 
 const request: BondRequest = { mode: 'active-backup', slaves: ['eth1', 'eth2'] };
@@ -18,12 +25,16 @@ describe('bond requests against the driver’s rules', () => {
         miimon: 100,
         updelay: 0,
         downdelay: 0,
-        xmitHashPolicy: 'layer2',
-        failOverMac: 'none',
-        lacpRate: 'slow',
-        arpInterval: 0,
-        arpIpTargets: [],
-        numGratArp: 1,
+        xmit_hash_policy: 'layer2',
+        fail_over_mac: 'none',
+        lacp_rate: 'slow',
+        arp_interval: 0,
+        arp_ip_target: [],
+        num_grat_arp: 1,
+        ad_select: 'stable',
+        min_links: 0,
+        lp_interval: 1,
+        asked: [],
       },
       notes: [],
     });
@@ -39,29 +50,29 @@ describe('bond requests against the driver’s rules', () => {
   });
 
   it('keeps miimon and the ARP monitor apart, and the ARP monitor out of 802.3ad, tlb and alb', () => {
-    expect(resolveBondRequest({ ...request, arpInterval: 200, arpIpTargets: ['10.77.1.252'] }).config).toMatchObject({
+    expect(resolveBondRequest({ ...request, arp_interval: 200, arp_ip_target: ['10.77.1.252'] }).config).toMatchObject({
       miimon: 0,
-      arpInterval: 200,
+      arp_interval: 200,
     });
     expect(() =>
-      resolveBondRequest({ ...request, miimon: 100, arpInterval: 200, arpIpTargets: ['10.77.1.252'] }),
+      resolveBondRequest({ ...request, miimon: 100, arp_interval: 200, arp_ip_target: ['10.77.1.252'] }),
     ).toThrow(/exclude each other/);
     expect(() =>
-      resolveBondRequest({ mode: 'balance-alb', slaves: ['eth1'], arpInterval: 200, arpIpTargets: ['10.0.0.1'] }),
-    ).toThrow(/not allowed in balance-alb/);
-    expect(() => resolveBondRequest({ ...request, arpInterval: 200 })).toThrow(/at least one address/);
-    expect(() => resolveBondRequest({ ...request, arpIpTargets: ['10.0.0.1'] })).toThrow(/needs arp_interval/);
+      resolveBondRequest({ mode: 'balance-alb', slaves: ['eth1'], arp_interval: 200, arp_ip_target: ['10.0.0.1'] }),
+    ).toThrow(/ARP monitor does not run in balance-alb mode/);
+    expect(() => resolveBondRequest({ ...request, arp_interval: 200 })).toThrow(/at least one address/);
+    expect(() => resolveBondRequest({ ...request, arp_ip_target: ['10.0.0.1'] })).toThrow(/needs arp_interval/);
     expect(() => resolveBondRequest({ ...request, miimon: 0, updelay: 200 })).toThrow(/updelay.*only with miimon/);
   });
 
   it('refuses options that do not belong to the mode', () => {
-    expect(() => resolveBondRequest({ ...request, lacpRate: 'fast' })).toThrow(/lacp_rate.*only to 802.3ad/);
+    expect(() => resolveBondRequest({ ...request, lacp_rate: 'fast' })).toThrow(/lacp_rate.*only to 802.3ad/);
     expect(() => resolveBondRequest({ mode: 'balance-rr', slaves: ['eth1', 'eth2'], primary: 'eth1' })).toThrow(
       /primary.*not balance-rr/,
     );
     expect(() => resolveBondRequest({ ...request, primary: 'eth3' })).toThrow(/must be one of the slaves/);
-    expect(() => resolveBondRequest({ ...request, tlbDynamicLb: false })).toThrow(/only to balance-tlb/);
-    expect(resolveBondRequest({ ...request, xmitHashPolicy: 'layer3+4' }).notes).toContain(
+    expect(() => resolveBondRequest({ ...request, tlb_dynamic_lb: 0 })).toThrow(/only to balance-tlb/);
+    expect(resolveBondRequest({ ...request, xmit_hash_policy: 'layer3+4' }).notes).toContain(
       'xmit_hash_policy has no effect in active-backup mode',
     );
   });
@@ -72,12 +83,12 @@ describe('bond requests against the driver’s rules', () => {
       [{ slaves: ['$(id)'] }, /slaves\[0\]/],
       [{ bond: 'bond0`id`' }, /^bond:/],
       [{ primary: 'eth1|x' }, /primary/],
-      [{ xmitHashPolicy: 'layer2;id' }, /xmit_hash_policy/],
-      [{ failOverMac: 'active && reboot' }, /fail_over_mac/],
-      [{ arpInterval: 100, miimon: 0, arpIpTargets: ['10.0.0.1; reboot'] }, /arp_ip_target\[0\]/],
+      [{ xmit_hash_policy: 'layer2;id' }, /xmit_hash_policy/],
+      [{ fail_over_mac: 'active && reboot' }, /fail_over_mac/],
+      [{ arp_interval: 100, miimon: 0, arp_ip_target: ['10.0.0.1; reboot'] }, /arp_ip_target\[0\]/],
       [{ miimon: -1 }, /miimon/],
       [{ miimon: 1.5 }, /miimon/],
-      [{ numGratArp: 256 }, /num_grat_arp/],
+      [{ num_grat_arp: 256 }, /num_grat_arp/],
       [{ address: '10.0.0.1/24 dev eth0' }, /address/],
       [{ slaves: [] }, /slaves/],
       [{ slaves: ['eth1', 'eth1'] }, /twice/],
@@ -108,7 +119,7 @@ describe('the runtime script', () => {
   const index = (script: string, start: string) => lines(script).findIndex((l) => l.startsWith(start));
 
   it('follows the driver’s order and is valid shell', () => {
-    const { config } = resolveBondRequest({ ...request, failOverMac: 'active', primary: 'eth2', updelay: 200 });
+    const { config } = resolveBondRequest({ ...request, fail_over_mac: 'active', primary: 'eth2', updelay: 200 });
     const script = runtimeScript({ config, routes: [{ dst: 'default', gateway: '10.77.1.1' }] });
     execFileSync('bash', ['-n'], { input: script });
     execFileSync('sh', ['-n'], { input: script });
@@ -129,7 +140,7 @@ describe('the runtime script', () => {
   });
 
   it('stops the ARP monitor before changing mode, and sets targets before the interval', () => {
-    const { config } = resolveBondRequest({ ...request, arpInterval: 200, arpIpTargets: ['10.77.1.252'] });
+    const { config } = resolveBondRequest({ ...request, arp_interval: 200, arp_ip_target: ['10.77.1.252'] });
     const script = runtimeScript({ config, addresses: ['10.77.1.253/24'], routes: [] });
     expect(index(script, 'if [ "$(cat "$B/arp_interval")" != 0 ]')).toBeLessThan(index(script, 'w mode'));
     expect(index(script, 'w arp_ip_target +10.77.1.252')).toBeLessThan(index(script, 'w arp_interval 200'));
@@ -164,12 +175,95 @@ describe('the runtime script', () => {
     };
     const config = configFromState(saved);
     // lacp_rate is 802.3ad-only: a stale value from an earlier mode is not carried along.
-    expect(config).toMatchObject({ mode: 'balance-tlb', tlbDynamicLb: false, primary: '' });
-    expect(config.lacpRate).toBeUndefined();
-    expect(compareSysfs(expectedSysfs(config), saved.options!)).toEqual([]);
+    expect(config).toMatchObject({ mode: 'balance-tlb', tlb_dynamic_lb: 0, primary: '' });
+    expect(config.lacp_rate).toBeUndefined();
+    // A kernel without ad_select, min_links, lp_interval files: nothing asked of them, so no mismatch.
+    expect(compareSysfs(expectedSysfs(config), saved.options!, optionalSysfs(config))).toEqual([]);
+    expect(compareSysfs(expectedSysfs(config), saved.options!).map((m) => m.option)).toEqual([
+      'num_unsol_na',
+      'ad_select',
+      'min_links',
+      'lp_interval',
+    ]);
     expect(() => configFromState({ ...saved, options: { ...saved.options, miimon: '100; reboot' } })).toThrow(/miimon/);
     expect(removeBondScript('bond0', [{ name: 'eth1', up: true, addresses: ['10.0.0.1/24'] }])).toContain(
       'ip addr add 10.0.0.1/24 broadcast + dev eth1',
     );
+  });
+});
+
+describe('options the plan once accepted and never applied', () => {
+  it('resolves ad_select, min_links, num_unsol_na, lp_interval and expects them in sysfs', () => {
+    const { config } = resolveBondRequest({
+      mode: '802.3ad',
+      slaves: ['eth1', 'eth2'],
+      ad_select: 'count',
+      min_links: 2,
+      num_unsol_na: 4,
+      lp_interval: 5,
+    });
+    expect(config.asked).toEqual(['ad_select', 'min_links', 'num_unsol_na', 'lp_interval']);
+    expect(expectedSysfs(config)).toMatchObject({
+      ad_select: 'count',
+      min_links: '2',
+      num_grat_arp: '4',
+      num_unsol_na: '4',
+      lp_interval: '5',
+    });
+    const script = runtimeScript({ config, routes: [] });
+    // Asked: written and failing loudly; not asked: put back to the default only where it differs.
+    expect(script).toContain('w ad_select count');
+    expect(script).toContain('w min_links 2');
+    expect(script).toContain('w num_grat_arp 4');
+    expect(script).toContain('w lp_interval 5');
+    expect(script).toContain('d xmit_hash_policy layer2');
+    expect(script).toContain('d lacp_rate slow');
+    // sysfs hides a remembered primary while the slaves are released: it is always written, to none here.
+    const ab = runtimeScript({ config: resolveBondRequest(request).config, routes: [] });
+    expect(ab).toContain("w primary ''");
+  });
+
+  it('num_grat_arp and num_unsol_na are one setting: two different values are refused', () => {
+    const { issues } = checkBondRequest({ ...request, num_grat_arp: 2, num_unsol_na: 3 });
+    expect(issues).toEqual([
+      expect.objectContaining({ option: 'num_unsol_na', message: expect.stringMatching(/one count/) }),
+    ]);
+    expect(checkBondRequest({ ...request, num_grat_arp: 2, num_unsol_na: 2 }).issues).toEqual([]);
+  });
+
+  it('names a duplicate arp_ip_target by its index', () => {
+    const { issues } = checkBondRequest({
+      ...request,
+      miimon: 0,
+      arp_interval: 100,
+      arp_ip_target: ['10.0.0.1', '10.0.0.2', '10.0.0.1'],
+    });
+    expect(issues).toEqual([{ option: 'arp_ip_target', index: 2, message: 'names 10.0.0.1 twice (first at [0])' }]);
+  });
+
+  it('miimon 0 without the ARP monitor: the script never writes a delay the driver would refuse', () => {
+    const { config } = resolveBondRequest({ mode: 'balance-xor', slaves: ['eth1', 'eth2'], miimon: 0 });
+    const script = runtimeScript({ config, routes: [] });
+    expect(script).toContain('w miimon 0');
+    expect(script).not.toMatch(/^[wd] (updelay|downdelay)/m);
+    expect(checkBondRequest({ mode: 'balance-xor', slaves: ['eth1'], miimon: 0, updelay: 100 }).issues).toEqual([
+      expect.objectContaining({ option: 'updelay', message: expect.stringMatching(/only with miimon/) }),
+    ]);
+  });
+
+  it('the reset helper skips a file the kernel lacks and writes only what differs', () => {
+    const { config } = resolveBondRequest({ mode: 'balance-rr', slaves: ['eth1'] });
+    const script = runtimeScript({ config, routes: [] });
+    const helper = script.split('\n').find((l) => l.startsWith('d() {'))!;
+    const dir = execFileSync('mktemp', ['-d']).toString().trim();
+    execFileSync('sh', [
+      '-c',
+      `B=${dir}; printf 'layer2 0\\n' > $B/xmit_hash_policy; printf '3\\n' > $B/min_links
+       w() { echo "$1=$2" >> ${dir}/written; }
+       ${helper}
+       d xmit_hash_policy layer2; d min_links 0; d lp_interval 1`,
+    ]);
+    expect(execFileSync('cat', [`${dir}/written`]).toString()).toBe('min_links=0\n');
+    execFileSync('rm', ['-rf', dir]);
   });
 });

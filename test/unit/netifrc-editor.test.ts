@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 /** The /etc/conf.d/net editor: changes only the bond's part, keeps every other byte, and real bash agrees. */
 
 import { describe, expect, it } from 'vitest';
@@ -126,9 +128,9 @@ describe('editing the bond', () => {
     const c = config({
       mode: 'active-backup',
       primary: 'eth2',
-      failOverMac: 'active',
-      arpInterval: 200,
-      arpIpTargets: ['10.77.1.252', '10.77.1.254'],
+      fail_over_mac: 'active',
+      arp_interval: 200,
+      arp_ip_target: ['10.77.1.252', '10.77.1.254'],
     });
     const edit = editBondConf(labOriginal, c, 'writeup');
     const preup = parseConfD(edit.text).find((s) => s.name === 'preup')!;
@@ -148,7 +150,7 @@ describe('editing the bond', () => {
   it('keeps everything it does not own in a hand-written file', () => {
     const edit = editBondConf(
       gentoo,
-      config({ mode: '802.3ad', lacpRate: 'fast', xmitHashPolicy: 'layer3+4' }),
+      config({ mode: '802.3ad', lacp_rate: 'fast', xmit_hash_policy: 'layer3+4' }),
       'modern',
     );
     const kept = parseConfD(gentoo).filter((s) => !/_bond0$/.test(s.name ?? ''));
@@ -195,6 +197,19 @@ describe('editing the bond', () => {
     expect(edit.text).toBe(
       '# mine\nconfig_eth0="dhcp"\nslaves_bond0="eth1 eth2"\nmode_bond0="balance-rr"\nmiimon_bond0="100"\nconfig_bond0=( "10.0.0.1/24" )\n',
     );
+  });
+
+  it('an indented line that already says what the plan wants is no change (issue 16 fixture)', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'netifrc', 'issue-16-indented.conf'), 'utf8');
+    const wanted = resolveBondRequest({ mode: 'balance-rr', slaves: ['eth0', 'eth1'], miimon: 100 }).config;
+    expect(editBondConf(text, wanted, 'modern')).toEqual({ text, changes: [] });
+    // The same words in another form is a change: an array is not a scalar to netifrc.
+    const array = text.replace('slaves_bond0="eth0 eth1"', 'slaves_bond0=( "eth0 eth1" )');
+    expect(editBondConf(array, wanted, 'modern').changes).toEqual(['slaves_bond0: ( "eth0 eth1" ) → "eth0 eth1"']);
+    // A different value on an indented line: rewritten, and said.
+    const other = editBondConf(text, { ...wanted, miimon: 200 }, 'modern');
+    expect(other.changes).toEqual(['miimon_bond0: "100" → "200"']);
+    expect(readConfValue(other.text, 'slaves_bond0')).toEqual(['eth0 eth1']);
   });
 
   it('drops duplicate assignments of an owned variable', () => {

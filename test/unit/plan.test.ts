@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLabPlan, MODE_NAMES } from '../../shared/plan/plan.js';
+import { defaultLabPlan, MODE_NAMES, modeOptions, modeRequest } from '../../shared/plan/plan.js';
 import { checkPlan, loadPlan, PlanInvalidError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 
 const minimal = `version: 1
@@ -89,5 +89,126 @@ describe('plan files', () => {
     expect(() => loadPlan(minimal.replace('balance-rr', 'balance-rrr'), 'my.yaml')).toThrow(
       /my\.yaml:8:\d+: modes\[0\]/,
     );
+  });
+});
+
+describe('plan check runs the run’s option rules for every mode it names', () => {
+  const withOptions = (options: string, modes = '[balance-rr, active-backup, 802.3ad, balance-tlb, balance-alb]') =>
+    `version: 1
+host:
+  target: root@192.168.0.253
+bond:
+  slaves: [eth1, eth2]
+  address: 192.168.1.253/24
+  peer: 192.168.1.252
+${options}
+modes: ${modes}
+`;
+
+  it('refuses the ARP monitor with 802.3ad, balance-tlb and balance-alb at its line, once for the three', () => {
+    const { errors } = parsePlan(
+      withOptions('  options:\n    miimon: 0\n    arp_interval: 200\n    arp_ip_target: [192.168.1.252]'),
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: 'bond.options.arp_interval',
+        line: 10,
+        message: expect.stringMatching(/does not run in 802\.3ad, balance-tlb, balance-alb mode/),
+      }),
+      expect.objectContaining({ path: 'bond.options.arp_ip_target', line: 11 }),
+    ]);
+    // Only for the modes that may run it: accepted.
+    expect(
+      parsePlan(
+        withOptions(
+          '  options:\n    miimon: 100\n  perMode:\n    active-backup: { arp_interval: 200, arp_ip_target: [192.168.1.252] }',
+        ),
+      ).errors,
+    ).toEqual([]);
+  });
+
+  it('points at the duplicate arp_ip_target', () => {
+    const { errors } = parsePlan(
+      withOptions(
+        '  options:\n    miimon: 0\n    arp_interval: 200\n    arp_ip_target:\n      - 192.168.1.252\n      - 192.168.1.1\n      - 192.168.1.252',
+        '[balance-rr, active-backup]',
+      ),
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: 'bond.options.arp_ip_target[2]',
+        line: 14,
+        message: expect.stringMatching(/twice/),
+      }),
+    ]);
+  });
+
+  it('applies mode-only common options to the modes that have them, refuses them per mode elsewhere', () => {
+    const common = loadPlan(withOptions('  options: { lacp_rate: fast, primary: eth2, ad_select: count }'));
+    expect(modeRequest(common, '802.3ad')).toMatchObject({ lacp_rate: 'fast', ad_select: 'count' });
+    expect(modeRequest(common, '802.3ad').primary).toBeUndefined();
+    expect(modeRequest(common, 'balance-rr').lacp_rate).toBeUndefined();
+    expect(modeRequest(common, 'active-backup').primary).toBe('eth2');
+    const { errors } = parsePlan(withOptions('  perMode:\n    balance-rr: { lacp_rate: fast }'));
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: 'bond.perMode.balance-rr.lacp_rate',
+        line: 9,
+        message: expect.stringMatching(/applies only to 802\.3ad, not balance-rr/),
+      }),
+    ]);
+    expect(parsePlan(withOptions('  perMode:\n    broadcast: { miimon: 50 }')).errors[0]).toMatchObject({
+      path: 'bond.perMode.broadcast',
+      message: expect.stringMatching(/not in modes/),
+    });
+  });
+
+  it('lays per-mode settings over the common ones; a mode’s own monitor replaces the common one', () => {
+    const plan = loadPlan(
+      withOptions(
+        "  options: { miimon: 100, xmit_hash_policy: layer2+3 }\n  perMode:\n    '802.3ad': { lacp_rate: fast, xmit_hash_policy: layer3+4 }\n    active-backup: { primary: eth2, arp_interval: 250, arp_ip_target: [192.168.1.252] }",
+      ),
+    );
+    expect(modeOptions(plan, '802.3ad')).toEqual({ miimon: 100, xmit_hash_policy: 'layer3+4', lacp_rate: 'fast' });
+    expect(modeOptions(plan, 'active-backup')).toEqual({
+      xmit_hash_policy: 'layer2+3',
+      primary: 'eth2',
+      arp_interval: 250,
+      arp_ip_target: ['192.168.1.252'],
+    });
+    expect(loadPlan(planToYaml(plan))).toEqual(plan);
+  });
+
+  it('refuses options the driver does not have and two counts of peer notifications', () => {
+    expect(parsePlan(withOptions('  options: { use_carrier: 0 }')).errors[0]).toMatchObject({
+      path: 'bond.options.use_carrier',
+      line: 8,
+    });
+    expect(parsePlan(withOptions('  options: { num_grat_arp: 2, num_unsol_na: 3 }')).errors[0]).toMatchObject({
+      path: 'bond.options.num_unsol_na',
+      message: expect.stringMatching(/one count/),
+    });
+  });
+
+  it('refuses SNMP ports that do not cover the slaves the steps pull', () => {
+    const snmp = `${withOptions('', '[balance-rr]')}drivers:
+  power: { type: lab }
+  link:
+    type: snmp
+    host: 192.168.0.2
+    version: 2c
+    community: private
+    ports:
+      eth1: { ifName: ge-0/0/1 }
+`;
+    const { errors } = parsePlan(snmp);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: 'drivers.link.ports',
+        line: 17,
+        message: expect.stringMatching(/eth2 is cabled/),
+      }),
+    ]);
+    expect(parsePlan(`${snmp}      eth2: { ifName: ge-0/0/2 }\n`).errors).toEqual([]);
   });
 });

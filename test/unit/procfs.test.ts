@@ -32,6 +32,21 @@ describe('recorded /proc/net/bonding files', () => {
   });
 });
 
+describe('inputs from real hosts', () => {
+  it('an IPoIB slave: its 20-byte permanent address kept as printed, not a MAC, the rest parsed', () => {
+    const status = parse('issue-16-ipoib-balance-rr.txt');
+    expect(status).toMatchObject({ mode: 'balance-rr', miiStatus: 'up', miimonMs: 100 });
+    expect(status.slaves).toEqual([
+      expect.objectContaining({
+        name: 'ib0',
+        miiStatus: 'up',
+        permanentHwAddr: '80:00:00:6d:fe:80:00:00:00:00:00:00:00:02:55:00:70:33:cf:01',
+      }),
+    ]);
+    expect(status.slaves[0]!.permanentMac).toBeUndefined();
+  });
+});
+
 describe('kernel 6.1 (the lab guest)', () => {
   it('balance-rr: mode, monitor, slaves with the lab NICs’ permanent MACs, unknown virtio speed', () => {
     const s = parse('linux-6.1-balance-rr.txt');
@@ -277,7 +292,7 @@ describe('malformed input: a clear ParseError, never a crash or garbage', () => 
   it('refuses redacted MACs, naming the line', () => {
     expectParseError(
       fixture('malformed/linux-5.10-balance-tlb-redacted-mac.txt'),
-      /line 17\): Permanent HW addr must be a MAC address: "Permanent HW addr: xx:xx/,
+      /line 17\): Permanent HW addr must be a hardware address \(hex bytes separated by colons\): "Permanent HW addr: xx:xx/,
     );
   });
 

@@ -1,0 +1,40 @@
+/** The engine's verdict on a whole run, with fake sides: what the run folder and the CLI then say. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRun } from '../../main/engine/session.js';
+import { readRunFolder } from '../../main/engine/store.js';
+import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
+import { fakeSides } from '../support/fake-sides.js';
+
+let runsDir: string;
+beforeAll(async () => {
+  runsDir = await mkdtemp(join(tmpdir(), 'bondbench-outcome-'));
+});
+afterAll(() => rm(runsDir, { recursive: true, force: true }));
+
+const plan = (modes: Plan['modes']): Plan => ({
+  ...defaultLabPlan('fake'),
+  modes,
+  steps: [],
+  apply: { method: 'runtime', netifrcStyle: 'writeup' },
+});
+
+describe('a run in which no mode came up', () => {
+  it('is failed, not completed, and says why', async () => {
+    const sides = fakeSides({ failBringUp: () => 'fake: setting updelay=0 failed' });
+    const handle = await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides });
+    const outcome = await handle.finished;
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toBe('no mode came up: fake: setting updelay=0 failed');
+    expect((await readRunFolder(outcome.dir)).manifest.status).toBe('failed');
+  });
+
+  it('one mode up is a completed run with a failed step', async () => {
+    const sides = fakeSides({ failBringUp: (mode) => (mode === 'broadcast' ? 'fake failure' : undefined) });
+    const outcome = await (await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides })).finished;
+    expect(outcome.status).toBe('completed');
+    expect(outcome.steps.find((s) => s.mode === 'balance-xor')?.apply?.verified).toEqual(['mode=balance-xor']);
+  });
+});
