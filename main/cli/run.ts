@@ -6,20 +6,23 @@ import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shar
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { columnLabel } from '../../shared/report/build.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
+import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
 import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
 import { startRun } from '../engine/session.js';
-import { defaultRunsDir, listRuns, resolveRun } from '../engine/store.js';
+import { defaultRunsDir, listRuns, readRunFolder, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { exportReport } from '../report/export.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN]
+const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN] [--junit FILE]
 
   Runs a plan (the write-up's experiment when none is given) and prints the matrix with verdicts.
   --lab        bring the virtual lab up first (and down again afterwards unless --keep-lab)
   --out DIR    where run folders go (default ${defaultRunsDir()})
   --repeat N   repeat every mode N times; --modes picks modes (${MODE_NAMES.join(', ')})
-  --resume RUN continue an interrupted run: modes it completed are skipped`;
+  --resume RUN continue an interrupted run: modes it completed are skipped
+  --junit FILE also write the result as JUnit XML (a test case per matrix cell) for Jenkins, GitLab and other CI
+  exit status: 0 every cell as expected, 1 some cell unexpected or a step failed, 2 the run failed or was stopped`;
 
 const PLAN_USAGE = `usage: bondbench plan init [FILE] [--instance NAME]   write the default plan (the write-up's experiment) to edit
        bondbench plan check FILE                      validate a plan; errors point at the line`;
@@ -62,25 +65,56 @@ function progressLine(event: Extract<BenchEvent, { type: 'progress' }>): string 
   return `[${event.step}/${event.totalSteps}${eta}] ${event.label}`;
 }
 
+const RUN_OPTIONS = {
+  lab: { type: 'boolean' },
+  instance: { type: 'string' },
+  'keep-lab': { type: 'boolean' },
+  out: { type: 'string' },
+  repeat: { type: 'string' },
+  modes: { type: 'string' },
+  resume: { type: 'string' },
+  junit: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `bondbench run`; the exit status is runExitStatus's (0/1/2), and 2 when the run could not start. */
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(
-    args,
-    {
-      lab: { type: 'boolean' },
-      instance: { type: 'string' },
-      'keep-lab': { type: 'boolean' },
-      out: { type: 'string' },
-      repeat: { type: 'string' },
-      modes: { type: 'string' },
-      resume: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    RUN_USAGE,
-  );
+  const { values, positionals } = parseCommandLine(args, RUN_OPTIONS, RUN_USAGE);
   if (values.help) {
     console.log(RUN_USAGE);
     return 0;
   }
+  const junitFile = values.junit ? resolve(values.junit) : undefined;
+  try {
+    return await runPlan(values, positionals, junitFile);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // The run never started (a bad plan, the lab or host unreachable): CI sees a failed run, not a crash.
+    console.error(`bondbench: ${(error as Error).message}`);
+    if (junitFile) {
+      await writeFile(
+        junitFile,
+        runToJunit({
+          runId: '-',
+          planName: positionals[0] ?? 'default',
+          slaves: [],
+          status: 'failed',
+          error: (error as Error).message,
+          startedAt: new Date().toISOString(),
+          matrix: [],
+          steps: [],
+        }),
+      );
+    }
+    return 2;
+  }
+}
+
+async function runPlan(
+  values: ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'],
+  positionals: string[],
+  junitFile: string | undefined,
+): Promise<number> {
   const runsDir = resolve(values.out ?? defaultRunsDir());
   const instance = values.instance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
   let resumeDir: string | undefined;
@@ -172,7 +206,12 @@ export async function runCommand(args: string[]): Promise<number> {
         `report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`,
       );
     }
-    return outcome.status === 'completed' ? 0 : 1;
+    if (junitFile) {
+      const run = await readRunFolder(outcome.dir);
+      await writeFile(junitFile, runToJunit(junitInputOf(run, outcome.matrix)));
+      console.log(`junit:   ${junitFile}`);
+    }
+    return runExitStatus(outcome.status, outcome.matrix, outcome.steps);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

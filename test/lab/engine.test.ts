@@ -216,7 +216,8 @@ describe('stopping and bad input', () => {
         output += c;
       });
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(code).toBe(1);
+      // 2: the run failed (here: never started), as README's CI section documents.
+      expect(code).toBe(2);
       expect(output).toMatch(message);
       expect(output).toMatch(/bad\.yaml:\d+:\d+: /);
       expect(output).not.toContain('results:');
