@@ -86,6 +86,29 @@ export interface CapturePage {
 
 export const CAPTURE_PAGE_LIMIT = 2000;
 
+/** One pull of a recorded run as the failover chart draws it, read from the run's capture files. Times are ms since
+ * the pull (the link driver's call), from libpcap's timestamps. */
+export interface PullTraffic {
+  step: number;
+  slave?: string;
+  /** The step's span, ms since the pull. */
+  fromMs: number;
+  toMs: number;
+  /** Echo replies from the bond seen on each capture port: the tester port first, then each slave's mirror. */
+  lanes: { port: string; slave?: string; file: string; replies: number[] }[];
+  /** The bond's reaction frames (shared/measure/failover.ts failoverSignal's kinds) on each port. */
+  reactions: { atMs: number; kind: string; port: string; file: string; no: number }[];
+  /** The first of them after the pull on any port: the bond's reaction. */
+  firstReactionMs?: number;
+  /** Last reply before and first reply after the longest gap that ends after the pull, on the tester port's wire. */
+  lastReplyMs?: number;
+  firstReplyMs?: number;
+  /** The frames the failover cell names (the step's gap frames, tester port), where they are on the wire. */
+  namedFrames: { no: number; atMs: number }[];
+  /** The step's longest reply gap as measured (ms). */
+  gapMs?: number;
+}
+
 export interface HostKeyPrompt {
   target: string;
   keyType: string;
@@ -174,6 +197,8 @@ export interface BenchApi {
    * while it is being browsed. Throws when the file is not one of the run's captures.
    */
   readCapture(runId: string, query: CaptureQuery): Promise<CapturePage>;
+  /** A pull step's replies per port and the bond's reaction around it, for the failover chart. */
+  pullTraffic(runId: string, step: number): Promise<PullTraffic>;
   compareRuns(a: string, b: string): Promise<Comparison>;
   /** A report as a file: name, MIME type and base64 content. */
   exportReport(
@@ -197,6 +222,7 @@ export const API_METHODS = [
   'deleteRun',
   'listCaptures',
   'readCapture',
+  'pullTraffic',
   'compareRuns',
   'exportReport',
 ] as const satisfies readonly (keyof BenchApi)[];

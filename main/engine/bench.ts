@@ -14,6 +14,7 @@ import type {
   Comparison,
   HostCheck,
   Language,
+  PullTraffic,
   ReportFormat,
   RunSummary,
   RunView,
@@ -290,6 +291,12 @@ export class Bench implements BenchApi {
   async readCapture(runId: string, query: CaptureQuery): Promise<CapturePage> {
     const run = await readRunFolder(await resolveRun(runId, this.runsDir));
     return this.captures.page(run.dir, run.plan, run.manifest, query);
+  }
+
+  async pullTraffic(runId: string, step: number): Promise<PullTraffic> {
+    if (!Number.isInteger(step) || step < 0) throw new Error(`step must be a step index (0, 1, …), not ${step}`);
+    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    return this.captures.pullTraffic(run.dir, run.plan, run.manifest, run.steps, step);
   }
 
   async compareRuns(a: string, b: string): Promise<Comparison> {

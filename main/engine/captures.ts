@@ -16,9 +16,11 @@ import {
   type CapturePage,
   type CaptureQuery,
   type FrameSummary,
+  type PullTraffic,
 } from '../../shared/api.js';
+import { failoverSignal } from '../../shared/measure/failover.js';
 import type { Plan } from '../../shared/plan/plan.js';
-import type { RunManifest } from '../../shared/run/model.js';
+import type { RunManifest, StepRecord } from '../../shared/run/model.js';
 import { PcapngIndex } from '../../shared/wire/capture-file.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import { type ListedFrame, parseFilter } from '../../shared/wire/filter.js';
@@ -148,6 +150,83 @@ export class RecordedCaptures {
     return { ...base, matching, frames };
   }
 
+  /**
+   * A pull step's traffic from every capture file of its mode and repetition: echo replies from the bond per port
+   * and the bond's reaction frames, in ms since the pull. Throws when the step is not a measured pull.
+   */
+  async pullTraffic(
+    dir: string,
+    plan: Pick<Plan, 'modes' | 'tester' | 'bond'>,
+    manifest: RunManifest | undefined,
+    steps: readonly StepRecord[],
+    index: number,
+  ): Promise<PullTraffic> {
+    const step = steps.find((s) => s.index === index);
+    const probe = step?.measurements?.probe;
+    const marker = probe?.markers.find((m) => m.label.startsWith('pull'));
+    if (!step || step.kind !== 'pull' || !probe || !marker) {
+      throw new Error(`step ${index} is not a measured pull of this run: give a pull step's index`);
+    }
+    const stepStart = Date.parse(step.startedAt);
+    const pullAt = stepStart + marker.atMs;
+    const fromMs = stepStart - pullAt;
+    const toMs = stepStart + step.durationMs - pullAt;
+    const bondIp = plan.bond.address.split('/')[0]!;
+    const files = (await this.list(dir, plan, manifest)).filter(
+      (f) => f.mode === step.mode && f.repetition === step.repetition && !f.interrupted,
+    );
+    const traffic: PullTraffic = {
+      step: index,
+      slave: step.slave,
+      fromMs,
+      toMs,
+      lanes: [],
+      reactions: [],
+      namedFrames: [],
+    };
+    if (probe.failoverMs !== undefined) traffic.gapMs = probe.failoverMs;
+    let firstReaction: number | undefined;
+    for (const info of files) {
+      const { path, name } = await this.resolve(dir, info.file);
+      const file = await this.openFile(path, name, plan, manifest);
+      const lane = {
+        port: info.port,
+        ...(info.slave ? { slave: info.slave } : {}),
+        file: info.file,
+        replies: [] as number[],
+      };
+      for (let i = firstAtOrAfter(file.index, pullAt + fromMs); i < file.index.count; i++) {
+        const packet = file.index.packet(i);
+        const atMs = packet.time.sec * 1000 + packet.time.nsec / 1e6 - pullAt;
+        if (atMs > toMs) break;
+        const frame = decodeFrame(packet.data);
+        if (frame.icmp?.echo?.kind === 'reply' && frame.ipv4?.src === bondIp) lane.replies.push(round(atMs));
+        // The same test the measurement uses for "the bond reacted", asked of one frame.
+        const signal = failoverSignal([{ ...frame, timeMs: atMs }], { afterMs: fromMs, bondIp });
+        if (signal) {
+          traffic.reactions.push({ atMs: round(atMs), kind: signal.kind, port: info.port, file: info.file, no: i + 1 });
+          if (atMs >= 0 && (firstReaction === undefined || atMs < firstReaction)) firstReaction = atMs;
+        }
+        if (!info.slave && probe.gapFrames?.includes(i + 1)) traffic.namedFrames.push({ no: i + 1, atMs: round(atMs) });
+      }
+      if (!info.slave) {
+        // The outage as the wire shows it: the longest silence between replies that ends after the pull.
+        for (let k = 1; k < lane.replies.length; k++) {
+          const [start, end] = [lane.replies[k - 1]!, lane.replies[k]!];
+          if (end <= 0) continue;
+          if (traffic.firstReplyMs === undefined || end - start > traffic.firstReplyMs - traffic.lastReplyMs!) {
+            traffic.lastReplyMs = start;
+            traffic.firstReplyMs = end;
+          }
+        }
+      }
+      traffic.lanes.push(lane);
+    }
+    if (firstReaction !== undefined) traffic.firstReactionMs = round(firstReaction);
+    traffic.reactions.sort((a, b) => a.atMs - b.atMs);
+    return traffic;
+  }
+
   /** Forgets every indexed file (their bytes go with them). */
   clear(): void {
     this.open.clear();
@@ -205,6 +284,21 @@ export class RecordedCaptures {
     while (this.open.size > OPEN_FILES) this.open.delete(this.open.keys().next().value!);
     return opening;
   }
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** The first packet at or after `ms` (epoch), by binary search: a capture file's packets are in time order. */
+function firstAtOrAfter(index: PcapngIndex, ms: number): number {
+  let lo = 0;
+  let hi = index.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const { sec, nsec } = index.packet(mid).time;
+    if (sec * 1000 + nsec / 1e6 < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function checkQuery(query: CaptureQuery): { offset: number; limit: number; filter: string } {

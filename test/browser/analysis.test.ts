@@ -132,6 +132,33 @@ describe('a recorded run in the analysis view', () => {
     expect(box!.y + box!.height).toBeLessThanOrEqual(list!.y + list!.height);
     await page.screenshot({ path: join(ARTIFACTS, 'analysis-evidence-failover.png') });
 
+    // The chart of that pull: a lane per port with its replies, the moments marked, labels apart.
+    const chart = evidence.locator('.failover-chart svg');
+    await chart.waitFor();
+    expect(await chart.locator('g.lane').count()).toBe(3);
+    expect(await chart.locator('g.lane.mirror line.reply').count()).toBeGreaterThan(10);
+    const moments = await chart.locator('g.moment text').allTextContents();
+    expect(moments).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pull eth\d$/), 'last reply', 'first reply']),
+    );
+    expect(await chart.locator('g.named-frame').evaluateAll((g) => g.map((n) => n.getAttribute('data-frame')))).toEqual(
+      ['1056', '1138'],
+    );
+    expect(await chart.locator('g.gap text').textContent()).toMatch(/^outage 6\d\d ms on the wire · the cell: 620 ms$/);
+    const boxes = await chart
+      .locator('g.moment text')
+      .evaluateAll((nodes) =>
+        nodes
+          .map((n) => (n as SVGGraphicsElement).getBoundingClientRect())
+          .map((r) => [r.left, r.right, r.top, r.bottom]),
+      );
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a[1]! <= b[0]! || b[1]! <= a[0]! || a[3]! <= b[2]! || b[3]! <= a[2]!;
+        expect(apart, `labels overlap: ${JSON.stringify([a, b])}`).toBe(true);
+      }
+    await evidence.screenshot({ path: join(ARTIFACTS, 'analysis-evidence-chart.png') });
+
     // The second frame, on request.
     await evidence.getByRole('button', { name: 'Show frame 1138 in the list' }).click();
     const second = page.locator('.capture-row[data-no="1138"]');

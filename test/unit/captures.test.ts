@@ -172,3 +172,31 @@ describe('a recorded run’s capture files', () => {
     expect((await bench.listCaptures(runId)).some((f) => /link|sub/.test(f.file))).toBe(false);
   });
 });
+
+describe('a pull, read back from the capture files', () => {
+  it('shows the replies leave the pulled slave’s port, the bond react, and the replies resume on the other', async () => {
+    // active-backup, pull eth2 (step 19): the active slave goes; eth1 takes over with a gratuitous ARP.
+    const pull = await bench.pullTraffic(runId, 19);
+    expect(pull.slave).toBe('eth2');
+    expect(pull.lanes.map((l) => [l.port, l.slave])).toEqual([
+      ['tester0', undefined],
+      ['tap-eth1', 'eth1'],
+      ['tap-eth2', 'eth2'],
+    ]);
+    const [, eth1, eth2] = pull.lanes;
+    expect(eth2!.replies.filter((ms) => ms > 10)).toEqual([]);
+    expect(eth1!.replies.filter((ms) => ms < 0)).toEqual([]);
+    expect(eth1!.replies.filter((ms) => ms > 0).length).toBeGreaterThan(100);
+    const reaction = pull.reactions.find((r) => r.atMs === pull.firstReactionMs)!;
+    expect(reaction).toMatchObject({ kind: 'gratuitous-arp', port: 'tap-eth1' });
+    // The bond reacts before the replies resume, and the wire's outage agrees with the cell to the probe's interval.
+    expect(pull.firstReactionMs!).toBeLessThan(pull.firstReplyMs!);
+    expect(Math.abs(pull.firstReplyMs! - pull.lastReplyMs! - pull.gapMs!)).toBeLessThanOrEqual(10);
+    expect(pull.namedFrames.map((f) => f.no)).toEqual([1028, 1039]);
+  });
+
+  it('refuses a step that is not a measured pull', async () => {
+    await expect(bench.pullTraffic(runId, 18)).rejects.toThrow(/not a measured pull/);
+    await expect(bench.pullTraffic(runId, -1)).rejects.toThrow(/step index/);
+  });
+});

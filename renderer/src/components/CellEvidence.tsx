@@ -126,7 +126,7 @@ export function CellEvidence({ cellRef, cell, steps, slaves, onShowFrame, onClos
               {evidence.steps
                 .map((index) => {
                   const step = steps.find((s) => s.index === index);
-                  return step ? `${index} ${stepText(step, t)}` : `#${index}`;
+                  return step ? `#${index} ${stepText(step, t)}` : `#${index}`;
                 })
                 .join(' · ')}
             </dd>

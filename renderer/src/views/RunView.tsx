@@ -11,6 +11,7 @@ import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { frameNumbersTerm } from '../../../shared/wire/filter.js';
 import { CaptureList, FrameDetail } from '../components/CaptureList.js';
 import { CellEvidence } from '../components/CellEvidence.js';
+import { FailoverChart } from '../components/FailoverChart.js';
 import { HostState } from '../components/HostState.js';
 import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
@@ -19,7 +20,7 @@ import { readList } from '../plan/fields.js';
 import type { LiveRun, TimelineMarker, TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
-  client: Pick<BenchApi, 'listCaptures' | 'readCapture'>;
+  client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic'>;
   live: LiveRun;
   /** The plan the live run was started with. */
   livePlan: string;
@@ -105,6 +106,19 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
     if (recorded && frames.length > 0) showFrames(frames, frames[0]!, picked?.evidence.pcapng);
   };
 
+  // A failover cell's pulls, the worst (whose gap frames the cell names) first in view.
+  const pulls = useMemo(() => {
+    if (!cell || !explained || (explained.column !== 'failoverMs' && explained.column !== 'faultTolerance')) return [];
+    return (cell.evidence.steps ?? []).flatMap((index) => {
+      const step = steps.find((s) => s.index === index && s.kind === 'pull');
+      return step ? [{ index, slave: step.slave }] : [];
+    });
+  }, [cell, explained, steps]);
+  const worstPull = pulls.find((p) => {
+    const gap = steps.find((s) => s.index === p.index)?.measurements?.probe?.gapFrames;
+    return gap && gap[0] === cell?.evidence.frames?.[0] && gap[1] === cell?.evidence.frames?.[1];
+  })?.index;
+
   const evidencePane =
     explained && cell ? (
       <CellEvidence
@@ -118,7 +132,11 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
             : (no) => jump({ mode: explained.mode, repetition: explained.repetition, frames: [no] })
         }
         onClose={() => setExplained(undefined)}
-      />
+      >
+        {recorded && pulls.length > 0 ? (
+          <FailoverChart client={client} runId={recorded.manifest.id} pulls={pulls} initial={worstPull} />
+        ) : null}
+      </CellEvidence>
     ) : (
       <p className="subtle evidence-hint">{t('analysis.evidence.pick')}</p>
     );
