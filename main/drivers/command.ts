@@ -18,6 +18,7 @@ import {
   type PowerAction,
 } from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
+import { CommandSpawnError, commandSpawn, killPlan } from '../../shared/platform/command.js';
 import {
   type DriverContext,
   DriverError,
@@ -40,21 +41,29 @@ interface Outcome {
 }
 
 /**
- * Spawns argv directly (no shell) as the leader of its own process group, so that a timeout stops the script
- * together with whatever it started (a `sleep` left behind would otherwise hold its output open).
+ * Spawns argv without a shell (Windows batch files through cmd.exe with checked, quoted words: commandSpawn), so
+ * that a timeout stops the script together with whatever it started (a `sleep` left behind would otherwise hold
+ * its output open): the process group on POSIX, taskkill /t on Windows.
  */
 function spawnArgv(argv: string[], timeoutMs: number): Promise<Outcome> {
-  const [program, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const plan = commandSpawn(process.platform, argv, process.env);
+    const child = spawn(plan.file, plan.args, {
+      detached: plan.detached,
+      windowsHide: plan.windowsHide,
+      windowsVerbatimArguments: plan.windowsVerbatimArguments,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       if (child.pid) {
+        const kill = killPlan(process.platform, child.pid);
         try {
-          process.kill(-child.pid, 'SIGKILL');
+          if (kill.kind === 'group') process.kill(kill.pid, kill.signal);
+          else spawn(kill.file, kill.args, { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
         } catch {
           // Already gone.
         }
@@ -90,6 +99,7 @@ async function runTemplate(
   try {
     outcome = await spawnArgv(argv, timeoutMs);
   } catch (error) {
+    if (error instanceof CommandSpawnError) throw new DriverError(driver, `${what}: ${error.message}`);
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such program' : (error as Error).message;
     throw new DriverError(driver, `${what}: cannot start ${argv[0]}: ${reason}`, { cause: error });
   }

@@ -12,7 +12,9 @@ import { Bench } from '../engine/bench.js';
 import { defaultRunsDir } from '../engine/store.js';
 import { SHELL_CHANNELS } from './channels.js';
 import { registerBenchIpc } from './ipc.js';
+import { ElectronPdfPrinter } from './pdf.js';
 import { SecretStore } from './secrets.js';
+import { rewritesResponseCsp, startShell } from './startup.js';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -78,15 +80,23 @@ async function start(): Promise<void> {
   // The tester agent (libpcap) runs in a process of its own, never in a UI process; electron-vite builds it
   // beside this file.
   process.env.BONDBENCH_TESTER_AGENT ??= join(here, 'agent.js');
-  const bench = new Bench({ runsDir: defaultRunsDir(), labInstance: process.env.BONDBENCH_LAB_INSTANCE });
+  // A real directory for it to run in: the package root is app.asar, inside which no process can start.
+  process.env.BONDBENCH_TESTER_CWD ??= app.getPath('userData');
+  const bench = new Bench({
+    runsDir: defaultRunsDir(),
+    labInstance: process.env.BONDBENCH_LAB_INSTANCE,
+    printer: new ElectronPdfPrinter(),
+  });
   const secrets = new SecretStore(join(app.getPath('userData'), 'secrets.json'), safeStorage);
 
   protocol.handle(APP_SCHEME, serveAppFile);
   const appSession = session.defaultSession;
-  // The dev server's responses (and anything else) get our CSP too.
-  appSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
-  );
+  // Every response gets our CSP, except the dev server's (see rewritesResponseCsp).
+  if (rewritesResponseCsp(devServer)) {
+    appSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
+    );
+  }
   appSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   appSession.setPermissionCheckHandler(() => false);
 
@@ -126,7 +136,7 @@ async function start(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
-app.whenReady().then(start, (error: Error) => {
-  dialog.showErrorBox('BondBench cannot start', error.message);
+void startShell(app.whenReady(), start, (title, message) => {
+  dialog.showErrorBox(title, message);
   app.quit();
 });

@@ -30,6 +30,7 @@ import { HostControl } from '../host/control.js';
 import { parseHostTarget } from '../host/target.js';
 import { VirtualLab } from '../lab/lab.js';
 import { exportReport } from '../report/export.js';
+import type { PdfPrinter } from '../report/pdf.js';
 import { UnknownHostKeyError } from '../ssh/known-hosts.js';
 import { TesterClient } from '../tester/client.js';
 import { RecordedCaptures } from './captures.js';
@@ -43,11 +44,14 @@ export interface BenchOptions {
   labInstance?: string;
   /** Where engine logs go besides the events. */
   log?: (line: string) => void;
+  /** How PDFs are printed: the desktop app hands in Electron's printToPDF; headless Chromium otherwise. */
+  printer?: PdfPrinter;
 }
 
 export class Bench implements BenchApi {
   readonly runsDir: string;
   private readonly labInstance: string;
+  private readonly printer: PdfPrinter | undefined;
   private readonly listeners = new Set<(event: BenchEvent) => void>();
   private readonly active = new Map<string, RunHandle>();
   private readonly captures = new RecordedCaptures();
@@ -55,6 +59,7 @@ export class Bench implements BenchApi {
   constructor(options: BenchOptions = {}) {
     this.runsDir = options.runsDir ?? defaultRunsDir();
     this.labInstance = options.labInstance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
+    this.printer = options.printer;
     if (options.log) {
       const log = options.log;
       this.onEvent((event) => {
@@ -312,7 +317,9 @@ export class Bench implements BenchApi {
     format: ReportFormat,
     language: Language,
   ): Promise<{ fileName: string; mime: string; base64: string }> {
-    const report = await exportReport(await resolveRun(runId, this.runsDir), format, language);
+    const report = await exportReport(await resolveRun(runId, this.runsDir), format, language, {
+      printer: this.printer,
+    });
     return { fileName: report.fileName, mime: report.mime, base64: report.data.toString('base64') };
   }
 

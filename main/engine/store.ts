@@ -2,18 +2,19 @@
  * Run folders on disk (layout in shared/run/model.ts). Written as the run goes — the manifest atomically, steps
  * appended a line at a time — so an interrupted run keeps every step it finished.
  */
+
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
+import { runsDirFor } from '../../shared/platform/paths.js';
 import { RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
 
+/** Run folders: $BONDBENCH_RUNS, %LOCALAPPDATA%\bondbench\runs on Windows, else XDG data (runsDirFor). */
 export function defaultRunsDir(): string {
-  if (process.env.BONDBENCH_RUNS) return resolve(process.env.BONDBENCH_RUNS);
-  const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return join(data, 'bondbench', 'runs');
+  return resolve(runsDirFor(process.platform, process.env, homedir()));
 }
 
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {

@@ -7,23 +7,18 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromiumCandidates } from '../../shared/platform/paths.js';
 import { CommandError, run } from '../util/exec.js';
 
 export interface PdfPrinter {
   print(html: string): Promise<Buffer>;
 }
 
-const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-];
-
-/** $BONDBENCH_CHROMIUM, else the first Chromium or Chrome found in the usual places. */
+/** $BONDBENCH_CHROMIUM, else the first Chromium, Chrome or Edge found in the platform's usual places. */
 export async function findChromium(): Promise<string> {
   const configured = process.env.BONDBENCH_CHROMIUM;
-  for (const path of configured ? [configured] : CANDIDATES) {
+  const candidates = chromiumCandidates(process.platform, process.env);
+  for (const path of candidates) {
     if (
       await access(path, constants.X_OK).then(
         () => true,
@@ -35,7 +30,7 @@ export async function findChromium(): Promise<string> {
   throw new Error(
     configured
       ? `BONDBENCH_CHROMIUM=${configured} is not an executable file`
-      : `no Chromium found (looked for ${CANDIDATES.join(', ')}): install it ("apt-get install chromium", or run "bash scripts/setup.sh") or set BONDBENCH_CHROMIUM`,
+      : `no Chromium found (looked for ${candidates.join(', ')}): install it ("apt-get install chromium", or run "bash scripts/setup.sh") or set BONDBENCH_CHROMIUM; the desktop app prints with its own`,
   );
 }
 

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod } from 'ssh2';
+import { proxyCommandSpawn } from '../../shared/platform/ssh.js';
 import { KnownHosts, knownHostName } from './known-hosts.js';
 import { type OfferedHostKey, SshSession } from './session.js';
 import { parseSshDestination, type ResolvedSsh, resolveSsh, type SshDestination } from './ssh-config.js';
@@ -46,9 +47,14 @@ export function defaultKnownHostsFile(): string {
   return join(base, 'bondbench', 'known_hosts');
 }
 
-/** Runs an ssh_config ProxyCommand with sh and returns its stdin/stdout as the connection. */
+/** Runs an ssh_config ProxyCommand with the platform's shell and returns its stdin/stdout as the connection. */
 export function proxyCommandStream(command: string): { stream: Duplex; dispose: () => void } {
-  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const { file, args, windowsVerbatimArguments, windowsHide } = proxyCommandSpawn(
+    process.platform,
+    command,
+    process.env,
+  );
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsVerbatimArguments, windowsHide });
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -107,8 +113,10 @@ async function authMethods(
   const username = resolved.user;
   const methods: AnyAuthMethod[] = [];
   if (resolved.agentSocket && !resolved.identitiesOnly) {
-    if (existsSync(resolved.agentSocket)) methods.push({ type: 'agent', username, agent: resolved.agentSocket });
-    else log(`ssh-agent socket ${resolved.agentSocket} does not exist: not using the agent`);
+    // Pageant cannot be looked for as a file; ssh2 asks it and moves on when it is not running.
+    if (resolved.agentSocket === 'pageant' || existsSync(resolved.agentSocket)) {
+      methods.push({ type: 'agent', username, agent: resolved.agentSocket });
+    } else log(`ssh-agent ${resolved.agentSocket} does not exist: not using the agent`);
   }
   const explicit = [...(policy.identityFiles ?? []), ...resolved.identityFiles];
   const files =
@@ -132,7 +140,7 @@ async function authMethods(
   }
   if (methods.length === 0) {
     throw new SshAuthError(
-      `no way to log in to ${username}@${resolved.hostName}: no ssh-agent (SSH_AUTH_SOCK), no usable key ` +
+      `no way to log in to ${username}@${resolved.hostName}: no ssh-agent (SSH_AUTH_SOCK; on Windows the OpenSSH agent or Pageant), no usable key ` +
         `(${explicit.length ? explicit.join(', ') : '~/.ssh/id_ed25519, id_ecdsa, id_rsa'}), and no password chosen. ` +
         'Add an IdentityFile to ~/.ssh/config, pass --identity FILE, or choose --password-stdin.',
     );

@@ -10,6 +10,7 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { InvalidValueError } from '../../shared/net/names.js';
+import { type AgentChoice, chooseAgent, expandHome } from '../../shared/platform/ssh.js';
 
 export interface SshDestination {
   user?: string;
@@ -75,8 +76,10 @@ export interface ResolvedSsh {
   user: string;
   identityFiles: string[];
   identitiesOnly: boolean;
-  /** Path of the agent socket; undefined = none. */
+  /** The agent: a socket path, a Windows pipe (\\.\pipe\…), or "pageant"; undefined = none. */
   agentSocket?: string;
+  /** Where the agent choice came from (shared/platform/ssh.ts chooseAgent). */
+  agentSource?: AgentChoice['source'];
   proxyJump?: string;
   proxyCommand?: string;
   userKnownHostsFiles: string[];
@@ -104,7 +107,7 @@ async function readWithIncludes(file: string, depth = 0): Promise<string> {
       continue;
     }
     for (const pattern of include[1]!.split(/\s+/)) {
-      const expanded = pattern.replace(/^~(?=\/)/, homedir());
+      const expanded = expandHome(pattern, homedir(), process.platform);
       const path = isAbsolute(expanded) ? expanded : join(homedir(), '.ssh', expanded);
       const dir = dirname(path);
       const name = basename(path);
@@ -144,7 +147,7 @@ export function expandTokens(
       throw new Error(`ssh_config: the %${token} token is not available in ${JSON.stringify(text)}`);
     return String(value);
   });
-  return expanded.replace(/^~(?=\/|$)/, home);
+  return expandHome(expanded, home, process.platform);
 }
 
 function yes(value: string | undefined): boolean {
@@ -183,18 +186,19 @@ export async function resolveSsh(
     value === undefined ? [] : Array.isArray(value) ? value : [value];
   const identityFiles = list(computed.identityfile).map((f) => expandTokens(f, tokens));
   const agentSetting = first(computed.identityagent);
-  let agentSocket = process.env.SSH_AUTH_SOCK || undefined;
-  if (agentSetting) {
-    agentSocket =
-      agentSetting.toLowerCase() === 'none'
-        ? undefined
-        : agentSetting === 'SSH_AUTH_SOCK'
-          ? process.env.SSH_AUTH_SOCK
-          : expandTokens(
-              agentSetting.replace(/^\$\{?(\w+)\}?$/, (_m, v: string) => process.env[v] ?? ''),
-              tokens,
-            );
-  }
+  const agent = chooseAgent(
+    process.platform,
+    process.env,
+    agentSetting === undefined || agentSetting === 'SSH_AUTH_SOCK'
+      ? undefined
+      : agentSetting.toLowerCase() === 'none'
+        ? 'none'
+        : expandTokens(
+            agentSetting.replace(/^\$\{?(\w+)\}?$/, (_m, v: string) => process.env[v] ?? ''),
+            tokens,
+          ),
+    existsSync,
+  );
   const proxyJump = first(computed.proxyjump);
   const proxyCommand = first(computed.proxycommand);
   const seconds = (value: string | string[] | undefined) => {
@@ -208,7 +212,8 @@ export async function resolveSsh(
     user,
     identityFiles,
     identitiesOnly: yes(first(computed.identitiesonly)),
-    agentSocket,
+    agentSocket: agent?.agent,
+    agentSource: agent?.source,
     proxyJump: proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump : undefined,
     proxyCommand:
       proxyCommand && proxyCommand.toLowerCase() !== 'none' ? expandTokens(proxyCommand, tokens) : undefined,

@@ -4,8 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AgentLaunch, agentLaunch } from '../../shared/platform/agent.js';
 import type {
   AgentMessage,
   CaptureCounters,
@@ -26,7 +28,6 @@ import type {
   TesterRequest,
 } from '../../shared/tester/protocol.js';
 import { TESTER_PROTOCOL_VERSION } from '../../shared/tester/protocol.js';
-import { packageRoot } from '../paths.js';
 import { NdjsonChannel } from './transport.js';
 
 export interface TesterClientOptions {
@@ -34,6 +35,8 @@ export interface TesterClientOptions {
   netns?: string;
   /** Where the agent's stderr goes (default: this process's stderr, prefixed). */
   log?: (line: string) => void;
+  /** The agent's working directory: a real directory (default $BONDBENCH_TESTER_CWD, else the temp folder). */
+  cwd?: string;
   /** How long the agent may take to answer hello, ms. */
   startTimeoutMs?: number;
 }
@@ -45,21 +48,31 @@ export class TesterAgentError extends Error {
   }
 }
 
-/** The command that runs the agent: node on the built JS, or node + tsx on the TypeScript source. */
-export function agentCommand(netns?: string): { command: string; args: string[] } {
+/**
+ * How this runtime starts the agent (shared/platform/agent.ts decides): node on the built JS, node + tsx on the
+ * TypeScript source, Electron as Node in the desktop app; in a namespace, through sudo, or directly.
+ */
+export function agentCommand(netns?: string, cwd?: string): AgentLaunch {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
   // The desktop app bundles the agent as an entry of its own and says where (main/electron/main.ts).
   const agent = process.env.BONDBENCH_TESTER_AGENT ?? join(dirname(here), fromSource ? 'agent.ts' : 'agent.js');
   if (!existsSync(agent)) throw new TesterAgentError(`the tester agent is missing: ${agent}`);
-  const node = fromSource
-    ? [process.execPath, '--import', import.meta.resolve('tsx'), agent]
-    : [process.execPath, agent];
-  if (!netns) return { command: node[0]!, args: node.slice(1) };
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(netns)) {
-    throw new TesterAgentError(`network namespace ${JSON.stringify(netns)}: use letters, digits, ".", "_" and "-"`);
+  try {
+    return agentLaunch({
+      platform: process.platform,
+      execPath: process.execPath,
+      agentPath: agent,
+      tsxImport: fromSource ? import.meta.resolve('tsx') : undefined,
+      electron: process.versions.electron,
+      netns,
+      // The shell passes a real directory (the desktop app: its user data); never the package, maybe an archive.
+      cwd: cwd ?? process.env.BONDBENCH_TESTER_CWD ?? tmpdir(),
+      env: process.env,
+    });
+  } catch (error) {
+    throw new TesterAgentError((error as Error).message);
   }
-  return { command: 'ip', args: ['netns', 'exec', netns, ...node] };
 }
 
 const CAP_NO_ADDRESS_WARNING = /^Warning: \S+: no IPv4 address assigned - This may not actually work$/;
@@ -101,10 +114,8 @@ export class TesterClient {
 
   /** Starts an agent and checks that it speaks our protocol. */
   static async start(options: TesterClientOptions = {}): Promise<TesterClient> {
-    const { command, args } = agentCommand(options.netns);
-    // Inside Electron, process.execPath is the Electron binary: run it as plain Node for the agent.
-    const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
-    const child = spawn(command, args, { cwd: packageRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { command, args, cwd, env, windowsHide } = agentCommand(options.netns, options.cwd);
+    const child = spawn(command, args, { cwd, env, windowsHide, stdio: ['pipe', 'pipe', 'pipe'] });
     const channel = new NdjsonChannel<AgentMessage, TesterRequest>(child.stdout!, child.stdin!, 'the tester agent');
     const client = new TesterClient(child, channel, options.netns);
     const log = options.log ?? ((line: string) => process.stderr.write(`[tester] ${line}\n`));
