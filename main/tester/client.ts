@@ -37,6 +37,8 @@ export interface TesterClientOptions {
   log?: (line: string) => void;
   /** The agent's working directory: a real directory (default $BONDBENCH_TESTER_CWD, else the temp folder). */
   cwd?: string;
+  /** Start exactly this (agentLaunch's plan for another layout, e.g. a packaged app's); default agentCommand(). */
+  launch?: AgentLaunch;
   /** How long the agent may take to answer hello, ms. */
   startTimeoutMs?: number;
 }
@@ -114,7 +116,7 @@ export class TesterClient {
 
   /** Starts an agent and checks that it speaks our protocol. */
   static async start(options: TesterClientOptions = {}): Promise<TesterClient> {
-    const { command, args, cwd, env, windowsHide } = agentCommand(options.netns, options.cwd);
+    const { command, args, cwd, env, windowsHide } = options.launch ?? agentCommand(options.netns, options.cwd);
     const child = spawn(command, args, { cwd, env, windowsHide, stdio: ['pipe', 'pipe', 'pipe'] });
     const channel = new NdjsonChannel<AgentMessage, TesterRequest>(child.stdout!, child.stdin!, 'the tester agent');
     const client = new TesterClient(child, channel, options.netns);

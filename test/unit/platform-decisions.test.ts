@@ -128,7 +128,7 @@ describe('desktop shell start-up', () => {
     await startShell(
       Promise.reject(new Error('no display')),
       async () => undefined,
-      (t, m) => shown.push(m),
+      (_title, m) => shown.push(m),
     );
     expect(shown[1]).toMatch(/no display/);
   });
