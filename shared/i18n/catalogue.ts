@@ -295,6 +295,18 @@ const en = {
       reactionFrame: '{{kind}}: frame {{no}} on {{port}} at {{ms}} ms',
       noMii: 'The run did not record when the host saw MII down; the pull is the link driver’s call.',
     },
+    timeline: {
+      all: 'all modes',
+      zoom: 'Zoom to {{step}}',
+      hint: 'click a step to zoom to it',
+      band: {
+        'bring-up': 'bring-up',
+        'read-macs': 'read MACs',
+        probe: 'probe',
+        pull: 'pull {{slave}}',
+        plug: 'plug {{slave}}',
+      },
+    },
     rule: {
       eth1Mac:
         'Every bonding mode but balance-tlb and balance-alb gives all slaves the bond’s MAC (fail_over_mac=none); tlb and alb keep each slave’s own MAC; with no bond each NIC keeps its permanent MAC.',
@@ -782,6 +794,18 @@ const zhCN: Messages = {
       },
       reactionFrame: '{{kind}}：{{port}} 上的第 {{no}} 帧，{{ms}} ms',
       noMii: '本次运行未记录主机看到 MII down 的时刻；拔线时刻为链路驱动发出指令的时刻。',
+    },
+    timeline: {
+      all: '全部模式',
+      zoom: '放大到 {{step}}',
+      hint: '点击某一步骤可放大',
+      band: {
+        'bring-up': '启动',
+        'read-macs': '读 MAC',
+        probe: '探测',
+        pull: '拔 {{slave}}',
+        plug: '插 {{slave}}',
+      },
     },
     rule: {
       eth1Mac:

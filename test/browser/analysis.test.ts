@@ -167,4 +167,56 @@ describe('a recorded run in the analysis view', () => {
     expect(await second.isVisible()).toBe(true);
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('draws a timeline that reads: a lane per mode, labels apart, a step zoomed to', async () => {
+    await openRecordedRun();
+    const timeline = page.locator('section.timeline');
+    const lanes = timeline.locator('svg.timeline-lane');
+    expect(await lanes.count()).toBe(8);
+    expect(await timeline.locator('.timeline-lane-name').allTextContents()).toEqual([
+      'standalone (no bond)',
+      '0 balance-rr',
+      '1 active-backup',
+      '2 balance-xor',
+      '3 broadcast',
+      '4 802.3ad',
+      '5 balance-tlb',
+      '6 balance-alb',
+    ]);
+    // In each lane no label (step band or marker) overlaps another.
+    const overlaps = await lanes.evaluateAll((svgs) =>
+      svgs.flatMap((svg) => {
+        const boxes = [...svg.querySelectorAll('text')]
+          .filter((n) => !n.classList.contains('tick'))
+          .map((n) => ({ text: n.textContent, r: n.getBoundingClientRect() }));
+        const found: string[] = [];
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i]!.r, boxes[j]!.r];
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+              found.push(`${svg.getAttribute('data-lane')}: "${boxes[i]!.text}" over "${boxes[j]!.text}"`);
+          }
+        return found;
+      }),
+    );
+    expect(overlaps).toEqual([]);
+    // Markers that would collide are one, with every member in its tooltip.
+    for (const group of await timeline.locator('g.marker.collapsed').all()) {
+      const count = Number(await group.getAttribute('data-count'));
+      expect((await group.locator('title').textContent())!.split('\n')).toHaveLength(count);
+    }
+    await timeline.screenshot({ path: join(ARTIFACTS, 'analysis-timeline.png') });
+
+    // Zoom to active-backup's pull of eth1 and back.
+    await timeline.getByRole('button', { name: 'Zoom to 1 active-backup · pull eth1' }).click();
+    expect(await timeline.locator('svg.timeline-lane').count()).toBe(1);
+    expect(await timeline.locator('.timeline-zoom .timeline-lane-name').textContent()).toMatch(
+      /^1 active-backup · pull eth1/,
+    );
+    expect(await timeline.locator('svg.timeline-lane g.marker text').allTextContents()).toContain('pull eth1');
+    await timeline.screenshot({ path: join(ARTIFACTS, 'analysis-timeline-zoomed.png') });
+    await timeline.getByRole('button', { name: 'all modes' }).click();
+    expect(await timeline.locator('svg.timeline-lane').count()).toBe(8);
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

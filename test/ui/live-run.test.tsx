@@ -153,11 +153,11 @@ describe('LiveRun', () => {
     h.nextFrame();
     const state = h.run.getState();
     expect(state.samples).toEqual([
-      { atMs: 5_010, rttMs: 1.5 },
-      { atMs: 5_020, rttMs: null },
+      { atMs: 5_010, rttMs: 1.5, lane: 'active-backup#1' },
+      { atMs: 5_020, rttMs: null, lane: 'active-backup#1' },
     ]);
     expect(state.sampleCount).toBe(2);
-    expect(state.markers).toEqual([{ atMs: 5_015, label: 'pull eth1' }]);
+    expect(state.markers).toEqual([{ atMs: 5_015, label: 'pull eth1', lane: 'active-backup#1' }]);
     expect(state).toMatchObject({ step: 2, label: 'pull eth1', etaMs: 4_000, etaAt: 6_000 });
   });
 

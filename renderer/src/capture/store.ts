@@ -48,6 +48,11 @@ export class FrameStore implements FrameSource {
     return this.visible.indexOf(frame);
   }
 
+  /** The mode and repetition being captured now. */
+  get current(): { mode?: string; repetition: number } {
+    return { mode: this.mode, repetition: this.rep };
+  }
+
   /** The key the next frame will get. */
   get nextKey(): number {
     return this.key;

@@ -10,6 +10,7 @@ import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchApi, PullTraffic } from '../../../shared/api.js';
+import { labelWidth, stackLabels, tickStep } from '../chart.js';
 
 const WIDTH = 600;
 const LEFT = 110;
@@ -19,29 +20,10 @@ const LABEL_ROW = 12;
 const LABEL_ROWS = 3;
 const TOP = LABEL_ROW * LABEL_ROWS + 6;
 const AXIS = 26;
-/** A label's width per character at the chart's 10 px type (CJK glyphs are wider). */
-const charWidth = (text: string) => [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 10 : 5.6), 0);
-
 interface Moment {
   atMs: number;
   label: string;
   className: string;
-}
-
-/** Places labels left to right on the first row where they do not touch the previous one; x in chart units. */
-export function stackLabels<T extends { x: number; width: number }>(
-  items: readonly T[],
-  rows: number,
-): (T & { row: number })[] {
-  const ends = new Array<number>(rows).fill(Number.NEGATIVE_INFINITY);
-  return [...items]
-    .sort((a, b) => a.x - b.x)
-    .map((item) => {
-      let row = ends.findIndex((end) => item.x >= end + 4);
-      if (row < 0) row = ends.indexOf(Math.min(...ends));
-      ends[row] = item.x + item.width;
-      return { ...item, row };
-    });
 }
 
 function laneName(lane: PullTraffic['lanes'][number], t: TFunction): string {
@@ -83,11 +65,11 @@ export function FailoverChartView({ traffic }: { traffic: PullTraffic }) {
     moments.push({ atMs: traffic.firstReplyMs, label: t('analysis.chart.firstReply'), className: 'first-reply' });
   const inView = (ms: number) => ms >= view.from && ms <= view.to;
   const labels = stackLabels(
-    moments.filter((m) => inView(m.atMs)).map((m) => ({ ...m, x: view.x(m.atMs), width: charWidth(m.label) })),
+    moments.filter((m) => inView(m.atMs)).map((m) => ({ ...m, x: view.x(m.atMs), width: labelWidth(m.label) })),
     LABEL_ROWS,
   );
   const span = view.to - view.from;
-  const step = [10, 20, 50, 100, 200, 500, 1000, 2000].find((s) => span / s <= 8) ?? 5000;
+  const step = tickStep(span, 8, [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
   const ticks: number[] = [];
   for (let ms = Math.ceil(view.from / step) * step; ms <= view.to; ms += step) ticks.push(ms);
   const replies = traffic.lanes.reduce((n, lane) => n + lane.replies.length, 0);

@@ -10,15 +10,32 @@ import type { BenchEvent } from '../../../shared/api.js';
 import type { HostReading, MatrixRow, RunStatus, StepRecord } from '../../../shared/run/model.js';
 import { FrameStore } from '../capture/store.js';
 
+/** The timeline's lane of a mode's repetition: "active-backup#1". */
+export const laneKey = (mode: string, repetition: number) => `${mode}#${repetition}`;
+
 export interface TimelinePoint {
   /** ms since the run started. */
   atMs: number;
   rttMs: number | null;
+  /** The mode and repetition it was measured in (laneKey). */
+  lane?: string;
 }
 
 export interface TimelineMarker {
   atMs: number;
   label: string;
+  lane?: string;
+}
+
+/** A finished step's span on the run's clock, for the timeline's step bands. */
+export interface TimelineBand {
+  lane: string;
+  fromMs: number;
+  toMs: number;
+  kind: StepRecord['kind'];
+  slave?: string;
+  /** The step's index in the run. */
+  step: number;
 }
 
 export interface LiveState {
@@ -39,6 +56,7 @@ export interface LiveState {
   samples: TimelinePoint[];
   sampleCount: number;
   markers: TimelineMarker[];
+  bands: TimelineBand[];
   log: string[];
   error?: string;
 }
@@ -52,6 +70,7 @@ const IDLE: LiveState = {
   samples: [],
   sampleCount: 0,
   markers: [],
+  bands: [],
   log: [],
 };
 const MAX_LOG_LINES = 2000;
@@ -128,7 +147,15 @@ export class LiveRun {
           this.addPendingFrames();
           this.frames.fileStarted(firstKey, record.mode, record.repetition);
         }
-        this.update({ steps: [...d.steps, record], matrix: event.matrix });
+        const band: TimelineBand = {
+          lane: laneKey(record.mode, record.repetition),
+          fromMs: this.stepStartedAt,
+          toMs: this.now() - this.runStartedAt,
+          kind: record.kind,
+          slave: record.slave,
+          step: record.index,
+        };
+        this.update({ steps: [...d.steps, record], matrix: event.matrix, bands: [...d.bands, band] });
         break;
       }
       case 'frames':
@@ -140,12 +167,14 @@ export class LiveRun {
         break;
       case 'probe': {
         if (d.samples.length >= MAX_SAMPLES) d.samples.splice(0, MAX_SAMPLES / 2);
-        d.samples.push({ atMs: this.stepStartedAt + event.sample.atMs, rttMs: event.sample.rttMs });
+        d.samples.push({ atMs: this.stepStartedAt + event.sample.atMs, rttMs: event.sample.rttMs, lane: this.lane() });
         this.update({ sampleCount: d.sampleCount + 1 });
         break;
       }
       case 'marker':
-        this.update({ markers: [...d.markers, { atMs: this.stepStartedAt + event.atMs, label: event.label }] });
+        this.update({
+          markers: [...d.markers, { atMs: this.stepStartedAt + event.atMs, label: event.label, lane: this.lane() }],
+        });
         break;
       case 'log': {
         const log = d.log.length >= MAX_LOG_LINES ? d.log.slice(-MAX_LOG_LINES / 2) : d.log.slice();
@@ -159,13 +188,19 @@ export class LiveRun {
     }
   };
 
+  /** The lane of what is being measured now (the capture list knows the mode and repetition). */
+  private lane(): string | undefined {
+    const { mode, repetition } = this.frames.current;
+    return mode ? laneKey(mode, repetition) : undefined;
+  }
+
   private reset(runId: string, totalSteps: number): void {
     this.runStartedAt = this.now();
     this.stepStartedAt = 0;
     this.stepFirstKey.clear();
     this.pendingFrames = [];
     this.frames.clear();
-    this.draft = { ...IDLE, runId, status: 'running', totalSteps, samples: [], log: [] };
+    this.draft = { ...IDLE, runId, status: 'running', totalSteps, samples: [], log: [], bands: [] };
     this.scheduleFlush();
   }
 

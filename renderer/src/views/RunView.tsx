@@ -17,7 +17,7 @@ import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptu
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
 import { Timeline } from '../components/Timeline.js';
 import { readList } from '../plan/fields.js';
-import type { LiveRun, TimelineMarker, TimelinePoint } from '../state/live.js';
+import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
   client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic'>;
@@ -30,21 +30,35 @@ export interface RunViewProps {
   onCloseRecorded: () => void;
 }
 
-/** A recorded run's probe samples and markers on the run's clock (each step keeps its own). */
-function recordedTimeline(run: RecordedRun): { samples: TimelinePoint[]; markers: TimelineMarker[] } {
+/** A recorded run's probe samples, markers and step bands on the run's clock (each step keeps its own). */
+function recordedTimeline(run: RecordedRun): {
+  samples: TimelinePoint[];
+  markers: TimelineMarker[];
+  bands: TimelineBand[];
+} {
   const start = Date.parse(run.manifest.startedAt);
   const samples: TimelinePoint[] = [];
   const markers: TimelineMarker[] = [];
+  const bands: TimelineBand[] = [];
   for (const step of run.steps) {
     const offset = Date.parse(step.startedAt) - start;
+    const lane = laneKey(step.mode, step.repetition);
+    bands.push({
+      lane,
+      fromMs: offset,
+      toMs: offset + step.durationMs,
+      kind: step.kind,
+      slave: step.slave,
+      step: step.index,
+    });
     const probe = step.measurements?.probe;
-    for (const [atMs, rttMs] of probe?.samples ?? []) samples.push({ atMs: offset + atMs, rttMs });
-    for (const marker of probe?.markers ?? []) markers.push({ atMs: offset + marker.atMs, label: marker.label });
-    if (step.apply?.method === 'netifrc') markers.push({ atMs: offset, label: 'reboot' });
+    for (const [atMs, rttMs] of probe?.samples ?? []) samples.push({ atMs: offset + atMs, rttMs, lane });
+    for (const marker of probe?.markers ?? []) markers.push({ atMs: offset + marker.atMs, label: marker.label, lane });
+    if (step.apply?.method === 'netifrc') markers.push({ atMs: offset, label: 'reboot', lane });
     // A plug step sends no probes, so its moment is the step's start.
-    if (step.kind === 'plug' && step.slave) markers.push({ atMs: offset, label: `plug ${step.slave}` });
+    if (step.kind === 'plug' && step.slave) markers.push({ atMs: offset, label: `plug ${step.slave}`, lane });
   }
-  return { samples, markers };
+  return { samples, markers, bands };
 }
 
 function RestoredBanner({ manifest }: { manifest?: RunManifest }) {
@@ -197,6 +211,7 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
             samples={recordedLine ? recordedLine.samples : state.samples}
             sampleCount={recordedLine ? recordedLine.samples.length : state.sampleCount}
             markers={recordedLine ? recordedLine.markers : state.markers}
+            bands={recordedLine ? recordedLine.bands : state.bands}
           />
         </div>
       </div>
