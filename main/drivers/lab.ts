@@ -33,15 +33,17 @@ function labPowerDriver(config: LabPowerConfig, context: DriverContext): PowerDr
 function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriver {
   const lab = labOf(config);
   const name = `lab "${lab.instance}" cable`;
-  const act = async (action: 'pull' | 'plug', slave: string) => {
-    labSlave(slave);
-    await asDriverError(name, action === 'pull' ? lab.pull(slave) : lab.plug(slave));
-  };
   return {
     name,
     physical: true,
-    pull: (slave) => act('pull', slave),
-    plug: (slave) => act('plug', slave),
+    pull: (slave) => {
+      labSlave(slave);
+      return asDriverError(name, lab.pull(slave));
+    },
+    plug: async (slave) => {
+      labSlave(slave);
+      await asDriverError(name, lab.plug(slave));
+    },
     async state(slave) {
       labSlave(slave);
       const status = await lab.status();

@@ -19,11 +19,28 @@ export interface PowerDriver {
   get(): Promise<PowerState | 'unknown'>;
 }
 
+/**
+ * When a pull took effect, on the wall clock (ms since the epoch, sub-millisecond): for each end of the cable the
+ * span [command sent, command done] inside which it lost carrier. A driver that cannot say returns nothing.
+ */
+export interface CablePullTiming {
+  hostCarrierOffMs?: [number, number];
+  switchCarrierOffMs?: [number, number];
+}
+
+/** A pull as the engine records it: the driver's timing and the first host reading that showed it. */
+export interface PullReceipt extends CablePullTiming {
+  /** When the confirming read returned (an upper bound of when the host saw the pull). */
+  confirmedMs?: number;
+  confirmedBy?: 'mii' | 'carrier';
+}
+
 export interface LinkDriver {
   readonly name: string;
   /** False when the switch side keeps its carrier (host-ifdown): not what the write-up did by hand. */
   readonly physical: boolean;
-  pull(slave: string): Promise<void>;
+  /** Pulls the cable; resolves with when it took effect where the driver can tell. */
+  pull(slave: string): Promise<PullReceipt | void>;
   plug(slave: string): Promise<void>;
   state(slave: string): Promise<LinkState | 'unknown'>;
 }
@@ -36,6 +53,10 @@ export interface DriverContext {
   hostExec?: HostExec;
   /** The bonding driver's view of a slave, to check that a pull or plug took effect. */
   miiStatus?(slave: string): Promise<MiiStatus>;
+  /** The slave's own carrier (/sys/class/net/<slave>/carrier), for a bond without link monitoring. */
+  carrier?(slave: string): Promise<MiiStatus>;
+  /** What confirms a pull: the MII status (default) or, for a bond with miimon 0 and arp_interval 0, the carrier. */
+  confirmBy?: 'mii' | 'carrier';
   log: (line: string) => void;
   /** How long a pull or plug may take to show in the MII status (miimon + downdelay/updelay + margin). */
   linkDeadlineMs?: number;

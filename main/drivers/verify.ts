@@ -12,6 +12,7 @@ import {
   type MiiStatus,
   type PowerDriver,
   type PowerState,
+  type PullReceipt,
   sleep,
 } from './types.js';
 
@@ -50,25 +51,32 @@ async function readUntil<T>(
   }
 }
 
-/** The link driver, with each pull and plug confirmed by the slave's MII status on the host within deadlineMs. */
+/**
+ * The link driver, with each pull and plug confirmed on the host within deadlineMs: by the slave's MII status, or,
+ * when the bond has no link monitoring (miimon 0 and arp_interval 0: its MII status never changes, bonding.rst
+ * "Link Monitoring"), by the slave's own carrier (/sys/class/net/<slave>/carrier). A pull resolves with the
+ * driver's timing and when the confirming read returned.
+ */
 export function verifiedLink(
   driver: LinkDriver,
-  context: Pick<DriverContext, 'miiStatus' | 'log'>,
+  context: Pick<DriverContext, 'miiStatus' | 'carrier' | 'confirmBy' | 'log'>,
   deadlineMs = DEFAULT_LINK_DEADLINE_MS,
 ): LinkDriver {
-  const miiStatus = context.miiStatus;
-  if (!miiStatus) return driver;
+  const byCarrier = context.confirmBy === 'carrier' && context.carrier !== undefined;
+  const read = byCarrier ? context.carrier : context.miiStatus;
+  if (!read) return driver;
+  const what = byCarrier ? 'carrier' : 'MII status';
 
-  async function confirm(slave: string, want: 'up' | 'down', action: 'pull' | 'plug'): Promise<void> {
-    const { reached, seen, elapsed } = await readUntil(() => miiStatus!(slave), want, deadlineMs, 20);
+  async function confirm(slave: string, want: 'up' | 'down', action: 'pull' | 'plug'): Promise<number> {
+    const { reached, seen, elapsed } = await readUntil(() => read!(slave), want, deadlineMs, 20);
     if (reached) {
-      context.log(`${action} ${slave}: MII status ${want} on the host after ${elapsed} ms`);
-      return;
+      context.log(`${action} ${slave}: ${what} ${want} on the host after ${elapsed} ms`);
+      return performance.timeOrigin + performance.now();
     }
     if (seen === 'unknown') {
       throw new DriverError(
         driver.name,
-        `${action} ${slave}: cannot read ${slave}'s MII status on the host, so the ${action} is not confirmed ` +
+        `${action} ${slave}: cannot read ${slave}'s ${what} on the host, so the ${action} is not confirmed ` +
           `(is ${slave} a slave of the bond?)`,
       );
     }
@@ -80,7 +88,7 @@ export function verifiedLink(
           : `check that ${slave} exists on the host and the command ran there`;
     throw new DriverError(
       driver.name,
-      `${action} ${slave}: the host still reports ${slave}'s MII status "${seen}" ${elapsed} ms later ` +
+      `${action} ${slave}: the host still reports ${slave}'s ${what} "${seen}" ${elapsed} ms later ` +
         `(expected "${want}" within ${deadlineMs} ms): ${hint}`,
     );
   }
@@ -88,9 +96,10 @@ export function verifiedLink(
   return {
     name: driver.name,
     physical: driver.physical,
-    async pull(slave) {
-      await driver.pull(slave);
-      await confirm(slave, 'down', 'pull');
+    async pull(slave): Promise<PullReceipt> {
+      const timing = (await driver.pull(slave)) ?? {};
+      const confirmedMs = await confirm(slave, 'down', 'pull');
+      return { ...timing, confirmedMs, confirmedBy: byCarrier ? 'carrier' : 'mii' };
     },
     async plug(slave) {
       await driver.plug(slave);

@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import type { BenchEvent } from '../../shared/api.js';
+import type { PullInstants } from '../../shared/measure/anatomy.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import type { HostReading, StepKind, StepRecord } from '../../shared/run/model.js';
 import { frameSummary } from '../../shared/wire/summary.js';
+import type { PullReceipt } from '../drivers/types.js';
 import type { CapturedFrame, EchoRecord, HostSide, LinkSide, Probe, TesterSide } from './ports.js';
 import type { RunWriter } from './store.js';
 
@@ -139,6 +141,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let echo: EchoRecord[] | undefined;
           let before: HostReading | undefined;
           let pullAtMs: number | undefined;
+          let pull: ({ slave: string } & PullInstants) | undefined;
           let probe: Probe | undefined;
           try {
             if (failedMode) throw new Error('skipped: the mode’s bring-up failed');
@@ -166,10 +169,12 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 probe = await startProbe(tester, plan, runId, stepStartMs, emit);
                 await sleep(500, signal);
                 pullAtMs = Date.now();
-                markers.push({ atMs: pullAtMs - stepStartMs, label: `pull ${spec.slave}` });
-                emit({ type: 'marker', runId, atMs: pullAtMs - stepStartMs, label: `pull ${spec.slave}` });
-                // The link driver confirms the pull on the host (MII down) before it returns.
-                await link.pull(spec.slave);
+                // The link driver confirms the pull on the host (MII down, or carrier without monitoring) before
+                // it returns, and says when the host's end of the cable lost carrier where it can tell.
+                const receipt = (await link.pull(spec.slave)) ?? {};
+                pull = pullInstants(spec.slave, pullAtMs, receipt);
+                markers.push({ atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
+                emit({ type: 'marker', runId, atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
                 await sleep(spec.holdSeconds * 1000, signal);
                 echo = await probe.stop();
                 probe = undefined;
@@ -204,6 +209,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 rate: plan.probe.rate,
                 stepStartMs,
                 pullAtMs,
+                pull,
+                testerMac: tester.facts().mac,
                 before,
                 after: record.reading,
                 markers,
@@ -237,6 +244,26 @@ async function startProbe(
     emit({ type: 'probe', runId, sample: { atMs: sample.sentAtMs - stepStartMs, rttMs: sample.rttMs } }),
   );
   return probe;
+}
+
+/**
+ * Where the pull took effect on the capture's clock: the middle of the link driver's command that cut the host's
+ * end (± half its span), else the instant the pull was commanded (an early bound: the driver acts after it).
+ */
+export function pullInstants(
+  slave: string,
+  commandedMs: number,
+  receipt: PullReceipt,
+): { slave: string } & PullInstants {
+  const host = receipt.hostCarrierOffMs;
+  const instants: { slave: string } & PullInstants = host
+    ? { slave, carrierOffMs: (host[0] + host[1]) / 2, carrierOffUncertaintyMs: (host[1] - host[0]) / 2 }
+    : { slave, carrierOffMs: commandedMs, carrierOffUncertaintyMs: 0 };
+  if (receipt.confirmedMs !== undefined) {
+    instants.confirmedMs = receipt.confirmedMs;
+    instants.confirmedBy = receipt.confirmedBy ?? 'mii';
+  }
+  return instants;
 }
 
 export { BRING_UP_LISTEN_MS };

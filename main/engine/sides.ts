@@ -4,6 +4,7 @@
  */
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import { namespaceName } from '../../shared/lab/topology.js';
+import { bondMonitors } from '../../shared/oracle/failover.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
 import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } from '../../shared/plan/plan.js';
 import type { HostFacts, HostReading } from '../../shared/run/model.js';
@@ -162,6 +163,13 @@ export class SshHostSide implements HostSide {
     return link.carrier ? 'up' : 'down';
   }
 
+  /** The slave's own carrier as the host's kernel reports it, bond or not. */
+  async carrier(slave: string): Promise<'up' | 'down' | 'unknown'> {
+    const link = (await this.control.links()).find((l) => l.name === slave);
+    if (!link || link.carrier === undefined) return 'unknown';
+    return link.carrier ? 'up' : 'down';
+  }
+
   async restore(): Promise<void> {
     if (!this.baselineTaken) return;
     await this.control.restore({ runDir: this.runDir });
@@ -199,6 +207,9 @@ export async function connectSides(plan: Plan, log: (line: string) => void): Pro
         return { stdout: r.stdout, stderr: r.stderr, code: r.code };
       },
       miiStatus: (slave: string) => host.miiStatus(slave),
+      carrier: (slave: string) => host.carrier(slave),
+      // Without MII or ARP monitoring the bond's MII status never changes: only the carrier shows a pull.
+      confirmBy: bondMonitors(plan.bond.options) ? ('mii' as const) : ('carrier' as const),
       log,
       // The slowest mode's delays: a pull is confirmed only once the driver has acted on it.
       linkDeadlineMs:

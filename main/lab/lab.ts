@@ -18,11 +18,14 @@ import {
   partnerNicFor,
 } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
+import type { CablePullTiming } from '../drivers/types.js';
 import { packageRoot, runtimeDir } from '../paths.js';
 import { SshSession } from '../ssh/session.js';
+import { nowMs } from '../tester/clock.js';
 import { runOk } from '../util/exec.js';
 import { buildGuestImage, type GuestImage } from './image.js';
 import {
+  armedIp,
   createLabNamespace,
   deleteNamespace,
   ipIn,
@@ -40,7 +43,7 @@ import {
   qemuArgs,
   readPid,
 } from './qemu.js';
-import { qmpOnce } from './qmp.js';
+import { QmpClient, qmpOnce } from './qmp.js';
 
 export type Log = (line: string) => void;
 
@@ -581,16 +584,35 @@ export class VirtualLab {
     }
   }
 
-  /** A faithful cable pull: the guest NIC loses carrier (QMP set_link) and so does the switch port (tap). */
-  async pull(slave: string): Promise<void> {
+  /**
+   * A faithful cable pull: the guest NIC (QMP set_link) and the switch port (the tap; with --lacp also the
+   * partner's NIC and tap) lose carrier at the same instant, as when a real cable is pulled. Everything is
+   * connected and started first, then both cuts are sent in the same turn of the event loop: the ends go down
+   * within about a millisecond of each other (starting `ip` after QMP used to leave the switch port up for
+   * 10–500 ms, so the bridge kept forwarding to a dead cable). Returns when each end went down, on the wall clock.
+   */
+  async pull(slave: string): Promise<CablePullTiming> {
     const nic = labSlave(slave);
-    await this.withLock(`lab pull ${slave}`, async () => {
+    return this.withLock(`lab pull ${slave}`, async () => {
       const state = await this.requireState();
-      await qmpOnce(this.files.qmpSocket, 'set_link', { name: nic.netdevId, up: false });
-      await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'off']);
-      if (state.lacp) await this.setPartnerPort(nic.guestName, false);
-      state.pulled = [...new Set([...state.pulled, nic.guestName])];
-      await this.writeState(state);
+      const guest = await QmpClient.open(this.files.qmpSocket);
+      const partnerNic = state.lacp ? partnerNicFor(nic.guestName) : undefined;
+      const partner = partnerNic ? await QmpClient.open(this.partnerFiles.qmpSocket) : undefined;
+      try {
+        const ip = await armedIp(this.namespace);
+        const taps = [nic.tap, ...(partnerNic ? [partnerNic.tap] : [])];
+        const startMs = nowMs();
+        const switchSide = ip.fire(taps.map((tap) => ['link', 'set', tap, 'carrier', 'off']));
+        const hostSide = guest.execute('set_link', { name: nic.netdevId, up: false }).then(() => nowMs());
+        const partnerSide = partner?.execute('set_link', { name: partnerNic!.netdevId, up: false });
+        const [hostEndMs, switchEndMs] = await Promise.all([hostSide, switchSide, partnerSide]);
+        state.pulled = [...new Set([...state.pulled, nic.guestName])];
+        await this.writeState(state);
+        return { hostCarrierOffMs: [startMs, hostEndMs], switchCarrierOffMs: [startMs, switchEndMs] };
+      } finally {
+        guest.close();
+        partner?.close();
+      }
     });
   }
 

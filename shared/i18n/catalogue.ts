@@ -222,6 +222,91 @@ const en = {
       notSaved: 'Not saved.',
     },
   },
+  failover: {
+    separator: '; ',
+    outage: '{{value}} ms',
+    partial: '{{lost}} of {{sent}} replies lost over {{span}} ms',
+    eachPull: 'outage per pull (ms): {{list}}',
+    noAggregate: '{{reason}}: there is no aggregate to judge',
+    lastSlave: 'pull of {{slave}}, the last slave up: an outage is expected (no slave left)',
+    standalone: 'no bond: nothing takes over the pulled NIC’s traffic',
+    noMonitoring:
+      'not recovered within {{hold}} s — the bond has no link monitoring (miimon 0, arp_interval 0), so it never marks a slave down (bonding.rst “Link Monitoring”)',
+    reaskFirst: 'the tester re-asked before the bond’s own update was due (≤ {{bound}} ms)',
+    toDeadPort:
+      '{{count}} of the {{lost}} lost requests were forwarded by the switch to {{slave}}’s port after the pull (port mirror): the switch side of the cable kept its carrier',
+    ended: {
+      noOutage: 'no reply lost when {{slave}} was pulled',
+      notRecovered: 'replies did not resume within {{hold}} s',
+      bondArp:
+        'replies resumed {{after}} ms after the bond’s ARP reply re-pointing {{peer}} to {{mac}} ({{at}} ms after the pull)',
+      testerReask: 'replies resumed {{after}} ms after the tester’s own ARP request, {{at}} ms after the pull',
+      announcement: 'replies resumed {{after}} ms after the bond’s {{kind}} ({{at}} ms after the pull)',
+      stoppedUsing:
+        'replies resumed {{at}} ms after the pull once the bond stopped using {{slave}} (no announcement needed)',
+    },
+    kind: {
+      'gratuitous-arp': 'gratuitous ARP',
+      'arp-announce': 'unsolicited ARP reply',
+      'arp-answer': 'ARP reply to the tester',
+      'unsolicited-na': 'unsolicited neighbour advertisement',
+      learning: 'learning frame',
+      lacpdu: 'LACPDU with a changed state',
+    },
+    fit: {
+      within: 'recovery {{recovery}} ms is within the {{bound}} ms the driver allows',
+      beyond: 'recovery {{recovery}} ms is beyond the {{bound}} ms the driver allows',
+    },
+    rule: {
+      activeBackup:
+        'active-backup: the MII monitor sees the loss within miimon + downdelay ({{miimon}} + {{downdelay}} ms), then the new active slave sends num_grat_arp ({{garp}}) gratuitous ARP; + {{slack}} ms for scheduling and the probe interval (bonding.rst “Link Monitoring”, “num_grat_arp”)',
+      hash: '{{mode}}: frames for the dead slave are lost until the bond stops using it — at its carrier loss (bond_slave_can_tx), at the latest at the MII monitor’s next look (miimon + downdelay = {{miimon}} + {{downdelay}} ms); + {{slack}} ms',
+      broadcast:
+        'broadcast: every frame leaves on every slave; only what the switch still sends to the dead port is lost until the bond and the switch drop it (≤ miimon + downdelay = {{miimon}} + {{downdelay}} ms); + {{slack}} ms',
+      lacp: '802.3ad: carrier loss takes the port out of the aggregator (miimon + downdelay = {{miimon}} + {{downdelay}} ms at the latest); + {{slack}} ms',
+      lacpTimeout:
+        '802.3ad with the switch side keeping carrier: the partner drops the port only after three missed LACPDUs ({{timeout}} ms at lacp_rate {{rate}}, IEEE 802.1AX); + {{slack}} ms',
+      tlb: '{{mode}}: when the slave holding the bond MAC is pulled, the survivor takes it within miimon + downdelay ({{miimon}} + {{downdelay}} ms) and sends learning frames; + {{slack}} ms (bonding.rst “balance-tlb”)',
+      albRlb:
+        'balance-alb: a peer whose receive path was on the pulled slave is re-pointed by the bond’s ARP reply at the ALB monitor’s next tick ({{tick}} ms) after detection (miimon + downdelay = {{miimon}} + {{downdelay}} ms), up to RLB_UPDATE_DELAY ({{delay}} ms) later after an ARP request passed the bond; + {{slack}} ms (bond_alb.c)',
+    },
+    anatomy: {
+      title: 'Every pull, step by step',
+      note: 'Instants in ms after the host’s NIC lost carrier (± the link driver’s own uncertainty), from libpcap’s kernel timestamps on the tester and the port mirrors. The gap is the longest silence between replies (resolution: one probe interval); the RFC 6413 time is lost probes × the probe interval.',
+      pull: 'pull',
+      step: 'step {{step}}',
+      carrierOff: 'carrier off',
+      lastBefore: 'last reply before',
+      confirmed: 'host saw it',
+      reaction: 'bond’s first reaction',
+      reask: 'tester re-asked',
+      firstAfter: 'first reply after',
+      replies: 'replies on',
+      requests: 'requests on',
+      gap: 'gap / RFC 6413',
+      loss: 'loss',
+      endedBy: 'outage ended by',
+      lostPaths: 'lost probes went',
+      at: '{{value}} ms',
+      lost: '{{lost}} lost at {{rate}}/s',
+      reactionAt: '{{kind}} on {{port}} (frame {{frame}})',
+      paths:
+        '{{toPulled}} to the pulled port, {{noReply}} unanswered, {{notDelivered}} reply not delivered, {{unseen}} unseen',
+      by: { mii: 'MII down', carrier: 'carrier 0' },
+      ended: {
+        'no-outage': 'nothing lost',
+        'bond-arp': 'the bond’s ARP re-pointing the tester',
+        'tester-reask': 'the tester’s own ARP request',
+        'bond-announcement': 'the bond’s announcement',
+        'bond-stopped-using-slave': 'the bond ceasing to use the slave',
+        'not-recovered': 'not recovered',
+      },
+    },
+    faultTolerance: {
+      ok: 'replies resumed after every pull that left a slave up',
+      none: 'every pull took the last slave up: nothing to judge',
+    },
+  },
   verdict: {
     expected: 'as expected',
     unexpected: 'unexpected',
@@ -720,6 +805,89 @@ const zhCN: Messages = {
       reportLanguage: '报告语言',
       saved: '已保存：{{where}}',
       notSaved: '未保存。',
+    },
+  },
+  failover: {
+    separator: '；',
+    outage: '{{value}} 毫秒',
+    partial: '{{span}} 毫秒内丢失 {{sent}} 个应答中的 {{lost}} 个',
+    eachPull: '每次拔线的中断（毫秒）：{{list}}',
+    noAggregate: '{{reason}}：没有聚合组可供判断',
+    lastSlave: '拔掉 {{slave}}，即最后一个在线的从属接口：中断在预期之中（已无从属接口）',
+    standalone: '无 bond：没有接口接管被拔网卡的流量',
+    noMonitoring:
+      '{{hold}} 秒内未恢复 — 该 bond 未启用链路监测（miimon 0、arp_interval 0），因此从不把从属接口标记为断开（bonding.rst “Link Monitoring”）',
+    reaskFirst: '测试机在 bond 自身的更新到期之前就重新发起了 ARP 询问（≤ {{bound}} 毫秒）',
+    toDeadPort:
+      '丢失的 {{lost}} 个请求中有 {{count}} 个在拔线后仍被交换机转发到 {{slave}} 的端口（端口镜像）：线缆交换机一侧的载波未断开',
+    ended: {
+      noOutage: '拔掉 {{slave}} 时没有丢失任何应答',
+      notRecovered: '应答在 {{hold}} 秒内未恢复',
+      bondArp:
+        '在 bond 发出把 {{peer}} 重新指向 {{mac}} 的 ARP 应答（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
+      testerReask: '在测试机自己发出 ARP 请求（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
+      announcement: '在 bond 发出{{kind}}（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
+      stoppedUsing: '拔线后 {{at}} 毫秒，bond 停止使用 {{slave}}，应答恢复（无需通告）',
+    },
+    kind: {
+      'gratuitous-arp': '免费 ARP',
+      'arp-announce': '主动 ARP 应答',
+      'arp-answer': '对测试机的 ARP 应答',
+      'unsolicited-na': '主动邻居通告',
+      learning: '学习帧',
+      lacpdu: '状态改变的 LACPDU',
+    },
+    fit: {
+      within: '恢复用时 {{recovery}} 毫秒，在驱动允许的 {{bound}} 毫秒之内',
+      beyond: '恢复用时 {{recovery}} 毫秒，超出驱动允许的 {{bound}} 毫秒',
+    },
+    rule: {
+      activeBackup:
+        'active-backup：MII 监测在 miimon + downdelay（{{miimon}} + {{downdelay}} 毫秒）内发现断开，随后新的活动从属接口发送 num_grat_arp（{{garp}}）个免费 ARP；另加 {{slack}} 毫秒调度与探测间隔余量（bonding.rst “Link Monitoring”、“num_grat_arp”）',
+      hash: '{{mode}}：发往失效从属接口的帧会丢失，直到 bond 停止使用它 — 在其载波消失时（bond_slave_can_tx），最迟在 MII 监测下一次检查时（miimon + downdelay = {{miimon}} + {{downdelay}} 毫秒）；另加 {{slack}} 毫秒',
+      broadcast:
+        'broadcast：每个帧都从所有从属接口发出；只有交换机仍发往失效端口的帧会丢失，直到 bond 和交换机不再使用它（≤ miimon + downdelay = {{miimon}} + {{downdelay}} 毫秒）；另加 {{slack}} 毫秒',
+      lacp: '802.3ad：载波消失使端口退出聚合组（最迟 miimon + downdelay = {{miimon}} + {{downdelay}} 毫秒）；另加 {{slack}} 毫秒',
+      lacpTimeout:
+        '802.3ad 且交换机一侧保持载波：对端要在连续三个 LACPDU 未收到后才移除该端口（lacp_rate {{rate}} 时为 {{timeout}} 毫秒，IEEE 802.1AX）；另加 {{slack}} 毫秒',
+      tlb: '{{mode}}：拔掉持有 bond MAC 的从属接口时，存活的接口在 miimon + downdelay（{{miimon}} + {{downdelay}} 毫秒）内接管该 MAC 并发送学习帧；另加 {{slack}} 毫秒（bonding.rst “balance-tlb”）',
+      albRlb:
+        'balance-alb：接收路径位于被拔从属接口上的对端，会在检测到断开（miimon + downdelay = {{miimon}} + {{downdelay}} 毫秒）后 ALB 监测的下一个周期（{{tick}} 毫秒）由 bond 的 ARP 应答重新指向；若刚有 ARP 请求经过 bond，最多再推迟 RLB_UPDATE_DELAY（{{delay}} 毫秒）；另加 {{slack}} 毫秒（bond_alb.c）',
+    },
+    anatomy: {
+      title: '逐次拔线的过程',
+      note: '时刻为主机网卡失去载波后的毫秒数（± 链路驱动自身的不确定度），取自测试机与端口镜像上 libpcap 的内核时间戳。间隔为应答之间最长的静默（分辨率为一个探测间隔）；RFC 6413 时间为丢失的探测数 × 探测间隔。',
+      pull: '拔线',
+      step: '第 {{step}} 步',
+      carrierOff: '载波断开',
+      lastBefore: '之前最后一个应答',
+      confirmed: '主机察觉',
+      reaction: 'bond 的首个反应',
+      reask: '测试机重新询问',
+      firstAfter: '之后第一个应答',
+      replies: '应答所经接口',
+      requests: '请求所经接口',
+      gap: '间隔 / RFC 6413',
+      loss: '丢失',
+      endedBy: '中断的结束原因',
+      lostPaths: '丢失探测的去向',
+      at: '{{value}} 毫秒',
+      lost: '以 {{rate}}/秒 丢失 {{lost}} 个',
+      reactionAt: '{{port}} 上的{{kind}}（第 {{frame}} 帧）',
+      paths: '{{toPulled}} 个发往被拔端口，{{noReply}} 个无应答，{{notDelivered}} 个应答未送达，{{unseen}} 个未见',
+      by: { mii: 'MII 断开', carrier: '载波为 0' },
+      ended: {
+        'no-outage': '没有丢失',
+        'bond-arp': 'bond 重新指向测试机的 ARP',
+        'tester-reask': '测试机自己的 ARP 请求',
+        'bond-announcement': 'bond 的通告',
+        'bond-stopped-using-slave': 'bond 停止使用该从属接口',
+        'not-recovered': '未恢复',
+      },
+    },
+    faultTolerance: {
+      ok: '每次仍留有从属接口的拔线之后，应答都已恢复',
+      none: '每次拔线都拔掉了最后一个在线的从属接口：无可判断',
     },
   },
   verdict: {

@@ -1,5 +1,6 @@
 /** The echo probe stream as records, and its loss, duplicates, reordering and round-trip times. */
 import type { EchoEvent } from '../tester/protocol.js';
+import type { DecodedFrame } from '../wire/types.js';
 import type { TimeWindow } from './arp.js';
 import { inWindow } from './arp.js';
 
@@ -173,4 +174,30 @@ export function echoSamples(records: readonly EchoRecord[]): EchoSample[] {
     if (reordered.has(r.seq)) sample.reordered = true;
     return sample;
   });
+}
+
+/**
+ * Echo records rebuilt from a capture of the tester port alone (re-judging a recorded run): each echo request the
+ * tester sent to the bond and the replies to it, matched by ICMP identifier and 16-bit sequence (unwrapped in
+ * send order). Times are the capture's.
+ */
+export function echoRecordsFromFrames(
+  frames: Iterable<{ timeMs: number; frame: DecodedFrame }>,
+  options: { bondIp: string },
+): EchoRecord[] {
+  const records: EchoRecord[] = [];
+  const open = new Map<string, EchoRecord>();
+  for (const { timeMs, frame } of frames) {
+    const echo = frame.icmp?.echo;
+    if (!echo || !frame.ipv4 || !frame.eth) continue;
+    const key = `${echo.identifier}/${echo.sequence}`;
+    if (echo.kind === 'request' && frame.ipv4.dst === options.bondIp) {
+      const record: EchoRecord = { seq: records.length, sentMs: timeMs, sentClock: 'capture', replies: [] };
+      records.push(record);
+      open.set(key, record);
+    } else if (echo.kind === 'reply' && frame.ipv4.src === options.bondIp) {
+      open.get(key)?.replies.push({ atMs: timeMs, srcMac: frame.eth.src });
+    }
+  }
+  return records;
 }

@@ -3,9 +3,19 @@
  * cell of the write-up's table — as expected, unexpected, or not measurable — with the reason and the evidence.
  * Pure.
  */
-import { DRIVER_DEFAULTS } from '../bonding/options.js';
+import type { PullAnatomy } from '../measure/anatomy.js';
 import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
-import type { Cell, Evidence, HostReading, MatrixRow, StepRecord, Verdict } from '../run/model.js';
+import type {
+  Cell,
+  Evidence,
+  HostReading,
+  MatrixRow,
+  ProbeStats,
+  ReasonPart,
+  StepRecord,
+  Verdict,
+} from '../run/model.js';
+import { judgePull, type PullVerdict, sayReason } from './failover.js';
 
 export interface ModeExpectation {
   /** Slaves share the bond's MAC (true) or keep their own (false); undefined when there is no bond. */
@@ -122,6 +132,64 @@ function cell<T extends Cell['value']>(
 function lacpProblem(reading: HostReading | undefined): string | undefined {
   if (!reading?.lacp) return undefined;
   return reading.lacp.negotiated ? undefined : reading.lacp.reason;
+}
+
+interface JudgedPull {
+  step: StepRecord;
+  anatomy: PullAnatomy;
+  verdict: PullVerdict;
+}
+
+/**
+ * Every pull of one mode with the slaves still up after it (walking the steps in order: a pull takes a slave
+ * away, a plug gives it back) and its verdict. Pulls recorded before anatomies existed get one from their stats.
+ */
+export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): JudgedPull[] {
+  const up = new Set(plan.bond.slaves);
+  const judged: JudgedPull[] = [];
+  for (const step of steps) {
+    if (step.kind === 'plug' && step.slave && step.status === 'ok') up.add(step.slave);
+    if (step.kind !== 'pull' || !step.slave) continue;
+    up.delete(step.slave);
+    const probe = step.measurements?.probe;
+    if (!probe) continue;
+    const anatomy = probe.anatomy ?? anatomyFromStats(step.slave, probe);
+    const spec = plan.steps.find((s) => s.kind === 'pull' && s.slave === step.slave);
+    const verdict = judgePull({
+      mode,
+      options: mode === 'standalone' ? plan.bond.options : modeOptions(plan, mode),
+      anatomy,
+      slavesLeft: plan.bond.slaves.filter((s) => up.has(s)),
+      holdSeconds: spec && spec.kind === 'pull' ? spec.holdSeconds : 0,
+      physical: plan.drivers.link.type !== 'host-ifdown',
+      peer: plan.bond.peer ?? '',
+    });
+    judged.push({ step, anatomy, verdict });
+  }
+  return judged;
+}
+
+/** A minimal anatomy from a step recorded without one: the reply gap, and whether replies came back at the end. */
+function anatomyFromStats(slave: string, probe: ProbeStats): PullAnatomy {
+  const tail = probe.samples.slice(-Math.max(3, Math.floor(probe.rate / 4)));
+  const recovered = tail.some(([, rtt]) => rtt !== null);
+  const gap = probe.failoverMs ?? 0;
+  return {
+    slave,
+    intervalMs: 1000 / probe.rate,
+    carrierOffAtMs: 0,
+    carrierOffUncertaintyMs: 0,
+    endedBy: !recovered ? 'not-recovered' : probe.lost === 0 ? 'no-outage' : 'bond-stopped-using-slave',
+    lost: probe.lost,
+    sentInOutage: probe.lost,
+    lossSpanMs: probe.lossConvergenceMs ?? 0,
+    partial: false,
+    gapMs: gap,
+    lossDerivedMs: probe.lossConvergenceMs ?? 0,
+    outageMs: gap,
+    recoveryMs: gap,
+    lostPaths: { toPulledSlave: 0, noReply: 0, replyNotDelivered: 0, unseen: probe.lost },
+  };
 }
 
 /** Judges one mode of one repetition from its step records. */
@@ -258,48 +326,73 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     row.cells.loadBalancing = cell(text, expect.spread === 'none' ? '–' : text, verdict, reason, evidence);
   }
 
-  // Fault tolerance and failover time: the pull of the slave carrying traffic.
+  // Fault tolerance and failover: every pull judged against the driver's model and the links still up.
   const pulls = mine.filter((s) => s.kind === 'pull' && s.measurements?.probe);
   if (pulls.length > 0) {
-    const worst = pulls.reduce((m, s) =>
-      (s.measurements!.probe!.failoverMs ?? 0) > (m.measurements!.probe!.failoverMs ?? 0) ? s : m,
-    );
-    const stats = worst.measurements!.probe!;
-    const recovered = pulls.every((s) => {
-      const p = s.measurements!.probe!;
-      const tail = p.samples.slice(-Math.max(3, Math.floor(p.rate / 4)));
-      return tail.some(([, rtt]) => rtt !== null);
-    });
-    const evidence: Evidence = {
-      pcapng: worst.pcapng,
-      frames: stats.gapFrames ? [...stats.gapFrames] : undefined,
-      steps: pulls.map((s) => s.index),
-    };
-    const ftVerdict: Verdict = expect.faultTolerant === recovered ? 'expected' : 'unexpected';
-    row.cells.faultTolerance = cell(
-      recovered,
-      recovered ? 'yes' : 'no',
-      ftVerdict,
-      recovered ? 'replies resumed after every pull' : 'replies stopped after a pull and did not resume',
-      evidence,
-    );
-    if (recovered && stats.failoverMs !== undefined) {
-      const miimon = options.miimon ?? (options.arp_interval ? 0 : DRIVER_DEFAULTS.miimon);
-      const bound = miimon + (options.downdelay ?? 0) + 400;
-      const interval = 1000 / stats.rate;
-      let verdict: Verdict = stats.failoverMs <= bound ? 'expected' : 'unexpected';
-      let reason = `longest reply gap ${stats.failoverMs} ms (resolution ${interval.toFixed(0)} ms); bound miimon + downdelay + 400 ms slack = ${bound} ms`;
-      if (expect.duplicates && stats.lost === 0)
-        reason = 'no reply lost: the other slave carried a copy of every frame';
-      if (mode === 'active-backup') {
-        const garp = pulls.reduce((n, s) => n + (s.measurements?.arp.gratuitous ?? 0), 0);
-        reason += `; ${garp} gratuitous ARP over ${pulls.length} pull(s), ${expect.gratuitousArpAtFailover} expected per failover`;
+    const judged = judgePulls(plan, mode, mine);
+    // Standalone has no bond: every pull counts, and not recovering is what is expected of it.
+    const counted = mode === 'standalone' ? judged : judged.filter((j) => j.verdict.counts);
+    const failed = counted.find((j) => !j.verdict.recovered);
+    const ftEvidence: Evidence = { pcapng: (failed ?? judged[0]!).step.pcapng, steps: pulls.map((s) => s.index) };
+    const ftParts: ReasonPart[] = failed
+      ? failed.verdict.reason
+      : counted.length > 0
+        ? [{ key: 'failover.faultTolerance.ok' }]
+        : [{ key: 'failover.faultTolerance.none' }];
+    if (counted.length > 0 || mode === 'standalone') {
+      const recovered = !failed;
+      const ftVerdict: Verdict =
+        mode === 'standalone'
+          ? expect.faultTolerant === recovered
+            ? 'expected'
+            : 'unexpected'
+          : recovered
+            ? 'expected'
+            : 'unexpected';
+      row.cells.faultTolerance = {
+        ...cell(recovered, recovered ? 'yes' : 'no', ftVerdict, sayReason('en', ftParts), ftEvidence),
+        reasonParts: ftParts,
+      };
+    }
+    // The failover cell: the worst judged pull (an unexpected one first, then the longest recovery).
+    const candidates = mode === 'standalone' ? [] : counted.filter((j) => j.verdict.recovered);
+    const worst = candidates.reduce<(typeof candidates)[number] | undefined>((m, j) => {
+      if (!m) return j;
+      if ((j.verdict.verdict === 'unexpected') !== (m.verdict.verdict === 'unexpected'))
+        return j.verdict.verdict === 'unexpected' ? j : m;
+      return (j.anatomy.recoveryMs ?? 0) > (m.anatomy.recoveryMs ?? 0) ? j : m;
+    }, undefined);
+    if (worst) {
+      const a = worst.anatomy;
+      const stats = worst.step.measurements!.probe!;
+      const value = Math.round(a.endedBy === 'no-outage' ? 0 : (a.outageMs ?? a.gapMs));
+      const textParts: ReasonPart[] = a.partial
+        ? [{ key: 'failover.partial', vars: { lost: a.lost, sent: a.sentInOutage, span: Math.round(a.lossSpanMs) } }]
+        : [{ key: 'failover.outage', vars: { value } }];
+      let verdict = worst.verdict.verdict;
+      let parts = [...worst.verdict.reason];
+      if (judged.length > 1) {
+        parts.push({
+          key: 'failover.eachPull',
+          vars: {
+            list: judged.map((j) => `${j.step.slave}: ${Math.round(j.anatomy.outageMs ?? j.anatomy.gapMs)}`).join(', '),
+          },
+        });
       }
       if (noPartner) {
         verdict = 'not-measurable';
-        reason = `${lacpIssue}; ${reason}`;
+        parts = [{ key: 'failover.noAggregate', vars: { reason: lacpIssue ?? '' } }, ...parts];
       }
-      row.cells.failoverMs = cell(stats.failoverMs, `${stats.failoverMs} ms`, verdict, reason, evidence);
+      const evidence: Evidence = {
+        pcapng: worst.step.pcapng,
+        frames: stats.gapFrames ? [...stats.gapFrames] : undefined,
+        steps: pulls.map((s) => s.index),
+      };
+      row.cells.failoverMs = {
+        ...cell(value, sayReason('en', textParts), verdict, sayReason('en', parts), evidence),
+        reasonParts: parts,
+        textParts,
+      };
     }
     if (expect.macMoves) {
       const after = pulls.find((s) => s.slave === first)?.reading;

@@ -4,6 +4,7 @@
  */
 import type { Language } from '../api.js';
 import { modeKey, t } from '../i18n/catalogue.js';
+import { sayReason } from '../oracle/failover.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
@@ -20,6 +21,7 @@ import { failoverStats } from '../run/stats.js';
 import {
   type ArpRow,
   type PlanFacts,
+  type PullRow,
   REPORT_VERSION,
   type ReportCell,
   type ReportColumn,
@@ -157,6 +159,7 @@ function cellText(language: Language, column: MatrixColumn, cell: Cell, byIndex:
     case 'faultTolerance':
       return typeof cell.value === 'boolean' ? t(language, cell.value ? 'matrix.yes' : 'matrix.no') : cell.text;
     case 'failoverMs':
+      if (cell.textParts) return sayReason(language, cell.textParts);
       return typeof cell.value === 'number' ? t(language, 'report.units.ms', { value: cell.value }) : cell.text;
     case 'arpAtBoot': {
       const arp = byIndex.get(cell.evidence.steps?.[0] ?? -1)?.measurements?.arp;
@@ -186,7 +189,7 @@ function matrixRows(language: Language, rows: MatrixRow[], byIndex: Map<number, 
           text: cellText(language, column, cell, byIndex),
           verdict: cell.verdict,
           verdictText: t(language, `verdict.${cell.verdict}`),
-          reason: cell.reason,
+          reason: cell.reasonParts ? sayReason(language, cell.reasonParts) : cell.reason,
           evidence: cell.evidence,
         },
       ];
@@ -287,6 +290,53 @@ function timelines(language: Language, steps: StepRecord[]): Timeline[] {
   });
 }
 
+function pullRows(language: Language, steps: StepRecord[]): PullRow[] {
+  return steps.flatMap((step): PullRow[] => {
+    const p = step.measurements?.probe;
+    const a = p?.anatomy;
+    if (!p || !a || step.kind !== 'pull') return [];
+    const ports = (before?: string, after?: string) => `${before ?? '?'} → ${after ?? '?'}`;
+    const paths = a.lostPaths;
+    return [
+      {
+        ...stepHead(language, step),
+        slave: a.slave,
+        pcapng: step.pcapng ?? null,
+        rate: p.rate,
+        carrierOffUncertaintyMs: a.carrierOffUncertaintyMs,
+        confirmedMs: a.confirmedMs ?? null,
+        confirmedBy: a.confirmedBy ?? null,
+        lastReplyBeforeMs: a.lastReplyBefore?.atMs ?? null,
+        reactionMs: a.reaction?.atMs ?? null,
+        reaction: a.reaction
+          ? t(language, 'failover.anatomy.reactionAt', {
+              kind: t(language, `failover.kind.${a.reaction.kind}`),
+              port: a.reaction.port,
+              frame: a.reaction.frame,
+            })
+          : null,
+        reaskMs: a.testerReask?.atMs ?? null,
+        firstReplyAfterMs: a.firstReplyAfter?.atMs ?? null,
+        replyPorts: ports(a.replyPortBefore, a.replyPortAfter),
+        requestPorts: ports(a.requestPortBefore, a.requestPortAfter),
+        gapMs: a.gapMs,
+        lossDerivedMs: a.lossDerivedMs,
+        lost: a.lost,
+        sentInOutage: a.sentInOutage,
+        lossSpanMs: a.lossSpanMs,
+        partial: a.partial,
+        endedBy: t(language, `failover.anatomy.ended.${a.endedBy}`),
+        lostPaths: t(language, 'failover.anatomy.paths', {
+          toPulled: paths.toPulledSlave,
+          noReply: paths.noReply,
+          notDelivered: paths.replyNotDelivered,
+          unseen: paths.unseen,
+        }),
+      },
+    ];
+  });
+}
+
 function arpRows(language: Language, steps: StepRecord[]): ArpRow[] {
   return steps.flatMap((step): ArpRow[] => {
     const m = step.measurements;
@@ -366,6 +416,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     columns,
     matrix: matrixRows(language, byMode(judgeRun(plan, steps), modeOrder), byIndex),
     failover: failoverStats(steps, modeOrder),
+    pulls: pullRows(language, steps),
     timelines: timelines(language, steps),
     arp: arpRows(language, steps),
     share: shareRows(language, steps, plan.bond.slaves),

@@ -2,7 +2,7 @@
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import type { Evidence, Verdict } from '../run/model.js';
-import type { PlanFacts } from './model.js';
+import type { PlanFacts, PullRow } from './model.js';
 
 /** A number for reading: integers as they are, others to at most `digits` decimals. */
 export function num(value: number, digits = 1): string {
@@ -79,4 +79,51 @@ export function escapeHtml(text: string | number): string {
 export function bondText(language: Language, plan: PlanFacts): string {
   const { name, slaves, address, peer } = plan.bond;
   return t(language, 'report.fact.bondValue', { name, slaves: slaves.join(', '), address, peer });
+}
+
+const PULL_COLUMNS = [
+  'pull',
+  'carrierOff',
+  'lastBefore',
+  'confirmed',
+  'reaction',
+  'reask',
+  'firstAfter',
+  'replies',
+  'requests',
+  'gap',
+  'loss',
+  'endedBy',
+  'lostPaths',
+] as const;
+
+/** The pull anatomy table's headers (HTML and Markdown share them). */
+export function pullHeaders(language: Language): string[] {
+  return [t(language, 'matrix.column.mode'), ...PULL_COLUMNS.map((c) => t(language, `failover.anatomy.${c}`))];
+}
+
+/** One pull's anatomy as table cells: instants in ms after carrier off, the loss said as partial where it was. */
+export function pullCells(language: Language, row: PullRow, modeText: string): string[] {
+  const at = (v: number | null) => (v === null ? '–' : t(language, 'failover.anatomy.at', { value: num(v) }));
+  const loss = row.partial
+    ? t(language, 'failover.partial', { lost: row.lost, sent: row.sentInOutage, span: num(row.lossSpanMs) })
+    : t(language, 'failover.anatomy.lost', { lost: row.lost, rate: row.rate });
+  return [
+    modeText,
+    `${row.slave} (${t(language, 'failover.anatomy.step', { step: row.step })})`,
+    `0 ± ${num(row.carrierOffUncertaintyMs, 2)}`,
+    at(row.lastReplyBeforeMs),
+    row.confirmedMs === null
+      ? '–'
+      : `≤ ${at(row.confirmedMs)} (${t(language, `failover.anatomy.by.${row.confirmedBy ?? 'mii'}`)})`,
+    row.reaction === null ? '–' : `${at(row.reactionMs)}: ${row.reaction}`,
+    at(row.reaskMs),
+    at(row.firstReplyAfterMs),
+    row.replyPorts,
+    row.requestPorts,
+    `${ms(language, row.gapMs)} / ${ms(language, row.lossDerivedMs)}`,
+    loss,
+    row.endedBy,
+    row.lostPaths,
+  ];
 }

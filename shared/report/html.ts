@@ -17,6 +17,8 @@ import {
   ms,
   num,
   percent,
+  pullCells,
+  pullHeaders,
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel, ReportRow, Timeline } from './model.js';
@@ -244,6 +246,20 @@ function failoverTable(model: ReportModel): string {
   return `<table class="failover${keep(model.failover.length)}"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('slave')}${h('count', true)}${h('min', true)}${h('median', true)}${h('max', true)}${h('values')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Every pull's anatomy: what happened when, on which slave, and what ended the outage. */
+function pullTable(model: ReportModel): string {
+  const L = model.language;
+  if (model.pulls.length === 0) return '';
+  const heads = pullHeaders(L).map((h) => `<th scope="col">${e(h)}</th>`);
+  const rows = model.pulls.map(
+    (row) =>
+      `<tr>${pullCells(L, row, modeLabel(L, row.mode))
+        .map((c) => `<td>${e(c)}</td>`)
+        .join('')}</tr>`,
+  );
+  return `<h3>${e(t(L, 'failover.anatomy.title'))}</h3><p class="note">${e(t(L, 'failover.anatomy.note'))}</p><table class="pulls${keep(model.pulls.length)}"><thead><tr>${heads.join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function timelineFigure(model: ReportModel, tl: Timeline): string {
   const L = model.language;
   const details = [t(L, 'report.timeline.summary', { sent: tl.sent, lost: tl.lost, duplicates: tl.duplicates })];
@@ -353,7 +369,7 @@ export function renderHtml(model: ReportModel): string {
     warningsSection(model),
     factsSection(model),
     sec('verdicts', 'verdicts', verdictsTable(model)),
-    sec('failover', 'failover', failoverTable(model)),
+    sec('failover', 'failover', failoverTable(model) + pullTable(model)),
     sec('timelines', 'timelines', timelines),
     sec('arp', 'arp', arpTable(model)),
     sec('share', 'share', shareTable(model)),

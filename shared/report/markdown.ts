@@ -6,7 +6,7 @@ import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
 import { modeLabel } from './build.js';
-import { bondText, duration, evidenceText, instant, ms, num, VERDICT_MARK } from './format.js';
+import { bondText, duration, evidenceText, instant, ms, num, pullCells, pullHeaders, VERDICT_MARK } from './format.js';
 import type { ReportModel } from './model.js';
 
 /** A table cell: pipes escaped, line breaks as <br>. */
@@ -129,6 +129,20 @@ export function renderMarkdown(model: ReportModel): string {
           s.valuesMs.map((v) => num(v)).join(', '),
         ]),
         [2, 3, 4, 5],
+      ),
+      '',
+    );
+  }
+  if (model.pulls.length > 0) {
+    out.push(
+      `### ${t(L, 'failover.anatomy.title')}`,
+      '',
+      t(L, 'failover.anatomy.note'),
+      '',
+      mdTable(
+        pullHeaders(L),
+        model.pulls.map((row) => pullCells(L, row, modeLabel(L, row.mode))),
+        [],
       ),
       '',
     );

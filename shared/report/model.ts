@@ -152,6 +152,36 @@ export interface Timeline extends StepHead {
   markers: { atMs: number; label: string }[];
 }
 
+/** One pull's anatomy (shared/measure/anatomy.ts) as the report shows it: instants in ms after carrier off. */
+export interface PullRow extends StepHead {
+  slave: string;
+  pcapng: string | null;
+  rate: number;
+  carrierOffUncertaintyMs: number;
+  confirmedMs: number | null;
+  confirmedBy: 'mii' | 'carrier' | null;
+  lastReplyBeforeMs: number | null;
+  reactionMs: number | null;
+  /** The reaction's kind and frame, in the report's language. */
+  reaction: string | null;
+  reaskMs: number | null;
+  firstReplyAfterMs: number | null;
+  /** Slave carrying replies (requests) before → after, from the port mirrors. */
+  replyPorts: string;
+  requestPorts: string;
+  gapMs: number;
+  lossDerivedMs: number;
+  lost: number;
+  sentInOutage: number;
+  /** First lost request → last lost request + one interval, ms. */
+  lossSpanMs: number;
+  partial: boolean;
+  /** What ended the outage, in the report's language. */
+  endedBy: string;
+  /** Where the lost probes went, in the report's language. */
+  lostPaths: string;
+}
+
 export interface ArpRow extends StepHead, ArpCounts {
   pcapng: string | null;
   frames: number[];
@@ -182,6 +212,7 @@ export interface ReportModel {
   columns: ReportColumn[];
   matrix: ReportRow[];
   failover: FailoverStat[];
+  pulls: PullRow[];
   timelines: Timeline[];
   arp: ArpRow[];
   share: ShareRow[];

@@ -3,6 +3,7 @@
  * after. Pure: the same inputs always give the same numbers, so a run folder can be re-judged later.
  */
 
+import { type PullInstants, pullAnatomy } from '../measure/anatomy.js';
 import { type EchoRecord, echoSamples, echoStats } from '../measure/echo.js';
 import { failoverPhases, failoverSignal, failoverTime } from '../measure/failover.js';
 import { txShareFromCounters } from '../measure/share.js';
@@ -19,6 +20,10 @@ export interface StepInput {
   stepStartMs: number;
   /** The instant the pull was commanded (ms since the epoch), for pull steps. */
   pullAtMs?: number;
+  /** For pull steps: the slave and the link driver's instants (carrier off, confirmation), for the anatomy. */
+  pull?: { slave: string } & PullInstants;
+  /** The tester's own MAC: its ARP requests are re-asks. */
+  testerMac?: string;
   before?: HostReading;
   after?: HostReading;
   markers: { atMs: number; label: string }[];
@@ -154,13 +159,28 @@ export function measureStep(input: StepInput): StepMeasurements {
     if (share) measurements.txShare = share;
   }
   if (input.echo) {
+    const pullAtMs = input.pull?.carrierOffMs ?? input.pullAtMs;
     measurements.probe = probeStats(input.echo, testerPortFrames, {
       rate: input.rate,
       stepStartMs: input.stepStartMs,
-      pullAtMs: input.pullAtMs,
+      pullAtMs,
       bondIp,
     });
     measurements.probe.markers = input.markers;
+    if (input.pull) {
+      const anatomy = pullAnatomy(input.echo, frames, {
+        ...input.pull,
+        intervalMs: 1000 / input.rate,
+        bondIp,
+        testerPort: plan.tester.interface,
+        mirrors: plan.tester.portMirrors,
+        hostMacs: [...macs],
+        testerMac: input.testerMac,
+      });
+      measurements.probe.anatomy = anatomy;
+      if (anatomy.detectionMs !== undefined) measurements.probe.detectionMs = Math.round(anatomy.detectionMs);
+      else delete measurements.probe.detectionMs;
+    }
   }
   return measurements;
 }

@@ -8,6 +8,7 @@
  *   log.txt          what happened, line by line
  * Pure.
  */
+import type { PullAnatomy } from '../measure/anatomy.js';
 import type { ModeName, StepSpec } from '../plan/plan.js';
 
 export const RUN_FORMAT = 1;
@@ -110,6 +111,8 @@ export interface ProbeStats {
   detectionMs?: number;
   /** Frame numbers (in the step's pcapng) of the last reply before and first reply after the longest gap. */
   gapFrames?: [number, number];
+  /** A pull's anatomy: instants, the bond's reaction, what ended the outage (shared/measure/anatomy.ts). */
+  anatomy?: PullAnatomy;
   /** [ms since step start, rtt ms or null for a lost probe], for the timeline. */
   samples: [number, number | null][];
   /** Events on the same clock: pulls, plugs, reboots. */
@@ -168,12 +171,22 @@ export interface Evidence {
   readings?: string[];
 }
 
+/** One piece of a reason as a message key (shared/i18n/catalogue.ts) and its values; a value may be a part itself. */
+export interface ReasonPart {
+  key: string;
+  vars?: Record<string, string | number | ReasonPart>;
+}
+
 export interface Cell<T = string | number | boolean | null> {
   value: T;
   /** Shown in the table, e.g. "83:07:9c" or "112 ms". */
   text: string;
   verdict: Verdict;
+  /** In English; when reasonParts is set, the report says those in its own language instead. */
   reason: string;
+  reasonParts?: ReasonPart[];
+  /** The cell's text as message parts, when it is more than a value (e.g. partial loss). */
+  textParts?: ReasonPart[];
   evidence: Evidence;
 }
 

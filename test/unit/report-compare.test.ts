@@ -16,6 +16,9 @@ const EXPECTED_DIFFERENCES: Record<string, string[]> = {
     // balance-tlb: pulls took 110 and 110 ms, then 320 and 270 ms. active-backup (10, 60 → 100, 60), balance-xor
     // (10, 0 → 10, 0) and broadcast (0, 490 → 0, 20) have ranges that overlap within a probe interval.
     'balance-tlb/failoverMs: changed',
+    // broadcast: the 490 ms pull at miimon 100 is beyond what the driver allows (these runs' lab pull left the
+    // switch port up; the port mirror shows the requests going to the dead port), 20 ms at miimon 500 is not.
+    'broadcast/failoverMs: changed',
     // Modes the second run did not run; standalone has no failover cell (replies never came back after a pull).
     'standalone/eth1Mac: only-a',
     'standalone/eth2Mac: only-a',

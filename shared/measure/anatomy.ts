@@ -1,0 +1,386 @@
+/**
+ * The anatomy of one cable pull, from what the tester captured (its own port and the switch's port mirrors), the
+ * probe's records and the link driver's instants: carrier off → last reply before → the host's MII down → the
+ * bond's first reaction on the wire inside the outage → first reply after; which slave carried the replies (and
+ * received the requests) before and after; where each lost probe went; whether the outage ended by the bond's own
+ * announcement, by the tester re-asking for the bond's MAC, or by the bond simply ceasing to use the dead slave.
+ *
+ * Times are ms relative to carrier off (negative = before), from libpcap's kernel timestamps on the tester and the
+ * link driver's own instant for carrier off. Pure.
+ *
+ * Sources: Documentation/networking/bonding.rst ("Link Monitoring", "Bonding Driver Options": num_grat_arp,
+ * balance-tlb/balance-alb), drivers/net/bonding/bond_alb.c (learning frames: ETH_P_LOOP, source = destination;
+ * receive load balancing re-points peers with ARP replies), RFC 6413 §4.1 (loss-derived convergence time).
+ */
+import type { CapturedFrame } from '../run/samples.js';
+import type { EchoRecord } from './echo.js';
+import { failoverTime } from './failover.js';
+
+/** What the link driver says about the pull, on the capture's clock (ms since the epoch). */
+export interface PullInstants {
+  /** The instant the host's NIC lost carrier, best estimate (for the lab: the middle of the QMP set_link call). */
+  carrierOffMs: number;
+  /** ± this many ms (half the span the driver's action took); 0 when the instant is exact. */
+  carrierOffUncertaintyMs?: number;
+  /** The first reading of the host that showed the pull (MII down, or carrier 0 without monitoring): an upper bound. */
+  confirmedMs?: number;
+  confirmedBy?: 'mii' | 'carrier';
+}
+
+export interface AnatomyInput extends PullInstants {
+  /** The slave pulled. */
+  slave: string;
+  intervalMs: number;
+  bondIp: string;
+  /** The tester port's name (its frames are the peer's view) and the switch's port mirrors (slave → port). */
+  testerPort: string;
+  mirrors?: Record<string, string>;
+  /** Every MAC the host owns (slaves' current and permanent, the bond's): frames from these are the bond's. */
+  hostMacs: readonly string[];
+  /** The tester's own MAC (its ARP requests are its re-asks). */
+  testerMac?: string;
+}
+
+export type ReactionKind =
+  | 'gratuitous-arp'
+  /** An ARP reply for the bond's address nobody asked for in the outage (alb's receive load balancing). */
+  | 'arp-announce'
+  /** The bond's ARP reply to the tester's own request. */
+  | 'arp-answer'
+  | 'unsolicited-na'
+  | 'learning'
+  | 'lacpdu';
+
+export interface AnatomyEvent {
+  /** ms relative to carrier off. */
+  atMs: number;
+  /** Where it was seen first (tester port or mirror). */
+  port: string;
+  /** 1-based frame number in that port's pcapng. */
+  frame: number;
+}
+
+export interface BondReaction extends AnatomyEvent {
+  kind: ReactionKind;
+  srcMac: string;
+  /** For ARP: the MAC it says the bond's address is at, and whom it was sent to. */
+  arpMac?: string;
+  targetIp?: string;
+}
+
+/** Why the outage ended. */
+export type OutageEnd =
+  /** No probe was lost: nothing to end. */
+  | 'no-outage'
+  /** The tester's destination MAC changed after the bond's own ARP (gratuitous or unsolicited reply). */
+  | 'bond-arp'
+  /** The tester's destination MAC changed after its own ARP request was answered. */
+  | 'tester-reask'
+  /** Same destination MAC; the bond announced itself (gratuitous ARP, learning frame, NA, LACPDU) and the switch followed. */
+  | 'bond-announcement'
+  /** No announcement needed: the bond stopped sending on (or the switch stopped forwarding to) the dead slave. */
+  | 'bond-stopped-using-slave'
+  /** Replies never came back inside the step. */
+  | 'not-recovered';
+
+/** Where each lost probe went, from the port mirrors (`unseen` when there are no mirrors). */
+export interface LostPaths {
+  /** The switch forwarded the request to the pulled slave's port: lost on the dead cable. */
+  toPulledSlave: number;
+  /** The request reached a live slave and no reply appeared on any port (the host dropped it, or answered on the dead slave). */
+  noReply: number;
+  /** A reply left the host on a live slave's port but never reached the tester. */
+  replyNotDelivered: number;
+  /** The request was seen on no mirror (or there are no mirrors). */
+  unseen: number;
+}
+
+export interface PullAnatomy {
+  slave: string;
+  intervalMs: number;
+  /** Absolute carrier-off instant (ms since the epoch) and its uncertainty. */
+  carrierOffAtMs: number;
+  carrierOffUncertaintyMs: number;
+  /** ms relative to carrier off. */
+  confirmedMs?: number;
+  confirmedBy?: 'mii' | 'carrier';
+  lastReplyBefore?: AnatomyEvent;
+  firstReplyAfter?: AnatomyEvent;
+  /** The bond's first reaction on the wire inside the outage it ends (none when nothing was lost). */
+  reaction?: BondReaction;
+  /** The tester's first ARP request for the bond's address inside the outage. */
+  testerReask?: AnatomyEvent;
+  /** The ARP (the bond's, or its answer to the tester) that changed the MAC the tester sends to, in the outage. */
+  repoint?: BondReaction;
+  endedBy: OutageEnd;
+  /** Lost probes of the outage (the cluster that starts at the pull), and requests sent over the same span. */
+  lost: number;
+  sentInOutage: number;
+  /** First lost request sent → last lost request sent + one interval, ms. */
+  lossSpanMs: number;
+  /** Some requests in the span were answered: only frames hashed to the dead slave were lost. */
+  partial: boolean;
+  /** Longest reply gap holding lost requests (resolution: one interval), and RFC 6413 loss-derived time (lost × interval). */
+  gapMs: number;
+  lossDerivedMs: number;
+  /** Last reply before → first reply after, ms (the peer's outage); undefined when not recovered. */
+  outageMs?: number;
+  /** Carrier off → the bond's reaction, and reaction → first reply after, ms. */
+  detectionMs?: number;
+  switchOverMs?: number;
+  /** Carrier off → first reply after, ms. */
+  recoveryMs?: number;
+  /** Slave whose mirror carried the replies just before the pull / the first reply after; and the requests. */
+  replyPortBefore?: string;
+  replyPortAfter?: string;
+  requestPortBefore?: string;
+  requestPortAfter?: string;
+  lostPaths: LostPaths;
+  /** Replies and duplicate replies per slave (mirror), and first replies out of order, over the whole step. */
+  perSlave?: Record<string, { replies: number; duplicates: number }>;
+  /** The tester's destination MAC before and after the outage. */
+  testerDstBefore?: string;
+  testerDstAfter?: string;
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+interface Echo {
+  seq: number;
+  kind: 'request' | 'reply';
+  port: string;
+  timeMs: number;
+  no: number;
+  dstMac: string;
+}
+
+/** The bench's own echo frames by (16-bit sequence, kind), per port, nearest in time wins. */
+function echoIndex(frames: readonly CapturedFrame[], bondIp: string): Map<string, Echo[]> {
+  const index = new Map<string, Echo[]>();
+  for (const f of frames) {
+    const echo = f.frame.icmp?.echo;
+    const ip = f.frame.ipv4;
+    if (!echo || !ip || !f.frame.eth) continue;
+    if (echo.kind === 'request' ? ip.dst !== bondIp : ip.src !== bondIp) continue;
+    const key = `${echo.kind}/${echo.sequence}`;
+    const list = index.get(key) ?? [];
+    index.set(key, list);
+    list.push({
+      seq: echo.sequence,
+      kind: echo.kind,
+      port: f.port,
+      timeMs: f.timeMs,
+      no: f.no,
+      dstMac: f.frame.eth.dst,
+    });
+  }
+  return index;
+}
+
+function nearest(list: Echo[] | undefined, port: (p: string) => boolean, nearMs: number, withinMs: number) {
+  let best: Echo | undefined;
+  for (const e of list ?? []) {
+    if (!port(e.port) || Math.abs(e.timeMs - nearMs) > withinMs) continue;
+    if (!best || Math.abs(e.timeMs - nearMs) < Math.abs(best.timeMs - nearMs)) best = e;
+  }
+  return best;
+}
+
+/**
+ * Builds the anatomy of one pull.
+ * @param echo the probe's records (sent/reply times on libpcap's clock)
+ * @param frames every frame captured during the step, tester port and mirrors, with their port
+ */
+export function pullAnatomy(
+  echo: readonly EchoRecord[],
+  frames: readonly CapturedFrame[],
+  input: AnatomyInput,
+): PullAnatomy {
+  const { intervalMs, carrierOffMs, testerPort } = input;
+  if (!(intervalMs > 0)) throw new Error(`probe interval ${intervalMs} ms must be positive`);
+  const rel = (t: number) => round3(t - carrierOffMs);
+  const mirrors = input.mirrors ?? {};
+  const slaveOfPort = new Map(Object.entries(mirrors).map(([slave, port]) => [port, slave]));
+  const pulledPort = mirrors[input.slave];
+  const hostMacs = new Set(input.hostMacs.map((m) => m.toLowerCase()));
+  const index = echoIndex(frames, input.bondIp);
+  const records = echo.filter((r) => !Number.isNaN(r.sentMs)).sort((a, b) => a.sentMs - b.sentMs);
+  const firstReply = (r: EchoRecord) => (r.replies.length ? Math.min(...r.replies.map((x) => x.atMs)) : undefined);
+
+  // In flight at carrier off: a request sent one round trip before it may have lost its reply to the pull.
+  const rtts = records.flatMap((r) => {
+    const at = firstReply(r);
+    return at === undefined ? [] : [at - r.sentMs];
+  });
+  rtts.sort((a, b) => a - b);
+  const rttMedian = rtts.length ? rtts[Math.floor(rtts.length / 2)]! : 0;
+  const from = carrierOffMs - (input.carrierOffUncertaintyMs ?? 0) - rttMedian - intervalMs;
+  // Losses closer than this to each other belong to the same outage (rr/xor lose every other probe).
+  const joinMs = Math.max(10 * intervalMs, 20);
+  // The last requests of the step may be unanswered only because the probe stopped: not losses.
+  const lastSent = records.at(-1)?.sentMs ?? 0;
+  const settled = (r: EchoRecord) => r.sentMs < lastSent - Math.max(3 * rttMedian, 5 * intervalMs, 20);
+  const lostRecords: EchoRecord[] = [];
+  for (const r of records) {
+    if (r.sentMs < from || r.replies.length > 0) continue;
+    if (lostRecords.length && r.sentMs - lostRecords.at(-1)!.sentMs > joinMs) break;
+    if (!settled(r) && lostRecords.length === 0) break;
+    lostRecords.push(r);
+  }
+  const firstLost = lostRecords[0];
+  const lastLost = lostRecords.at(-1);
+  const span: [number, number] | undefined = firstLost && lastLost ? [firstLost.sentMs, lastLost.sentMs] : undefined;
+  const sentInOutage = span ? records.filter((r) => r.sentMs >= span[0] && r.sentMs <= span[1]).length : 0;
+  const estimate = failoverTime(echo, { pullAtMs: carrierOffMs, intervalMs });
+
+  const replyEvent = (r: EchoRecord | undefined): AnatomyEvent | undefined => {
+    const at = r && firstReply(r);
+    if (!r || at === undefined) return undefined;
+    const seen = nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => p === testerPort, at, 1);
+    return { atMs: rel(at), port: testerPort, frame: seen?.no ?? 0 };
+  };
+  const beforeRecords = records.filter((r) => r.replies.length > 0 && r.sentMs < (span ? span[0] : carrierOffMs));
+  const afterRecords = records.filter((r) => r.replies.length > 0 && r.sentMs > (span ? span[1] : carrierOffMs));
+  const lastBefore = beforeRecords.at(-1);
+  const firstAfter = afterRecords[0];
+  const lastReplyBefore = replyEvent(lastBefore);
+  const firstReplyAfter = replyEvent(firstAfter);
+  const recovered = !span || (!!firstAfter && records.some((r) => r.sentMs > span[1] && r.replies.length > 0));
+
+  // Which slave's mirror carried a request or its reply.
+  const portFor = (r: EchoRecord | undefined, kind: 'request' | 'reply'): string | undefined => {
+    if (!r) return undefined;
+    const near = kind === 'request' ? r.sentMs : (firstReply(r) ?? r.sentMs);
+    const seen = nearest(index.get(`${kind}/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), near, 50);
+    return seen ? slaveOfPort.get(seen.port) : undefined;
+  };
+  const testerDst = (r: EchoRecord | undefined) =>
+    r ? nearest(index.get(`request/${r.seq & 0xffff}`), (p) => p === testerPort, r.sentMs, 1)?.dstMac : undefined;
+
+  const lostPaths: LostPaths = { toPulledSlave: 0, noReply: 0, replyNotDelivered: 0, unseen: 0 };
+  for (const r of lostRecords) {
+    const request = nearest(index.get(`request/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 50);
+    if (!request) lostPaths.unseen++;
+    else if (request.port === pulledPort) lostPaths.toPulledSlave++;
+    else if (nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000))
+      lostPaths.replyNotDelivered++;
+    else lostPaths.noReply++;
+  }
+
+  // The outage a reaction may end: carrier off (less its uncertainty) → the first reply after.
+  const windowStart = carrierOffMs - (input.carrierOffUncertaintyMs ?? 0);
+  const windowEnd = span ? (firstAfter ? firstReply(firstAfter)! : Number.POSITIVE_INFINITY) : windowStart;
+  const reactions: BondReaction[] = [];
+  const reasks: AnatomyEvent[] = [];
+  const lastLacpState = new Map<string, number>();
+  const sorted = [...frames].sort((a, b) => a.timeMs - b.timeMs);
+  for (const f of sorted) {
+    const src = f.frame.eth?.src?.toLowerCase() ?? '';
+    const lacp = f.frame.lacp;
+    if (lacp && hostMacs.has(src)) {
+      // A LACPDU is a reaction only when the actor's state changed on that port (carrier-driven removal).
+      const key = `${f.port}/${lacp.actor.port}`;
+      const previous = lastLacpState.get(key);
+      lastLacpState.set(key, lacp.actor.state.raw);
+      if (previous === undefined || previous === lacp.actor.state.raw) continue;
+    }
+    if (f.timeMs < windowStart || f.timeMs > windowEnd) continue;
+    const event = { atMs: rel(f.timeMs), port: f.port, frame: f.no };
+    const arp = f.frame.arp;
+    if (arp && arp.targetIp === input.bondIp && arp.opcode === 1 && arp.senderIp !== input.bondIp) {
+      if (!input.testerMac || src === input.testerMac.toLowerCase()) reasks.push(event);
+      continue;
+    }
+    // A frame that still made it onto the pulled slave's port was sent before its carrier went: not a reaction.
+    if (!hostMacs.has(src) || (pulledPort !== undefined && f.port === pulledPort)) continue;
+    let kind: ReactionKind | undefined;
+    if (arp?.senderIp === input.bondIp && arp.class === 'gratuitous') kind = 'gratuitous-arp';
+    else if (arp?.senderIp === input.bondIp && arp.opcode === 2)
+      kind = reasks.some((q) => q.atMs <= event.atMs) ? 'arp-answer' : 'arp-announce';
+    else if (f.frame.neighbourAdvertisement?.unsolicited) kind = 'unsolicited-na';
+    else if (f.frame.learning) kind = 'learning';
+    else if (lacp) kind = 'lacpdu';
+    if (!kind) continue;
+    const reaction: BondReaction = { ...event, kind, srcMac: src };
+    if (arp) {
+      reaction.arpMac = arp.senderMac;
+      reaction.targetIp = arp.targetIp;
+    }
+    // The same frame on a mirror and then on the tester port: keep the first sighting.
+    const twin = reactions.find(
+      (r) => r.kind === kind && r.srcMac === src && Math.abs(r.atMs - event.atMs) < 1 && r.port !== f.port,
+    );
+    if (!twin) reactions.push(reaction);
+  }
+
+  const dstBefore = testerDst(lastBefore);
+  const dstAfter = testerDst(firstAfter);
+  const arps = reactions.filter((r) => r.arpMac !== undefined);
+  const repoint = dstBefore && dstAfter && dstBefore !== dstAfter ? arps.find((r) => r.arpMac === dstAfter) : undefined;
+  let endedBy: OutageEnd;
+  if (!span) endedBy = 'no-outage';
+  else if (!recovered) endedBy = 'not-recovered';
+  else if (repoint) endedBy = repoint.kind === 'arp-answer' ? 'tester-reask' : 'bond-arp';
+  else if (reactions.length > 0) endedBy = 'bond-announcement';
+  else endedBy = 'bond-stopped-using-slave';
+
+  const reaction = span ? reactions[0] : undefined;
+  const anatomy: PullAnatomy = {
+    slave: input.slave,
+    intervalMs,
+    carrierOffAtMs: round3(carrierOffMs),
+    carrierOffUncertaintyMs: round3(input.carrierOffUncertaintyMs ?? 0),
+    endedBy,
+    lost: lostRecords.length,
+    sentInOutage,
+    lossSpanMs: span ? round3(span[1] - span[0] + intervalMs) : 0,
+    partial: sentInOutage > lostRecords.length,
+    gapMs: round3(estimate.gapMs),
+    lossDerivedMs: round3(lostRecords.length * intervalMs),
+    lostPaths,
+  };
+  if (input.confirmedMs !== undefined) {
+    anatomy.confirmedMs = rel(input.confirmedMs);
+    anatomy.confirmedBy = input.confirmedBy ?? 'mii';
+  }
+  if (lastReplyBefore) anatomy.lastReplyBefore = lastReplyBefore;
+  if (firstReplyAfter && span) anatomy.firstReplyAfter = firstReplyAfter;
+  if (reaction) anatomy.reaction = reaction;
+  const reask = span ? reasks[0] : undefined;
+  if (reask) anatomy.testerReask = reask;
+  if (repoint) anatomy.repoint = repoint;
+  if (span && recovered && lastReplyBefore && firstReplyAfter) {
+    anatomy.outageMs = round3(firstReplyAfter.atMs - lastReplyBefore.atMs);
+    anatomy.recoveryMs = firstReplyAfter.atMs;
+    if (reaction) {
+      anatomy.detectionMs = reaction.atMs;
+      anatomy.switchOverMs = round3(firstReplyAfter.atMs - reaction.atMs);
+    }
+  }
+  const set = (key: 'replyPortBefore' | 'replyPortAfter' | 'requestPortBefore' | 'requestPortAfter', v?: string) => {
+    if (v) anatomy[key] = v;
+  };
+  set('replyPortBefore', portFor(lastBefore, 'reply'));
+  set('replyPortAfter', portFor(firstAfter, 'reply'));
+  set('requestPortBefore', portFor(lastBefore, 'request'));
+  set('requestPortAfter', portFor(firstAfter, 'request'));
+  if (dstBefore) anatomy.testerDstBefore = dstBefore;
+  if (dstAfter) anatomy.testerDstAfter = dstAfter;
+  if (slaveOfPort.size > 0) {
+    const perSlave: Record<string, { replies: number; duplicates: number }> = {};
+    for (const [slave] of Object.entries(mirrors)) perSlave[slave] = { replies: 0, duplicates: 0 };
+    const seen = new Set<string>();
+    for (const [key, list] of index) {
+      if (!key.startsWith('reply/')) continue;
+      for (const e of list) {
+        const slave = slaveOfPort.get(e.port);
+        if (!slave) continue;
+        perSlave[slave]!.replies++;
+        if (seen.has(key)) perSlave[slave]!.duplicates++;
+        seen.add(key);
+      }
+    }
+    anatomy.perSlave = perSlave;
+  }
+  return anatomy;
+}

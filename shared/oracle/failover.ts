@@ -1,0 +1,228 @@
+/**
+ * What the bonding driver does when a slave's cable is pulled, mode by mode, with the bond's own settings, and the
+ * verdict on one pull's anatomy (shared/measure/anatomy.ts): which event ended the outage and whether its timing
+ * fits what the driver allows. Every reason is a message key (namespace `failover.`) with its values. Pure.
+ *
+ * Sources: Documentation/networking/bonding.rst — "Link Monitoring" (MII monitor: miimon, downdelay; ARP monitor:
+ * arp_interval, missed_max 2), "Bonding Driver Options" (num_grat_arp, lp_interval, lacp_rate, fail_over_mac), the
+ * mode descriptions (balance-rr … balance-alb); drivers/net/bonding/bond_main.c and include/net/bonding.h
+ * (bond_slave_can_tx(): a slave whose carrier is off is skipped at once by balance-rr, and by the xmit-hash modes
+ * when the slave array is rebuilt on NETDEV_CHANGE); bond_alb.c (ALB_TIMER_TICKS_PER_SEC 10, RLB_UPDATE_DELAY 2 s,
+ * learning frames at the MAC swap); IEEE 802.1AX-2014 §6.4.4 (short/long timeout: 3 missed LACPDUs, 3 s / 90 s).
+ */
+import type { Language } from '../api.js';
+import { DRIVER_DEFAULTS } from '../bonding/options.js';
+import { t } from '../i18n/catalogue.js';
+import type { PullAnatomy, ReactionKind } from '../measure/anatomy.js';
+import type { BondOptions, ModeName } from '../plan/plan.js';
+import type { ReasonPart, Verdict } from '../run/model.js';
+
+/** Scheduling of the driver's work items and the tester's own timing (a kernel under emulation is slower). */
+export const TIMER_SLACK_MS = 50;
+/** bond_alb.c: the ALB monitor runs ALB_TIMER_TICKS_PER_SEC = 10 times a second. */
+export const ALB_TICK_MS = 100;
+/** bond_alb.c RLB_UPDATE_DELAY: ARP updates wait 2 s after an ARP request passed through the bond. */
+export const RLB_UPDATE_DELAY_MS = 2000;
+/** bonding.rst "arp_missed_max": an ARP-monitored slave is down after this many intervals without traffic. */
+const ARP_MISSED_MAX = 2;
+
+export interface Monitoring {
+  miimon: number;
+  arpInterval: number;
+  downdelay: number;
+  /** False with miimon 0 and arp_interval 0: the driver never marks a slave down (bonding.rst "Link Monitoring"). */
+  monitored: boolean;
+  /** The longest the monitor may take to declare a pulled slave down, ms (Infinity when unmonitored). */
+  detectionMs: number;
+}
+
+/** The bond's link monitoring as the plan sets it (miimon defaults to 100 ms, as the bench applies it). */
+export function linkMonitoring(options: BondOptions): Monitoring {
+  const arpInterval = options.arp_interval ?? 0;
+  const miimon = options.miimon ?? (arpInterval > 0 ? 0 : DRIVER_DEFAULTS.miimon);
+  const downdelay = options.downdelay ?? 0;
+  const monitored = miimon > 0 || arpInterval > 0;
+  const detectionMs = miimon > 0 ? miimon + downdelay : arpInterval > 0 ? arpInterval * (ARP_MISSED_MAX + 1) : Infinity;
+  return { miimon, arpInterval, downdelay, monitored, detectionMs };
+}
+
+/** True when the bond will notice a dead slave by itself (MII or ARP monitoring). */
+export function bondMonitors(options: BondOptions): boolean {
+  return linkMonitoring(options).monitored;
+}
+
+export interface PullContext {
+  mode: ModeName;
+  options: BondOptions;
+  anatomy: PullAnatomy;
+  /** Slaves still up after this pull (in plan order). */
+  slavesLeft: string[];
+  /** How long the step held the cable out, s. */
+  holdSeconds: number;
+  /** False when the switch side keeps carrier (host-ifdown): an LACP partner then waits for its timeout. */
+  physical: boolean;
+  /** The tester's address, named when the bond re-points it. */
+  peer: string;
+}
+
+export interface PullVerdict {
+  verdict: Verdict;
+  /** Why, as message parts (joined with "; "): the event that ended the outage, then the rule it was held to. */
+  reason: ReasonPart[];
+  /** What the rule allows for recovery after carrier off, ms. */
+  boundMs?: number;
+  /** The pull ended an outage the bond had to cover (not the last slave, not standalone). */
+  counts: boolean;
+  recovered: boolean;
+}
+
+const reactionKey = (kind: ReactionKind) => `failover.kind.${kind}`;
+const ms = (v: number) => (Number.isFinite(v) ? Math.round(v) : '∞');
+
+/** The rule a pull is held to: the bound on recovery and the message that says where it comes from. */
+function rule(context: PullContext, monitoring: Monitoring): { boundMs: number; part: ReasonPart } {
+  const { mode, options, anatomy } = context;
+  const slack = TIMER_SLACK_MS + 2 * anatomy.intervalMs + anatomy.carrierOffUncertaintyMs;
+  const vars = { miimon: monitoring.miimon, downdelay: monitoring.downdelay, slack: ms(slack) };
+  const detect = monitoring.detectionMs;
+  switch (mode) {
+    case 'active-backup':
+      return {
+        boundMs: detect + slack,
+        part: { key: 'failover.rule.activeBackup', vars: { ...vars, garp: options.num_grat_arp ?? 1 } },
+      };
+    case 'balance-rr':
+    case 'balance-xor':
+      // Carrier loss takes the slave out of transmission at once; the MII monitor is only the latest bound.
+      return {
+        boundMs: (monitoring.monitored ? detect : 0) + slack,
+        part: { key: 'failover.rule.hash', vars: { ...vars, mode } },
+      };
+    case 'broadcast':
+      return { boundMs: (monitoring.monitored ? detect : 0) + slack, part: { key: 'failover.rule.broadcast', vars } };
+    case '802.3ad': {
+      if (!context.physical) {
+        const timeout = 3 * (options.lacp_rate === 'fast' ? 1000 : 30_000);
+        return {
+          boundMs: timeout + slack,
+          part: { key: 'failover.rule.lacpTimeout', vars: { ...vars, timeout, rate: options.lacp_rate ?? 'slow' } },
+        };
+      }
+      return { boundMs: detect + slack, part: { key: 'failover.rule.lacp', vars } };
+    }
+    case 'balance-tlb':
+      return { boundMs: detect + slack, part: { key: 'failover.rule.tlb', vars: { ...vars, mode } } };
+    case 'balance-alb':
+      if (anatomy.endedBy === 'bond-arp' || anatomy.endedBy === 'tester-reask') {
+        return {
+          boundMs: detect + ALB_TICK_MS + RLB_UPDATE_DELAY_MS + slack,
+          part: { key: 'failover.rule.albRlb', vars: { ...vars, tick: ALB_TICK_MS, delay: RLB_UPDATE_DELAY_MS } },
+        };
+      }
+      return { boundMs: detect + slack, part: { key: 'failover.rule.tlb', vars: { ...vars, mode } } };
+    case 'standalone':
+      return { boundMs: Infinity, part: { key: 'failover.standalone' } };
+  }
+}
+
+/** The event that ended the outage, as a message part. */
+function ending(context: PullContext): ReasonPart {
+  const a = context.anatomy;
+  const after = a.firstReplyAfter?.atMs ?? 0;
+  const since = (at: number) => ms(after - at);
+  switch (a.endedBy) {
+    case 'no-outage':
+      return { key: 'failover.ended.noOutage', vars: { slave: a.slave } };
+    case 'not-recovered':
+      return { key: 'failover.ended.notRecovered', vars: { hold: context.holdSeconds } };
+    case 'bond-arp':
+      return {
+        key: 'failover.ended.bondArp',
+        vars: {
+          after: since(a.repoint!.atMs),
+          peer: a.repoint!.targetIp ?? context.peer,
+          mac: a.repoint!.arpMac ?? '?',
+          at: ms(a.repoint!.atMs),
+        },
+      };
+    case 'tester-reask':
+      return {
+        key: 'failover.ended.testerReask',
+        vars: { after: since(a.testerReask?.atMs ?? a.repoint!.atMs), at: ms(a.testerReask?.atMs ?? a.repoint!.atMs) },
+      };
+    case 'bond-announcement':
+      return {
+        key: 'failover.ended.announcement',
+        vars: {
+          after: since(a.reaction!.atMs),
+          kind: { key: reactionKey(a.reaction!.kind) },
+          at: ms(a.reaction!.atMs),
+        },
+      };
+    case 'bond-stopped-using-slave':
+      return { key: 'failover.ended.stoppedUsing', vars: { at: ms(after), slave: a.slave } };
+  }
+}
+
+/**
+ * Judges one pull against the driver's model for the mode and the bond's settings.
+ * Pulling the last slave up is an expected outage; a bond without link monitoring that does not recover is
+ * judged unexpected with that reason (it is not fault tolerant as configured).
+ */
+export function judgePull(context: PullContext): PullVerdict {
+  const { anatomy: a, mode } = context;
+  const monitoring = linkMonitoring(context.options);
+  const recovered = a.endedBy !== 'not-recovered';
+  const loss: ReasonPart[] = a.partial
+    ? [{ key: 'failover.partial', vars: { lost: a.lost, sent: a.sentInOutage, span: ms(a.lossSpanMs) } }]
+    : [];
+  if (mode === 'standalone') {
+    return { verdict: 'expected', reason: [ending(context), { key: 'failover.standalone' }], counts: false, recovered };
+  }
+  if (context.slavesLeft.length === 0) {
+    return {
+      verdict: 'expected',
+      reason: [{ key: 'failover.lastSlave', vars: { slave: a.slave } }, ending(context)],
+      counts: false,
+      recovered,
+    };
+  }
+  if (!recovered) {
+    const key = monitoring.monitored ? 'failover.ended.notRecovered' : 'failover.noMonitoring';
+    return { verdict: 'unexpected', reason: [{ key, vars: { hold: context.holdSeconds } }], counts: true, recovered };
+  }
+  const { boundMs, part } = rule(context, monitoring);
+  if (a.endedBy === 'no-outage') {
+    return { verdict: 'expected', reason: [ending(context), part], boundMs, counts: true, recovered };
+  }
+  const recovery = a.recoveryMs ?? 0;
+  const fits = recovery <= boundMs;
+  const fit: ReasonPart = {
+    key: fits ? 'failover.fit.within' : 'failover.fit.beyond',
+    vars: { recovery: ms(recovery), bound: ms(boundMs) },
+  };
+  const reason = [...loss, ending(context), fit, part];
+  // The port mirrors show the switch still forwarding to the dead port: the cable's far end kept its carrier.
+  if (a.lostPaths.toPulledSlave > 0 && !fits) {
+    reason.push({
+      key: 'failover.toDeadPort',
+      vars: { count: a.lostPaths.toPulledSlave, lost: a.lost, slave: a.slave },
+    });
+  }
+  // alb: the tester re-asked before the bond's own update was due: the bond is not at fault for the wait.
+  if (a.endedBy === 'tester-reask' && a.testerReask && a.testerReask.atMs <= boundMs) {
+    reason.push({ key: 'failover.reaskFirst', vars: { bound: ms(boundMs) } });
+  }
+  return { verdict: fits ? 'expected' : 'unexpected', reason, boundMs, counts: true, recovered };
+}
+
+/** A reason's parts in a language, joined with the language's separator; nested parts are said first. */
+export function sayReason(language: Language, parts: readonly ReasonPart[]): string {
+  const say = (part: ReasonPart): string => {
+    const vars: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(part.vars ?? {}))
+      vars[name] = typeof value === 'object' ? say(value) : value;
+    return t(language, part.key, vars);
+  };
+  return parts.map(say).join(t(language, 'failover.separator'));
+}

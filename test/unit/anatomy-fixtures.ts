@@ -1,0 +1,75 @@
+/**
+ * Pull anatomies rebuilt from a recorded run folder's captures (tester port + port mirrors) for the unit tests:
+ * the probe's records from the tester port's echo frames, the pull instant from the step's marker.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type PullAnatomy, pullAnatomy } from '../../shared/measure/anatomy.js';
+import { echoRecordsFromFrames } from '../../shared/measure/echo.js';
+import type { Plan } from '../../shared/plan/plan.js';
+import type { StepRecord } from '../../shared/run/model.js';
+import type { CapturedFrame } from '../../shared/run/samples.js';
+import { readCaptureFile } from '../../shared/wire/capture-file.js';
+import { decodeFrame } from '../../shared/wire/decode.js';
+
+/** Every frame of a mode's captures (the tester port's file and each mirror's), with its port. */
+export function modeFrames(runDir: string, plan: Plan, pcapng: string): CapturedFrame[] {
+  const files: [string, string][] = [
+    [plan.tester.interface, pcapng],
+    ...Object.values(plan.tester.portMirrors ?? {}).map((port): [string, string] => [
+      port,
+      pcapng.replace(/\.pcapng$/, `-${port}.pcapng`),
+    ]),
+  ];
+  const frames: CapturedFrame[] = [];
+  for (const [port, file] of files) {
+    const capture = readCaptureFile(readFileSync(join(runDir, file)));
+    capture.packets.forEach((p, i) => {
+      frames.push({ no: i + 1, port, timeMs: p.time.sec * 1000 + p.time.nsec / 1e6, frame: decodeFrame(p.data) });
+    });
+  }
+  return frames;
+}
+
+/** The anatomy of a recorded pull step, and the step with it stored (as a run recorded today would have it). */
+export function rebuildAnatomy(runDir: string, plan: Plan, steps: StepRecord[], step: StepRecord): PullAnatomy {
+  const probe = step.measurements!.probe!;
+  const start = Date.parse(step.startedAt);
+  const end = start + step.durationMs;
+  const frames = modeFrames(runDir, plan, step.pcapng!).filter((f) => f.timeMs >= start && f.timeMs <= end);
+  const bondIp = plan.bond.address.split('/')[0]!;
+  const echo = echoRecordsFromFrames(
+    frames.filter((f) => f.port === plan.tester.interface),
+    { bondIp },
+  );
+  const macs = new Set<string>();
+  for (const s of steps)
+    for (const slave of s.reading?.slaves ?? []) {
+      macs.add(slave.mac);
+      if (slave.permanentMac) macs.add(slave.permanentMac);
+    }
+  return pullAnatomy(echo, frames, {
+    slave: step.slave!,
+    carrierOffMs: start + probe.markers[0]!.atMs,
+    intervalMs: 1000 / probe.rate,
+    bondIp,
+    testerPort: plan.tester.interface,
+    mirrors: plan.tester.portMirrors,
+    hostMacs: [...macs],
+  });
+}
+
+/** The run's steps with every pull's anatomy rebuilt from the captures. */
+export function withAnatomies(runDir: string, plan: Plan, steps: StepRecord[]): StepRecord[] {
+  return steps.map((s) =>
+    s.kind === 'pull' && s.measurements?.probe
+      ? {
+          ...s,
+          measurements: {
+            ...s.measurements,
+            probe: { ...s.measurements.probe, anatomy: rebuildAnatomy(runDir, plan, steps, s) },
+          },
+        }
+      : s,
+  );
+}

@@ -1,0 +1,306 @@
+/**
+ * The anatomy of a pull and its verdict, on recorded lab captures (test/fixtures/runs, tester port + port mirrors)
+ * and on synthetic streams for what those runs did not show (partial loss at 1000 probes/s, the tester re-asking,
+ * both slaves pulled, a bond without link monitoring).
+ */
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { readRunFolder } from '../../main/engine/store.js';
+import { packageRoot } from '../../main/paths.js';
+import { pullAnatomy } from '../../shared/measure/anatomy.js';
+import type { EchoRecord } from '../../shared/measure/echo.js';
+import { judgePull, linkMonitoring, sayReason } from '../../shared/oracle/failover.js';
+import { judgeRun } from '../../shared/oracle/oracle.js';
+import { buildReport } from '../../shared/report/build.js';
+import { renderHtml } from '../../shared/report/html.js';
+import { renderJson } from '../../shared/report/json.js';
+import { renderMarkdown } from '../../shared/report/markdown.js';
+import { REPORT_SCHEMA } from '../../shared/report/schema.js';
+import type { StepRecord } from '../../shared/run/model.js';
+import type { CapturedFrame } from '../../shared/run/samples.js';
+import { buildArp, buildArpRequest, buildIcmpEcho } from '../../shared/wire/build.js';
+import { decodeFrame } from '../../shared/wire/decode.js';
+import { rebuildAnatomy, withAnatomies } from './anatomy-fixtures.js';
+import { BOND_IP, ETH1_MAC, ETH2_MAC, TESTER_IP, TESTER_MAC } from './wire-frames.js';
+
+const dir100 = join(packageRoot, 'test/fixtures/runs/lab-miimon100');
+const dir500 = join(packageRoot, 'test/fixtures/runs/lab-miimon500');
+const run100 = await readRunFolder(dir100);
+const run500 = await readRunFolder(dir500);
+const pullOf = (steps: StepRecord[], mode: string, slave: string) =>
+  steps.find((s) => s.mode === mode && s.kind === 'pull' && s.slave === slave)!;
+const anatomyOf = (mode: string, slave: string) =>
+  rebuildAnatomy(dir100, run100.plan, run100.steps, pullOf(run100.steps, mode, slave));
+
+describe('the anatomy of a recorded pull', () => {
+  it('balance-alb: the bond’s own ARP reply re-pointed the tester; the learning frames of the MAC swap were its first reaction', () => {
+    const a = anatomyOf('balance-alb', 'eth2');
+    expect(a.endedBy).toBe('bond-arp');
+    expect(a.repoint).toMatchObject({ kind: 'arp-announce', arpMac: '00:e0:4c:83:07:9c', targetIp: '10.77.1.252' });
+    expect(a.testerDstBefore).toBe('00:e0:4c:e2:57:8d');
+    expect(a.testerDstAfter).toBe('00:e0:4c:83:07:9c');
+    // The swap's learning frames come inside the outage; the periodic one a second later is not the reaction.
+    expect(a.reaction?.kind).toBe('learning');
+    expect(a.reaction!.atMs).toBeGreaterThan(a.lastReplyBefore!.atMs);
+    expect(a.reaction!.atMs).toBeLessThan(100);
+    expect(a.repoint!.atMs).toBeGreaterThan(700);
+    expect(a.firstReplyAfter!.atMs - a.repoint!.atMs).toBeLessThan(5);
+    // The requests reached the surviving slave, which could not take them: the host dropped them.
+    expect(a.lostPaths.noReply).toBe(a.lost);
+    expect(a.lost).toBe(62);
+    expect(a.partial).toBe(false);
+    expect(a.lossDerivedMs).toBe(620);
+  });
+
+  it('balance-rr: the one lost request went to the pulled port; replies moved to the other slave at once', () => {
+    const a = anatomyOf('balance-rr', 'eth1');
+    expect(a.lost).toBe(1);
+    expect(a.lostPaths).toEqual({ toPulledSlave: 1, noReply: 0, replyNotDelivered: 0, unseen: 0 });
+    expect(a.replyPortBefore).toBe('eth1');
+    expect(a.replyPortAfter).toBe('eth2');
+    expect(a.endedBy).toBe('bond-stopped-using-slave');
+    expect(a.reaction).toBeUndefined();
+  });
+
+  it('active-backup: the new active slave’s gratuitous ARP, first seen on its port mirror, ended the outage', () => {
+    const a = anatomyOf('active-backup', 'eth2');
+    expect(a.endedBy).toBe('bond-announcement');
+    expect(a.reaction).toMatchObject({ kind: 'gratuitous-arp', port: 'tap-eth1' });
+    expect(a.detectionMs).toBeLessThan(100 + 50);
+    expect(a.switchOverMs).toBeGreaterThan(0);
+    expect(a.requestPortBefore).toBe('eth2');
+    expect(a.requestPortAfter).toBe('eth1');
+    expect(a.perSlave?.eth1?.replies).toBeGreaterThan(0);
+  });
+
+  it('never takes a frame that still reached the pulled slave’s port as the bond’s reaction', () => {
+    const a = anatomyOf('balance-alb', 'eth1');
+    expect(a.reaction?.port).not.toBe('tap-eth1');
+  });
+
+  it('judges the recorded runs: the miimon 500 run has no ✗; miimon 100’s one ✗ is its lab’s dead-port forwarding', () => {
+    for (const row of judgeRun(run500.plan, withAnatomies(dir500, run500.plan, run500.steps))) {
+      expect(row.cells.faultTolerance?.verdict, row.mode).toBe('expected');
+      expect(row.cells.failoverMs?.verdict, row.mode).toBe('expected');
+      expect(row.cells.failoverMs?.reasonParts?.[0]?.key, row.mode).toMatch(/^failover\.ended\./);
+    }
+    const rows = judgeRun(run100.plan, withAnatomies(dir100, run100.plan, run100.steps));
+    const wrong = rows.filter((r) => r.cells.failoverMs?.verdict === 'unexpected').map((r) => r.mode);
+    expect(wrong).toEqual(['broadcast']);
+    const broadcast = rows.find((r) => r.mode === 'broadcast')!.cells.failoverMs!;
+    expect(broadcast.reasonParts!.map((p) => p.key)).toContain('failover.toDeadPort');
+    const alb = rows.find((r) => r.mode === 'balance-alb')!.cells.failoverMs!;
+    expect(alb.verdict).toBe('expected');
+    expect(alb.reason).toContain('after the bond’s ARP reply re-pointing 10.77.1.252 to 00:e0:4c:83:07:9c');
+    expect(sayReason('zh-CN', alb.reasonParts!)).toContain('重新指向 00:e0:4c:83:07:9c 的 ARP 应答');
+  });
+});
+
+// Synthetic streams: 1000 probes/s from t0, replies 1 ms after each request unless lost.
+const T0 = 1_800_000_000_000;
+const PULL = T0 + 1000;
+function stream(count: number, lost: (seq: number) => boolean, mac = (_seq: number) => ETH1_MAC): EchoRecord[] {
+  return Array.from({ length: count }, (_, seq) => ({
+    seq,
+    sentMs: T0 + seq,
+    sentClock: 'capture' as const,
+    replies: lost(seq) ? [] : [{ atMs: T0 + seq + 1, srcMac: mac(seq) }],
+  }));
+}
+const frame = (timeMs: number, bytes: Uint8Array, no = 1, port = 'tester0'): CapturedFrame => ({
+  no,
+  port,
+  timeMs,
+  frame: decodeFrame(bytes),
+});
+const base = {
+  slave: 'eth1',
+  carrierOffMs: PULL,
+  intervalMs: 1,
+  bondIp: BOND_IP,
+  testerPort: 'tester0',
+  hostMacs: [ETH1_MAC, ETH2_MAC],
+  testerMac: TESTER_MAC,
+};
+
+describe('the anatomy of a synthetic pull', () => {
+  it('reports partial loss as what it is: N of M replies lost over X ms', () => {
+    // balance-xor-like: every other reply lost for 98 ms after the pull.
+    const echo = stream(3000, (s) => s >= 1000 && s < 1098 && s % 2 === 0);
+    const a = pullAnatomy(echo, [], base);
+    expect(a).toMatchObject({ lost: 49, sentInOutage: 97, partial: true, lossSpanMs: 97 });
+    const verdict = judgePull({
+      mode: 'balance-xor',
+      options: { miimon: 100 },
+      anatomy: a,
+      slavesLeft: ['eth2'],
+      holdSeconds: 2,
+      physical: true,
+      peer: TESTER_IP,
+    });
+    expect(verdict.verdict).toBe('expected');
+    expect(sayReason('en', verdict.reason)).toMatch(/^49 of 97 replies lost over 97 ms; /);
+  });
+
+  it('tells the tester’s re-ask from the bond’s announcement', () => {
+    // All lost from the pull; the tester asks at +1000 ms, the bond answers with eth2's MAC at +1001 ms.
+    const echo = stream(
+      4000,
+      (s) => s >= 1000 && s < 2003,
+      (s) => (s < 2003 ? ETH1_MAC : ETH2_MAC),
+    );
+    const ask = buildArpRequest({ senderMac: TESTER_MAC, senderIp: TESTER_IP, targetIp: BOND_IP });
+    const answer = buildArp({
+      opcode: 'reply',
+      senderMac: ETH2_MAC,
+      senderIp: BOND_IP,
+      targetMac: TESTER_MAC,
+      targetIp: TESTER_IP,
+    });
+    // The tester's requests as captured: to eth1's MAC before, to eth2's after.
+    const request = (seq: number, dst: string) =>
+      frame(
+        T0 + seq,
+        buildIcmpEcho({
+          kind: 'request',
+          srcMac: TESTER_MAC,
+          dstMac: dst,
+          srcIp: TESTER_IP,
+          dstIp: BOND_IP,
+          identifier: 7,
+          sequence: seq,
+        }),
+        seq,
+      );
+    const frames = [frame(PULL + 1000, ask, 10), frame(PULL + 1001, answer, 11)];
+    const a = pullAnatomy(echo, frames, base);
+    expect(a.testerReask?.atMs).toBe(1000);
+    expect(a.reaction).toMatchObject({ kind: 'arp-answer', arpMac: ETH2_MAC });
+    const seen = pullAnatomy(echo, [...frames, request(999, ETH1_MAC), request(2003, ETH2_MAC)], base);
+    expect(seen.endedBy).toBe('tester-reask');
+    expect(seen.testerDstBefore).toBe(ETH1_MAC);
+    expect(seen.testerDstAfter).toBe(ETH2_MAC);
+    const context = {
+      options: { miimon: 100 },
+      slavesLeft: ['eth2'],
+      holdSeconds: 3,
+      physical: true,
+      peer: TESTER_IP,
+    };
+    // Without the echo frames the destination MAC change is unknown: the answer is only a reaction.
+    expect(a.endedBy).toBe('bond-announcement');
+    const ab = judgePull({ ...context, mode: 'active-backup', anatomy: a });
+    expect(ab.verdict).toBe('unexpected');
+    expect(sayReason('en', ab.reason)).toContain('recovery 1004 ms is beyond the 152 ms the driver allows');
+    // balance-alb: the tester asked before the bond's own update was due — expected, and said so.
+    const alb = judgePull({ ...context, mode: 'balance-alb', anatomy: seen });
+    expect(alb.verdict).toBe('expected');
+    expect(alb.reason.map((p) => p.key)).toEqual([
+      'failover.ended.testerReask',
+      'failover.fit.within',
+      'failover.rule.albRlb',
+      'failover.reaskFirst',
+    ]);
+    expect(sayReason('en', alb.reason)).toContain('after the tester’s own ARP request, 1000 ms after the pull');
+  });
+
+  it('judges pulls in context: the last slave’s outage is expected, the first pull’s failover is shown', () => {
+    const first = pullAnatomy(
+      stream(3000, (s) => s >= 1000 && s < 1050),
+      [],
+      base,
+    );
+    const last = pullAnatomy(
+      stream(3000, (s) => s >= 1000),
+      [],
+      { ...base, slave: 'eth2' },
+    );
+    expect(first.endedBy).toBe('bond-stopped-using-slave');
+    expect(last.endedBy).toBe('not-recovered');
+    const plan = structuredClone(run100.plan);
+    plan.modes = ['balance-rr'];
+    plan.steps = [
+      { kind: 'pull', slave: 'eth1', holdSeconds: 2 },
+      { kind: 'pull', slave: 'eth2', holdSeconds: 2 },
+    ];
+    const step = (index: number, slave: string, anatomy: typeof first): StepRecord => ({
+      index,
+      repetition: 1,
+      mode: 'balance-rr',
+      kind: 'pull',
+      slave,
+      label: `pull ${slave}`,
+      startedAt: new Date(T0).toISOString(),
+      durationMs: 3000,
+      status: 'ok',
+      measurements: {
+        arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
+        arpBySource: {},
+        arpFrames: [],
+        bondIpMacs: [],
+        learningFrames: 0,
+        unsolicitedNa: 0,
+        lacpdus: 0,
+        droppedFrames: 0,
+        probe: {
+          rate: 1000,
+          sent: 3000,
+          received: 0,
+          lost: anatomy.lost,
+          duplicates: 0,
+          reordered: 0,
+          samples: [],
+          markers: [],
+          anatomy,
+        },
+      },
+    });
+    const bringUp: StepRecord = {
+      ...step(0, 'eth1', first),
+      kind: 'bring-up',
+      slave: undefined,
+      measurements: undefined,
+    };
+    const [row] = judgeRun(plan, [bringUp, step(1, 'eth1', first), step(2, 'eth2', last)]);
+    expect(row!.cells.faultTolerance).toMatchObject({ value: true, verdict: 'expected' });
+    expect(row!.cells.failoverMs).toMatchObject({ value: 51, verdict: 'expected' });
+    expect(row!.cells.failoverMs!.reasonParts!.map((p) => p.key)).toContain('failover.eachPull');
+
+    // The same first pull on a bond without link monitoring that never recovers: not fault tolerant, and why.
+    const dead = pullAnatomy(
+      stream(3000, (s) => s >= 1000),
+      [],
+      base,
+    );
+    plan.bond.options = { miimon: 0 };
+    plan.modes = ['active-backup'];
+    const abSteps = [bringUp, step(1, 'eth1', dead)].map((s) => ({ ...s, mode: 'active-backup' as const }));
+    const [ab] = judgeRun(plan, abSteps);
+    expect(ab!.cells.faultTolerance).toMatchObject({ value: false, verdict: 'unexpected' });
+    expect(ab!.cells.faultTolerance!.reason).toContain('the bond has no link monitoring (miimon 0, arp_interval 0)');
+    expect(linkMonitoring({ miimon: 0 }).monitored).toBe(false);
+    expect(linkMonitoring({}).detectionMs).toBe(100);
+    expect(linkMonitoring({ miimon: 0, arp_interval: 200 }).detectionMs).toBe(600);
+  });
+});
+
+describe('the anatomy in the report', () => {
+  it('shows every pull, says what ended the outage in both languages, and validates against the schema', () => {
+    const steps = withAnatomies(dir100, run100.plan, run100.steps);
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(REPORT_SCHEMA);
+    for (const language of ['en', 'zh-CN'] as const) {
+      const model = buildReport({ ...run100, steps }, language);
+      expect(model.pulls).toHaveLength(steps.filter((s) => s.kind === 'pull').length);
+      const alb = model.pulls.find((p) => p.mode === 'balance-alb' && p.slave === 'eth2')!;
+      expect(alb.reactionMs).toBeCloseTo(84.53, 1);
+      expect(alb.replyPorts).toBe('eth1 → eth1');
+      expect(validate(JSON.parse(renderJson(model))), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      const html = renderHtml(model);
+      const md = renderMarkdown(model);
+      const ended = language === 'en' ? 'the bond’s ARP re-pointing the tester' : 'bond 重新指向测试机的 ARP';
+      expect(html).toContain(ended);
+      expect(md).toContain(ended);
+    }
+  });
+});
