@@ -244,6 +244,8 @@ const en = {
       announcement: 'replies resumed {{after}} ms after the bond’s {{kind}} ({{at}} ms after the pull)',
       stoppedUsing:
         'replies resumed {{at}} ms after the pull once the bond stopped using {{slave}} (no announcement needed)',
+      unknown:
+        'longest reply gap {{gap}} ms (recorded without a pull anatomy: the event that ended the outage is not known)',
     },
     kind: {
       'gratuitous-arp': 'gratuitous ARP',
@@ -300,6 +302,7 @@ const en = {
         'bond-announcement': 'the bond’s announcement',
         'bond-stopped-using-slave': 'the bond ceasing to use the slave',
         'not-recovered': 'not recovered',
+        unknown: 'not known (recorded without an anatomy)',
       },
     },
     faultTolerance: {
@@ -402,9 +405,9 @@ const en = {
       loadBalancing:
         'How replies to one peer spread over the slaves: balance-rr alternates per packet, broadcast sends on all, active-backup uses the active slave only, balance-xor and 802.3ad hash one peer to one slave, tlb/alb balance by load.',
       faultTolerance:
-        'Every bonding mode survives the loss of one slave: echo replies must resume after each pull. With no bond, traffic on the pulled NIC stops.',
+        'Every bonding mode survives the loss of one slave while another is up: echo replies must resume after each such pull. Pulling the last slave up stops traffic, as expected; without link monitoring (miimon 0, arp_interval 0) the bond never marks a slave down. With no bond, traffic on the pulled NIC stops.',
       failoverMs:
-        'The longest gap in echo replies around the pull, at the probe’s resolution, must stay within miimon + downdelay plus 400 ms slack for the probe and the switch to relearn.',
+        'Each pull is judged by what the driver does in the mode, with the bond’s settings: the event that ended the outage (the bond’s gratuitous ARP, learning frame or ARP reply, the tester’s own ARP request, or the bond ceasing to use the dead slave) and whether recovery came within the time the driver allows (miimon + downdelay; balance-alb’s ARP update up to RLB_UPDATE_DELAY later; an LACP timeout when the switch keeps carrier), plus 50 ms and two probe intervals for scheduling.',
     },
   },
   report: {
@@ -828,6 +831,7 @@ const zhCN: Messages = {
       testerReask: '在测试机自己发出 ARP 请求（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
       announcement: '在 bond 发出{{kind}}（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
       stoppedUsing: '拔线后 {{at}} 毫秒，bond 停止使用 {{slave}}，应答恢复（无需通告）',
+      unknown: '应答最长间隔 {{gap}} 毫秒（记录时没有拔线过程分析：不知道是什么事件结束了中断）',
     },
     kind: {
       'gratuitous-arp': '免费 ARP',
@@ -883,6 +887,7 @@ const zhCN: Messages = {
         'bond-announcement': 'bond 的通告',
         'bond-stopped-using-slave': 'bond 停止使用该从属接口',
         'not-recovered': '未恢复',
+        unknown: '未知（记录时没有过程分析）',
       },
     },
     faultTolerance: {
@@ -985,9 +990,9 @@ const zhCN: Messages = {
       loadBalancing:
         '对同一对端的应答如何分布在各从属接口上：balance-rr 逐包轮转，broadcast 全部发送，active-backup 只用活动从属接口，balance-xor 与 802.3ad 把一个对端散列到一个从属接口，tlb/alb 按负载分配。',
       faultTolerance:
-        '每种绑定模式都能承受失去一个从属接口：每次拔线后回显应答必须恢复。不绑定时，被拔网卡上的流量就此中断。',
+        '只要还有其他从属接口在线，每种绑定模式都能承受失去一个从属接口：每次这样的拔线后回显应答必须恢复。拔掉最后一个在线的从属接口会中断流量，这在预期之中；未启用链路监测（miimon 0、arp_interval 0）时 bond 从不把从属接口标记为断开。不绑定时，被拔网卡上的流量就此中断。',
       failoverMs:
-        '拔线前后回显应答的最长间隔（按探测分辨率）必须不超过 miimon + downdelay 再加 400 ms 余量（供探测与交换机重新学习）。',
+        '每次拔线都按该模式下驱动的行为和 bond 的设置来判断：结束中断的事件（bond 的免费 ARP、学习帧或 ARP 应答，测试机自己的 ARP 请求，或 bond 停止使用失效的从属接口），以及恢复是否在驱动允许的时间之内（miimon + downdelay；balance-alb 的 ARP 更新最多再推迟 RLB_UPDATE_DELAY；交换机保持载波时为 LACP 超时），另加 50 毫秒和两个探测间隔的调度余量。',
     },
   },
   report: {

@@ -81,7 +81,9 @@ export type OutageEnd =
   /** No announcement needed: the bond stopped sending on (or the switch stopped forwarding to) the dead slave. */
   | 'bond-stopped-using-slave'
   /** Replies never came back inside the step. */
-  | 'not-recovered';
+  | 'not-recovered'
+  /** A step recorded before anatomies existed: only the longest reply gap is known. */
+  | 'unknown';
 
 /** Where each lost probe went, from the port mirrors (`unseen` when there are no mirrors). */
 export interface LostPaths {

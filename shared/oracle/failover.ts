@@ -113,7 +113,8 @@ function rule(context: PullContext, monitoring: Monitoring): { boundMs: number; 
     case 'balance-tlb':
       return { boundMs: detect + slack, part: { key: 'failover.rule.tlb', vars: { ...vars, mode } } };
     case 'balance-alb':
-      if (anatomy.endedBy === 'bond-arp' || anatomy.endedBy === 'tester-reask') {
+      // An outage of unknown cause may be the receive path's: the ARP update's bound, the widest alb has.
+      if (anatomy.endedBy === 'bond-arp' || anatomy.endedBy === 'tester-reask' || anatomy.endedBy === 'unknown') {
         return {
           boundMs: detect + ALB_TICK_MS + RLB_UPDATE_DELAY_MS + slack,
           part: { key: 'failover.rule.albRlb', vars: { ...vars, tick: ALB_TICK_MS, delay: RLB_UPDATE_DELAY_MS } },
@@ -161,6 +162,8 @@ function ending(context: PullContext): ReasonPart {
       };
     case 'bond-stopped-using-slave':
       return { key: 'failover.ended.stoppedUsing', vars: { at: ms(after), slave: a.slave } };
+    case 'unknown':
+      return { key: 'failover.ended.unknown', vars: { gap: ms(a.gapMs) } };
   }
 }
 
@@ -216,13 +219,21 @@ export function judgePull(context: PullContext): PullVerdict {
   return { verdict: fits ? 'expected' : 'unexpected', reason, boundMs, counts: true, recovered };
 }
 
-/** A reason's parts in a language, joined with the language's separator; nested parts are said first. */
-export function sayReason(language: Language, parts: readonly ReasonPart[]): string {
+/** A reason's parts through a message function (the UI's i18next `t`), nested parts said first. */
+export function sayReasonWith(
+  translate: (key: string, vars?: Record<string, string | number>) => string,
+  parts: readonly ReasonPart[],
+): string {
   const say = (part: ReasonPart): string => {
     const vars: Record<string, string | number> = {};
     for (const [name, value] of Object.entries(part.vars ?? {}))
       vars[name] = typeof value === 'object' ? say(value) : value;
-    return t(language, part.key, vars);
+    return translate(part.key, vars);
   };
-  return parts.map(say).join(t(language, 'failover.separator'));
+  return parts.map(say).join(translate('failover.separator'));
+}
+
+/** A reason's parts in a language, joined with the language's separator. */
+export function sayReason(language: Language, parts: readonly ReasonPart[]): string {
+  return sayReasonWith((key, vars) => t(language, key, vars), parts);
 }

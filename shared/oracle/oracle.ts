@@ -179,7 +179,7 @@ function anatomyFromStats(slave: string, probe: ProbeStats): PullAnatomy {
     intervalMs: 1000 / probe.rate,
     carrierOffAtMs: 0,
     carrierOffUncertaintyMs: 0,
-    endedBy: !recovered ? 'not-recovered' : probe.lost === 0 ? 'no-outage' : 'bond-stopped-using-slave',
+    endedBy: !recovered ? 'not-recovered' : probe.lost === 0 ? 'no-outage' : 'unknown',
     lost: probe.lost,
     sentInOutage: probe.lost,
     lossSpanMs: probe.lossConvergenceMs ?? 0,

@@ -101,7 +101,8 @@ describe('a recorded run in the analysis view', () => {
 
   it('answers “why is this cell red?”: evidence, rule, source, and its frames shown in the list', async () => {
     await openRecordedRun();
-    const row = page.locator('table.matrix tr[data-mode="balance-alb"]');
+    // broadcast's 490 ms pull at miimon 100: the recorded lab's switch kept forwarding to the dead port.
+    const row = page.locator('table.matrix tr[data-mode="broadcast"]');
     const cell = row.locator('td[data-column="failoverMs"]');
     expect(await cell.getAttribute('data-verdict')).toBe('unexpected');
     await cell.getByRole('button').click();
@@ -109,20 +110,21 @@ describe('a recorded run in the analysis view', () => {
     const evidence = page.locator('section.evidence');
     await evidence.waitFor();
     const text = (await evidence.textContent()) ?? '';
-    expect(text).toContain('6 balance-alb');
+    expect(text).toContain('3 broadcast');
     expect(text).toContain(CATALOGUE.en.verdict.unexpected);
-    expect(text).toMatch(/longest reply gap 620 ms/);
+    expect(text).toMatch(/longest reply gap 490 ms/);
+    expect(text).toMatch(/recovery 490 ms is beyond the 170 ms the driver allows/);
     expect(text).toContain(CATALOGUE.en.analysis.rule.failoverMs);
     expect(text).toContain('bonding.rst');
-    expect(text).toContain('capture/r1-balance-alb.pcapng');
+    expect(text).toContain('capture/r1-broadcast.pcapng');
     const named = await evidence.locator('button.frame-ref').allTextContents();
-    expect(named).toEqual(['1056', '1138']);
+    expect(named).toEqual(['1346', '1401']);
 
     // The list switched to that file and scrolled to the first named frame, highlighted.
     await expect
       .poll(() => page.getByRole('combobox', { name: 'Capture file' }).inputValue())
-      .toBe('capture/r1-balance-alb.pcapng');
-    const first = page.locator('.capture-row[data-no="1056"]');
+      .toBe('capture/r1-broadcast.pcapng');
+    const first = page.locator('.capture-row[data-no="1346"]');
     await first.waitFor();
     expect(await first.getAttribute('data-evidence')).toBe('yes');
     expect(await first.isVisible()).toBe(true);
@@ -160,8 +162,8 @@ describe('a recorded run in the analysis view', () => {
     await evidence.screenshot({ path: join(ARTIFACTS, 'analysis-evidence-chart.png') });
 
     // The second frame, on request.
-    await evidence.getByRole('button', { name: 'Show frame 1138 in the list' }).click();
-    const second = page.locator('.capture-row[data-no="1138"]');
+    await evidence.getByRole('button', { name: 'Show frame 1401 in the list' }).click();
+    const second = page.locator('.capture-row[data-no="1401"]');
     await second.waitFor();
     expect(await second.getAttribute('data-evidence')).toBe('yes');
     expect(await second.isVisible()).toBe(true);

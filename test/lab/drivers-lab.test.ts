@@ -76,8 +76,17 @@ describe('lab link driver', () => {
     expect(link.physical).toBe(true);
     expect(await link.state('eth1')).toBe('plugged');
     logged.length = 0;
-    await link.pull('eth1');
+    const before = performance.timeOrigin + performance.now();
+    const receipt = await link.pull('eth1');
     expect(logged.join('\n')).toMatch(/pull eth1: MII status down on the host after \d+ ms/);
+    // Both ends were cut from the same instant; the host's confirmation came after both.
+    const host = receipt!.hostCarrierOffMs!;
+    const sw = receipt!.switchCarrierOffMs!;
+    expect(host[0]).toBe(sw[0]);
+    expect(host[0]).toBeGreaterThanOrEqual(before);
+    expect(host[1]).toBeGreaterThanOrEqual(host[0]);
+    expect(receipt!.confirmedMs).toBeGreaterThanOrEqual(Math.max(host[1], sw[1]));
+    expect(receipt!.confirmedBy).toBe('mii');
     expect(await procMii('eth1')).toBe('down');
     expect(await procMii('eth2')).toBe('up');
     expect(await switchCarrier('eth1')).toBe(false);

@@ -7,6 +7,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
+import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { RULE_SOURCES } from '../../../shared/oracle/rules.js';
 import type { Cell, HostReading, MatrixColumn, StepRecord } from '../../../shared/run/model.js';
 import type { CellRef } from './ResultMatrix.js';
@@ -109,7 +110,9 @@ export function CellEvidence({ cellRef, cell, steps, slaves, onShowFrame, onClos
         </div>
         <div>
           <dt>{t('analysis.evidence.reason')}</dt>
-          <dd className="evidence-reason">{cell.reason}</dd>
+          <dd className="evidence-reason">
+            {cell.reasonParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), cell.reasonParts) : cell.reason}
+          </dd>
         </div>
         <div>
           <dt>{t('analysis.evidence.rule')}</dt>

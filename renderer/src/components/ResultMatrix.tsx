@@ -6,6 +6,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
+import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { type Cell, MATRIX_COLUMNS, type MatrixColumn, type MatrixRow } from '../../../shared/run/model.js';
 
 /** A cell of the matrix: its row (mode and repetition) and column. */
@@ -36,7 +37,8 @@ export interface ResultMatrixProps {
 
 function evidenceText(cell: Cell, t: TFunction): string {
   const e = cell.evidence;
-  const lines = [`${t(`verdict.${cell.verdict}`)}: ${cell.reason}`];
+  const reason = cell.reasonParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), cell.reasonParts) : cell.reason;
+  const lines = [`${t(`verdict.${cell.verdict}`)}: ${reason}`];
   if (e.frames?.length) {
     lines.push(
       t('ui.matrix.evidenceFrames', {
