@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
+import { failoverWarnings, sayReason } from '../../shared/oracle/failover.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { columnLabel } from '../../shared/report/build.js';
@@ -269,6 +270,8 @@ export async function planCommand(args: string[]): Promise<number> {
       console.log(
         `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}`,
       );
+      for (const warning of failoverWarnings(plan.bond.options))
+        console.error(`${positionals[0]}: warning: ${sayReason('en', [warning])}`);
       return 0;
     }
     default:

@@ -233,6 +233,10 @@ const en = {
     noMonitoring:
       'not recovered within {{hold}} s — the bond has no link monitoring (miimon 0, arp_interval 0), so it never marks a slave down (bonding.rst “Link Monitoring”)',
     reaskFirst: 'the tester re-asked before the bond’s own update was due (≤ {{bound}} ms)',
+    warn: {
+      noMonitoring:
+        'bond.options: neither miimon nor arp_interval is above 0, so the bond never marks a pulled slave down: active-backup, balance-tlb, balance-alb and 802.3ad will not fail over (bonding.rst “Link Monitoring”). Set miimon (e.g. 100) unless that is what you mean to measure.',
+    },
     toDeadPort:
       '{{count}} of the {{lost}} lost requests were forwarded by the switch to {{slave}}’s port after the pull (port mirror): the switch side of the cable kept its carrier',
     ended: {
@@ -821,6 +825,10 @@ const zhCN: Messages = {
     noMonitoring:
       '{{hold}} 秒内未恢复 — 该 bond 未启用链路监测（miimon 0、arp_interval 0），因此从不把从属接口标记为断开（bonding.rst “Link Monitoring”）',
     reaskFirst: '测试机在 bond 自身的更新到期之前就重新发起了 ARP 询问（≤ {{bound}} 毫秒）',
+    warn: {
+      noMonitoring:
+        'bond.options：miimon 和 arp_interval 都不大于 0，bond 永远不会把被拔的从属接口标记为断开：active-backup、balance-tlb、balance-alb 和 802.3ad 都不会故障切换（bonding.rst “Link Monitoring”）。除非这正是要测量的情形，请设置 miimon（例如 100）。',
+    },
     toDeadPort:
       '丢失的 {{lost}} 个请求中有 {{count}} 个在拔线后仍被交换机转发到 {{slave}} 的端口（端口镜像）：线缆交换机一侧的载波未断开',
     ended: {

@@ -86,3 +86,22 @@ export function txShareFromCaptures(
   const slaves = shares(entries);
   return { slaves, totalPackets: slaves.reduce((s, e) => s + e.packets, 0), reset: [], missing: [] };
 }
+
+/**
+ * Shares (0–1) as whole percentages that add up to exactly 100 (largest remainder, Hamilton's method): 0.505 and
+ * 0.495 read "51% / 49%", never "51% / 50%". Shares that do not sum to 1 are scaled to it first; all zero → zeros.
+ */
+export function wholePercentages(shares: readonly number[]): number[] {
+  const total = shares.reduce((s, v) => s + v, 0);
+  if (!(total > 0)) return shares.map(() => 0);
+  const exact = shares.map((v) => (v / total) * 100);
+  const floors = exact.map(Math.floor);
+  let left = 100 - floors.reduce((s, v) => s + v, 0);
+  const order = exact.map((v, i) => ({ i, rest: v - floors[i]! })).sort((x, y) => y.rest - x.rest || x.i - y.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i]!++;
+    left--;
+  }
+  return floors;
+}

@@ -51,6 +51,15 @@ export function bondMonitors(options: BondOptions): boolean {
   return linkMonitoring(options).monitored;
 }
 
+/**
+ * What a plan's bond options mean for failover that the user should hear before running it: a bond with neither
+ * MII nor ARP monitoring never marks a slave down (bonding.rst "Link Monitoring"), so only balance-rr/xor and
+ * broadcast, which skip a slave whose carrier is off, survive a pull.
+ */
+export function failoverWarnings(options: BondOptions): ReasonPart[] {
+  return linkMonitoring(options).monitored ? [] : [{ key: 'failover.warn.noMonitoring' }];
+}
+
 export interface PullContext {
   mode: ModeName;
   options: BondOptions;

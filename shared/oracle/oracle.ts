@@ -4,6 +4,7 @@
  * Pure.
  */
 import type { PullAnatomy } from '../measure/anatomy.js';
+import { wholePercentages } from '../measure/share.js';
 import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
 import type {
   Cell,
@@ -288,7 +289,9 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   if (probeStep && share && first && second) {
     const a = share[first] ?? 0;
     const b = share[second] ?? 0;
-    const text = `${Math.round(a * 100)}% / ${Math.round(b * 100)}%`;
+    // Shares of the same replies: said so they add up to 100.
+    const [pa, pb] = wholePercentages([a, b]);
+    const text = `${pa}% / ${pb}%`;
     const evidence: Evidence = { pcapng: probeStep.pcapng, steps: [probeStep.index] };
     const source = probeStep.measurements?.portShare ? 'switch ports' : 'host counters';
     const both = Math.min(a, b) >= 0.25;

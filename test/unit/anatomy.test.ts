@@ -304,3 +304,49 @@ describe('the anatomy in the report', () => {
     }
   });
 });
+
+describe('plan check', () => {
+  it('warns about a bond with neither MII nor ARP monitoring, and not about one with either', async () => {
+    const { main } = await import('../../main/cli/main.js');
+    const { mkdtemp, writeFile, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { vi } = await import('vitest');
+    const dir = await mkdtemp(join(tmpdir(), 'bondbench-plan-'));
+    const yaml = await readFile(join(dir100, 'plan.yaml'), 'utf8');
+    const check = async (options: string) => {
+      const file = join(dir, 'plan.yaml');
+      await writeFile(file, yaml.replace('    miimon: 100', options));
+      const errors: string[] = [];
+      const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        expect(await main(['plan', 'check', file])).toBe(0);
+      } finally {
+        err.mockRestore();
+        log.mockRestore();
+      }
+      return errors.join('\n');
+    };
+    expect(await check('    miimon: 0')).toMatch(/warning: bond\.options: neither miimon nor arp_interval is above 0/);
+    expect(await check('    miimon: 100')).toBe('');
+    expect(await check('    miimon: 0\n    arp_interval: 200\n    arp_ip_target: [10.77.1.252]')).toBe('');
+  });
+});
+
+describe('load-balancing shares', () => {
+  it('are whole percentages that add up to 100', async () => {
+    const { wholePercentages } = await import('../../shared/measure/share.js');
+    expect(wholePercentages([0.505, 0.495])).toEqual([51, 49]);
+    expect(wholePercentages([0.5, 0.5])).toEqual([50, 50]);
+    expect(wholePercentages([1 / 3, 1 / 3, 1 / 3])).toEqual([34, 33, 33]);
+    expect(wholePercentages([0.2, 0.2])).toEqual([50, 50]);
+    expect(wholePercentages([0, 0])).toEqual([0, 0]);
+    const rows = judgeRun(run100.plan, run100.steps);
+    for (const row of rows) {
+      const text = row.cells.loadBalancing?.value;
+      if (typeof text !== 'string' || row.mode === 'broadcast') continue;
+      const [a, b] = text.split(' / ').map((p) => Number.parseInt(p, 10));
+      expect(a! + b!, `${row.mode}: ${text}`).toBe(100);
+    }
+  });
+});
