@@ -270,7 +270,7 @@ export async function planCommand(args: string[]): Promise<number> {
       console.log(
         `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}`,
       );
-      for (const warning of failoverWarnings(plan.bond.options))
+      for (const warning of failoverWarnings(plan))
         console.error(`${positionals[0]}: warning: ${sayReason('en', [warning])}`);
       return 0;
     }

@@ -235,7 +235,7 @@ const en = {
     reaskFirst: 'the tester re-asked before the bond’s own update was due (≤ {{bound}} ms)',
     warn: {
       noMonitoring:
-        'bond.options: neither miimon nor arp_interval is above 0, so the bond never marks a pulled slave down: active-backup, balance-tlb, balance-alb and 802.3ad will not fail over (bonding.rst “Link Monitoring”). Set miimon (e.g. 100) unless that is what you mean to measure.',
+        'bond options for {{modes}}: neither miimon nor arp_interval is above 0, so the bond never marks a pulled slave down: active-backup, balance-tlb, balance-alb and 802.3ad will not fail over (bonding.rst “Link Monitoring”). Set miimon (e.g. 100) unless that is what you mean to measure.',
     },
     toDeadPort:
       '{{count}} of the {{lost}} lost requests were forwarded by the switch to {{slave}}’s port after the pull (port mirror): the switch side of the cable kept its carrier',
@@ -827,7 +827,7 @@ const zhCN: Messages = {
     reaskFirst: '测试机在 bond 自身的更新到期之前就重新发起了 ARP 询问（≤ {{bound}} 毫秒）',
     warn: {
       noMonitoring:
-        'bond.options：miimon 和 arp_interval 都不大于 0，bond 永远不会把被拔的从属接口标记为断开：active-backup、balance-tlb、balance-alb 和 802.3ad 都不会故障切换（bonding.rst “Link Monitoring”）。除非这正是要测量的情形，请设置 miimon（例如 100）。',
+        '{{modes}} 的 bond 选项：miimon 和 arp_interval 都不大于 0，bond 永远不会把被拔的从属接口标记为断开：active-backup、balance-tlb、balance-alb 和 802.3ad 都不会故障切换（bonding.rst “Link Monitoring”）。除非这正是要测量的情形，请设置 miimon（例如 100）。',
     },
     toDeadPort:
       '丢失的 {{lost}} 个请求中有 {{count}} 个在拔线后仍被交换机转发到 {{slave}} 的端口（端口镜像）：线缆交换机一侧的载波未断开',

@@ -14,7 +14,7 @@ import type { Language } from '../api.js';
 import { DRIVER_DEFAULTS } from '../bonding/options.js';
 import { t } from '../i18n/catalogue.js';
 import type { PullAnatomy, ReactionKind } from '../measure/anatomy.js';
-import type { BondOptions, ModeName } from '../plan/plan.js';
+import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
 import type { ReasonPart, Verdict } from '../run/model.js';
 
 /** Scheduling of the driver's work items and the tester's own timing (a kernel under emulation is slower). */
@@ -56,8 +56,11 @@ export function bondMonitors(options: BondOptions): boolean {
  * MII nor ARP monitoring never marks a slave down (bonding.rst "Link Monitoring"), so only balance-rr/xor and
  * broadcast, which skip a slave whose carrier is off, survive a pull.
  */
-export function failoverWarnings(options: BondOptions): ReasonPart[] {
-  return linkMonitoring(options).monitored ? [] : [{ key: 'failover.warn.noMonitoring' }];
+export function failoverWarnings(plan: Plan): ReasonPart[] {
+  const unmonitored = plan.modes.filter(
+    (mode) => mode !== 'standalone' && !linkMonitoring(modeOptions(plan, mode)).monitored,
+  );
+  return unmonitored.length ? [{ key: 'failover.warn.noMonitoring', vars: { modes: unmonitored.join(', ') } }] : [];
 }
 
 export interface PullContext {

@@ -327,9 +327,15 @@ describe('plan check', () => {
       }
       return errors.join('\n');
     };
-    expect(await check('    miimon: 0')).toMatch(/warning: bond\.options: neither miimon nor arp_interval is above 0/);
+    expect(await check('    miimon: 0')).toMatch(
+      /warning: bond options for balance-rr, active-backup, .*: neither miimon nor arp_interval is above 0/,
+    );
     expect(await check('    miimon: 100')).toBe('');
-    expect(await check('    miimon: 0\n    arp_interval: 200\n    arp_ip_target: [10.77.1.252]')).toBe('');
+    const { failoverWarnings } = await import('../../shared/oracle/failover.js');
+    const arp = structuredClone(run100.plan);
+    arp.modes = ['active-backup'];
+    arp.bond.options = { miimon: 0, arp_interval: 200, arp_ip_target: ['10.77.1.252'] };
+    expect(failoverWarnings(arp)).toEqual([]);
   });
 });
 
