@@ -1,200 +1,17 @@
-/**
- * npm run bench:capture — the highest frame rate at which the bench captures, decodes and writes pcapng with no
- * drops, side by side in one run with `tcpdump -w` on the same interface under the same load.
- *
- * A network namespace of its own (deleted afterwards) holds two veth pairs. A sender written here pushes ICMP
- * echo frames into the first pair with libpcap at a paced rate; a tc mirred filter on that sender port copies
- * every frame K times onto the second pair (the kernel amplifies, so the load is not capped by how fast one
- * JavaScript process can send), whose far end the tester agent and tcpdump both capture, with the same kernel
- * buffer size. The rate climbs in steps of √2 until both have dropped frames. What counts as offered is what
- * the capture port's own counters say arrived. Needs root; touches no lab and no address outside the namespace.
- * Per step it also prints the agent's CPU (user + system time over the step's wall time, 100 % = one core), its
- * peak RSS during the step (VmRSS sampled every 50 ms) and tcpdump's CPU, and the machine's load before and after:
- * on a shared machine, a disturbed run shows there.
- *
- *   npx tsx bench/capture.ts [--seconds 2] [--from 4000] [--max 2000000] [--bytes 98] [--name SUFFIX]
- */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TesterClient } from '../main/tester/client.js';
 import { buildIcmpEcho } from '../shared/wire/build.js';
-import { hex } from '../shared/wire/bytes.js';
+import { CAPTURE_DEV, LoadNamespace } from './load.js';
 import { compareTimestamps, readPackets, startTcpdump, type TcpdumpStats } from './tcpdump.js';
 
 // A namespace of this run's own: developers sharing a machine each get theirs (--name, and the PID).
 let NETNS = `bondbench-bench-${process.pid}`;
-const SEND_DEV = 'bb-send';
-const SINK_DEV = 'bb-sink';
-const MIRROR_DEV = 'bb-mirror';
-const CAPTURE_DEV = 'bb-capture';
-/** Frames one sender process paces reliably here; beyond it the kernel's mirror multiplies them. */
-const SENDER_RATE = 12_000;
-/** tc allows 32 actions per filter; more copies take more filters. */
-const ACTIONS_PER_FILTER = 32;
-const MAX_COPIES = 96;
+let created: LoadNamespace | undefined;
 const BUFFER_BYTES = 32 * 1024 * 1024;
-
-// The load: paced bursts (every millisecond, what is due), each frame numbered in its echo data.
-const SENDER = `
-const { Cap } = require(process.argv[1]);
-const [device, templateHex, rateText, countText] = process.argv.slice(2);
-const cap = new Cap();
-const keep = Buffer.alloc(2048);
-cap.open(device, 'less 1', 1 << 20, keep);
-const frame = Buffer.from(templateHex, 'hex');
-const rate = Number(rateText), count = Number(countText);
-const start = process.hrtime.bigint();
-let sent = 0, errors = 0;
-function tick() {
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  const due = Math.min(count, Math.floor(elapsed * rate) + 1);
-  while (sent < due) {
-    frame.writeUInt32BE(sent, 50);
-    try { cap.send(frame, frame.length); } catch { errors++; }
-    sent++;
-  }
-  if (sent < count) { setTimeout(tick, 1); return; }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  cap.close();
-  process.stdout.write(JSON.stringify({ sent, errors, seconds }) + '\\n');
-}
-tick();
-`;
-
-function sh(command: string, args: string[]): string {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function createNamespace(): void {
-  sh('ip', ['netns', 'add', NETNS]);
-  sh('ip', [
-    'netns',
-    'exec',
-    NETNS,
-    'sysctl',
-    '-q',
-    '-w',
-    'net.ipv6.conf.all.disable_ipv6=1',
-    'net.ipv6.conf.default.disable_ipv6=1',
-  ]);
-  sh('ip', ['-n', NETNS, 'link', 'add', SEND_DEV, 'type', 'veth', 'peer', 'name', SINK_DEV]);
-  sh('ip', ['-n', NETNS, 'link', 'add', MIRROR_DEV, 'type', 'veth', 'peer', 'name', CAPTURE_DEV]);
-  for (const dev of ['lo', SEND_DEV, SINK_DEV, MIRROR_DEV, CAPTURE_DEV])
-    sh('ip', ['-n', NETNS, 'link', 'set', dev, 'up']);
-  sh('ip', ['netns', 'exec', NETNS, 'tc', 'qdisc', 'add', 'dev', SEND_DEV, 'clsact']);
-}
-
-/**
- * Every frame leaving the sender port is copied `copies` times onto the capture pair: filters of at most
- * ACTIONS_PER_FILTER mirror actions each, all but the last ending in "continue" so the next filter sees the frame.
- */
-function setCopies(copies: number): void {
-  try {
-    sh('ip', ['netns', 'exec', NETNS, 'tc', 'filter', 'del', 'dev', SEND_DEV, 'egress']);
-  } catch {
-    // No filter yet.
-  }
-  for (let prio = 1, left = copies; left > 0; prio++, left -= ACTIONS_PER_FILTER) {
-    const here = Math.min(ACTIONS_PER_FILTER, left);
-    const last = left <= ACTIONS_PER_FILTER;
-    const actions = Array.from({ length: here }, (_, i) => [
-      'action',
-      'mirred',
-      'egress',
-      'mirror',
-      'dev',
-      MIRROR_DEV,
-      ...(i === here - 1 && !last ? ['continue'] : []),
-    ]).flat();
-    sh('ip', [
-      'netns',
-      'exec',
-      NETNS,
-      'tc',
-      'filter',
-      'add',
-      'dev',
-      SEND_DEV,
-      'egress',
-      'prio',
-      String(prio),
-      'protocol',
-      'all',
-      'u32',
-      'match',
-      'u32',
-      '0',
-      '0',
-      'flowid',
-      '1:1',
-      ...actions,
-    ]);
-  }
-}
-
-/** Frames that reached the capture port (its receive counter). */
-function arrived(): number {
-  const [link] = JSON.parse(sh('ip', ['-n', NETNS, '-s', '-j', 'link', 'show', 'dev', CAPTURE_DEV])) as {
-    stats64: { rx: { packets: number } };
-  }[];
-  return link!.stats64.rx.packets;
-}
-
-function deleteNamespace(): void {
-  try {
-    sh('ip', ['netns', 'delete', NETNS]);
-  } catch {
-    // Already gone.
-  }
-}
-
-interface SenderResult {
-  sent: number;
-  errors: number;
-  seconds: number;
-}
-
-function runSender(template: Uint8Array, rate: number, count: number): Promise<SenderResult> {
-  const capPath = dirname(createRequire(import.meta.url).resolve('cap/package.json'));
-  const child: ChildProcess = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      NETNS,
-      process.execPath,
-      '-e',
-      SENDER,
-      capPath,
-      SEND_DEV,
-      hex(template),
-      String(rate),
-      String(count),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
-    for (const line of text.split('\n'))
-      if (line && !/no IPv4 address assigned/.test(line)) process.stderr.write(`[sender] ${line}\n`);
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (text: string) => {
-    out += text;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`the sender exited ${code}`));
-      else resolve(JSON.parse(out) as SenderResult);
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -288,9 +105,9 @@ async function main(): Promise<void> {
     data: new Uint8Array(Math.max(8, Number(values.bytes) - 42)),
   });
   const dir = await mkdtemp(join(tmpdir(), 'bondbench-capture-bench-'));
-  deleteNamespace();
-  createNamespace();
-  const cleanup = () => deleteNamespace();
+  const generator = LoadNamespace.create(NETNS);
+  created = generator;
+  const cleanup = () => generator.delete();
   process.once('SIGINT', () => {
     cleanup();
     process.exit(130);
@@ -326,13 +143,11 @@ async function main(): Promise<void> {
         bufferBytes: BUFFER_BYTES,
         pcapng: { path: ours },
       });
-      const copies = Math.min(MAX_COPIES, Math.max(1, Math.ceil(rate / SENDER_RATE)));
-      setCopies(copies);
       const agentWatch = watch(client.pid!);
       const tcpdumpWatch = watch(tcpdump.pid);
-      const before = arrived();
-      const sent = await runSender(template, rate / copies, Math.round((rate * seconds) / copies));
-      const sender = { ...sent, sent: arrived() - before };
+      const offered = await generator.offer(template, rate, Math.round(rate * seconds));
+      const { copies } = offered;
+      const sender = { ...offered, sent: offered.arrived };
       // Let both drain what the kernel still holds (tcpdump reads the ring in blocks, retired after its 1 s timeout).
       let previous = -1;
       for (let settle = 0; settle < 40; settle++) {
@@ -453,6 +268,6 @@ function percent(share: number): string {
 
 main().catch((error: Error) => {
   console.error(`bench/capture: ${error.message}`);
-  deleteNamespace();
+  created?.delete();
   process.exit(1);
 });

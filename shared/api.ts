@@ -169,7 +169,11 @@ export type BenchEvent =
       etaMs?: number;
     }
   | { type: 'step'; runId: string; step: StepRecord; matrix: MatrixRow[] }
-  | { type: 'frames'; runId: string; frames: FrameSummary[]; dropped: number }
+  /**
+   * Live frames. `dropped`: frames this client was too slow to receive; `sampled`: frames the tester's live view
+   * skipped because traffic outran it (bulk traffic only; every frame is in the capture files).
+   */
+  | { type: 'frames'; runId: string; frames: FrameSummary[]; dropped: number; sampled?: number }
   | { type: 'host'; runId: string; reading: HostReading }
   | { type: 'probe'; runId: string; sample: { atMs: number; rttMs: number | null } }
   | { type: 'marker'; runId: string; atMs: number; label: string }

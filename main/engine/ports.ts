@@ -5,7 +5,7 @@
 import type { BondingMode } from '../../shared/bonding/modes.js';
 import type { EchoRecord } from '../../shared/measure/echo.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
-import type { HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
+import type { CaptureLoss, HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 
 export type { CapturedFrame, EchoRecord };
@@ -27,10 +27,14 @@ export interface HostSide {
 }
 
 export interface Capture {
-  onFrames(listener: (frames: CapturedFrame[]) => void): void;
+  /** Decoded frames as they come; `skipped`: frames the live view did not get (sampled), which the files have. */
+  onFrames(listener: (frames: CapturedFrame[], skipped: number) => void): void;
   /** A comment block in the pcapng at this point, e.g. "mode balance-alb: pull eth1". */
   comment(text: string): Promise<void>;
-  stop(): Promise<{ frames: number; dropped: number }>;
+  /** Each capture file's counts since the previous checkpoint (or the start): one step's accounting. `file` is the path given to startCapture, or a port mirror's beside it. */
+  checkpoint(): Promise<CaptureLoss[]>;
+  /** Stops; `files`: each file's counts over the whole capture, `sinceCheckpoint`: after the last checkpoint. */
+  stop(): Promise<{ frames: number; files: CaptureLoss[]; sinceCheckpoint: CaptureLoss[] }>;
 }
 
 export interface Probe {

@@ -5,12 +5,20 @@
  */
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import type { PullInstants } from '../../shared/measure/anatomy.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
+import { describeLoss, missingFrames, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
-import type { HostReading, StepKind, StepRecord } from '../../shared/run/model.js';
+import {
+  type CaptureLoss,
+  framesMissing,
+  type HostReading,
+  type StepKind,
+  type StepRecord,
+} from '../../shared/run/model.js';
 import { frameSummary } from '../../shared/wire/summary.js';
 import type { PullReceipt } from '../drivers/types.js';
 import type { CapturedFrame, EchoRecord, HostSide, LinkSide, Probe, TesterSide } from './ports.js';
@@ -101,16 +109,19 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
       let firstFrameNo = 1;
       let lastFrameNo = 0;
       const captureStartMs = Date.now();
-      capture.onFrames((frames) => {
+      capture.onFrames((frames, skipped) => {
         stepFrames.push(...frames);
-        lastFrameNo = Math.max(lastFrameNo, ...frames.map((f) => f.no));
+        for (const f of frames) if (f.no > lastFrameNo) lastFrameNo = f.no;
         emit({
           type: 'frames',
           runId,
           dropped: 0,
+          ...(skipped > 0 ? { sampled: skipped } : {}),
           frames: frames.map((f) => frameSummary(f.frame, f.no, (f.timeMs - captureStartMs) / 1000, f.port)),
         });
       });
+      // Capture files are named in the run folder's terms.
+      const inRun = (losses: CaptureLoss[]) => losses.map((l) => ({ ...l, file: relative(writer.dir, l.file) }));
       let failedMode = false;
       try {
         for (const spec of modeSteps(plan)) {
@@ -201,6 +212,15 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             await new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
             record.durationMs = Math.round(performance.now() - t0);
             record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
+            // What each capture file lost in this step, and where (kernel, interface, writer).
+            const losses = await capture.checkpoint().catch(async (error: Error) => {
+              await writer.log(`${label}: the capture's counters could not be read: ${error.message}`);
+              return undefined;
+            });
+            if (losses) {
+              record.capture = inRun(losses);
+              for (const loss of record.capture) if (worthWarning(loss)) await writer.log(describeLoss(loss, label));
+            }
             if (record.status === 'ok') {
               record.measurements = measureStep({
                 plan,
@@ -215,6 +235,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 after: record.reading,
                 markers,
               });
+              record.measurements.droppedFrames = missingFrames(record.capture);
             }
           }
           executed++;
@@ -223,8 +244,15 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           emit({ type: 'step', runId, step: record, matrix: judgeRun(plan, records) });
         }
       } finally {
-        const stats = await capture.stop().catch(() => ({ frames: 0, dropped: 0 }));
-        if (stats.dropped > 0) await writer.warn(`${file}: ${stats.dropped} frames dropped during capture`);
+        const stats = await capture.stop().catch(async (error: Error) => {
+          await writer.warn(`${file}: stopping the capture failed, its counts are unknown: ${error.message}`);
+          return undefined;
+        });
+        // The run's warning: each file's losses over the whole mode (the steps' records say which step).
+        for (const loss of inRun(stats?.files ?? []))
+          if (worthWarning(loss)) await writer.warn(describeLoss(loss, `mode ${mode}, repetition ${repetition}`));
+        for (const loss of inRun(stats?.sinceCheckpoint ?? []))
+          if (framesMissing(loss) > 0) await writer.log(describeLoss(loss, `mode ${mode}: after the last step`));
       }
     }
   }

@@ -6,9 +6,15 @@
 import { basename } from 'node:path';
 import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
-import type { TesterFacts } from '../../shared/run/model.js';
+import { lossBetween } from '../../shared/run/capture-loss.js';
+import type { CaptureLoss, TesterFacts } from '../../shared/run/model.js';
 import { interfaceLabel, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
-import type { CapturedFrame as AgentFrame, EchoEvent, InterfaceInfo } from '../../shared/tester/protocol.js';
+import type {
+  CapturedFrame as AgentFrame,
+  CaptureCounters,
+  EchoEvent,
+  InterfaceInfo,
+} from '../../shared/tester/protocol.js';
 import { TesterClient } from '../tester/client.js';
 import type { Capture, CapturedFrame, Probe, TesterSide } from './ports.js';
 
@@ -104,32 +110,43 @@ export class AgentTesterSide implements TesterSide {
         file: file.replace(/\.pcapng$/, `-${slave}.pcapng`),
       })),
     ];
-    const listeners: ((frames: CapturedFrame[]) => void)[] = [];
+    const listeners: ((frames: CapturedFrame[], skipped: number) => void)[] = [];
     const ids: string[] = [];
+    const started: { id: string; port: string; path: string; last?: CaptureCounters }[] = [];
     const unsubscribe: (() => void)[] = [];
     for (const { port, device, file: path } of ports) {
       const id = nextId('capture');
       unsubscribe.push(
-        this.client.onFrames(id, (frames: AgentFrame[]) => {
+        this.client.onFrames(id, (frames: AgentFrame[], skipped: number) => {
           const converted = frames.map(({ captureId: _c, number, timeMs, wireLength: _w, bytes: _b, ...frame }) => ({
             no: number,
             port,
             timeMs,
             frame,
           }));
-          for (const listener of listeners) listener(converted);
+          for (const listener of listeners) listener(converted, skipped);
         }),
       );
-      const started = await this.client.startCapture({
+      const began = await this.client.startCapture({
         id,
         device,
         // Capture everything on the test ports: the lab's segment carries only test traffic.
         filter: '',
         pcapng: { path, comment: `BondBench ${basename(path)}: ${this.plan.name}` },
       });
-      if (port === this.info.interface) this.info.filter = started.filter || '(none: every frame on the test port)';
+      if (port === this.info.interface) this.info.filter = began.filter || '(none: every frame on the test port)';
       ids.push(id);
+      started.push({ id, port, path });
     }
+    const checkpoint = async (): Promise<CaptureLoss[]> => {
+      const losses: CaptureLoss[] = [];
+      for (const capture of started) {
+        const now = await this.client.counters(capture.id);
+        losses.push(lossBetween(capture.path, capture.port, capture.last, now));
+        capture.last = now;
+      }
+      return losses;
+    };
     return {
       onFrames: (listener) => {
         listeners.push(listener);
@@ -137,17 +154,19 @@ export class AgentTesterSide implements TesterSide {
       comment: async (text) => {
         await this.client.mark({ label: text, captureIds: ids });
       },
+      checkpoint,
       stop: async () => {
         let frames = 0;
-        let dropped = 0;
-        for (const id of ids) {
-          const summary = await this.client.stopCapture(id);
-          frames += summary.counters.received;
-          dropped +=
-            summary.counters.queueDropped + summary.counters.writerDropped + (summary.counters.kernel?.dropped ?? 0);
+        const files: CaptureLoss[] = [];
+        const sinceCheckpoint: CaptureLoss[] = [];
+        for (const capture of started) {
+          const { counters } = await this.client.stopCapture(capture.id);
+          frames += counters.received;
+          files.push(lossBetween(capture.path, capture.port, undefined, counters));
+          sinceCheckpoint.push(lossBetween(capture.path, capture.port, capture.last, counters));
         }
         for (const off of unsubscribe) off();
-        return { frames, dropped };
+        return { frames, files, sinceCheckpoint };
       },
     };
   }

@@ -192,17 +192,20 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
   function attach(ws: WebSocket): void {
     sockets.add(ws);
     let droppedFrames = 0;
+    let sampledFrames = 0;
     const push = (event: BenchEvent) => {
       if (ws.readyState !== ws.OPEN) return;
       if (event.type === 'frames') {
         // A tab that cannot keep up loses frame batches, counted, rather than growing an unbounded queue.
         if (ws.bufferedAmount > FRAMES_HIGH_WATER) {
           droppedFrames += event.frames.length + event.dropped;
+          sampledFrames += event.sampled ?? 0;
           return;
         }
-        if (droppedFrames > 0) {
-          event = { ...event, dropped: event.dropped + droppedFrames };
+        if (droppedFrames > 0 || sampledFrames > 0) {
+          event = { ...event, dropped: event.dropped + droppedFrames, sampled: (event.sampled ?? 0) + sampledFrames };
           droppedFrames = 0;
+          sampledFrames = 0;
         }
       }
       ws.send(JSON.stringify({ event }));

@@ -84,7 +84,7 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 export class TesterClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly frameListeners = new Map<string, ((frames: CapturedFrame[]) => void)[]>();
+  private readonly frameListeners = new Map<string, ((frames: CapturedFrame[], sampled: number) => void)[]>();
   private readonly counterListeners = new Map<string, ((counters: CaptureCounters) => void)[]>();
   private readonly echoListeners = new Map<string, ((events: EchoEvent[]) => void)[]>();
   private readonly eventListeners: ((event: TesterEvent) => void)[] = [];
@@ -190,7 +190,8 @@ export class TesterClient {
     }
     switch (message.type) {
       case 'frames':
-        for (const listener of this.frameListeners.get(message.captureId) ?? []) listener(message.frames);
+        for (const listener of this.frameListeners.get(message.captureId) ?? [])
+          listener(message.frames, message.sampled ?? 0);
         break;
       case 'counters':
         for (const listener of this.counterListeners.get(message.captureId) ?? []) listener(message.counters);
@@ -213,7 +214,8 @@ export class TesterClient {
       );
   }
 
-  onFrames(captureId: string, listener: (frames: CapturedFrame[]) => void): () => void {
+  /** Decoded frames of a capture; `sampled`: frames its live view skipped since the previous batch (in the file). */
+  onFrames(captureId: string, listener: (frames: CapturedFrame[], sampled: number) => void): () => void {
     return TesterClient.add(this.frameListeners, captureId, listener);
   }
 

@@ -604,6 +604,18 @@ const en = {
     },
   },
   drivers: driverMessages('en'),
+  // Capture accounting and the live list under overload (main/tester, shared/run/capture-loss.ts).
+  captureLoss: {
+    title: 'Capture losses',
+    step: 'Step {{step}} ({{mode}}, {{label}}): {{missing}} of {{total}} frames are not in {{file}} ({{port}}): kernel dropped {{kernel}}, writer dropped {{writer}}; the interface’s drop counter rose by {{interface}}.',
+    interfaceOnly:
+      'Step {{step}} ({{mode}}, {{label}}): the drop counter of {{port}} rose by {{interface}} while {{file}} was written; every frame the capture received is in the file (on Linux this counter also counts frames the tester’s stack discarded after capture).',
+    writerError: 'Writing {{file}} stopped: {{error}}',
+    none: 'Every frame the capture received is in the capture files.',
+    sampled: 'Traffic outran the live list: {{count}} frames not shown (sampled); every frame is in the capture files.',
+    probeShort:
+      'Step {{step}} ({{mode}}, {{label}}): the probe sent {{achieved}} requests/s, short of the planned {{planned}}/s: rates and failover times are measured against what was sent.',
+  },
 };
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
@@ -1193,6 +1205,17 @@ const zhCN: Messages = {
     },
   },
   drivers: driverMessages('zh-CN'),
+  captureLoss: {
+    title: '抓包丢失',
+    step: '步骤 {{step}}（{{mode}}，{{label}}）：{{file}}（{{port}}）缺少 {{total}} 帧中的 {{missing}} 帧：内核丢弃 {{kernel}}，写入器丢弃 {{writer}}；接口丢包计数增加了 {{interface}}。',
+    interfaceOnly:
+      '步骤 {{step}}（{{mode}}，{{label}}）：写入 {{file}} 期间 {{port}} 的丢包计数增加了 {{interface}}；抓包收到的每一帧都在文件中（在 Linux 上该计数也包括抓包之后被测试机协议栈丢弃的帧）。',
+    writerError: '{{file}} 的写入已停止：{{error}}',
+    none: '抓包收到的每一帧都在抓包文件中。',
+    sampled: '流量超出实时列表的处理能力：{{count}} 帧未显示（抽样）；每一帧都在抓包文件中。',
+    probeShort:
+      '步骤 {{step}}（{{mode}}，{{label}}）：探测实际发送 {{achieved}} 个请求/秒，低于计划的 {{planned}}/秒：速率和故障切换时间按实际发送量计算。',
+  },
 };
 
 export const CATALOGUE: Record<Language, Messages> = { en, 'zh-CN': zhCN };

@@ -8,6 +8,7 @@ import { sayReason } from '../oracle/failover.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
+import { lossNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
 import {
   type Cell,
@@ -385,8 +386,14 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
   for (const step of steps) {
     const vars = { step: step.index, mode: modeLabel(language, step.mode), label: stepText(language, step) };
     if (step.status === 'failed') add('step-failed', step.index, 'stepFailed', { ...vars, error: step.error ?? '?' });
-    const dropped = step.measurements?.droppedFrames ?? 0;
-    if (dropped > 0) add('dropped-frames', step.index, 'dropped', { ...vars, count: dropped });
+    if (step.capture) {
+      for (const note of step.capture.flatMap(lossNotes))
+        list.push({ kind: 'dropped-frames', step: step.index, text: t(language, note.key, { ...vars, ...note.vars }) });
+    } else {
+      // Runs recorded before per-file accounting carry only the step's total.
+      const dropped = step.measurements?.droppedFrames ?? 0;
+      if (dropped > 0) add('dropped-frames', step.index, 'dropped', { ...vars, count: dropped });
+    }
   }
   return list;
 }

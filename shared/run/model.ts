@@ -137,7 +137,45 @@ export interface StepMeasurements {
   unsolicitedNa: number;
   lacpdus: number;
   probe?: ProbeStats;
+  /** Frames of this step missing from its capture files: kernel and writer drops of every CaptureLoss. */
   droppedFrames: number;
+}
+
+/**
+ * What one capture file lost in one step (or, at a capture's end, over its whole run): frames the port carried
+ * that are not in the file, and where they were lost. From libpcap's pcap_stats (Linux: the packet socket's
+ * tp_drops and the interface's rx drop counter since the capture opened) and the agent's own writer counters,
+ * read at the step's end, minus the same at the previous step's end.
+ */
+export interface CaptureLoss {
+  /** The pcapng file, relative to the run folder, e.g. "capture/r1-active-backup-eth1.pcapng". */
+  file: string;
+  /** The capture device (the tester port or a switch port mirror). */
+  port: string;
+  /** Frames libpcap handed to the agent in the period. */
+  received: number;
+  /** Of those, frames written to the file. */
+  written: number;
+  /** Frames the kernel dropped before libpcap (its capture buffer was full: ps_drop). */
+  kernelDropped: number;
+  /**
+   * The interface's own receive drops (ps_ifdrop; Linux, in promiscuous mode: /proc/net/dev "drop" since the
+   * capture opened). The NIC or driver losing frames before any capture shows here; so, on Linux, do frames the
+   * stack discarded after capture had them (a protocol nothing on the tester handles), which the file does have.
+   * Reported beside the losses, not counted in them.
+   */
+  interfaceDropped: number;
+  /** Frames libpcap delivered that are not in the file (the disk fell behind, or writing failed). */
+  writerDropped: number;
+  /** Frames the live view skipped (sampled under overload, or the client fell behind); the file has them. */
+  liveSkipped: number;
+  /** Why writing stopped, when it did (e.g. the disk is full). */
+  writerError?: string;
+}
+
+/** Frames that reached the capture but are missing from its file: kernel and writer drops. */
+export function framesMissing(loss: CaptureLoss): number {
+  return loss.kernelDropped + loss.writerDropped;
 }
 
 export interface StepRecord {
@@ -158,6 +196,8 @@ export interface StepRecord {
   pcapng?: string;
   /** 1-based frame numbers of this step in that pcapng (tshark's numbering). */
   frames?: { first: number; last: number };
+  /** Each capture file's counts for this step (files of the tester port and the port mirrors). */
+  capture?: CaptureLoss[];
   reading?: HostReading;
   measurements?: StepMeasurements;
 }

@@ -41,7 +41,8 @@ export function fakeSides(options: { failBringUp?: (mode: ModeName) => string | 
       return {
         onFrames: () => undefined,
         comment: async () => undefined,
-        stop: async () => ({ frames: 0, dropped: 0 }),
+        checkpoint: async () => [],
+        stop: async () => ({ frames: 0, files: [], sinceCheckpoint: [] }),
       };
     },
     startProbe: async () => ({ onSample: () => undefined, stop: async () => [] }),

@@ -23,6 +23,8 @@ export interface FrameSource {
   readonly total: number;
   /** Frames the bench or the transport could not deliver, and frames trimmed from the front. */
   readonly dropped: number;
+  /** Frames the tester's live view skipped under overload (sampled; the capture files have them). */
+  readonly sampled?: number;
   readonly trimmed: number;
   /** Rows are being fetched (a recorded file being indexed or filtered). */
   readonly loading?: boolean;

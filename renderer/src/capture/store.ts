@@ -19,6 +19,8 @@ export class FrameStore implements FrameSource {
   visible: ListedFrame[] = [];
   /** Frames the bench or the transport could not deliver, and frames trimmed from the front. */
   dropped = 0;
+  /** Frames the tester's live view skipped under overload (sampled); the capture files have them. */
+  sampled = 0;
   trimmed = 0;
   private filter: ParsedFilter = parseFilter('');
   private key = 1;
@@ -83,7 +85,7 @@ export class FrameStore implements FrameSource {
     if (changed) this.setFilter(this.filterText);
   }
 
-  add(frames: readonly FrameSummary[], dropped = 0): void {
+  add(frames: readonly FrameSummary[], dropped = 0, sampled = 0): void {
     const pass = this.filter.ok ? this.filter.test : () => false;
     for (const frame of frames) {
       const listed = frame as ListedFrame;
@@ -94,6 +96,7 @@ export class FrameStore implements FrameSource {
       if (pass(listed)) this.visible.push(listed);
     }
     this.dropped += dropped;
+    this.sampled += sampled;
     if (this.all.length > this.limit) this.trim();
     this.changed();
   }
@@ -113,6 +116,7 @@ export class FrameStore implements FrameSource {
     this.all.length = 0;
     this.visible = [];
     this.dropped = 0;
+    this.sampled = 0;
     this.trimmed = 0;
     this.mode = undefined;
     this.rep = 1;

@@ -176,6 +176,7 @@ export function CaptureList({
         {store.loading ? `${t('analysis.capture.loading')} · ` : ''}
         {t('ui.capture.count', { shown: count, total: store.total })}
         {store.dropped > 0 ? ` · ${t('ui.capture.dropped', { count: store.dropped })}` : ''}
+        {store.sampled ? ` · ${t('captureLoss.sampled', { count: store.sampled })}` : ''}
         {store.trimmed > 0 ? ` · ${t('ui.capture.trimmed', { count: store.trimmed })}` : ''}
       </p>
     </section>

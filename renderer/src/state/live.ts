@@ -221,7 +221,8 @@ export class LiveRun {
     this.pendingFrames = [];
     const frames = batch.flatMap((b) => b.frames);
     const dropped = batch.reduce((sum, b) => sum + b.dropped, 0);
-    this.frames.add(frames, dropped);
+    const sampled = batch.reduce((sum, b) => sum + (b.sampled ?? 0), 0);
+    this.frames.add(frames, dropped, sampled);
   }
 
   /** Publishes everything gathered since the last frame; public for tests and for the end of a run. */

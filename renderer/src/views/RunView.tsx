@@ -10,6 +10,7 @@ import type { RunManifest } from '../../../shared/run/model.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { frameNumbersTerm } from '../../../shared/wire/filter.js';
 import { CaptureList, FrameDetail } from '../components/CaptureList.js';
+import { CaptureLosses } from '../components/CaptureLosses.js';
 import { CellEvidence } from '../components/CellEvidence.js';
 import { FailoverChart } from '../components/FailoverChart.js';
 import { HostState } from '../components/HostState.js';
@@ -207,6 +208,7 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
             <span className="swatch verdict-unexpected" /> {t('verdict.unexpected')}{' '}
             <span className="swatch verdict-not-measurable" /> {t('verdict.not-measurable')}
           </p>
+          <CaptureLosses steps={recorded ? recorded.steps : state.steps} />
           <Timeline
             samples={recordedLine ? recordedLine.samples : state.samples}
             sampleCount={recordedLine ? recordedLine.samples.length : state.sampleCount}

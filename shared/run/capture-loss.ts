@@ -1,0 +1,104 @@
+/**
+ * Per-step capture accounting: a capture's counters (shared/tester/protocol.ts CaptureCounters, cumulative since
+ * it started) turned into what one period — a step, or the whole capture — lost, and where. Pure.
+ */
+import type { CaptureCounters } from '../tester/protocol.js';
+import { type CaptureLoss, framesMissing } from './model.js';
+
+const ZERO: CaptureCounters = {
+  received: 0,
+  bytes: 0,
+  queueDropped: 0,
+  sampled: 0,
+  writerDropped: 0,
+  malformed: 0,
+  written: 0,
+};
+
+/**
+ * The counts between two readings of one capture's counters (`before` undefined: since the capture started).
+ * libpcap's kernel counters are 32-bit on some platforms and wrap; a reading lower than the one before counts from 0.
+ */
+export function lossBetween(
+  file: string,
+  port: string,
+  before: CaptureCounters | undefined,
+  after: CaptureCounters,
+): CaptureLoss {
+  const b = before ?? ZERO;
+  const delta = (x: number | undefined, y: number | undefined) => {
+    const now = x ?? 0;
+    const then = y ?? 0;
+    return now >= then ? now - then : now;
+  };
+  const loss: CaptureLoss = {
+    file,
+    port,
+    received: delta(after.received, b.received),
+    written: delta(after.written, b.written),
+    kernelDropped: delta(after.kernel?.dropped, b.kernel?.dropped),
+    interfaceDropped: delta(after.kernel?.ifDropped, b.kernel?.ifDropped),
+    writerDropped: delta(after.writerDropped, b.writerDropped),
+    liveSkipped: delta(after.sampled + after.queueDropped, (b.sampled ?? 0) + b.queueDropped),
+  };
+  if (after.writerError) loss.writerError = after.writerError;
+  return loss;
+}
+
+/** Frames missing from the files of one step (what StepMeasurements.droppedFrames holds). */
+export function missingFrames(losses: readonly CaptureLoss[] | undefined): number {
+  return (losses ?? []).reduce((n, loss) => n + framesMissing(loss), 0);
+}
+
+/** Whether a loss is worth telling the user: frames missing from the file, or the interface dropping some. */
+export function worthWarning(loss: CaptureLoss): boolean {
+  return framesMissing(loss) > 0 || loss.interfaceDropped > 0 || loss.writerError !== undefined;
+}
+
+/** A message key of the `captureLoss` namespace (shared/i18n/catalogue.ts) with its variables. */
+export interface LossNote {
+  key: 'captureLoss.step' | 'captureLoss.interfaceOnly' | 'captureLoss.writerError';
+  vars: Record<string, string | number>;
+}
+
+/**
+ * What the report and the UI say about one file's loss in a step (nothing when there is nothing to say). The
+ * caller adds the step's own variables (step, mode, label) in its language.
+ */
+export function lossNotes(loss: CaptureLoss): LossNote[] {
+  if (!worthWarning(loss)) return [];
+  const missing = framesMissing(loss);
+  const notes: LossNote[] = [
+    {
+      key: missing > 0 ? 'captureLoss.step' : 'captureLoss.interfaceOnly',
+      vars: {
+        file: loss.file,
+        port: loss.port,
+        missing,
+        total: loss.written + missing,
+        kernel: loss.kernelDropped,
+        writer: loss.writerDropped,
+        interface: loss.interfaceDropped,
+      },
+    },
+  ];
+  if (loss.writerError)
+    notes.push({ key: 'captureLoss.writerError', vars: { file: loss.file, error: loss.writerError } });
+  return notes;
+}
+
+/**
+ * One line for the run's log and warnings (English, as the run log is), e.g.
+ * "capture/r1-balance-rr.pcapng (tester0): 1 200 of 51 200 frames are not in the file — kernel dropped 1 000,
+ * writer dropped 200; the interface dropped 0".
+ */
+export function describeLoss(loss: CaptureLoss, where: string): string {
+  const missing = framesMissing(loss);
+  const total = loss.written + missing;
+  return (
+    `${where}: ${loss.file} (${loss.port}): ${missing} of ${total} frames are not in the file — ` +
+    `kernel dropped ${loss.kernelDropped}, writer dropped ${loss.writerDropped}; ` +
+    `the interface's own drop counter rose by ${loss.interfaceDropped}` +
+    (loss.writerError ? `; writing stopped: ${loss.writerError}` : '')
+  );
+}
