@@ -9,9 +9,13 @@ export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
 export type Language = 'en' | 'zh-CN';
 
 export interface RunSummary {
+  /** The run folder's name: the handle every method takes. */
   id: string;
   startedAt: string;
-  status: RunManifest['status'];
+  /** 'unreadable': the folder is listed but could not be read; `unreadable` says why. */
+  status: RunManifest['status'] | 'unreadable';
+  /** Why the folder could not be read (file and line), for a folder listed as unreadable. */
+  unreadable?: string;
   planName: string;
   host?: string;
   kernel?: string;
@@ -232,6 +236,34 @@ export const API_METHODS = [
 ] as const satisfies readonly (keyof BenchApi)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];
+
+/** How many arguments each method takes; every argument of the API is a string. */
+export const API_ARITY: Readonly<Record<ApiMethod, number>> = {
+  defaultPlan: 0,
+  checkPlan: 1,
+  checkHost: 1,
+  acceptHostKey: 2,
+  testerInterfaces: 0,
+  checkEverything: 1,
+  startRun: 1,
+  cancelRun: 1,
+  listRuns: 0,
+  getRun: 1,
+  deleteRun: 1,
+  compareRuns: 2,
+  exportReport: 3,
+};
+
+/**
+ * Checks a call's arguments as they arrive from a page (WebSocket or IPC): the method's number of arguments, all
+ * strings. Throws an Error saying what the method takes.
+ */
+export function checkApiArguments(method: ApiMethod, params: readonly unknown[]): void {
+  const arity = API_ARITY[method];
+  if (params.length !== arity || !params.every((p) => typeof p === 'string')) {
+    throw new Error(`${method} takes ${arity} string argument${arity === 1 ? '' : 's'}`);
+  }
+}
 
 /** What a UI holds: the API plus a way to hear events. */
 export interface BenchClient extends BenchApi {

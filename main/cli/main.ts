@@ -1,4 +1,5 @@
 /** The `bondbench` command line. Each command group lives in a module of its own. */
+import { terminalText } from '../../shared/report/escape.js';
 import { hostCommand } from './host.js';
 import { labCommand } from './lab.js';
 import { compareCommand, reportCommand } from './report.js';
@@ -55,10 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`bondbench: ${error.message}\n\n${error.usage}`);
+      console.error(`bondbench: ${terminalText(error.message, true)}\n\n${error.usage}`);
       return 2;
     }
-    console.error(`bondbench: ${(error as Error).message}`);
+    // Messages quote files and hosts (a run folder, a plan): never their escape sequences.
+    console.error(`bondbench: ${terminalText(String((error as Error)?.message ?? error), true)}`);
     if (process.env.BONDBENCH_DEBUG) console.error(error);
     return 1;
   }

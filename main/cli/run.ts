@@ -1,4 +1,5 @@
 /** `bondbench run`, `bondbench runs`, `bondbench plan init|check`. */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
@@ -6,9 +7,11 @@ import { failoverWarnings, sayReason } from '../../shared/oracle/failover.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { columnLabel } from '../../shared/report/build.js';
+import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
 import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
+import { installFatalHandler } from '../engine/fatal.js';
 import { startRun } from '../engine/session.js';
 import { defaultRunsDir, listRuns, readRunFolder, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
@@ -188,6 +191,12 @@ async function runPlan(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const removeFatal = installFatalHandler({
+    restore: async () => {
+      handle.cancel();
+      await handle.finished;
+    },
+  });
   try {
     const outcome = await handle.finished;
     if (tty) process.stderr.write('\n');
@@ -214,6 +223,7 @@ async function runPlan(
     }
     return runExitStatus(outcome.status, outcome.matrix, outcome.steps);
   } finally {
+    removeFatal();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (lab && labStarted && !values['keep-lab']) {
@@ -235,10 +245,12 @@ export async function runsCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (runs.length === 0) console.log('no runs yet: start one with "bondbench run --lab"');
+  // Everything shown comes from run folders (maybe someone else's): no control characters reach the terminal.
   for (const run of runs) {
-    console.log(
-      `${run.id}  ${run.status.padEnd(11)} ${run.steps}/${run.totalSteps} steps  ${run.host ?? '?'} ${run.kernel ?? ''}  ${run.modes.join(',')}`,
-    );
+    const line = run.unreadable
+      ? `${run.id}  unreadable  ${run.unreadable}`
+      : `${run.id}  ${run.status.padEnd(11)} ${run.steps}/${run.totalSteps} steps  ${run.host ?? '?'} ${run.kernel ?? ''}  ${run.modes.join(',')}`;
+    console.log(terminalText(line));
   }
   return 0;
 }

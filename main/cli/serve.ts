@@ -3,17 +3,21 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bench } from '../engine/bench.js';
+import { installFatalHandler } from '../engine/fatal.js';
 import { defaultRunsDir } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { packageRoot } from '../paths.js';
 import { startBenchServer } from '../server/server.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-const USAGE = `usage: bondbench serve [--port N] [--no-open] [--host-lab] [--instance NAME] [--runs DIR] [--renderer DIR]
+const USAGE = `usage: bondbench serve [--port N] [--forwarded-port N] [--no-open] [--host-lab] [--instance NAME] [--runs DIR] [--renderer DIR]
 
   Serves the BondBench UI and its API on http://127.0.0.1 only, behind a token made at each start, and prints the
   address to open (the token is part of it). Ctrl-C cancels a running run (the host is restored) and stops.
   --port N        listen on port N (default: a free port)
+  --forwarded-port N
+                  also accept Host 127.0.0.1:N / localhost:N, the local end of an SSH forward to this port
+                  (ssh -L N:127.0.0.1:PORT); repeat for more. Any other port in Host is refused
   --no-open       do not open a browser
   --host-lab      bring the virtual lab up first (and down again on exit if this command started it)
   --instance NAME the virtual lab instance the default plan targets (default $BONDBENCH_LAB_INSTANCE or "default")
@@ -50,6 +54,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     args,
     {
       port: { type: 'string' },
+      'forwarded-port': { type: 'string', multiple: true },
       'no-open': { type: 'boolean' },
       'host-lab': { type: 'boolean' },
       instance: { type: 'string' },
@@ -67,6 +72,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be a port number (1–65535), not ${JSON.stringify(values.port)}`, USAGE);
   }
+  const forwardedPorts = (values['forwarded-port'] ?? []).map((text) => {
+    const n = Number(text);
+    if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65_535) {
+      throw new UsageError(`--forwarded-port must be a port number (1–65535), not ${JSON.stringify(text)}`, USAGE);
+    }
+    return n;
+  });
   const rendererDir = findRenderer(values.renderer);
   const instance = values.instance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
 
@@ -82,7 +94,9 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   const bench = new Bench({ runsDir: resolve(values.runs ?? defaultRunsDir()), labInstance: instance });
 
-  const server = await startBenchServer({ bench, rendererDir, port });
+  // Whatever fails from here on, a run in progress is cancelled and its host restored before the process leaves.
+  installFatalHandler({ restore: () => bench.shutdown() });
+  const server = await startBenchServer({ bench, rendererDir, port, forwardedPorts });
   console.log(`BondBench is serving on ${server.url}`);
   console.log('Open that address (the token in it is required). Ctrl-C stops.');
   if (!values['no-open']) openBrowser(server.url);

@@ -2,7 +2,7 @@
  * The typed API over Electron IPC: one `handle` per API method, each checking its sender first, and the bench's
  * events sent to every window. Written against the few Electron methods it uses, so a test can drive it.
  */
-import { API_METHODS, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { API_METHODS, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
 import { apiChannel, EVENT_CHANNEL } from './channels.js';
 import type { IpcSender } from './window.js';
 
@@ -26,6 +26,7 @@ export function registerBenchIpc(
   for (const method of API_METHODS) {
     ipc.handle(apiChannel(method), (event, ...args) => {
       checkSender(event);
+      checkApiArguments(method, args);
       const fn = bench[method] as (...params: unknown[]) => Promise<unknown>;
       return fn.apply(bench, args);
     });

@@ -2,7 +2,6 @@
  * The bench as one object: the typed API of shared/api.ts over the engine, the store, host control, the tester
  * agent and the report exporters. Electron's IPC and the browser-mode WebSocket both serve this class.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   BenchApi,
@@ -36,7 +35,7 @@ import { TesterClient } from '../tester/client.js';
 import { RecordedCaptures } from './captures.js';
 import { type RunHandle, startRun } from './session.js';
 import { labInstanceOf } from './sides.js';
-import { defaultRunsDir, deleteRun, listRuns, readRunFolder, resolveRun } from './store.js';
+import { defaultRunsDir, deleteRun, listRuns, readRegularFile, readRunFolder, runDirOf } from './store.js';
 
 export interface BenchOptions {
   runsDir?: string;
@@ -257,7 +256,10 @@ export class Bench implements BenchApi {
     const plan = this.loadPlan(yaml);
     const handle = await startRun(plan, { runsDir: this.runsDir, emit: (event) => this.emit(event) });
     this.active.set(handle.id, handle);
-    void handle.finished.finally(() => this.active.delete(handle.id));
+    void handle.finished.then(
+      () => this.active.delete(handle.id),
+      () => this.active.delete(handle.id),
+    );
     return { runId: handle.id };
   }
 
@@ -273,11 +275,11 @@ export class Bench implements BenchApi {
   }
 
   async getRun(runId: string): Promise<RunView> {
-    const dir = await resolveRun(runId, this.runsDir);
+    const dir = await runDirOf(runId, this.runsDir);
     const run = await readRunFolder(dir);
     return {
       manifest: run.manifest,
-      planYaml: await readFile(join(dir, 'plan.yaml'), 'utf8'),
+      planYaml: (await readRegularFile(join(dir, 'plan.yaml'))).toString('utf8'),
       steps: run.steps,
       matrix: judgeRun(run.plan, run.steps),
     };
@@ -289,26 +291,25 @@ export class Bench implements BenchApi {
   }
 
   async listCaptures(runId: string): Promise<CaptureFileInfo[]> {
-    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
     return this.captures.list(run.dir, run.plan, run.manifest);
   }
 
   async readCapture(runId: string, query: CaptureQuery): Promise<CapturePage> {
-    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
     return this.captures.page(run.dir, run.plan, run.manifest, query);
   }
 
   async pullTraffic(runId: string, step: number): Promise<PullTraffic> {
     if (!Number.isInteger(step) || step < 0) throw new Error(`step must be a step index (0, 1, …), not ${step}`);
-    const run = await readRunFolder(await resolveRun(runId, this.runsDir));
+    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
     return this.captures.pullTraffic(run.dir, run.plan, run.manifest, run.steps, step);
   }
 
   async compareRuns(a: string, b: string): Promise<Comparison> {
-    const [runA, runB] = await Promise.all([
-      readRunFolder(await resolveRun(a, this.runsDir)),
-      readRunFolder(await resolveRun(b, this.runsDir)),
-    ]);
+    // Both folders first: a read started before the second id is refused would reject with no one listening.
+    const [dirA, dirB] = await Promise.all([runDirOf(a, this.runsDir), runDirOf(b, this.runsDir)]);
+    const [runA, runB] = await Promise.all([readRunFolder(dirA), readRunFolder(dirB)]);
     return compareRuns(runA, runB);
   }
 
@@ -317,7 +318,7 @@ export class Bench implements BenchApi {
     format: ReportFormat,
     language: Language,
   ): Promise<{ fileName: string; mime: string; base64: string }> {
-    const report = await exportReport(await resolveRun(runId, this.runsDir), format, language, {
+    const report = await exportReport(await runDirOf(runId, this.runsDir), format, language, {
       printer: this.printer,
     });
     return { fileName: report.fileName, mime: report.mime, base64: report.data.toString('base64') };

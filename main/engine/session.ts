@@ -3,13 +3,14 @@
  * and always restore the host and close the run folder with an honest status — after success, failure or cancel.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
 import { packageRoot } from '../paths.js';
+import { acquireHostLock } from './host-lock.js';
 import { completeSteps, countSteps, executeRun, RunCancelled } from './runner.js';
 import { connectSides, type Sides } from './sides.js';
 import { RunWriter, readRunFolder } from './store.js';
@@ -45,6 +46,8 @@ export interface StartOptions {
   resumeDir?: string;
   /** Sides to use instead of connecting from the plan (the bench's own long-lived connections). */
   sides?: Sides;
+  /** Where host locks live (default locksDir(): $BONDBENCH_LOCKS or the cache folder). */
+  locksDir?: string;
 }
 
 /** Reaches every driver before the host is touched: a controller that cannot be reached fails the run here. */
@@ -67,24 +70,36 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   const log = options.log ?? (() => undefined);
   let writer: RunWriter;
   let done: StepRecord[] = [];
-  if (options.resumeDir) {
-    const previous = await readRunFolder(options.resumeDir);
-    done = completeSteps(plan, previous.steps);
-    if (done.length < previous.steps.length) {
-      // The unfinished mode is run again; what it measured before stays beside the run, not in its matrix.
-      const steps = join(options.resumeDir, 'steps.jsonl');
-      await rename(steps, join(options.resumeDir, `steps.interrupted-${Date.now()}.jsonl`));
-      await writeFile(steps, done.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  // One run per host: taken before the run folder exists, so a busy host leaves nothing behind.
+  const lock = await acquireHostLock(
+    plan.host.target,
+    options.resumeDir ? basename(options.resumeDir) : '(starting)',
+    options.locksDir,
+  );
+  try {
+    if (options.resumeDir) {
+      const previous = await readRunFolder(options.resumeDir);
+      done = completeSteps(plan, previous.steps);
+      if (done.length < previous.steps.length) {
+        // The unfinished mode is run again; what it measured before stays beside the run, not in its matrix.
+        const steps = join(options.resumeDir, 'steps.jsonl');
+        await rename(steps, join(options.resumeDir, `steps.interrupted-${Date.now()}.jsonl`));
+        await writeFile(steps, done.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      }
+      writer = new RunWriter(options.resumeDir, {
+        ...previous.manifest,
+        status: 'running',
+        pid: process.pid,
+      } as RunWriter['manifest']);
+      await writer.update({ status: 'running', finishedAt: undefined });
+      await writer.log(`resuming after ${done.length} steps`);
+    } else {
+      writer = await RunWriter.create(options.runsDir, plan, planToYaml(plan), countSteps(plan), await benchVersion());
+      await lock.rename(writer.manifest.id);
     }
-    writer = new RunWriter(options.resumeDir, {
-      ...previous.manifest,
-      status: 'running',
-      pid: process.pid,
-    } as RunWriter['manifest']);
-    await writer.update({ status: 'running', finishedAt: undefined });
-    await writer.log(`resuming after ${done.length} steps`);
-  } else {
-    writer = await RunWriter.create(options.runsDir, plan, planToYaml(plan), countSteps(plan), await benchVersion());
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
   const controller = new AbortController();
   const runId = writer.manifest.id;
@@ -147,7 +162,8 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       if (sides && !options.sides) await sides.close().catch(() => undefined);
       // Steps written so far are the truth, also for a failed run.
       steps = (await readRunFolder(writer.dir).catch(() => undefined))?.steps ?? steps;
-      await writer.update({ status, finishedAt: new Date().toISOString(), restored, error });
+      await writer.update({ status, finishedAt: new Date().toISOString(), restored, error }).catch(() => undefined);
+      await lock.release();
       emit({ type: 'run-finished', runId, status, error });
     }
     return { id: runId, dir: writer.dir, status, steps, matrix: judgeRun(plan, steps), restored, error };

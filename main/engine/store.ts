@@ -2,15 +2,16 @@
  * Run folders on disk (layout in shared/run/model.ts). Written as the run goes — the manifest atomically, steps
  * appended a line at a time — so an interrupted run keeps every step it finished.
  */
-
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { appendFile, mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
 import { RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
+import { parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
 
 /** Run folders: $BONDBENCH_RUNS, %LOCALAPPDATA%\bondbench\runs on Windows, else XDG data (runsDirFor). */
 export function defaultRunsDir(): string {
@@ -21,6 +22,57 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   const temp = `${path}.tmp-${process.pid}`;
   await writeFile(temp, data);
   await rename(temp, path);
+}
+
+/**
+ * A run id is the name of its folder in the runs folder: 1–128 of `A-Z a-z 0-9 . _ -`, not starting with a dot
+ * (so never `.`, `..` or a hidden file). The id written inside run.json is never used to find a folder.
+ */
+export function isRunId(id: unknown): id is string {
+  return typeof id === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(id);
+}
+
+function printable(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+/**
+ * The folder of run `id` inside `root`, after resolving symlinks: refused (Error) when the id is not a folder
+ * name, when the folder resolves outside the runs folder, or when it holds no run.json.
+ */
+export async function runDirOf(id: unknown, root = defaultRunsDir()): Promise<string> {
+  if (!isRunId(id)) {
+    throw new Error(
+      `${printable(String(id))} is not a run id: an id is a run folder's name (letters, digits, ".", "_", "-")`,
+    );
+  }
+  const notFound = () => new Error(`no run "${id}" in ${root}: pick one from "bondbench runs"`);
+  const realRoot = await realpath(root).catch(() => {
+    throw notFound();
+  });
+  const real = await realpath(join(realRoot, id)).catch(() => {
+    throw notFound();
+  });
+  if (!real.startsWith(realRoot + sep)) throw new Error(`run "${id}" leads outside the runs folder ${root}: refused`);
+  if (!(await stat(join(real, 'run.json')).catch(() => undefined))?.isFile()) throw notFound();
+  return real;
+}
+
+/** Makes a fresh run folder `base` (or `base-2`, `base-3`… when taken) in root; mkdir is exclusive, so two runs
+ * started in the same second never share one. */
+async function makeRunFolder(root: string, base: string): Promise<{ id: string; dir: string }> {
+  await mkdir(root, { recursive: true });
+  for (let n = 1; n < 10_000; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    const dir = join(root, id);
+    try {
+      await mkdir(dir);
+      return { id, dir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`${root} has no free run folder name for ${base}`);
 }
 
 /** A run being written. */
@@ -34,12 +86,12 @@ export class RunWriter {
 
   static async create(root: string, plan: Plan, planYaml: string, totalSteps: number, benchVersion: string) {
     const started = new Date();
-    const id = `${started
+    const base = `${started
       .toISOString()
       .replace(/[:.]/g, '-')
       .replace(/-\d{3}Z$/, 'Z')}-${plan.modes.length}modes`;
-    const dir = join(root, id);
-    await mkdir(join(dir, 'capture'), { recursive: true });
+    const { id, dir } = await makeRunFolder(root, base);
+    await mkdir(join(dir, 'capture'));
     await writeFile(join(dir, 'plan.yaml'), planYaml);
     await writeFile(join(dir, 'steps.jsonl'), '');
     const writer = new RunWriter(dir, {
@@ -106,24 +158,58 @@ function pidAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Reads a run folder; a run whose writer died says so (status interrupted). */
-export async function readRunFolder(dir: string): Promise<RunFolder> {
-  const manifestText = await readFile(join(dir, 'run.json'), 'utf8').catch(() => {
-    throw new Error(`${dir} is not a BondBench run folder (no run.json)`);
+/**
+ * Reads a file of a run folder refusing symlinks (O_NOFOLLOW on the last component, then fstat): a run folder
+ * from elsewhere cannot make the bench read a file outside it. Throws when `path` is a link or not a regular file.
+ */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ELOOP'
+      ? new Error(`${path} is a symbolic link: a run folder holds regular files only`)
+      : error;
   });
-  const manifest = JSON.parse(manifestText) as RunManifest & { pid?: number };
-  if (manifest.format !== RUN_FORMAT) throw new Error(`${dir}: run format ${manifest.format} is not supported`);
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${path} is not a regular file`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads a run folder and validates every file before use (shared/run/schema.ts): run.json and each line of
+ * steps.jsonl against their schemas, plan.yaml through the plan's own validation. Throws RunFileError (or the
+ * plan's error) naming the file and line. The run's id is its folder's name, whatever run.json says. A run whose
+ * writer died says so (status interrupted); a last steps line cut short by a crash is dropped.
+ */
+export async function readRunFolder(dir: string): Promise<RunFolder> {
+  const manifestFile = join(dir, 'run.json');
+  const manifestText = (
+    await readRegularFile(manifestFile).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new Error(`${dir} is not a BondBench run folder (no run.json)`) : error;
+    })
+  ).toString('utf8');
+  const manifest = parseRunManifest(manifestText, manifestFile);
+  manifest.id = basename(resolve(dir));
   if (manifest.status === 'running' && !pidAlive(manifest.pid)) manifest.status = 'interrupted';
-  const plan = loadPlan(await readFile(join(dir, 'plan.yaml'), 'utf8'), join(dir, 'plan.yaml'));
+  const planFile = join(dir, 'plan.yaml');
+  const plan = loadPlan((await readRegularFile(planFile)).toString('utf8'), planFile);
+  const stepsFile = join(dir, 'steps.jsonl');
+  const stepsText = await readRegularFile(stepsFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  });
+  const lines = stepsText.toString('utf8').split('\n');
+  const last = lines.findLastIndex((line) => line.trim() !== '');
   const steps: StepRecord[] = [];
-  const lines = (await readFile(join(dir, 'steps.jsonl'), 'utf8').catch(() => '')).split('\n');
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
     try {
-      steps.push(JSON.parse(line) as StepRecord);
-    } catch {
-      // A line cut short by a crash: the steps before it still count.
-      break;
+      steps.push(parseStepRecord(line, stepsFile, i + 1));
+    } catch (error) {
+      // A last line cut short by a crash: the steps before it still count. Anything else is a bad file.
+      if (i === last && !line.endsWith('}') && /not JSON/.test((error as Error).message)) break;
+      throw error;
     }
   }
   return { dir, manifest, plan, steps };
@@ -134,16 +220,22 @@ export interface RunSummary extends ApiRunSummary {
   dir: string;
 }
 
+/**
+ * Every run folder in root, newest first. A folder that cannot be read is listed too, with `unreadable` saying
+ * why (and the file and line), so one bad folder never hides the others.
+ */
 export async function listRuns(root = defaultRunsDir()): Promise<RunSummary[]> {
   const entries = await readdir(root).catch(() => [] as string[]);
   const runs: RunSummary[] = [];
   for (const name of entries) {
-    const dir = join(root, name);
-    if (!(await stat(join(dir, 'run.json')).catch(() => undefined))) continue;
+    if (!isRunId(name)) continue;
+    if (!(await stat(join(root, name, 'run.json')).catch(() => undefined))) continue;
+    let dir = join(root, name);
     try {
+      dir = await runDirOf(name, root);
       const run = await readRunFolder(dir);
       runs.push({
-        id: run.manifest.id,
+        id: name,
         dir,
         startedAt: run.manifest.startedAt,
         status: run.manifest.status,
@@ -154,22 +246,40 @@ export async function listRuns(root = defaultRunsDir()): Promise<RunSummary[]> {
         steps: run.steps.length,
         totalSteps: run.manifest.totalSteps,
       });
-    } catch {
-      // Not readable as a run: leave it out of the history rather than fail the listing.
+    } catch (error) {
+      const info = await stat(dir).catch(() => undefined);
+      runs.push({
+        id: name,
+        dir,
+        startedAt: info ? info.mtime.toISOString() : '',
+        status: 'unreadable',
+        unreadable: (error as Error).message.replaceAll(`${dir}${sep}`, ''),
+        planName: '',
+        modes: [],
+        steps: 0,
+        totalSteps: 0,
+      });
     }
   }
   return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** A run by id (in root) or by folder path. */
+/**
+ * For the command line, where the user names a run: an id from "bondbench runs" (resolved by runDirOf), or else
+ * a run folder's path as typed. The API takes ids only (runDirOf).
+ */
 export async function resolveRun(idOrDir: string, root = defaultRunsDir()): Promise<string> {
-  for (const candidate of [resolve(idOrDir), join(root, idOrDir)]) {
-    if (await stat(join(candidate, 'run.json')).catch(() => undefined)) return candidate;
+  if (isRunId(idOrDir)) {
+    const dir = await runDirOf(idOrDir, root).catch(() => undefined);
+    if (dir) return dir;
   }
-  throw new Error(`no run "${idOrDir}": give a run folder or an id from "bondbench runs"`);
+  const candidate = resolve(idOrDir);
+  if ((await stat(join(candidate, 'run.json')).catch(() => undefined))?.isFile()) return candidate;
+  throw new Error(`no run ${printable(idOrDir)}: give a run folder or an id from "bondbench runs"`);
 }
 
-export async function deleteRun(idOrDir: string, root = defaultRunsDir()): Promise<void> {
-  const dir = await resolveRun(idOrDir, root);
+/** Deletes run `id` from root (ids only, resolved and checked by runDirOf). */
+export async function deleteRun(id: string, root = defaultRunsDir()): Promise<void> {
+  const dir = await runDirOf(id, root);
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,41 +1,49 @@
 /**
  * The bundle: one zip to hand on — the HTML report, the plan, the host readings (run.json, steps.jsonl), the log
  * and every pcapng of the run (Wireshark opens them from the zip's folder), all under a folder named after the run.
+ * Only regular files inside the run folder go in: never what a symlink in it points at.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planHasSecrets, redactPlan } from '../../shared/report/build.js';
-import type { RunFolder } from '../engine/store.js';
+import { safeFileStem } from '../../shared/report/escape.js';
+import { type RunFolder, readRegularFile } from '../engine/store.js';
 
 /** Files of the run folder that go into the bundle besides the report, in this order. */
 export const BUNDLED_RUN_FILES = ['run.json', 'steps.jsonl', 'log.txt'] as const;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
+/** Whether `path` is a regular file itself (lstat: a symlink is not, wherever it points). */
+async function isRegularFile(path: string): Promise<boolean> {
+  return lstat(path).then(
     (s) => s.isFile(),
     () => false,
   );
 }
 
-/** The names inside the zip, relative to its top folder (for listing and tests). */
+/**
+ * The names inside the zip, relative to its top folder (for listing and tests). Only regular files inside the
+ * run folder: a symlink (to a file, or as the capture folder) is left out, whatever it points at.
+ */
 export async function bundleEntries(run: RunFolder): Promise<string[]> {
   const names = ['report.html', 'plan.yaml'];
-  for (const file of BUNDLED_RUN_FILES) if (await exists(join(run.dir, file))) names.push(file);
-  const captures = await readdir(join(run.dir, 'capture')).catch(() => [] as string[]);
-  names.push(
-    ...captures
-      .filter((f) => f.endsWith('.pcapng'))
-      .sort()
-      .map((f) => `capture/${f}`),
+  for (const file of BUNDLED_RUN_FILES) if (await isRegularFile(join(run.dir, file))) names.push(file);
+  const captureDir = join(run.dir, 'capture');
+  const captureIsDir = await lstat(captureDir).then(
+    (s) => s.isDirectory(),
+    () => false,
   );
+  const captures = captureIsDir ? await readdir(captureDir).catch(() => [] as string[]) : [];
+  for (const f of captures.filter((name) => name.endsWith('.pcapng')).sort()) {
+    if (await isRegularFile(join(captureDir, f))) names.push(`capture/${f}`);
+  }
   return names;
 }
 
 export async function buildBundle(run: RunFolder, reportHtml: string): Promise<Buffer> {
   const zip = new ZipFile();
-  const top = run.manifest.id;
+  const top = safeFileStem(run.manifest.id);
   // The run's start as every entry's time: the same run gives the same zip.
   const mtime = new Date(run.manifest.startedAt);
   const options = { mtime: Number.isNaN(mtime.getTime()) ? new Date(0) : mtime, mode: 0o644 };
@@ -53,8 +61,8 @@ export async function buildBundle(run: RunFolder, reportHtml: string): Promise<B
       // The plan as run, unless it holds driver credentials: those never leave the bench.
       data = planHasSecrets(run.plan)
         ? Buffer.from(planToYaml(redactPlan(run.plan)))
-        : await readFile(join(run.dir, 'plan.yaml'));
-    } else data = await readFile(join(run.dir, name));
+        : await readRegularFile(join(run.dir, 'plan.yaml'));
+    } else data = await readRegularFile(join(run.dir, name));
     zip.addBuffer(data, `${top}/${name}`, options);
   }
   zip.end();

@@ -5,6 +5,7 @@
 import type { Comparison, Language, ReportFormat } from '../../shared/api.js';
 import { buildReport } from '../../shared/report/build.js';
 import { renderCsv } from '../../shared/report/csv.js';
+import { safeFileStem } from '../../shared/report/escape.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
@@ -38,8 +39,9 @@ export function isReportFormat(value: unknown): value is ReportFormat {
   return typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
+/** `bondbench-<id>[-<language>].<format>`, with the id through safeFileStem: never a path. */
 export function reportFileName(runId: string, format: ReportFormat, language: Language): string {
-  return `bondbench-${runId}${language === 'en' ? '' : `-${language}`}.${format}`;
+  return `bondbench-${safeFileStem(runId)}${language === 'en' ? '' : `-${language}`}.${format}`;
 }
 
 /** A run folder's report in one format and language. */

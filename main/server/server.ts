@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
 import { contentSecurityPolicy } from './csp.js';
 
 export const LOOPBACK = '127.0.0.1';
@@ -44,6 +44,11 @@ export interface ServeOptions {
   rendererDir: string;
   /** 0 (default) lets the system pick a free port. */
   port?: number;
+  /**
+   * Local ports of SSH forwards that arrive here (`ssh -L 8080:127.0.0.1:PORT` makes the browser send
+   * `Host: 127.0.0.1:8080`). Only these and the listening port are accepted in Host.
+   */
+  forwardedPorts?: readonly number[];
 }
 
 export interface BenchServer {
@@ -62,22 +67,50 @@ export interface ApiRequest {
   params: unknown[];
 }
 
-/** Reads one request frame; throws with a message that says what is wrong with it. */
+/** A request frame that cannot be called; `id` is the request's when it had a usable one (the answer carries it). */
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly id: number | string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+/** Reads one request frame; throws ApiRequestError with a message that says what is wrong with it. */
 export function parseApiRequest(text: string): ApiRequest {
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch {
-    throw new Error('the request is not JSON');
+    throw new ApiRequestError('the request is not JSON');
   }
-  if (typeof message !== 'object' || message === null) throw new Error('the request must be an object');
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw new ApiRequestError('the request must be an object');
+  }
   const { id, method, params = [] } = message as Record<string, unknown>;
-  if (typeof id !== 'number' && typeof id !== 'string') throw new Error('the request needs an id (number or string)');
-  if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
-    throw new Error(`unknown method ${JSON.stringify(method)}: the API has ${API_METHODS.join(', ')}`);
+  if (typeof id !== 'number' && typeof id !== 'string') {
+    throw new ApiRequestError('the request needs an id (number or string)');
   }
-  if (!Array.isArray(params)) throw new Error('params must be an array of arguments');
+  if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+    throw new ApiRequestError(`unknown method ${JSON.stringify(method)}: the API has ${API_METHODS.join(', ')}`, id);
+  }
+  if (!Array.isArray(params)) throw new ApiRequestError('params must be an array of arguments', id);
+  try {
+    checkApiArguments(method as ApiMethod, params);
+  } catch (error) {
+    throw new ApiRequestError((error as Error).message, id);
+  }
   return { id, method: method as ApiMethod, params };
+}
+
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unknown error';
+  }
 }
 
 function sameSecret(given: string | undefined, token: string): boolean {
@@ -96,8 +129,39 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 function refuseUpgrade(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n`);
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n`);
+  }
   socket.destroy();
+}
+
+/** The base every request target is resolved against: a target that leaves it (`//host/`, `/\\host`) is refused. */
+const TARGET_BASE = 'http://bondbench.invalid';
+
+/**
+ * A request target in origin form (RFC 9112 §3.2.1: an absolute path and an optional query), or undefined for
+ * anything else — absolute or authority forms, `//x`, targets the WHATWG URL parser rejects or resolves to
+ * another host. Never throws.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  if (typeof target !== 'string' || target[0] !== '/' || target.startsWith('//')) return undefined;
+  try {
+    const url = new URL(target, TARGET_BASE);
+    return url.origin === TARGET_BASE ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a Host header names this server: `127.0.0.1` or `localhost` with exactly one of `ports` (RFC 9110
+ * §7.2; a browser leaves the port out only for 80). Anything else — another name (DNS rebinding), another port,
+ * a port out of range, trailing bytes — is refused.
+ */
+export function hostAllowed(host: string | undefined, ports: ReadonlySet<number>): boolean {
+  const match = /^(?:127\.0\.0\.1|localhost)(?::([1-9]\d{0,4}))?$/.exec(host ?? '');
+  if (!match) return false;
+  return ports.has(match[1] === undefined ? 80 : Number(match[1]));
 }
 
 export async function startBenchServer(options: ServeOptions): Promise<BenchServer> {
@@ -111,8 +175,8 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
   let port = 0;
   let cookieName = '';
 
-  // Any port, for SSH port forwards; but only loopback names, so a DNS-rebound name is refused.
-  const allowedHost = (host: string | undefined) => /^(127\.0\.0\.1|localhost)(:\d{1,5})?$/.test(host ?? '');
+  const ports = new Set<number>();
+  const allowedHost = (host: string | undefined) => hostAllowed(host, ports);
   // Browsers always send Origin on a WebSocket: it must be the page this server served.
   const allowedOrigin = (origin: string | undefined, host: string) =>
     origin === undefined || origin === `http://${host}`;
@@ -154,7 +218,7 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
     createReadStream(file).pipe(res);
   }
 
-  const server: Server = createServer((req, res) => {
+  function handle(req: IncomingMessage, res: ServerResponse) {
     const hostOk = allowedHost(req.headers.host);
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(hostOk ? [`ws://${req.headers.host}`] : []));
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -163,7 +227,8 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (!hostOk) return send(res, 403, 'wrong Host: open the address bondbench serve printed');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = parseRequestTarget(req.url);
+    if (!url) return send(res, 400, 'bad request target');
     if (!authorised(req, url)) {
       return send(res, 401, 'BondBench: open the address "bondbench serve" printed, with its token');
     }
@@ -175,18 +240,47 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
       if (!res.headersSent) send(res, 500, error.message);
       else res.destroy(error);
     });
+  }
+
+  const server: Server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch {
+      // No request may end the process: whatever slipped through is this request's 500.
+      if (!res.headersSent) send(res, 500, 'internal error');
+      else res.destroy();
+    }
+  });
+  // CONNECT would otherwise be dropped without an answer; this server proxies nothing.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    refuseUpgrade(socket, '405 Method Not Allowed');
+  });
+  // Unparsable HTTP (bad request line, header bytes, oversize headers): 400 and close, as RFC 9112 §3 asks.
+  server.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) {
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n',
+      );
+    }
+    socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!allowedHost(req.headers.host)) return refuseUpgrade(socket, '403 Forbidden');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname !== API_PATH) return refuseUpgrade(socket, '404 Not Found');
-    if (!authorised(req, url)) return refuseUpgrade(socket, '401 Unauthorized');
-    if (!allowedOrigin(req.headers.origin, req.headers.host!)) return refuseUpgrade(socket, '403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    try {
+      if (!allowedHost(req.headers.host)) return refuseUpgrade(socket, '403 Forbidden');
+      const url = parseRequestTarget(req.url);
+      if (!url) return refuseUpgrade(socket, '400 Bad Request');
+      if (url.pathname !== API_PATH) return refuseUpgrade(socket, '404 Not Found');
+      if (!authorised(req, url)) return refuseUpgrade(socket, '401 Unauthorized');
+      if (!allowedOrigin(req.headers.origin, req.headers.host!)) return refuseUpgrade(socket, '403 Forbidden');
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    } catch {
+      refuseUpgrade(socket, '400 Bad Request');
+    }
   });
 
   function attach(ws: WebSocket): void {
@@ -216,26 +310,32 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
       sockets.delete(ws);
     });
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        ws.send(JSON.stringify({ id: null, error: { message: 'send JSON text frames' } }));
-        return;
+    // Every frame gets one answer; nothing a page sends (or a result that cannot be sent) may throw out of here.
+    const reply = (message: { id: number | string | null; result?: unknown; error?: { message: string } }) => {
+      if (ws.readyState !== ws.OPEN) return;
+      let text: string;
+      try {
+        text = JSON.stringify(message.error ? message : { id: message.id, result: message.result ?? null });
+      } catch (error) {
+        text = JSON.stringify({
+          id: message.id,
+          error: { message: `the answer could not be sent: ${errorText(error)}` },
+        });
       }
+      ws.send(text, () => undefined);
+    };
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return reply({ id: null, error: { message: 'send JSON text frames' } });
       let request: ApiRequest;
       try {
         request = parseApiRequest(String(data));
       } catch (error) {
-        ws.send(JSON.stringify({ id: null, error: { message: (error as Error).message } }));
-        return;
+        const id = error instanceof ApiRequestError ? error.id : null;
+        return reply({ id, error: { message: errorText(error) } });
       }
       call(request).then(
-        (result) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: request.id, result: result ?? null }));
-        },
-        (error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: request.id, error: { message } }));
-        },
+        (result) => reply({ id: request.id, result }),
+        (error: unknown) => reply({ id: request.id, error: { message: errorText(error) } }),
       );
     });
   }
@@ -256,6 +356,8 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
     server.listen(options.port ?? 0, LOOPBACK, () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
+  ports.add(port);
+  for (const forwarded of options.forwardedPorts ?? []) ports.add(forwarded);
   cookieName = `bondbench_${port}`;
 
   return {

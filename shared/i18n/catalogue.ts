@@ -474,6 +474,7 @@ const en = {
       failed: 'failed',
       cancelled: 'cancelled',
       interrupted: 'interrupted',
+      unreadable: 'unreadable',
     },
     nic: {
       name: 'NIC',
@@ -1075,6 +1076,7 @@ const zhCN: Messages = {
       failed: '失败',
       cancelled: '已取消',
       interrupted: '已中断',
+      unreadable: '无法读取',
     },
     nic: {
       name: '网卡',

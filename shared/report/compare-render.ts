@@ -5,6 +5,7 @@
 import type { Comparison, Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { columnLabel, modeLabel } from './build.js';
+import { mdText, terminalText } from './escape.js';
 import { escapeHtml as e, instant } from './format.js';
 import { htmlPage } from './html.js';
 import { mdTable } from './markdown.js';
@@ -59,8 +60,12 @@ function factHeader(language: Language): string[] {
   return [t(language, 'report.compare.fact'), t(language, 'report.compare.runA'), t(language, 'report.compare.runB')];
 }
 
-/** Columns padded to their widest cell; wide (CJK) characters count twice, as a terminal shows them. */
-export function textTable(rows: readonly (readonly string[])[]): string {
+/**
+ * Columns padded to their widest cell; wide (CJK) characters count twice, as a terminal shows them. Cells are
+ * cleared of control characters (terminalText): a run's name never reaches the terminal as an escape sequence.
+ */
+export function textTable(input: readonly (readonly string[])[]): string {
+  const rows = input.map((row) => row.map((cell) => terminalText(cell)));
   const width = (s: string) =>
     [...s].reduce(
       (n, ch) =>
@@ -98,7 +103,7 @@ export function comparisonText(
 ): string {
   const out = [
     t(language, 'report.compare.title'),
-    t(language, 'report.compare.runs', { a: runLine(comparison.a), b: runLine(comparison.b) }),
+    terminalText(t(language, 'report.compare.runs', { a: runLine(comparison.a), b: runLine(comparison.b) }), true),
     '',
     t(language, 'report.compare.facts'),
     textTable([
@@ -117,24 +122,28 @@ export function comparisonMarkdown(
   comparison: Comparison,
   { language, slaves = ['eth1', 'eth2'] }: ComparisonOptions,
 ): string {
-  const changedFacts = comparison.facts.map((f) => [f.changed ? `**${f.name}**` : f.name, f.a ?? '–', f.b ?? '–']);
+  const changedFacts = comparison.facts.map((f) => [
+    f.changed ? { md: `**${mdText(f.name)}**` } : f.name,
+    f.a ?? '–',
+    f.b ?? '–',
+  ]);
   return [
-    `# ${t(language, 'report.compare.title')}`,
+    `# ${mdText(t(language, 'report.compare.title'))}`,
     '',
     ...t(language, 'report.compare.runs', { a: runLine(comparison.a), b: runLine(comparison.b) })
       .split('\n')
-      .map((line) => `- ${line}`),
+      .map((line) => `- ${mdText(line)}`),
     '',
-    `## ${t(language, 'report.compare.cells')}`,
+    `## ${mdText(t(language, 'report.compare.cells'))}`,
     '',
-    summary(language, comparison),
+    mdText(summary(language, comparison)),
     '',
     mdTable(
       cellHeader(language),
       ordered(comparison).map((c) => cellRow(language, c, slaves)),
     ),
     '',
-    `## ${t(language, 'report.compare.facts')}`,
+    `## ${mdText(t(language, 'report.compare.facts'))}`,
     '',
     mdTable(factHeader(language), changedFacts),
     '',
@@ -156,7 +165,7 @@ export function comparisonHtml(
       const [change, mode, column, a, b, note] = cellRow(L, c, slaves);
       const cls =
         c.change === 'same' ? '' : c.change === 'changed' ? ' class="v-unexpected"' : ' class="v-not-measurable"';
-      return `<tr${cls} data-change="${c.change}" data-mode="${e(c.mode)}" data-column="${e(c.column)}"><td>${e(change!)}</td><td>${e(mode!)}</td><td>${e(column!)}</td><td>${e(a!)}</td><td>${e(b!)}</td><td>${e(note!)}</td></tr>`;
+      return `<tr${cls} data-change="${e(c.change)}" data-mode="${e(c.mode)}" data-column="${e(c.column)}"><td>${e(change!)}</td><td>${e(mode!)}</td><td>${e(column!)}</td><td>${e(a!)}</td><td>${e(b!)}</td><td>${e(note!)}</td></tr>`;
     })
     .join('');
   const factRows = comparison.facts

@@ -3,17 +3,19 @@
  * report's CSV holds two tables one after the other, each opening with its header row, separated by one empty
  * line: the matrix (a row per mode and repetition, a value/text/verdict/reason/evidence group per cell), then
  * the per-step measurements (a row per step). Headers are stable ids, the same in every language; empty means
- * "not measured". Pure.
+ * "not measured". Text fields that start like a formula (`=`, `+`, `-`, `@`, tab, CR) get a leading `'`. Pure.
  */
 import { MATRIX_COLUMNS } from '../run/model.js';
+import { neutraliseFormula } from './escape.js';
 import { evidenceText } from './format.js';
 import type { ReportModel, StepRow } from './model.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** One field: quoted when needed (RFC 4180), a string a spreadsheet would run as a formula neutralised. */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const text = typeof value === 'string' ? neutraliseFormula(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -68,12 +68,7 @@ export function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text (or an attribute value) safe inside HTML and SVG. */
-export function escapeHtml(text: string | number): string {
-  return String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+export { escapeHtml } from './escape.js';
 
 /** "bond0 of eth1, eth2, 10.77.1.253/24, probed from 10.77.1.252". */
 export function bondText(language: Language, plan: PlanFacts): string {

@@ -124,7 +124,7 @@ export function htmlPage(language: Language, title: string, body: string, genera
 }
 
 function verdictMark(language: Language, verdict: Verdict): string {
-  return `<span class="mark v-${verdict}" title="${e(t(language, `verdict.${verdict}`))}">${VERDICT_MARK[verdict]}</span>`;
+  return `<span class="mark v-${e(verdict)}" title="${e(t(language, `verdict.${verdict}`))}">${e(VERDICT_MARK[verdict] ?? '?')}</span>`;
 }
 
 export function legendHtml(language: Language): string {
@@ -186,16 +186,16 @@ function matrixTable(model: ReportModel): string {
   const head = [
     `<th scope="col">${e(t(L, 'matrix.column.mode'))}</th>`,
     showRep ? `<th scope="col" class="num">${e(t(L, 'matrix.column.repetition'))}</th>` : '',
-    ...model.columns.map((c) => `<th scope="col" data-column="${c.id}">${e(c.title)}</th>`),
+    ...model.columns.map((c) => `<th scope="col" data-column="${e(c.id)}">${e(c.title)}</th>`),
   ].join('');
   const row = (r: ReportRow) => {
     const cells = MATRIX_COLUMNS.map((column) => {
       const cell = r.cells.find((c) => c.column === column);
-      if (!cell) return `<td class="empty" data-column="${column}">–</td>`;
+      if (!cell) return `<td class="empty" data-column="${e(column)}">–</td>`;
       const mac = column === 'eth1Mac' || column === 'eth2Mac' ? ' mac' : '';
-      return `<td class="v-${cell.verdict}${mac}" data-column="${column}" data-verdict="${cell.verdict}" title="${e(`${cell.verdictText}: ${cell.reason}`)}">${e(cell.text)}${verdictMark(L, cell.verdict)}</td>`;
+      return `<td class="v-${e(cell.verdict)}${mac}" data-column="${e(column)}" data-verdict="${e(cell.verdict)}" title="${e(`${cell.verdictText}: ${cell.reason}`)}">${e(cell.text)}${verdictMark(L, cell.verdict)}</td>`;
     }).join('');
-    return `<tr data-mode="${e(r.mode)}" data-repetition="${r.repetition}"><td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${r.repetition}</td>` : ''}${cells}</tr>`;
+    return `<tr data-mode="${e(r.mode)}" data-repetition="${e(r.repetition)}"><td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${e(r.repetition)}</td>` : ''}${cells}</tr>`;
   };
   return `<table id="matrix" class="matrix${keep(model.matrix.length)}"><thead><tr>${head}</tr></thead><tbody>${model.matrix.map(row).join('')}</tbody></table>`;
 }
@@ -228,7 +228,7 @@ function verdictsTable(model: ReportModel): string {
   const rows = model.matrix.flatMap((r) =>
     r.cells.map(
       (c) =>
-        `<tr><td>${e(r.modeLabel)}${model.plan.repeat > 1 ? ` (${r.repetition})` : ''}</td><td>${e(title.get(c.column) ?? c.column)}</td><td class="verdict v-${c.verdict}">${verdictMark(L, c.verdict)} ${e(c.verdictText)}</td><td class="reason">${e(c.reason)}</td><td class="evidence">${e(evidenceText(L, c.evidence))}</td></tr>`,
+        `<tr><td>${e(r.modeLabel)}${model.plan.repeat > 1 ? ` (${e(r.repetition)})` : ''}</td><td>${e(title.get(c.column) ?? c.column)}</td><td class="verdict v-${e(c.verdict)}">${verdictMark(L, c.verdict)} ${e(c.verdictText)}</td><td class="reason">${e(c.reason)}</td><td class="evidence">${e(evidenceText(L, c.evidence))}</td></tr>`,
     ),
   );
   return `<table class="verdicts"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('cell')}${h('verdict')}${h('reason')}${h('evidence')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -241,7 +241,7 @@ function failoverTable(model: ReportModel): string {
     `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.failover.${key}`))}</th>`;
   const rows = model.failover.map(
     (s) =>
-      `<tr${s.slave === null ? ' class="all"' : ''}><td>${e(modeLabel(L, s.mode))}</td><td>${e(s.slave ?? t(L, 'report.failover.allPulls'))}</td><td class="num">${s.count}${s.pulls !== s.count ? ` / ${s.pulls}` : ''}</td><td class="num">${e(ms(L, s.minMs))}</td><td class="num">${e(ms(L, s.medianMs))}</td><td class="num">${e(ms(L, s.maxMs))}</td><td>${e(s.valuesMs.map((v) => num(v)).join(', '))}</td></tr>`,
+      `<tr${s.slave === null ? ' class="all"' : ''}><td>${e(modeLabel(L, s.mode))}</td><td>${e(s.slave ?? t(L, 'report.failover.allPulls'))}</td><td class="num">${e(s.count)}${s.pulls !== s.count ? ` / ${e(s.pulls)}` : ''}</td><td class="num">${e(ms(L, s.minMs))}</td><td class="num">${e(ms(L, s.medianMs))}</td><td class="num">${e(ms(L, s.maxMs))}</td><td>${e(s.valuesMs.map((v) => num(v)).join(', '))}</td></tr>`,
   );
   return `<table class="failover${keep(model.failover.length)}"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('slave')}${h('count', true)}${h('min', true)}${h('median', true)}${h('max', true)}${h('values')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -280,7 +280,7 @@ function timelineFigure(model: ReportModel, tl: Timeline): string {
     );
   }
   if (tl.pcapng) details.push(t(L, 'report.evidence.pcapng', { file: tl.pcapng }));
-  return `<figure id="timeline-${tl.step}" data-step="${tl.step}">${timelineSvg(tl, L)}<figcaption><strong>${e(tl.caption)}</strong><br>${e(details.join('; '))}</figcaption></figure>`;
+  return `<figure id="timeline-${e(tl.step)}" data-step="${e(tl.step)}">${timelineSvg(tl, L)}<figcaption><strong>${e(tl.caption)}</strong><br>${e(details.join('; '))}</figcaption></figure>`;
 }
 
 function arpTable(model: ReportModel): string {
@@ -289,8 +289,10 @@ function arpTable(model: ReportModel): string {
   const h = (key: string, num = false) =>
     `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.arp.${key}`))}</th>`;
   const rows = model.arp.map((a) => {
-    const sources = a.bySource.map((s) => `${s.mac}: ${s.probe}/${s.gratuitous}/${s.request}/${s.reply}`).join('<br>');
-    return `<tr><td class="num">${a.step}</td><td>${e(modeLabel(L, a.mode))}${model.plan.repeat > 1 ? ` (${a.repetition})` : ''}</td><td>${e(a.label)}</td><td class="num">${a.probe}</td><td class="num">${a.gratuitous}</td><td class="num">${a.request}</td><td class="num">${a.reply}</td><td class="mac">${sources}</td><td>${e(frameList(a.frames))}</td></tr>`;
+    const sources = a.bySource
+      .map((s) => e(`${s.mac}: ${s.probe}/${s.gratuitous}/${s.request}/${s.reply}`))
+      .join('<br>');
+    return `<tr><td class="num">${e(a.step)}</td><td>${e(modeLabel(L, a.mode))}${model.plan.repeat > 1 ? ` (${e(a.repetition)})` : ''}</td><td>${e(a.label)}</td><td class="num">${e(a.probe)}</td><td class="num">${e(a.gratuitous)}</td><td class="num">${e(a.request)}</td><td class="num">${e(a.reply)}</td><td class="mac">${sources}</td><td>${e(frameList(a.frames))}</td></tr>`;
   });
   return `<p class="muted">${e(t(L, 'report.arp.explain'))}</p><table class="arp"><thead><tr>${h('step', true)}<th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th>${h('probe', true)}${h('gratuitous', true)}${h('request', true)}${h('reply', true)}<th scope="col">MAC: ${e([t(L, 'report.arp.probe'), t(L, 'report.arp.gratuitous'), t(L, 'report.arp.request'), t(L, 'report.arp.reply')].join('/'))}</th>${h('frames')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -300,7 +302,7 @@ function shareTable(model: ReportModel): string {
   if (model.share.length === 0) return `<p class="none">${e(t(L, 'report.share.none'))}</p>`;
   const rows = model.share.map(
     (s) =>
-      `<tr><td class="num">${s.step}</td><td>${e(modeLabel(L, s.mode))}${model.plan.repeat > 1 ? ` (${s.repetition})` : ''}</td><td>${e(s.label)}</td><td>${e(t(L, s.source === 'host-counters' ? 'report.share.hostCounters' : 'report.share.switchPorts'))}</td><td>${e(s.shares.map((x) => `${x.slave} ${percent(x.share)}`).join(' / '))}</td><td>${shareSvg(s)}</td></tr>`,
+      `<tr><td class="num">${e(s.step)}</td><td>${e(modeLabel(L, s.mode))}${model.plan.repeat > 1 ? ` (${e(s.repetition)})` : ''}</td><td>${e(s.label)}</td><td>${e(t(L, s.source === 'host-counters' ? 'report.share.hostCounters' : 'report.share.switchPorts'))}</td><td>${e(s.shares.map((x) => `${x.slave} ${percent(x.share)}`).join(' / '))}</td><td>${shareSvg(s)}</td></tr>`,
   );
   return `<table class="share"><thead><tr><th scope="col" class="num">${e(t(L, 'report.share.step'))}</th><th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th><th scope="col">${e(t(L, 'report.share.source'))}</th><th scope="col" colspan="2">%</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -310,7 +312,7 @@ function warningsSection(model: ReportModel): string {
   const body =
     model.warnings.length === 0
       ? `<p class="none">${e(t(L, 'report.warning.none'))}</p>`
-      : `<ul class="warnings">${model.warnings.map((w) => `<li data-kind="${w.kind}">${e(w.text)}</li>`).join('')}</ul>`;
+      : `<ul class="warnings">${model.warnings.map((w) => `<li data-kind="${e(w.kind)}">${e(w.text)}</li>`).join('')}</ul>`;
   return `<section id="warnings"><h2>${e(t(L, 'report.section.warnings'))}</h2>${body}</section>`;
 }
 
@@ -334,7 +336,7 @@ function planSection(model: ReportModel): string {
     [f('apply'), e(apply.join('; '))],
     [f('probeRate'), e(t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) }))],
     [f('stepList'), e(p.steps.join(' → '))],
-    [f('repeat'), String(p.repeat)],
+    [f('repeat'), e(p.repeat)],
     [f('drivers'), e(`${p.drivers.power} / ${p.drivers.link}`)],
   ];
   return `<section id="plan"><h2>${e(t(L, 'report.section.plan'))}</h2>${factsTable(rows)}<pre class="plan-yaml">${e(p.yaml)}</pre></section>`;
@@ -346,7 +348,7 @@ function stepsTable(model: ReportModel): string {
     `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `report.steps.${key}`))}</th>`;
   const rows = model.steps.map(
     (s) =>
-      `<tr class="${s.status === 'failed' ? 'v-unexpected' : ''}"><td class="num">${s.index}</td><td class="num">${s.repetition}</td><td>${e(modeLabel(L, s.mode))}</td><td>${e(stepText(L, s))}${s.applyMethod ? ` <span class="muted">(${e(s.applyMethod)}${s.rebootMs !== null ? `, ${e(duration(L, s.rebootMs))}` : ''})</span>` : ''}</td><td>${e(t(L, `report.steps.${s.status}`))}${s.error ? `: ${e(s.error)}` : ''}</td><td class="num">${e(duration(L, s.durationMs))}</td><td>${s.firstFrame !== null && s.lastFrame !== null ? e(`${s.pcapng ?? ''} ${s.firstFrame}–${s.lastFrame}`) : ''}</td></tr>`,
+      `<tr class="${s.status === 'failed' ? 'v-unexpected' : ''}"><td class="num">${e(s.index)}</td><td class="num">${e(s.repetition)}</td><td>${e(modeLabel(L, s.mode))}</td><td>${e(stepText(L, s))}${s.applyMethod ? ` <span class="muted">(${e(s.applyMethod)}${s.rebootMs !== null ? `, ${e(duration(L, s.rebootMs))}` : ''})</span>` : ''}</td><td>${e(t(L, `report.steps.${s.status}`))}${s.error ? `: ${e(s.error)}` : ''}</td><td class="num">${e(duration(L, s.durationMs))}</td><td>${s.firstFrame !== null && s.lastFrame !== null ? e(`${s.pcapng ?? ''} ${s.firstFrame}–${s.lastFrame}`) : ''}</td></tr>`,
   );
   return `<table class="steps"><thead><tr>${h('index', true)}${h('repetition', true)}${h('mode')}${h('label')}${h('status')}${h('duration', true)}<th scope="col">pcapng</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

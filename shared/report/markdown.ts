@@ -1,25 +1,37 @@
 /**
  * Markdown for pasting into a ticket or a wiki (GitHub-flavoured tables): the facts, the matrix with verdict
- * marks, the verdicts' reasons, failover statistics and warnings. Plots stay in the HTML report. Pure.
+ * marks, the verdicts' reasons, failover statistics and warnings. Plots stay in the HTML report. Every value is
+ * escaped (mdText, mdCode): a run folder's text never becomes markup. Pure.
  */
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
 import { modeLabel } from './build.js';
+import { mdCode, mdText } from './escape.js';
 import { bondText, duration, evidenceText, instant, ms, num, pullCells, pullHeaders, VERDICT_MARK } from './format.js';
 import type { ReportModel } from './model.js';
 
-/** A table cell: pipes escaped, line breaks as <br>. */
-export function mdCell(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+/** Markdown a caller built from escaped parts, kept as it is in a table cell. */
+export interface MdMarkup {
+  md: string;
 }
 
+/** A table cell: plain text escaped (mdText, lines joined with <br>), or markup kept. */
+export function mdCell(text: string | MdMarkup): string {
+  if (typeof text !== 'string') return text.md;
+  return text
+    .split(/\r\n?|\n/)
+    .map((line) => mdText(line))
+    .join('<br>');
+}
+
+/** A GFM table; every plain-text cell is escaped. */
 export function mdTable(
   header: readonly string[],
-  rows: readonly (readonly string[])[],
+  rows: readonly (readonly (string | MdMarkup)[])[],
   numeric: readonly number[] = [],
 ): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  const line = (cells: readonly (string | MdMarkup)[]) => `| ${cells.map(mdCell).join(' | ')} |`;
   const rule = `| ${header.map((_, i) => (numeric.includes(i) ? '---:' : '---')).join(' | ')} |`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
@@ -57,41 +69,49 @@ export function renderMarkdown(model: ReportModel): string {
   const r = model.run;
   const f = (key: string) => t(L, `report.fact.${key}`);
   const out: string[] = [];
-  out.push(`# ${model.title}`, '', t(L, 'report.subtitle', { plan: r.planName, id: r.id }), '');
+  out.push(`# ${mdText(model.title)}`, '', mdText(t(L, 'report.subtitle', { plan: r.planName, id: r.id })), '');
+  // Facts as [label, Markdown]: plain values through mdText, code through mdCode.
   const facts: [string, string][] = [
-    [f('status'), t(L, `report.status.${r.status}`)],
-    [f('startedAt'), instant(r.startedAt)],
-    [f('duration'), duration(L, r.durationMs)],
-    [f('steps'), t(L, 'report.fact.stepsValue', { done: r.stepsDone, total: r.totalSteps })],
-    [f('benchVersion'), r.benchVersion],
-    [f('target'), r.host?.target ?? model.plan.target],
+    [f('status'), mdText(t(L, `report.status.${r.status}`))],
+    [f('startedAt'), mdText(instant(r.startedAt))],
+    [f('duration'), mdText(duration(L, r.durationMs))],
+    [f('steps'), mdText(t(L, 'report.fact.stepsValue', { done: r.stepsDone, total: r.totalSteps }))],
+    [f('benchVersion'), mdText(r.benchVersion)],
+    [f('target'), mdText(r.host?.target ?? model.plan.target)],
   ];
-  if (r.host) facts.push([f('kernel'), `\`${r.host.kernel}\``], [f('distribution'), r.host.distribution]);
+  if (r.host) facts.push([f('kernel'), mdCode(r.host.kernel)], [f('distribution'), mdText(r.host.distribution)]);
   if (r.nics.length > 0) {
     facts.push([
       t(L, 'report.nic.name'),
-      r.nics.map((n) => `${n.name} ${n.permanentMac ?? n.mac}${n.driver ? ` (${n.driver})` : ''}`).join(', '),
+      mdText(r.nics.map((n) => `${n.name} ${n.permanentMac ?? n.mac}${n.driver ? ` (${n.driver})` : ''}`).join(', ')),
     ]);
   }
-  if (r.tester) facts.push([f('tester'), `\`${r.tester.interface}\`${r.tester.address ? ` ${r.tester.address}` : ''}`]);
+  if (r.tester) {
+    facts.push([f('tester'), `${mdCode(r.tester.interface)}${r.tester.address ? ` ${mdText(r.tester.address)}` : ''}`]);
+  }
   const p = model.plan;
   facts.push(
-    [f('bond'), bondText(L, p)],
-    [f('options'), p.options.map((o) => `\`${o.name}=${o.value}\``).join(' ') || '–'],
-    [f('probeRate'), t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) })],
-    [f('repeat'), String(p.repeat)],
+    [f('bond'), mdText(bondText(L, p))],
+    [f('options'), p.options.map((o) => mdCode(`${o.name}=${o.value}`)).join(' ') || '–'],
+    [
+      f('probeRate'),
+      mdText(t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) })),
+    ],
+    [f('repeat'), mdText(p.repeat)],
   );
-  out.push(...facts.map(([k, v]) => `- **${k}**: ${v}`), '');
+  out.push(...facts.map(([k, v]) => `- **${mdText(k)}**: ${v}`), '');
 
-  out.push(`## ${t(L, 'report.section.matrix')}`, '', matrixMarkdown(model), '', mdLegend(L), '');
+  out.push(`## ${mdText(t(L, 'report.section.matrix'))}`, '', matrixMarkdown(model), '', mdText(mdLegend(L)), '');
 
-  out.push(`## ${t(L, 'report.section.warnings')}`, '');
+  out.push(`## ${mdText(t(L, 'report.section.warnings'))}`, '');
   out.push(
-    model.warnings.length === 0 ? t(L, 'report.warning.none') : model.warnings.map((w) => `- ${w.text}`).join('\n'),
+    model.warnings.length === 0
+      ? mdText(t(L, 'report.warning.none'))
+      : model.warnings.map((w) => `- ${mdText(w.text)}`).join('\n'),
     '',
   );
 
-  out.push(`## ${t(L, 'report.section.verdicts')}`, '');
+  out.push(`## ${mdText(t(L, 'report.section.verdicts'))}`, '');
   const title = new Map(model.columns.map((c) => [c.id, c.title]));
   out.push(
     mdTable(
@@ -112,8 +132,8 @@ export function renderMarkdown(model: ReportModel): string {
     '',
   );
 
-  out.push(`## ${t(L, 'report.section.failover')}`, '');
-  if (model.failover.length === 0) out.push(t(L, 'report.failover.none'), '');
+  out.push(`## ${mdText(t(L, 'report.section.failover'))}`, '');
+  if (model.failover.length === 0) out.push(mdText(t(L, 'report.failover.none')), '');
   else {
     const h = (k: string) => t(L, `report.failover.${k}`);
     out.push(
@@ -135,9 +155,9 @@ export function renderMarkdown(model: ReportModel): string {
   }
   if (model.pulls.length > 0) {
     out.push(
-      `### ${t(L, 'failover.anatomy.title')}`,
+      `### ${mdText(t(L, 'failover.anatomy.title'))}`,
       '',
-      t(L, 'failover.anatomy.note'),
+      mdText(t(L, 'failover.anatomy.note')),
       '',
       mdTable(
         pullHeaders(L),
@@ -147,6 +167,6 @@ export function renderMarkdown(model: ReportModel): string {
       '',
     );
   }
-  out.push(`_${t(L, 'report.generatedBy', { version: r.benchVersion, id: r.id })}_`, '');
+  out.push(`_${mdText(t(L, 'report.generatedBy', { version: r.benchVersion, id: r.id }))}_`, '');
   return out.join('\n');
 }

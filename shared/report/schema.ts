@@ -1,31 +1,26 @@
 /**
  * The published JSON Schema (2020-12) of the JSON report (`bondbench report --format json`): the report model
  * with a `$schema` field naming this schema. Strict (no unknown fields) so that a change of the model without a
- * change here fails the tests. Pure.
+ * change here fails the tests. Its building blocks are the run folder's (shared/run/schema.ts). Pure.
  */
-import { MODE_NAMES } from '../plan/plan.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
+import {
+  arpCounts,
+  count,
+  int,
+  mode,
+  nullable,
+  number,
+  object,
+  RUN_STATUSES,
+  rtt,
+  shares,
+  slaveReading,
+  stepKind,
+  str,
+} from '../run/schema.js';
 
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
-const str = { type: 'string' } as const;
-const int = { type: 'integer' } as const;
-const count = { type: 'integer', minimum: 0 } as const;
-const number = { type: 'number' } as const;
-const mode = { enum: MODE_NAMES } as const;
-const stepKind = { enum: ['bring-up', 'read-macs', 'probe', 'pull', 'plug'] } as const;
 const verdict = { enum: ['expected', 'unexpected', 'not-measurable'] } as const;
-const shares = { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1 } } as const;
-
-function object(properties: Record<string, unknown>, optional: string[] = []) {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: Object.keys(properties).filter((k) => !optional.includes(k)),
-    properties,
-  } as const;
-}
-
-const arpCounts = { probe: count, gratuitous: count, request: count, reply: count };
 
 const evidence = object(
   {
@@ -37,21 +32,6 @@ const evidence = object(
   ['pcapng', 'frames', 'steps', 'readings'],
 );
 
-const slaveReading = object(
-  {
-    name: str,
-    mac: str,
-    permanentMac: str,
-    mii: str,
-    linkFailures: count,
-    aggregatorId: int,
-    txPackets: count,
-    rxPackets: count,
-  },
-  ['permanentMac', 'linkFailures', 'aggregatorId'],
-);
-
-const rtt = object({ min: number, median: number, max: number });
 const stepHead = { step: int, repetition: int, mode, kind: stepKind, label: str };
 
 export const REPORT_SCHEMA_ID = 'https://bondbench.invalid/schema/report-v1.json';
@@ -72,7 +52,7 @@ export const REPORT_SCHEMA = {
       run: object({
         id: str,
         planName: str,
-        status: { enum: ['running', 'completed', 'failed', 'cancelled', 'interrupted'] },
+        status: { enum: RUN_STATUSES },
         startedAt: str,
         finishedAt: nullable(str),
         durationMs: nullable(number),

@@ -74,7 +74,7 @@ export function timelineSvg(timeline: Timeline, language: Language): string {
     duplicates: timeline.duplicates,
   })}`;
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="plot timeline" data-plot="timeline" data-step="${timeline.step}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot timeline" data-plot="timeline" data-step="${escapeHtml(timeline.step)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">`,
     `<title>${escapeHtml(label)}</title>`,
     `<rect class="frame" x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}"/>`,
   );

@@ -8,9 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type BenchServer, parseApiRequest, startBenchServer } from '../../main/server/server.js';
+import {
+  type BenchServer,
+  hostAllowed,
+  parseApiRequest,
+  parseRequestTarget,
+  startBenchServer,
+} from '../../main/server/server.js';
 import { apiUrl, connectWebSocket, type WsClient } from '../../renderer/src/transport/ws.js';
-import { API_METHODS, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { API_ARITY, API_METHODS, type BenchClient, type BenchEvent } from '../../shared/api.js';
 
 /** Echoes its arguments, fails on demand, and emits whatever the test asks. */
 function benchShaped() {
@@ -143,14 +149,51 @@ describe('bondbench serve: the guard', () => {
   it('refuses a foreign Host (DNS rebinding), other methods and paths outside the renderer', async () => {
     expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403);
     expect((await get(`/?token=${server.token}`, { host: `127.0.0.1.evil.example:${server.port}` })).status).toBe(403);
-    // An SSH port forward arrives with its own port in Host: still loopback, still served.
-    const forwarded = await get(`/?token=${server.token}`, { host: 'localhost:18080' });
-    expect(forwarded.status).toBe(200);
-    expect(forwarded.headers['content-security-policy']).toContain("connect-src 'self' ws://localhost:18080;");
+    // Only the listening port: another port in Host is refused (a forward's port must be named, see below).
+    expect((await get(`/?token=${server.token}`, { host: 'localhost:18080' })).status).toBe(403);
+    expect((await get(`/?token=${server.token}`, { host: `localhost:${server.port}` })).status).toBe(200);
     expect((await get(`/?token=${server.token}`, {}, 'POST')).status).toBe(405);
     expect((await get(`/../bondbench-outside.txt?token=${server.token}`)).status).toBe(404);
     expect((await get(`/%2e%2e/bondbench-outside.txt?token=${server.token}`)).status).toBe(404);
     expect((await get(`/nothing-here.js?token=${server.token}`)).status).toBe(404);
+  });
+
+  it('answers a Host with an impossible port, or an unparsable target, without dying (the issue’s examples)', async () => {
+    // Before: `Host: 127.0.0.1:99999` and the target `//[bad/` threw "Invalid URL" out of the handler.
+    expect((await get('/', { host: '127.0.0.1:99999' })).status).toBe(403);
+    expect((await get(`/?token=${server.token}`, { host: '127.0.0.1:99999' })).status).toBe(403);
+    expect((await get('//[bad/')).status).toBe(400);
+    expect((await get(`//evil.example/?token=${server.token}`)).status).toBe(400);
+    expect((await get(`/\\evil.example/?token=${server.token}`)).status).toBe(400);
+    expect(await upgrade(`ws://127.0.0.1:${server.port}//[bad/?token=${server.token}`)).toEqual({
+      opened: false,
+      status: 400,
+    });
+    expect((await get(`/?token=${server.token}`)).status).toBe(200);
+  });
+
+  it('accepts the port of an SSH forward only when it was named (--forwarded-port)', async () => {
+    const other = await startBenchServer({ bench: fake.bench, rendererDir: dir, forwardedPorts: [18080] });
+    try {
+      const url = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(
+            { host: '127.0.0.1', port: other.port, path: `/?token=${other.token}`, headers: { host } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode!);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await url('localhost:18080')).toBe(200);
+      expect(await url('127.0.0.1:18080')).toBe(200);
+      expect(await url('127.0.0.1:18081')).toBe(403);
+      expect(await url(`127.0.0.1:${other.port}`)).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a WebSocket without the token, from another origin, or on another path', async () => {
@@ -176,8 +219,22 @@ describe('the WebSocket transport', () => {
     const c = await client();
     for (const method of API_METHODS) {
       const fn = c[method] as (...args: unknown[]) => Promise<unknown>;
-      expect(await fn('a', 2, { three: [3] })).toEqual({ method, args: ['a', 2, { three: [3] }] });
+      const args = Array.from({ length: API_ARITY[method] }, (_, i) => `arg${i}`);
+      expect(await fn(...args)).toEqual({ method, args });
     }
+  });
+
+  it('refuses arguments the method does not take, answering the caller by its id', async () => {
+    const c = await client();
+    const before = fake.calls.length;
+    await expect((c.getRun as (...a: unknown[]) => Promise<unknown>)(42)).rejects.toThrow(
+      'getRun takes 1 string argument',
+    );
+    await expect((c.deleteRun as (...a: unknown[]) => Promise<unknown>)()).rejects.toThrow('deleteRun takes 1');
+    await expect((c.compareRuns as (...a: unknown[]) => Promise<unknown>)('a', { b: 1 })).rejects.toThrow(
+      'compareRuns takes 2 string arguments',
+    );
+    expect(fake.calls.length).toBe(before);
   });
 
   it('passes the bench’s error message back to the caller', async () => {
@@ -241,10 +298,47 @@ describe('the WebSocket transport', () => {
 describe('parseApiRequest', () => {
   it('accepts only the API’s methods, with an id and an array of params', () => {
     expect(parseApiRequest('{"id":1,"method":"listRuns"}')).toEqual({ id: 1, method: 'listRuns', params: [] });
+    expect(parseApiRequest('{"id":"x","method":"getRun","params":["r"]}')).toEqual({
+      id: 'x',
+      method: 'getRun',
+      params: ['r'],
+    });
+    expect(() => parseApiRequest('[1]')).toThrow('must be an object');
+    expect(() => parseApiRequest('{"id":1,"method":"getRun","params":[{"a":1}]}')).toThrow('1 string argument');
     expect(() => parseApiRequest('nope')).toThrow('not JSON');
     expect(() => parseApiRequest('{"id":1,"method":"constructor"}')).toThrow('unknown method "constructor"');
     expect(() => parseApiRequest('{"id":1,"method":"__proto__"}')).toThrow('unknown method');
     expect(() => parseApiRequest('{"method":"listRuns"}')).toThrow('needs an id');
     expect(() => parseApiRequest('{"id":1,"method":"getRun","params":"x"}')).toThrow('params must be an array');
+  });
+});
+
+describe('hostAllowed and parseRequestTarget', () => {
+  it('accepts only loopback names with one of the server’s ports', () => {
+    const ports = new Set([8123]);
+    expect(hostAllowed('127.0.0.1:8123', ports)).toBe(true);
+    expect(hostAllowed('localhost:8123', ports)).toBe(true);
+    for (const host of [
+      undefined,
+      '',
+      '127.0.0.1',
+      '127.0.0.1:99999',
+      '127.0.0.1:08123',
+      '127.0.0.1:8124',
+      'localhost:8123 ',
+      'localhost:8123\u0000',
+      '127.0.0.1.evil:8123',
+      '[::1]:8123',
+    ]) {
+      expect(hostAllowed(host, ports), String(host)).toBe(false);
+    }
+    expect(hostAllowed('localhost', new Set([80]))).toBe(true);
+  });
+
+  it('takes the origin form only and never throws', () => {
+    expect(parseRequestTarget('/assets/a.js?x=1')?.pathname).toBe('/assets/a.js');
+    for (const target of [undefined, '', '*', 'http://127.0.0.1/', '//[bad/', '//evil/', '/\\evil/', '/\\\\x', 'x']) {
+      expect(parseRequestTarget(target), String(target)).toBeUndefined();
+    }
   });
 });

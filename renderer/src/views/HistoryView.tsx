@@ -21,6 +21,8 @@ export interface HistoryViewProps {
 }
 
 function summaryLine(run: RunSummary, t: TFunction): string {
+  // A folder that could not be read says why (file and line); it can only be deleted.
+  if (run.unreadable) return `${t('report.status.unreadable')}: ${run.unreadable}`;
   return t('ui.history.summary', {
     status: t(`report.status.${run.status}`),
     steps: run.steps,
@@ -135,7 +137,7 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
                     onChange={() => toggle(run.id)}
                   />
                 </td>
-                <td>{formatDateTime(run.startedAt, i18n.language)}</td>
+                <td>{run.startedAt ? formatDateTime(run.startedAt, i18n.language) : '–'}</td>
                 <td>
                   {run.host ?? '–'}
                   {run.kernel ? <div className="subtle">{run.kernel}</div> : null}
@@ -143,10 +145,10 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
                 <td>{run.modes.join(', ')}</td>
                 <td>{summaryLine(run, t)}</td>
                 <td className="actions">
-                  <button type="button" onClick={() => onOpen(run.id)}>
+                  <button type="button" onClick={() => onOpen(run.id)} disabled={!!run.unreadable}>
                     {t('ui.history.open')}
                   </button>
-                  <button type="button" onClick={() => exportRun(run.id)}>
+                  <button type="button" onClick={() => exportRun(run.id)} disabled={!!run.unreadable}>
                     {t('ui.history.export', { format })}
                   </button>
                   {confirming === run.id ? (
