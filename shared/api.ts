@@ -237,31 +237,38 @@ export const API_METHODS = [
 
 export type ApiMethod = (typeof API_METHODS)[number];
 
-/** How many arguments each method takes; every argument of the API is a string. */
-export const API_ARITY: Readonly<Record<ApiMethod, number>> = {
-  defaultPlan: 0,
-  checkPlan: 1,
-  checkHost: 1,
-  acceptHostKey: 2,
-  testerInterfaces: 0,
-  checkEverything: 1,
-  startRun: 1,
-  cancelRun: 1,
-  listRuns: 0,
-  getRun: 1,
-  deleteRun: 1,
-  compareRuns: 2,
-  exportReport: 3,
+/** Each method's arguments as they must arrive from a page: 'string', or 'object' (a plain JSON object). */
+export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'object')[]>> = {
+  defaultPlan: [],
+  checkPlan: ['string'],
+  checkHost: ['string'],
+  acceptHostKey: ['string', 'string'],
+  testerInterfaces: [],
+  checkEverything: ['string'],
+  startRun: ['string'],
+  cancelRun: ['string'],
+  listRuns: [],
+  getRun: ['string'],
+  deleteRun: ['string'],
+  listCaptures: ['string'],
+  readCapture: ['string', 'object'],
+  compareRuns: ['string', 'string'],
+  exportReport: ['string', 'string', 'string'],
 };
 
 /**
- * Checks a call's arguments as they arrive from a page (WebSocket or IPC): the method's number of arguments, all
- * strings. Throws an Error saying what the method takes.
+ * Checks a call's arguments as they arrive from a page (WebSocket or IPC) against API_PARAMS: their number and
+ * types. Throws an Error saying what the method takes.
  */
 export function checkApiArguments(method: ApiMethod, params: readonly unknown[]): void {
-  const arity = API_ARITY[method];
-  if (params.length !== arity || !params.every((p) => typeof p === 'string')) {
-    throw new Error(`${method} takes ${arity} string argument${arity === 1 ? '' : 's'}`);
+  const expected = API_PARAMS[method];
+  const ok =
+    params.length === expected.length &&
+    params.every((p, i) =>
+      expected[i] === 'string' ? typeof p === 'string' : typeof p === 'object' && p !== null && !Array.isArray(p),
+    );
+  if (!ok) {
+    throw new Error(`${method} takes ${expected.length ? `(${expected.join(', ')})` : 'no arguments'}`);
   }
 }
 

@@ -16,7 +16,7 @@ import {
   startBenchServer,
 } from '../../main/server/server.js';
 import { apiUrl, connectWebSocket, type WsClient } from '../../renderer/src/transport/ws.js';
-import { API_ARITY, API_METHODS, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { API_METHODS, API_PARAMS, type BenchClient, type BenchEvent } from '../../shared/api.js';
 
 /** Echoes its arguments, fails on demand, and emits whatever the test asks. */
 function benchShaped() {
@@ -219,7 +219,7 @@ describe('the WebSocket transport', () => {
     const c = await client();
     for (const method of API_METHODS) {
       const fn = c[method] as (...args: unknown[]) => Promise<unknown>;
-      const args = Array.from({ length: API_ARITY[method] }, (_, i) => `arg${i}`);
+      const args = API_PARAMS[method].map((type, i) => (type === 'string' ? `arg${i}` : { n: i }));
       expect(await fn(...args)).toEqual({ method, args });
     }
   });
@@ -227,12 +227,10 @@ describe('the WebSocket transport', () => {
   it('refuses arguments the method does not take, answering the caller by its id', async () => {
     const c = await client();
     const before = fake.calls.length;
-    await expect((c.getRun as (...a: unknown[]) => Promise<unknown>)(42)).rejects.toThrow(
-      'getRun takes 1 string argument',
-    );
-    await expect((c.deleteRun as (...a: unknown[]) => Promise<unknown>)()).rejects.toThrow('deleteRun takes 1');
+    await expect((c.getRun as (...a: unknown[]) => Promise<unknown>)(42)).rejects.toThrow('getRun takes (string)');
+    await expect((c.deleteRun as (...a: unknown[]) => Promise<unknown>)()).rejects.toThrow('deleteRun takes (string)');
     await expect((c.compareRuns as (...a: unknown[]) => Promise<unknown>)('a', { b: 1 })).rejects.toThrow(
-      'compareRuns takes 2 string arguments',
+      'compareRuns takes (string, string)',
     );
     expect(fake.calls.length).toBe(before);
   });
@@ -304,7 +302,7 @@ describe('parseApiRequest', () => {
       params: ['r'],
     });
     expect(() => parseApiRequest('[1]')).toThrow('must be an object');
-    expect(() => parseApiRequest('{"id":1,"method":"getRun","params":[{"a":1}]}')).toThrow('1 string argument');
+    expect(() => parseApiRequest('{"id":1,"method":"getRun","params":[{"a":1}]}')).toThrow('getRun takes (string)');
     expect(() => parseApiRequest('nope')).toThrow('not JSON');
     expect(() => parseApiRequest('{"id":1,"method":"constructor"}')).toThrow('unknown method "constructor"');
     expect(() => parseApiRequest('{"id":1,"method":"__proto__"}')).toThrow('unknown method');
