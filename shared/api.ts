@@ -237,8 +237,8 @@ export const API_METHODS = [
 
 export type ApiMethod = (typeof API_METHODS)[number];
 
-/** Each method's arguments as they must arrive from a page: 'string', or 'object' (a plain JSON object). */
-export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'object')[]>> = {
+/** Each method's arguments as they must arrive from a page: 'string', 'integer', or 'object' (a plain JSON object). */
+export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'integer' | 'object')[]>> = {
   defaultPlan: [],
   checkPlan: ['string'],
   checkHost: ['string'],
@@ -252,6 +252,7 @@ export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'object
   deleteRun: ['string'],
   listCaptures: ['string'],
   readCapture: ['string', 'object'],
+  pullTraffic: ['string', 'integer'],
   compareRuns: ['string', 'string'],
   exportReport: ['string', 'string', 'string'],
 };
@@ -265,7 +266,11 @@ export function checkApiArguments(method: ApiMethod, params: readonly unknown[])
   const ok =
     params.length === expected.length &&
     params.every((p, i) =>
-      expected[i] === 'string' ? typeof p === 'string' : typeof p === 'object' && p !== null && !Array.isArray(p),
+      expected[i] === 'string'
+        ? typeof p === 'string'
+        : expected[i] === 'integer'
+          ? Number.isSafeInteger(p)
+          : typeof p === 'object' && p !== null && !Array.isArray(p),
     );
   if (!ok) {
     throw new Error(`${method} takes ${expected.length ? `(${expected.join(', ')})` : 'no arguments'}`);

@@ -219,7 +219,9 @@ describe('the WebSocket transport', () => {
     const c = await client();
     for (const method of API_METHODS) {
       const fn = c[method] as (...args: unknown[]) => Promise<unknown>;
-      const args = API_PARAMS[method].map((type, i) => (type === 'string' ? `arg${i}` : { n: i }));
+      const args = API_PARAMS[method].map((type, i) =>
+        type === 'string' ? `arg${i}` : type === 'integer' ? i : { n: i },
+      );
       expect(await fn(...args)).toEqual({ method, args });
     }
   });
