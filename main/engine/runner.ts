@@ -10,7 +10,7 @@ import type { BenchEvent } from '../../shared/api.js';
 import type { PullInstants } from '../../shared/measure/anatomy.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
-import { describeLoss, missingFrames, worthWarning } from '../../shared/run/capture-loss.js';
+import { describeLoss, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
   type CaptureLoss,
@@ -236,6 +236,12 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 markers,
               });
               record.measurements.droppedFrames = missingFrames(record.capture);
+              const probe = record.measurements.probe;
+              if (probeFellShort(probe)) {
+                await writer.log(
+                  `${label}: the probe sent ${probe!.achievedRate} requests/s, short of the planned ${probe!.rate}/s`,
+                );
+              }
             }
           }
           executed++;

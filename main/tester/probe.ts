@@ -71,6 +71,9 @@ export class EchoProbe {
   private sendTimer: NodeJS.Timeout | undefined;
   private readonly eventTimer: NodeJS.Timeout;
   private startedMs = 0;
+  /** Agent clock of the first and the latest request sent: the achieved rate. */
+  private firstSendMs = 0;
+  private lastSendMs = 0;
   private sending = false;
   private stopping: Promise<ProbeSummary> | undefined;
   private arpWaiter: ((mac: string) => void) | undefined;
@@ -253,7 +256,10 @@ export class EchoProbe {
       ipIdentification: seq & 0xffff,
       data: this.echoData(seq),
     });
-    this.outstanding.set(seq, { agentMs: this.deps.nowMs(), seen: false, replies: 0 });
+    const now = this.deps.nowMs();
+    if (seq === 0) this.firstSendMs = now;
+    this.lastSendMs = now;
+    this.outstanding.set(seq, { agentMs: now, seen: false, replies: 0 });
     try {
       this.tx.send(frame);
     } catch (error) {
@@ -343,6 +349,13 @@ export class EchoProbe {
       this.sending = false;
       if (this.sendTimer) clearTimeout(this.sendTimer);
       const stoppedMs = this.deps.nowMs();
+      // What the plan's rate called for until sending stopped (at the count, or now), against what went out.
+      const limit = this.spec.count ?? Number.POSITIVE_INFINITY;
+      const due = this.sent === 0 ? 0 : Math.min(limit, Math.floor((stoppedMs - this.startedMs) / this.intervalMs) + 1);
+      const achievedRate =
+        this.sent > 1 && this.lastSendMs > this.firstSendMs
+          ? ((this.sent - 1) * 1000) / (this.lastSendMs - this.firstSendMs)
+          : undefined;
       await new Promise((resolve) => setTimeout(resolve, this.spec.drainMs ?? 1000));
       this.flushEvents(true);
       this.closeHandles();
@@ -363,6 +376,8 @@ export class EchoProbe {
         stoppedMs,
         targetMac: this.targetMac,
         sendErrors: this.sendErrors,
+        due,
+        ...(achievedRate !== undefined ? { achievedRate: Number(achievedRate.toFixed(1)) } : {}),
       };
     })();
     return this.stopping;

@@ -8,7 +8,7 @@ import { sayReason } from '../oracle/failover.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
-import { lossNotes } from '../run/capture-loss.js';
+import { stepNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
 import {
   type Cell,
@@ -386,10 +386,11 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
   for (const step of steps) {
     const vars = { step: step.index, mode: modeLabel(language, step.mode), label: stepText(language, step) };
     if (step.status === 'failed') add('step-failed', step.index, 'stepFailed', { ...vars, error: step.error ?? '?' });
-    if (step.capture) {
-      for (const note of step.capture.flatMap(lossNotes))
-        list.push({ kind: 'dropped-frames', step: step.index, text: t(language, note.key, { ...vars, ...note.vars }) });
-    } else {
+    for (const note of stepNotes(step)) {
+      const kind = note.key === 'captureLoss.probeShort' ? 'probe-rate' : 'dropped-frames';
+      list.push({ kind, step: step.index, text: t(language, note.key, { ...vars, ...note.vars }) });
+    }
+    if (!step.capture) {
       // Runs recorded before per-file accounting carry only the step's total.
       const dropped = step.measurements?.droppedFrames ?? 0;
       if (dropped > 0) add('dropped-frames', step.index, 'dropped', { ...vars, count: dropped });

@@ -194,7 +194,15 @@ export interface ShareRow extends StepHead {
   shares: { slave: string; share: number }[];
 }
 
-export type WarningKind = 'status' | 'incomplete' | 'not-restored' | 'run' | 'error' | 'step-failed' | 'dropped-frames';
+export type WarningKind =
+  | 'status'
+  | 'incomplete'
+  | 'not-restored'
+  | 'run'
+  | 'error'
+  | 'step-failed'
+  | 'dropped-frames'
+  | 'probe-rate';
 
 export interface ReportWarning {
   kind: WarningKind;

@@ -252,7 +252,18 @@ export const REPORT_SCHEMA = {
       warnings: {
         type: 'array',
         items: object({
-          kind: { enum: ['status', 'incomplete', 'not-restored', 'run', 'error', 'step-failed', 'dropped-frames'] },
+          kind: {
+            enum: [
+              'status',
+              'incomplete',
+              'not-restored',
+              'run',
+              'error',
+              'step-failed',
+              'dropped-frames',
+              'probe-rate',
+            ],
+          },
           step: nullable(int),
           text: str,
         }),

@@ -3,7 +3,15 @@
  * it started) turned into what one period — a step, or the whole capture — lost, and where. Pure.
  */
 import type { CaptureCounters } from '../tester/protocol.js';
-import { type CaptureLoss, framesMissing } from './model.js';
+import { type CaptureLoss, framesMissing, type ProbeStats, type StepRecord } from './model.js';
+
+/** How far below the plan's rate the probe may fall before the run says so (5 %: scheduling jitter stays under). */
+export const PROBE_RATE_TOLERANCE = 0.05;
+
+/** Whether a step's probe sent fewer requests per second than the plan asked, beyond the tolerance. */
+export function probeFellShort(probe: ProbeStats | undefined): boolean {
+  return probe?.achievedRate !== undefined && probe.achievedRate < probe.rate * (1 - PROBE_RATE_TOLERANCE);
+}
 
 const ZERO: CaptureCounters = {
   received: 0,
@@ -57,8 +65,17 @@ export function worthWarning(loss: CaptureLoss): boolean {
 
 /** A message key of the `captureLoss` namespace (shared/i18n/catalogue.ts) with its variables. */
 export interface LossNote {
-  key: 'captureLoss.step' | 'captureLoss.interfaceOnly' | 'captureLoss.writerError';
+  key: 'captureLoss.step' | 'captureLoss.interfaceOnly' | 'captureLoss.writerError' | 'captureLoss.probeShort';
   vars: Record<string, string | number>;
+}
+
+/** Everything a step's record says was not as planned on the tester: capture losses per file, a slow probe. */
+export function stepNotes(step: StepRecord): LossNote[] {
+  const notes = (step.capture ?? []).flatMap(lossNotes);
+  const probe = step.measurements?.probe;
+  if (probeFellShort(probe))
+    notes.push({ key: 'captureLoss.probeShort', vars: { achieved: probe!.achievedRate!, planned: probe!.rate } });
+  return notes;
 }
 
 /**

@@ -46,6 +46,21 @@ function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
 }
 
 /** Loss, duplicates, reordering, RTT and — around a pull — failover, from the probe's records (shared/measure). */
+/** Requests per second between the first and the last request that left (see ProbeStats.achievedRate). */
+function achieved(echo: EchoRecord[]): { achievedRate?: number } {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  let sent = 0;
+  for (const record of echo) {
+    if (!Number.isFinite(record.sentMs)) continue;
+    sent++;
+    if (record.sentMs < first) first = record.sentMs;
+    if (record.sentMs > last) last = record.sentMs;
+  }
+  if (sent < 2 || last <= first) return {};
+  return { achievedRate: Number((((sent - 1) * 1000) / (last - first)).toFixed(1)) };
+}
+
 export function probeStats(
   echo: EchoRecord[],
   frames: CapturedFrame[],
@@ -63,6 +78,7 @@ export function probeStats(
     rttMs: stats.rttMs
       ? { min: round(stats.rttMs.min), median: round(stats.rttMs.median), max: round(stats.rttMs.max) }
       : undefined,
+    ...achieved(echo),
     samples: echoSamples(echo).map((s) => [
       Math.round(s.sentAtMs - input.stepStartMs),
       s.rttMs === null ? null : round(s.rttMs),

@@ -96,7 +96,14 @@ export interface ArpCounts {
 }
 
 export interface ProbeStats {
+  /** The plan's rate, requests per second. */
   rate: number;
+  /**
+   * The rate the probe achieved: requests that left the tester per second, between the first and the last request
+   * (libpcap's timestamps of the requests leaving; the agent's clock for any libpcap did not see). Below the plan's
+   * rate by more than PROBE_RATE_TOLERANCE, the run says so (shared/run/capture-loss.ts probeFellShort).
+   */
+  achievedRate?: number;
   sent: number;
   received: number;
   lost: number;

@@ -3,8 +3,18 @@
  * report says about it in both languages (a recorded run with a loss injected into one step's record).
  */
 import { describe, expect, it } from 'vitest';
+import type { EchoRecord } from '../../shared/measure/echo.js';
 import { buildReport } from '../../shared/report/build.js';
-import { describeLoss, lossBetween, lossNotes, missingFrames, worthWarning } from '../../shared/run/capture-loss.js';
+import {
+  describeLoss,
+  lossBetween,
+  lossNotes,
+  missingFrames,
+  probeFellShort,
+  stepNotes,
+  worthWarning,
+} from '../../shared/run/capture-loss.js';
+import { probeStats } from '../../shared/run/measure-step.js';
 import type { CaptureLoss } from '../../shared/run/model.js';
 import type { CaptureCounters } from '../../shared/tester/protocol.js';
 import { fixtureNames, loadFixture } from './report-fixtures.js';
@@ -125,5 +135,44 @@ describe('capture losses in the report', () => {
     );
     const zh = buildReport(run, 'zh-CN').warnings.filter((w) => w.kind === 'dropped-frames');
     expect(zh[0]!.text).toContain('缺少 5007 帧中的 17 帧：内核丢弃 7，写入器丢弃 10');
+  });
+});
+
+describe('the probe’s achieved rate', () => {
+  const records = (count: number, everyMs: number): EchoRecord[] =>
+    Array.from({ length: count }, (_, seq) => ({
+      seq,
+      sentMs: 1_795_000_000_000 + seq * everyMs,
+      sentClock: 'capture' as const,
+      replies: [],
+    }));
+  const stats = (echo: EchoRecord[]) =>
+    probeStats(echo, [], { rate: 100, stepStartMs: 1_795_000_000_000, bondIp: '10.77.1.253' });
+
+  it('is measured from the requests that left, and judged against the plan’s rate', () => {
+    const kept = stats(records(201, 10));
+    expect(kept.achievedRate).toBe(100);
+    expect(probeFellShort(kept)).toBe(false);
+    const slow = stats(records(101, 20));
+    expect(slow.achievedRate).toBe(50);
+    expect(probeFellShort(slow)).toBe(true);
+    // Requests whose leaving nobody saw do not count as sent.
+    const unseen = records(201, 10).map((r, i) => (i % 2 ? { ...r, sentMs: Number.NaN } : r));
+    expect(stats(unseen).achievedRate).toBe(50);
+    expect(stats(records(1, 10)).achievedRate).toBeUndefined();
+    expect(probeFellShort(stats(records(1, 10)))).toBe(false);
+  });
+
+  it('is a warning of the report and of the run view when it fell short', async () => {
+    const run = await loadFixture(fixtureNames()[0]!);
+    const step = run.steps.find((s) => s.measurements?.probe)!;
+    step.measurements!.probe!.achievedRate = 61.5;
+    const warning = buildReport(run, 'en').warnings.find((w) => w.kind === 'probe-rate');
+    expect(warning?.step).toBe(step.index);
+    expect(warning?.text).toMatch(/the probe sent 61\.5 requests\/s, short of the planned 100\/s/);
+    expect(buildReport(run, 'zh-CN').warnings.find((w) => w.kind === 'probe-rate')?.text).toContain(
+      '探测实际发送 61.5 个请求/秒，低于计划的 100/秒',
+    );
+    expect(stepNotes(step).map((n) => n.key)).toEqual(['captureLoss.probeShort']);
   });
 });

@@ -1,16 +1,16 @@
 /**
  * Frames missing from a run's capture files, step by step and file by file (kernel, writer and interface drops),
- * as the report words them: shown under the matrix while a run goes and for a recorded run. Nothing when every
- * frame the capture received is in the files.
+ * and steps whose probe sent slower than planned, as the report words them: shown under the matrix while a run
+ * goes and for a recorded run. Nothing when every frame is in the files and every probe kept its rate.
  */
 import { useTranslation } from 'react-i18next';
-import { lossNotes } from '../../../shared/run/capture-loss.js';
+import { stepNotes } from '../../../shared/run/capture-loss.js';
 import type { StepRecord } from '../../../shared/run/model.js';
 
 export function CaptureLosses({ steps }: { steps: readonly StepRecord[] }) {
   const { t } = useTranslation();
   const notes = steps.flatMap((step) =>
-    (step.capture ?? []).flatMap(lossNotes).map((note, i) => ({
+    stepNotes(step).map((note, i) => ({
       id: `${step.index}-${i}`,
       text: t(note.key, { step: step.index, mode: step.mode, label: step.label, ...note.vars }),
     })),
