@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // A guard against hangs, not a speed target: report and tshark tests take seconds on a loaded 2-core CI.
+          testTimeout: 30_000,
         },
       },
       {
