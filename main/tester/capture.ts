@@ -2,9 +2,10 @@
  * One live capture inside the agent: libpcap → pcapng file, and decoded frames → the client. Frames arrive from
  * cap a whole libpcap wakeup at a time (main/tester/batch.ts); the file path comes first and touches no object per
  * packet (PcapngWriter.writeBatch), so neither decoding nor the client can hold it back. Only frames delivered to
- * the client are decoded: every frame the measurements need (shared/wire/classify.ts, "evidence"), and bulk
- * traffic as long as the capture stays within liveFramesPerSecond — beyond that bulk frames are sampled for the
- * live view and counted (`sampled`); the file still has them.
+ * the client are decoded: every frame the measurements need (shared/wire/classify.ts, "evidence"; up to
+ * EVIDENCE_FRAMES_PER_SECOND, far above what a bond sends), and bulk traffic as long as the capture stays within
+ * liveFramesPerSecond — beyond that frames are sampled for the live view and counted (`sampled`); the file still
+ * has them. So decoding costs at most a bounded number of frames per second, whatever the load.
  *
  * Nothing ever waits: the file writer, the client queue and the backlog towards the client are bounded, and what
  * they cannot take is dropped and counted (writerDropped, queueDropped). cap reuses its batch buffer, so every
@@ -37,6 +38,11 @@ const DEFAULT_BACKLOG_LIMIT = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_FRAMES = 20_000;
 /** Frames per second the live view takes before bulk traffic is sampled. */
 export const DEFAULT_LIVE_FRAMES_PER_SECOND = 2000;
+/**
+ * Evidence frames decoded per second at most (ARP, LACPDUs … arrive a few per second; a storm of them must not
+ * take the CPU the file path needs): beyond this even evidence is sampled, and counted the same way.
+ */
+export const EVIDENCE_FRAMES_PER_SECOND = 20_000;
 
 export class LiveCapture {
   readonly counters: CaptureCounters = {
@@ -56,6 +62,8 @@ export class LiveCapture {
   /** Token bucket of the live view, refilled by packet time: bulk frames pass while a token is left. */
   private tokens: number;
   private tokensAt = 0;
+  /** The same for evidence, at EVIDENCE_FRAMES_PER_SECOND. */
+  private evidenceTokens = EVIDENCE_FRAMES_PER_SECOND;
   /** Bulk frames sampled out since the last batch sent to the client. */
   private sampledSinceBatch = 0;
   private readonly batchTimer: NodeJS.Timeout;
@@ -130,17 +138,22 @@ export class LiveCapture {
   private offer(data: Buffer, number: number, sec: number, nsec: number, wireLength: number): void {
     const now = sec + nsec / 1e9;
     if (now > this.tokensAt) {
-      this.tokens = Math.min(this.liveRate, this.tokens + (now - this.tokensAt) * this.liveRate);
+      const elapsed = now - this.tokensAt;
+      this.tokens = Math.min(this.liveRate, this.tokens + elapsed * this.liveRate);
+      this.evidenceTokens = Math.min(
+        EVIDENCE_FRAMES_PER_SECOND,
+        this.evidenceTokens + elapsed * EVIDENCE_FRAMES_PER_SECOND,
+      );
       this.tokensAt = now;
     }
-    if (!isEvidence(data)) {
-      if (this.tokens < 1) {
-        this.counters.sampled++;
-        this.sampledSinceBatch++;
-        return;
-      }
+    const evidence = isEvidence(data);
+    if (evidence ? this.evidenceTokens < 1 : this.tokens < 1) {
+      this.counters.sampled++;
+      this.sampledSinceBatch++;
+      return;
     }
-    // Evidence always passes; it still uses up the budget (down to one second's worth owed), so bulk waits.
+    if (evidence) this.evidenceTokens--;
+    // Evidence passes within its own budget and uses up the live view's too (down to one second owed): bulk waits.
     this.tokens = Math.max(-this.liveRate, this.tokens - 1);
     if (this.queue.length >= this.queueLimit) {
       this.counters.queueDropped++;

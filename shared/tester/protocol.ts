@@ -64,8 +64,8 @@ export interface CaptureSpec {
   queueFrames?: number;
   /**
    * Frames per second the client's live view takes (default 2000). Frames the measurements need (ARP, LACPDUs,
-   * learning frames, ICMPv6, the probe's echoes: shared/wire/classify.ts) are always delivered; other traffic
-   * beyond this rate is sampled and counted as `sampled`. The pcapng file always gets every frame.
+   * learning frames, ICMPv6, the probe's echoes: shared/wire/classify.ts) are delivered up to 20 000/s; other
+   * traffic beyond this rate is sampled and counted as `sampled`. The pcapng file always gets every frame.
    */
   liveFramesPerSecond?: number;
   /** Bytes of messages the client may leave unread before frames wait in the queue (default 8 MiB). */
@@ -109,7 +109,10 @@ export interface CaptureCounters {
   kernel?: { received: number; dropped: number; ifDropped: number };
   /** Frames not delivered to the client because it did not keep up (queue full). The file has them. */
   queueDropped: number;
-  /** Bulk frames not delivered to the client because the live view sampled (liveFramesPerSecond). The file has them. */
+  /**
+   * Frames not delivered to the client because the live view sampled: bulk traffic beyond liveFramesPerSecond,
+   * evidence beyond 20 000/s. The file has them.
+   */
   sampled: number;
   /** Frames libpcap delivered that are not in the pcapng file: the disk did not keep up, or writing failed. */
   writerDropped: number;

@@ -276,6 +276,41 @@ describe('live capture under overload', () => {
     expect(readCaptureFile(readFileSync(file)).packets).toHaveLength(total);
   });
 
+  it('bounds decoding in a storm of evidence frames too, and counts what it skipped', async () => {
+    const file = join(dir, 'storm.pcapng');
+    const writer = PcapngWriter.toFile(file);
+    const interfaceId = writer.addInterface({ name: 'tester0', resolution: 'nano' });
+    const source = new FakeSource();
+    let delivered = 0;
+    const capture = new LiveCapture(
+      // A queue that holds the whole storm: only the evidence budget limits what is decoded here.
+      { id: 'c', device: 'tester0', queueFrames: 100_000 },
+      source,
+      { emit: (e) => (delivered += e.type === 'frames' ? e.frames.length : 0), backlogBytes: () => 0 },
+      Date.now(),
+      { writer, interfaceId, path: file },
+    );
+    // Half a second of ARP at 100 000 frames/s: the evidence budget (20 000/s, one second banked) takes 30 000.
+    const arp = everyClass().find((c) => c.name === 'gratuitous arp request')!.bytes;
+    for (let b = 0; b < 50; b++) {
+      source.feed(
+        batchOf(
+          Array.from({ length: 1000 }, (_, k) => ({
+            data: arp,
+            time: { sec: 1_795_000_000, nsec: (b * 1000 + k) * 10_000 },
+            wire: arp.length,
+          })),
+        ),
+      );
+    }
+    const counters = capture.stop(Date.now(), { sec: 1_795_000_001, nsec: 0 });
+    await writer.close();
+    expect(delivered).toBeGreaterThanOrEqual(29_990);
+    expect(delivered).toBeLessThanOrEqual(30_001);
+    expect(counters).toMatchObject({ received: 50_000, written: 50_000, sampled: 50_000 - delivered });
+    expect(readCaptureFile(readFileSync(file)).packets).toHaveLength(50_000);
+  });
+
   it('delivers everything while the rate stays within the live view', () => {
     const source = new FakeSource();
     const events: TesterEvent[] = [];
