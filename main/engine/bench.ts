@@ -2,6 +2,7 @@
  * The bench as one object: the typed API of shared/api.ts over the engine, the store, host control, the tester
  * agent and the report exporters. Electron's IPC and the browser-mode WebSocket both serve this class.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   BenchApi,
@@ -35,7 +36,15 @@ import { TesterClient } from '../tester/client.js';
 import { RecordedCaptures } from './captures.js';
 import { type RunHandle, startRun } from './session.js';
 import { labInstanceOf } from './sides.js';
-import { defaultRunsDir, deleteRun, listRuns, readRegularFile, readRunFolder, runDirOf } from './store.js';
+import {
+  defaultRunsDir,
+  deleteRun,
+  listRuns,
+  type RunFolder,
+  readRegularFile,
+  readRunFolder,
+  runDirOf,
+} from './store.js';
 
 export interface BenchOptions {
   runsDir?: string;
@@ -54,6 +63,8 @@ export class Bench implements BenchApi {
   private readonly listeners = new Set<(event: BenchEvent) => void>();
   private readonly active = new Map<string, RunHandle>();
   private readonly captures = new RecordedCaptures();
+  /** Run folders read for capture browsing, by folder, while unchanged (every window of rows would re-read them). */
+  private readonly folders = new Map<string, { stamp: string; run: Promise<RunFolder> }>();
 
   constructor(options: BenchOptions = {}) {
     this.runsDir = options.runsDir ?? defaultRunsDir();
@@ -290,19 +301,38 @@ export class Bench implements BenchApi {
     await deleteRun(runId, this.runsDir);
   }
 
+  private async browsedRun(runId: string): Promise<RunFolder> {
+    const dir = await runDirOf(runId, this.runsDir);
+    const stamps = await Promise.all(
+      ['run.json', 'steps.jsonl'].map((name) =>
+        stat(join(dir, name)).then(
+          (s) => `${s.size}:${s.mtimeMs}`,
+          () => '-',
+        ),
+      ),
+    );
+    const stamp = stamps.join('/');
+    const cached = this.folders.get(dir);
+    if (cached?.stamp === stamp) return cached.run;
+    const run = readRunFolder(dir);
+    this.folders.set(dir, { stamp, run });
+    run.catch(() => this.folders.delete(dir));
+    return run;
+  }
+
   async listCaptures(runId: string): Promise<CaptureFileInfo[]> {
-    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
+    const run = await this.browsedRun(runId);
     return this.captures.list(run.dir, run.plan, run.manifest);
   }
 
   async readCapture(runId: string, query: CaptureQuery): Promise<CapturePage> {
-    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
+    const run = await this.browsedRun(runId);
     return this.captures.page(run.dir, run.plan, run.manifest, query);
   }
 
   async pullTraffic(runId: string, step: number): Promise<PullTraffic> {
     if (!Number.isInteger(step) || step < 0) throw new Error(`step must be a step index (0, 1, …), not ${step}`);
-    const run = await readRunFolder(await runDirOf(runId, this.runsDir));
+    const run = await this.browsedRun(runId);
     return this.captures.pullTraffic(run.dir, run.plan, run.manifest, run.steps, step);
   }
 

@@ -47,8 +47,9 @@ export class CaptureFileError extends Error {
 
 const utf8 = new TextDecoder();
 
-function reader(bytes: Uint8Array, littleEndian: boolean) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function reader(bytes: Uint8Array, littleEndian: boolean, view = viewOf(bytes)) {
   return {
     u16: (at: number) => view.getUint16(at, littleEndian),
     u32: (at: number) => view.getUint32(at, littleEndian),
@@ -97,8 +98,9 @@ function enhancedPacket(
   end: number,
   littleEndian: boolean,
   interfaces: FileInterface[],
+  view = viewOf(bytes),
 ): FilePacket {
-  const { u16, u32 } = reader(bytes, littleEndian);
+  const { u16, u32 } = reader(bytes, littleEndian, view);
   const interfaceId = u32(at + 8);
   const iface = interfaces[interfaceId];
   if (!iface) throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
@@ -126,6 +128,8 @@ interface BlockVisit {
   interfaces: FileInterface[];
   /** 0 for the first section, counting Section Header Blocks. */
   section: number;
+  /** A view of the whole file (one for the walk, not one per block). */
+  view: DataView;
 }
 
 /**
@@ -133,6 +137,7 @@ interface BlockVisit {
  * Interface Description Blocks; every block (IDBs too) goes to `visit`. Throws CaptureFileError naming the offset.
  */
 function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void {
+  const view = viewOf(bytes);
   let littleEndian = true;
   let interfaces: FileInterface[] = [];
   let section = -1;
@@ -140,23 +145,25 @@ function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void
   while (at < bytes.length) {
     if (at + 12 > bytes.length) throw new CaptureFileError(`truncated block header at ${at}`);
     // The section header's byte-order magic decides how everything after it reads.
-    if (reader(bytes, true).u32(at) === 0x0a0d0d0a) {
-      const bom = reader(bytes, true).u32(at + 8);
+    if (view.getUint32(at, true) === 0x0a0d0d0a) {
+      const bom = view.getUint32(at + 8, true);
       if (bom === 0x1a2b3c4d) littleEndian = true;
       else if (bom === 0x4d3c2b1a) littleEndian = false;
       else throw new CaptureFileError(`bad byte-order magic at ${at + 8}`);
       interfaces = [];
       section++;
     }
-    const { u16, u32 } = reader(bytes, littleEndian);
-    const type = u32(at);
-    const length = u32(at + 4);
+    const type = view.getUint32(at, littleEndian);
+    const length = view.getUint32(at + 4, littleEndian);
     if (length < 12 || length % 4 !== 0 || at + length > bytes.length) {
       throw new CaptureFileError(`block of type ${type} at ${at} has impossible length ${length}`);
     }
-    if (u32(at + length - 4) !== length) throw new CaptureFileError(`block at ${at}: trailing length differs`);
+    if (view.getUint32(at + length - 4, littleEndian) !== length) {
+      throw new CaptureFileError(`block at ${at}: trailing length differs`);
+    }
     const end = at + length - 4;
     if (type === 1) {
+      const { u16, u32 } = reader(bytes, littleEndian, view);
       const options = readOptions(bytes, at + 16, end, u16);
       const iface: FileInterface = {
         linkType: u16(at + 8),
@@ -169,22 +176,22 @@ function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void
       if (filter && filter.length > 0) iface.filter = utf8.decode(filter.subarray(1));
       interfaces.push(iface);
     }
-    visit({ type, at, end, littleEndian, interfaces, section: Math.max(0, section) });
+    visit({ type, at, end, littleEndian, interfaces, section: Math.max(0, section), view });
     at += length;
   }
 }
 
 export function readPcapng(bytes: Uint8Array): CaptureFile {
   const file: CaptureFile = { format: 'pcapng', comments: [], interfaces: [], packets: [], statistics: [] };
-  walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces }) => {
-    const { u16, u32 } = reader(bytes, littleEndian);
+  walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces, view }) => {
+    const { u16, u32 } = reader(bytes, littleEndian, view);
     file.interfaces = interfaces;
     switch (type) {
       case 0x0a0d0d0a:
         file.comments.push(...readOptions(bytes, at + 24, end, u16).comments);
         break;
       case 6:
-        file.packets.push(enhancedPacket(bytes, at, end, littleEndian, interfaces));
+        file.packets.push(enhancedPacket(bytes, at, end, littleEndian, interfaces, view));
         break;
       case 5: {
         const interfaceId = u32(at + 8);
@@ -211,6 +218,8 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
  * and damaged blocks, throw CaptureFileError when indexed, as readPcapng would.
  */
 export class PcapngIndex {
+  private readonly view: DataView;
+
   private constructor(
     private readonly bytes: Uint8Array,
     /** Block offset of each packet. */
@@ -220,7 +229,9 @@ export class PcapngIndex {
     private readonly sections: { littleEndian: boolean; interfaces: FileInterface[] }[],
     /** Section comments, in order. */
     readonly comments: string[],
-  ) {}
+  ) {
+    this.view = viewOf(bytes);
+  }
 
   static build(bytes: Uint8Array): PcapngIndex {
     let offsets = new Float64Array(1024);
@@ -228,14 +239,14 @@ export class PcapngIndex {
     let count = 0;
     const sections: { littleEndian: boolean; interfaces: FileInterface[] }[] = [];
     const comments: string[] = [];
-    walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces, section }) => {
+    walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces, section, view }) => {
       if (type === 0x0a0d0d0a) {
         sections[section] = { littleEndian, interfaces };
-        comments.push(...readOptions(bytes, at + 24, end, reader(bytes, littleEndian).u16).comments);
+        comments.push(...readOptions(bytes, at + 24, end, reader(bytes, littleEndian, view).u16).comments);
         return;
       }
       if (type !== 6) return;
-      const interfaceId = reader(bytes, littleEndian).u32(at + 8);
+      const interfaceId = view.getUint32(at + 8, littleEndian);
       if (!interfaces[interfaceId])
         throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
       if (count === offsets.length) {
@@ -265,16 +276,14 @@ export class PcapngIndex {
     }
     const at = this.offsets[i]!;
     const section = this.sections[this.sectionOf[i]!]!;
-    const { u32 } = reader(this.bytes, section.littleEndian);
-    const end = at + u32(at + 4) - 4;
-    return enhancedPacket(this.bytes, at, end, section.littleEndian, section.interfaces);
+    const end = at + this.view.getUint32(at + 4, section.littleEndian) - 4;
+    return enhancedPacket(this.bytes, at, end, section.littleEndian, section.interfaces, this.view);
   }
 
   /** The interfaces of the section packet `i` belongs to (its name is the capture port). */
   interfaceOf(i: number): FileInterface | undefined {
     const section = this.sections[this.sectionOf[i]!];
-    const { u32 } = reader(this.bytes, section?.littleEndian ?? true);
-    return section?.interfaces[u32(this.offsets[i]! + 8)];
+    return section?.interfaces[this.view.getUint32(this.offsets[i]! + 8, section.littleEndian)];
   }
 }
 

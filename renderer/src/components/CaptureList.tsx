@@ -1,19 +1,22 @@
 /**
  * The capture list in Wireshark's manner: No., Time, Source, Destination, Protocol, Info, ARP classes coloured —
  * of the live run, or of a recorded run's capture file (rows fetched from the bench as they come into view). Only
- * the rows in view exist in the DOM (@tanstack/react-virtual), so it stays fluid at thousands of frames a second
- * and at a million recorded frames; a live list follows the newest frame while scrolled to the bottom, like
+ * the rows in view exist in the DOM — rows are all one height, so the window is computed from the scroll position
+ * in constant time, however many frames there are (a general virtualiser re-measures every row whenever the
+ * count changes, which at 10 000 frames a second is most of the page's time) — so it stays fluid at thousands of
+ * frames a second and at a million recorded frames; a live list follows the newest frame while scrolled to the bottom, like
  * Wireshark's auto-scroll. Frames a matrix cell names are highlighted, and the list scrolls to them.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ReactNode } from 'react';
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import type { FrameSource } from '../capture/source.js';
 import { formatCaptureTime } from '../format.js';
 
 export const ROW_HEIGHT = 22;
+/** Rows drawn beyond each edge of the view, so a small scroll shows rows at once. */
+const OVERSCAN = 20;
 
 export interface CaptureListProps {
   store: FrameSource;
@@ -51,21 +54,33 @@ export function CaptureList({
     setError(parsed.ok ? undefined : parsed.error);
   }, [store, filter]);
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    getItemKey: (index) => store.row(index)?.key ?? -index - 1,
-  });
+  // The window: which rows are in view, from the scroll position and the list's height.
+  const [view, setView] = useState({ top: 0, height: 0 });
+  const measure = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setView((v) =>
+      v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
+    );
+  }, []);
+  useLayoutEffect(() => {
+    measure();
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [measure]);
 
-  // Following: one scroll write per update, after the list has its new height (scrollToIndex's settle loop costs
-  // several renders per update, which at thousands of frames a second starves the page).
+  // Following: one scroll write per update, after the list has its new height.
   // biome-ignore lint/correctness/useExhaustiveDependencies: count is the trigger
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (follow && store.live && el) el.scrollTop = el.scrollHeight;
-  }, [follow, count, store.live]);
+    if (follow && store.live && el) {
+      el.scrollTop = el.scrollHeight;
+      measure();
+    }
+  }, [follow, count, store.live, measure]);
 
   // Rows are all the same height: the row's place is exact, no measuring loop needed.
   // biome-ignore lint/correctness/useExhaustiveDependencies: seq is the trigger; count makes a not-yet-counted row reachable
@@ -73,13 +88,26 @@ export function CaptureList({
     const el = scroller.current;
     if (!scrollTo || !el || scrollTo.index < 0 || scrollTo.index >= count) return;
     setFollow(false);
-    const head = ROW_HEIGHT;
-    el.scrollTop = Math.max(0, head + scrollTo.index * ROW_HEIGHT - el.clientHeight / 3);
+    el.scrollTop = Math.max(0, ROW_HEIGHT + scrollTo.index * ROW_HEIGHT - el.clientHeight / 3);
+    measure();
   }, [scrollTo?.seq, count > (scrollTo?.index ?? 0)]);
+
+  const firstRow = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
+  const lastRow = Math.min(count, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  const scrollToRow = (index: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + 2 * ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + 2 * ROW_HEIGHT - el.clientHeight;
+    measure();
+  };
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
+    measure();
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
     if (atBottom !== follow) setFollow(atBottom);
   };
@@ -92,7 +120,7 @@ export function CaptureList({
     const next = store.row(index);
     if (next) {
       onSelect(next);
-      virtualizer.scrollToIndex(index);
+      scrollToRow(index);
     }
   };
 
@@ -137,13 +165,14 @@ export function CaptureList({
               <th scope="col">{t('ui.capture.info')}</th>
             </tr>
           </thead>
-          <tbody style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const frame = store.row(item.index);
-              const style = { height: item.size, transform: `translateY(${item.start}px)` };
+          <tbody style={{ height: count * ROW_HEIGHT }}>
+            {Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => {
+              const index = firstRow + k;
+              const frame = store.row(index);
+              const style = { height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` };
               if (!frame) {
                 return (
-                  <tr key={item.key} aria-rowindex={item.index + 2} className="capture-row loading" style={style}>
+                  <tr key={-index - 1} aria-rowindex={index + 2} className="capture-row loading" style={style}>
                     <td colSpan={6}>…</td>
                   </tr>
                 );
@@ -151,8 +180,8 @@ export function CaptureList({
               const marked = highlight?.has(frame.no) ?? false;
               return (
                 <tr
-                  key={item.key}
-                  aria-rowindex={item.index + 2}
+                  key={frame.key}
+                  aria-rowindex={index + 2}
                   aria-selected={frame === selected}
                   className={`capture-row${frame.tag ? ` tag-${frame.tag}` : ''}${frame === selected ? ' selected' : ''}${marked ? ' evidence' : ''}`}
                   style={style}

@@ -1,0 +1,355 @@
+/**
+ * npm run bench:ui — the UI in headless Chromium (Debian's, playwright-core) against the browser-mode server
+ * (startBenchServer, what `bondbench serve` runs), with no lab:
+ *  1. following: a synthetic run streams 10 000 frames/s (plus 100 probe samples/s) into the live view for 30 s
+ *     with the capture list following; the page's requestAnimationFrame cadence (fps) and long tasks (> 50 ms,
+ *     PerformanceObserver) are measured, beside the same page idle for 5 s as the reference (ratio = fps/idle);
+ *  2. open: a recorded run with a 1 000 000-frame capture file, written here, opened from History: time from the
+ *     click to the first rows in the list (cold: the bench reads and indexes the file; warm: indexed already),
+ *     beside the same for the small recorded fixture as the reference, and the bench's own index time.
+ * Targets (issue #17): ≥ 50 fps while following, < 1 s to a usable list. Prints the figures; exits 1 if a target
+ * is missed. BONDBENCH_BENCH_FOLLOW_S shortens the 30 s stream for a quick look; BONDBENCH_BENCH_PROFILE=1 prints
+ * the page's CPU profile while following (self time by function, with the bundle's line:column) and stops there.
+ */
+import { closeSync, cpSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { findRenderer } from '../main/cli/serve.js';
+import { Bench } from '../main/engine/bench.js';
+import { findChromium } from '../main/report/pdf.js';
+import { startBenchServer } from '../main/server/server.js';
+import { API_METHODS, type BenchClient, type BenchEvent, type FrameSummary } from '../shared/api.js';
+import { defaultLabPlan } from '../shared/plan/plan.js';
+import { planToYaml } from '../shared/plan/plan-file.js';
+import { RUN_FORMAT, type RunManifest, type StepRecord } from '../shared/run/model.js';
+import { buildArpRequest, buildIcmpEcho } from '../shared/wire/build.js';
+import { PcapngIndex } from '../shared/wire/capture-file.js';
+import { decodeFrame } from '../shared/wire/decode.js';
+import {
+  encodeInterfaceDescription,
+  encodeSectionHeader,
+  enhancedPacketLength,
+  timestampWords,
+  writeEnhancedPacket,
+} from '../shared/wire/pcapng.js';
+import { frameSummary } from '../shared/wire/summary.js';
+
+const FRAMES_PER_SECOND = 10_000;
+const FOLLOW_SECONDS = Number(process.env.BONDBENCH_BENCH_FOLLOW_S ?? 30);
+const RECORDED_FRAMES = 1_000_000;
+const BATCH_MS = 50;
+const HOST = { mac: '00:e0:4c:83:07:9c', ip: '10.77.1.253' };
+const TESTER = { mac: '00:e0:6f:08:53:9a', ip: '10.77.1.252' };
+
+/** One frame of the probe's traffic (echo request or reply) or, now and then, an ARP request. */
+function frameBytes(n: number): Uint8Array {
+  if (n % 1000 === 999) return buildArpRequest({ senderMac: HOST.mac, senderIp: HOST.ip, targetIp: TESTER.ip });
+  const reply = n % 2 === 1;
+  return buildIcmpEcho({
+    kind: reply ? 'reply' : 'request',
+    srcMac: reply ? HOST.mac : TESTER.mac,
+    dstMac: reply ? TESTER.mac : HOST.mac,
+    srcIp: reply ? HOST.ip : TESTER.ip,
+    dstIp: reply ? TESTER.ip : HOST.ip,
+    identifier: 0x4242,
+    sequence: Math.floor(n / 2) % 65536,
+  });
+}
+
+/** A recorded run folder with one capture file of `frames` frames (a probe at 10 000 frames/s). */
+async function writeRecordedRun(root: string, id: string, frames: number): Promise<string> {
+  const dir = join(root, id);
+  const plan = { ...defaultLabPlan('bench'), name: 'bench:ui: one million frames', modes: ['balance-rr' as const] };
+  const startedAt = new Date(Date.UTC(2026, 10, 29, 12, 0, 0));
+  const manifest: RunManifest = {
+    format: RUN_FORMAT,
+    id,
+    benchVersion: 'bench',
+    planName: plan.name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(startedAt.getTime() + frames / 10).toISOString(),
+    status: 'completed',
+    totalSteps: 1,
+    warnings: [],
+    restored: true,
+  };
+  const step: StepRecord = {
+    index: 0,
+    repetition: 1,
+    mode: 'balance-rr',
+    kind: 'bring-up',
+    label: 'mode balance-rr: bring-up',
+    startedAt: startedAt.toISOString(),
+    durationMs: frames / 10,
+    status: 'ok',
+    pcapng: 'capture/r1-balance-rr.pcapng',
+    frames: { first: 1, last: frames },
+  };
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'capture'), { recursive: true });
+  await writeFile(join(dir, 'run.json'), JSON.stringify(manifest, null, 2));
+  await writeFile(join(dir, 'plan.yaml'), planToYaml(plan));
+  await writeFile(join(dir, 'steps.jsonl'), `${JSON.stringify(step)}\n`);
+  const fd = openSync(join(dir, 'capture', 'r1-balance-rr.pcapng'), 'w');
+  try {
+    writeSync(fd, encodeSectionHeader({ userAppl: 'bondbench bench:ui' }));
+    writeSync(fd, encodeInterfaceDescription({ name: 'tester0', resolution: 'nano', snapLength: 262144 }));
+    const templates = Array.from({ length: 2000 }, (_, n) => frameBytes(n));
+    const chunk = new Uint8Array(4 * 1024 * 1024);
+    let at = 0;
+    for (let n = 0; n < frames; n++) {
+      const data = templates[n % templates.length]!;
+      if (at + enhancedPacketLength(data.length) > chunk.length) {
+        writeSync(fd, chunk, 0, at);
+        at = 0;
+      }
+      const ns = n * 100_000; // 10 000 frames/s
+      const time = { sec: Math.floor(startedAt.getTime() / 1000) + Math.floor(ns / 1e9), nsec: ns % 1e9 };
+      at = writeEnhancedPacket(chunk, at, 0, timestampWords(time, 'nano'), data, data.length);
+    }
+    writeSync(fd, chunk, 0, at);
+  } finally {
+    closeSync(fd);
+  }
+  return dir;
+}
+
+/** The real bench for everything but startRun, which streams synthetic frames for `seconds`. */
+function syntheticBench(real: Bench, seconds: number): BenchClient & { streamed(): number } {
+  const listeners = new Set<(event: BenchEvent) => void>();
+  const emit = (event: BenchEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const templates = Array.from({ length: 2000 }, (_, n) => decodeFrame(frameBytes(n)));
+  let streamed = 0;
+  const api = Object.fromEntries(
+    API_METHODS.map((method) => [
+      method,
+      (...args: unknown[]) => (real[method] as (...a: unknown[]) => Promise<unknown>).apply(real, args),
+    ]),
+  ) as unknown as BenchClient;
+  return {
+    ...api,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    streamed: () => streamed,
+    async startRun() {
+      const runId = `synthetic-${Date.now()}`;
+      setTimeout(() => {
+        emit({ type: 'run-started', runId, totalSteps: 1 });
+        emit({ type: 'progress', runId, step: 1, totalSteps: 1, label: 'mode balance-rr: probe', mode: 'balance-rr' });
+        const started = performance.now();
+        const perBatch = (FRAMES_PER_SECOND * BATCH_MS) / 1000;
+        const timer = setInterval(() => {
+          const elapsed = performance.now() - started;
+          // Catch up to the schedule, so a late timer never lowers the offered rate.
+          const due = Math.min(Math.floor((elapsed / 1000) * FRAMES_PER_SECOND), seconds * FRAMES_PER_SECOND);
+          const frames: FrameSummary[] = [];
+          while (streamed < due) {
+            const n = streamed++;
+            frames.push(frameSummary(templates[n % templates.length]!, n + 1, n / FRAMES_PER_SECOND, 'tester0'));
+          }
+          if (frames.length) emit({ type: 'frames', runId, frames, dropped: 0 });
+          for (let i = 0; i < perBatch / 100; i++)
+            emit({ type: 'probe', runId, sample: { atMs: elapsed + i, rttMs: 0.3 + Math.random() * 0.2 } });
+          if (elapsed >= seconds * 1000) {
+            clearInterval(timer);
+            emit({ type: 'run-finished', runId, status: 'completed' });
+          }
+        }, BATCH_MS);
+      }, 50);
+      return { runId };
+    },
+  };
+}
+
+/** requestAnimationFrame cadence and long tasks over `ms`, measured inside the page. */
+function measureFrames(page: Page, ms: number): Promise<{ fps: number; longTasks: number; longestMs: number }> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<{ fps: number; longTasks: number; longestMs: number }>((resolve) => {
+        const long: number[] = [];
+        const observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) long.push(entry.duration);
+        });
+        observer.observe({ type: 'longtask', buffered: false });
+        let frames = 0;
+        const start = performance.now();
+        const tick = (now: number) => {
+          frames++;
+          if (now - start < duration) requestAnimationFrame(tick);
+          else {
+            observer.disconnect();
+            resolve({
+              fps: (frames * 1000) / (now - start),
+              longTasks: long.length,
+              longestMs: Math.round(Math.max(0, ...long)),
+            });
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
+/** Clicks History → Open for a run and measures, in the page, until its first rows are in the list. */
+async function openRun(page: Page, runId: string): Promise<{ ms: number; status: string }> {
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const open = page.locator(`tr[data-run="${runId}"]`).getByRole('button', { name: 'Open', exact: true });
+  await open.waitFor();
+  return open.evaluate(
+    (button) =>
+      new Promise<{ ms: number; status: string }>((resolve) => {
+        const start = performance.now();
+        (button as HTMLButtonElement).click();
+        const poll = () => {
+          const row = document.querySelector('.capture-row[data-no="1"]');
+          const status = document.querySelector('.capture-status')?.textContent ?? '';
+          if (row && /of \d+ frames/.test(status)) resolve({ ms: performance.now() - start, status });
+          else requestAnimationFrame(poll);
+        };
+        poll();
+      }),
+  );
+}
+
+const root = await mkdtemp(join(tmpdir(), 'bondbench-bench-ui-'));
+const problems: string[] = [];
+let failed = false;
+try {
+  console.log(
+    `machine load before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const runs = join(root, 'runs');
+  const written = performance.now();
+  const bigDir = await writeRecordedRun(runs, 'bench-ui-1m', RECORDED_FRAMES);
+  console.log(`wrote a ${RECORDED_FRAMES}-frame run in ${((performance.now() - written) / 1000).toFixed(1)} s`);
+  const fixture = JSON.parse(
+    readFileSync(new URL('../test/fixtures/runs/lab-miimon100/run.json', import.meta.url), 'utf8'),
+  ) as RunManifest;
+  cpSync(new URL('../test/fixtures/runs/lab-miimon100', import.meta.url), join(runs, fixture.id), { recursive: true });
+
+  // The bench's own index time for the big file (the floor under the page's open time).
+  const readStart = performance.now();
+  const bytes = await readFile(join(bigDir, 'capture', 'r1-balance-rr.pcapng'));
+  const readMs = performance.now() - readStart;
+  const indexStart = performance.now();
+  const index = PcapngIndex.build(bytes);
+  const indexMs = performance.now() - indexStart;
+  console.log(
+    `index: ${index.count} frames, ${(bytes.length / 1e6).toFixed(0)} MB read in ${readMs.toFixed(0)} ms, indexed in ${indexMs.toFixed(0)} ms`,
+  );
+
+  const bench = syntheticBench(new Bench({ runsDir: runs }), FOLLOW_SECONDS);
+  const server = await startBenchServer({ bench, rendererDir: findRenderer() });
+  const browser = await chromium.launch({
+    executablePath: await findChromium(),
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1680, height: 1050 }, locale: 'en-US' });
+    page.on('pageerror', (error) => problems.push(error.message));
+    // tsx names the functions handed to page.evaluate with its __name helper; the page needs it too.
+    await page.addInitScript('globalThis.__name = (f) => f;');
+    await page.goto(server.url);
+
+    // 1. Following a live run at 10 000 frames/s.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const idle = await measureFrames(page, 5000);
+    await page.getByRole('button', { name: 'Setup', exact: true }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.locator('.capture-row').first().waitFor();
+    const cdp = process.env.BONDBENCH_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const following = await measureFrames(page, FOLLOW_SECONDS * 1000 - 1000);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+        profile: {
+          nodes: {
+            id: number;
+            callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+          }[];
+          samples: number[];
+        };
+      };
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      for (const id of profile.samples) {
+        const f = byId.get(id)!.callFrame;
+        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
+        self.set(key, (self.get(key) ?? 0) + 1);
+      }
+      const total = profile.samples.length;
+      for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+        console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+    }
+    await page.waitForTimeout(1500);
+    const lastShown = await page
+      .locator('.capture-row[data-no]')
+      .evaluateAll((rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-no')))));
+    const status = await page.locator('.capture-status').textContent();
+    console.log(`\nfollowing ${FRAMES_PER_SECOND} frames/s for ${FOLLOW_SECONDS} s (${bench.streamed()} frames sent):`);
+    console.log(`  idle page (reference): ${idle.fps.toFixed(1)} fps, ${idle.longTasks} long tasks`);
+    console.log(
+      `  following:             ${following.fps.toFixed(1)} fps, ${following.longTasks} long tasks (longest ${following.longestMs} ms)`,
+    );
+    console.log(`  ratio following/idle:  ${(following.fps / idle.fps).toFixed(2)}`);
+    console.log(`  list at the end:       newest row shown ${lastShown}; "${status}"`);
+    if (following.fps < 50) failed = true;
+
+    // 2. Opening recorded runs: the 1 M-frame one, cold then warm, and the small fixture as the reference.
+    if (process.env.BONDBENCH_BENCH_PROFILE) process.exit(0);
+    const small = await openRun(page, fixture.id);
+    const cold = await openRun(page, 'bench-ui-1m');
+    const warm = await openRun(page, 'bench-ui-1m');
+    console.log(`\nopen a recorded run from History to its first rows in the list:`);
+    console.log(`  small fixture (reference): ${small.ms.toFixed(0)} ms — "${small.status}"`);
+    console.log(`  1 M frames, cold:          ${cold.ms.toFixed(0)} ms — "${cold.status}"`);
+    console.log(`  1 M frames, warm:          ${warm.ms.toFixed(0)} ms`);
+    console.log(`  ratio cold/reference:      ${(cold.ms / small.ms).toFixed(2)}`);
+    if (cold.ms >= 1000) failed = true;
+    // Scrolling to the middle of the million: rows arrive from the bench.
+    const scrolled = await page.locator('.capture-rows').evaluate(
+      (el) =>
+        new Promise<number>((resolve) => {
+          const start = performance.now();
+          el.scrollTop = el.scrollHeight / 2;
+          const poll = () => {
+            const rows = [...el.querySelectorAll('.capture-row[data-no]')].map((r) =>
+              Number(r.getAttribute('data-no')),
+            );
+            if (rows.some((n) => n > 400_000)) resolve(performance.now() - start);
+            else requestAnimationFrame(poll);
+          };
+          requestAnimationFrame(poll);
+        }),
+    );
+    console.log(`  jump to the middle:        ${scrolled.toFixed(0)} ms to rows around frame 500 000`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(
+    `\nmachine load after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (2 cores shared)`,
+  );
+  if (problems.length) {
+    console.log(`page errors: ${problems.join('; ')}`);
+    failed = true;
+  }
+  console.log(failed ? 'bench:ui: a target was missed (≥ 50 fps following, < 1 s open)' : 'bench:ui: targets met');
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
