@@ -144,9 +144,9 @@ describe('a recorded run in the analysis view', () => {
       expect.arrayContaining([expect.stringMatching(/^pull eth\d$/), 'last reply', 'first reply']),
     );
     expect(await chart.locator('g.named-frame').evaluateAll((g) => g.map((n) => n.getAttribute('data-frame')))).toEqual(
-      ['1056', '1138'],
+      ['1346', '1401'],
     );
-    expect(await chart.locator('g.gap text').textContent()).toMatch(/^outage 6\d\d ms on the wire · the cell: 620 ms$/);
+    expect(await chart.locator('g.gap text').textContent()).toMatch(/^outage 4\d\d ms on the wire · the cell: 490 ms$/);
     const boxes = await chart
       .locator('g.moment text')
       .evaluateAll((nodes) =>
