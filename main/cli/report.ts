@@ -24,7 +24,9 @@ export const COMPARE_USAGE = `usage: bondbench compare <runA> <runB> [--format $
 
   Compares two runs cell by cell (a MAC, a verdict, a failover time beyond the spread of the repetitions), lists
   what stayed and what only one run has, and puts both runs' facts (kernel, NICs, plan options) side by side.
-  --format   text (default), md, json or html; --out FILE writes it to a file instead of standard output`;
+  --format   text (default), md, json or html; --out FILE writes it to a file instead of standard output
+  A sweep's run compares point by point: RUN@miimon=50 RUN@miimon=200 (or RUN@0, by index; RUN@miimon=50,lacp_rate=fast
+  for two axes); a point compares with another run too.`;
 
 function language(value: string | undefined, usage: string): Language {
   const lang = value ?? 'en';
@@ -82,8 +84,15 @@ export async function compareCommand(args: string[]): Promise<number> {
     );
   }
   const lang = language(values.lang, COMPARE_USAGE);
-  const [a, b] = await Promise.all(positionals.map((p) => resolveRun(p)));
-  const { comparison, slaves } = await compareRunFolders(a!, b!, lang);
+  // RUN@miimon=50 (or RUN@0) is one point of a sweep's run.
+  const parsed = positionals.map((p) => {
+    const at = p.lastIndexOf('@');
+    return at > 0 && /^(\d+|[a-z_]+=[^@]+)$/.test(p.slice(at + 1))
+      ? { run: p.slice(0, at), point: p.slice(at + 1) }
+      : { run: p };
+  });
+  const [a, b] = await Promise.all(parsed.map((p) => resolveRun(p.run)));
+  const { comparison, slaves } = await compareRunFolders(a!, b!, lang, parsed[0]!.point, parsed[1]!.point);
   await emit(renderComparison(comparison, format, { language: lang, slaves }), values.out);
   return 0;
 }

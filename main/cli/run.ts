@@ -6,11 +6,13 @@ import type { BenchEvent } from '../../shared/api.js';
 import { failoverWarnings, sayReason } from '../../shared/oracle/failover.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
 import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { pointLabel, sweepPoints } from '../../shared/plan/sweep.js';
 import { columnLabel } from '../../shared/report/build.js';
 import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
-import { MATRIX_COLUMNS, type MatrixRow } from '../../shared/run/model.js';
+import { MATRIX_COLUMNS, type MatrixRow, type StepRecord } from '../../shared/run/model.js';
+import { sweepSeries } from '../../shared/run/stats.js';
 import { installFatalHandler } from '../engine/fatal.js';
 import { startRun } from '../engine/session.js';
 import { defaultRunsDir, listRuns, readRunFolder, resolveRun } from '../engine/store.js';
@@ -32,11 +34,12 @@ const PLAN_USAGE = `usage: bondbench plan init [FILE] [--instance NAME]   write 
        bondbench plan check FILE                      validate a plan; errors point at the line`;
 
 /** The write-up's table, measured, with a verdict mark in every cell. */
-export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2']): string {
+export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'], plan?: Plan): string {
   const titles = MATRIX_COLUMNS.map((c) => columnLabel('en', c, slaves));
   const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
+  const labels = new Map(plan ? sweepPoints(plan).map((p) => [p.index, pointLabel(p)]) : []);
   const table = rows.map((row) => [
-    repeated ? `${row.mode} #${row.repetition}` : row.mode,
+    `${row.point !== undefined ? `${labels.get(row.point) ?? row.point}  ` : ''}${repeated ? `${row.mode} #${row.repetition}` : row.mode}`,
     ...MATRIX_COLUMNS.map((c) => {
       const cell = row.cells[c];
       return cell ? `${VERDICT_MARK[cell.verdict]} ${cell.text}` : '–';
@@ -62,6 +65,26 @@ export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'
       .map((n) => `• ${r.mode}: ${n}`),
   );
   return [...out, '', '✓ as expected   ✗ unexpected   ? not measurable', ...notes, ...special].join('\n');
+}
+
+/** A sweep's failover against its points, per mode: what the report plots. */
+export function sweepText(plan: Plan, steps: StepRecord[]): string {
+  const points = sweepPoints(plan);
+  const lines = [
+    `failover (ms) against ${Object.keys(plan.sweep ?? {}).join(' × ')}: median / p95 over the pulls (measured/pulls)`,
+  ];
+  for (const series of sweepSeries(
+    steps,
+    points.map((p) => p.index),
+    plan.modes,
+  )) {
+    const cells = series.cells.map(
+      (c) =>
+        `${pointLabel(points[c.point]!)}: ${c.failoverMedianMs ?? '–'} / ${c.failoverP95Ms ?? '–'} (${c.measured}/${c.pulls})`,
+    );
+    lines.push(`  ${series.mode.padEnd(13)} ${cells.join('   ')}`);
+  }
+  return lines.join('\n');
 }
 
 function progressLine(event: Extract<BenchEvent, { type: 'progress' }>): string {
@@ -200,7 +223,8 @@ async function runPlan(
   try {
     const outcome = await handle.finished;
     if (tty) process.stderr.write('\n');
-    console.log(matrixText(outcome.matrix, plan.bond.slaves));
+    console.log(matrixText(outcome.matrix, plan.bond.slaves, plan));
+    if (plan.sweep) console.log(`\n${sweepText(plan, outcome.steps)}`);
     console.log('');
     console.log(
       `run ${outcome.status}: ${outcome.steps.length} steps, host ${outcome.restored ? 'restored' : 'NOT restored'}`,
@@ -280,7 +304,7 @@ export async function planCommand(args: string[]): Promise<number> {
         );
       if (!plan) return 1;
       console.log(
-        `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}`,
+        `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}${plan.sweep ? ` × ${sweepPoints(plan).length} sweep points (${sweepPoints(plan).map(pointLabel).join('; ')})` : ''}`,
       );
       for (const warning of failoverWarnings(plan))
         console.error(`${positionals[0]}: warning: ${sayReason('en', [warning])}`);

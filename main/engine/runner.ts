@@ -10,6 +10,7 @@ import type { BenchEvent } from '../../shared/api.js';
 import type { PullInstants } from '../../shared/measure/anatomy.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
+import { planAtPoint, pointLabel, type SweepPoint, sweepPoints } from '../../shared/plan/sweep.js';
 import { describeLoss, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
@@ -51,14 +52,24 @@ const BRING_UP_LISTEN_MS = 2500;
 /** The steps of every (repetition, mode) that finished all its steps: what a resumed run keeps. */
 export function completeSteps(plan: Plan, steps: StepRecord[]): StepRecord[] {
   const perMode = 1 + plan.steps.length;
-  const ok = (s: StepRecord) => `${s.repetition}/${s.mode}`;
+  const ok = (s: StepRecord) => modeKey(s.point, s.repetition, s.mode);
   const counts = new Map<string, number>();
   for (const s of steps) if (s.status === 'ok') counts.set(ok(s), (counts.get(ok(s)) ?? 0) + 1);
   return steps.filter((s) => counts.get(ok(s)) === perMode);
 }
 
 export function countSteps(plan: Plan): number {
-  return plan.repeat * plan.modes.length * (1 + plan.steps.length);
+  return Math.max(1, sweepPoints(plan).length) * plan.repeat * plan.modes.length * (1 + plan.steps.length);
+}
+
+/** One (sweep point, repetition, mode): the unit a resumed run keeps or runs again. */
+function modeKey(point: number | undefined, repetition: number, mode: ModeName): string {
+  return `${point ?? '-'}/${repetition}/${mode}`;
+}
+
+/** Every repetition of every mode, in run order. */
+function repetitionsAndModes(plan: Plan): { repetition: number; mode: ModeName }[] {
+  return Array.from({ length: plan.repeat }, (_, i) => plan.modes.map((mode) => ({ repetition: i + 1, mode }))).flat();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -76,8 +87,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function captureName(repetition: number, mode: ModeName): string {
-  return `capture/r${repetition}-${mode.replace(/[^A-Za-z0-9.-]/g, '_')}.pcapng`;
+function captureName(point: SweepPoint | undefined, repetition: number, mode: ModeName): string {
+  return `capture/${point ? `p${point.index}-` : ''}r${repetition}-${mode.replace(/[^A-Za-z0-9.-]/g, '_')}.pcapng`;
 }
 
 /** Steps in plan order, with the mode's bring-up first. */
@@ -86,20 +97,24 @@ function modeSteps(plan: Plan): ({ kind: 'bring-up' } | StepSpec)[] {
 }
 
 export async function executeRun(context: RunContext): Promise<StepRecord[]> {
-  const { plan, host, tester, link, writer, signal, emit } = context;
+  const { plan: runPlan, host, tester, link, writer, signal, emit } = context;
   const runId = writer.manifest.id;
   const records: StepRecord[] = [...(context.done ?? [])];
-  const totalSteps = countSteps(plan);
+  const totalSteps = countSteps(runPlan);
   const started = performance.now();
   let executed = 0;
   let index = records.reduce((max, s) => Math.max(max, s.index + 1), 0);
 
-  const completeModes = new Set(completeSteps(plan, records).map((s) => `${s.repetition}/${s.mode}`));
+  const completeModes = new Set(completeSteps(runPlan, records).map((s) => modeKey(s.point, s.repetition, s.mode)));
+  // A sweep runs the whole plan once per point, with the point's values laid over the bond's options.
+  const points: (SweepPoint | undefined)[] = runPlan.sweep ? sweepPoints(runPlan) : [undefined];
 
-  for (let repetition = 1; repetition <= plan.repeat; repetition++) {
-    for (const mode of plan.modes) {
-      if (completeModes.has(`${repetition}/${mode}`)) continue;
-      const file = captureName(repetition, mode);
+  for (const point of points) {
+    const plan = planAtPoint(runPlan, point);
+    if (point) await writer.log(`sweep point ${point.index + 1}/${points.length}: ${pointLabel(point)}`);
+    for (const { repetition, mode } of repetitionsAndModes(plan)) {
+      if (completeModes.has(modeKey(point?.index, repetition, mode))) continue;
+      const file = captureName(point, repetition, mode);
       // A capture left by an interrupted attempt at this mode is kept beside the new one, not overwritten.
       if (existsSync(writer.path(file))) {
         await rename(writer.path(file), writer.path(file.replace(/\.pcapng$/, `.interrupted-${Date.now()}.pcapng`)));
@@ -126,7 +141,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
       try {
         for (const spec of modeSteps(plan)) {
           if (signal.aborted) throw new RunCancelled();
-          const label = `mode ${mode}: ${spec.kind === 'bring-up' ? 'bring-up' : stepLabel(spec)}`;
+          const label = `${point ? `${pointLabel(point)}, ` : ''}mode ${mode}: ${spec.kind === 'bring-up' ? 'bring-up' : stepLabel(spec)}`;
           const done = records.length - (context.done?.length ?? 0);
           const etaMs = done > 0 ? ((performance.now() - started) / done) * (totalSteps - records.length) : undefined;
           emit({ type: 'progress', runId, step: records.length + 1, totalSteps, label, mode, etaMs });
@@ -136,6 +151,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           firstFrameNo = lastFrameNo + 1;
           const record: StepRecord = {
             index: index++,
+            ...(point ? { point: point.index } : {}),
             repetition,
             mode,
             kind: spec.kind as StepKind,
@@ -247,7 +263,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           executed++;
           records.push(record);
           await writer.appendStep(record);
-          emit({ type: 'step', runId, step: record, matrix: judgeRun(plan, records) });
+          emit({ type: 'step', runId, step: record, matrix: judgeRun(runPlan, records) });
         }
       } finally {
         const stats = await capture.stop().catch(async (error: Error) => {

@@ -9,7 +9,7 @@ import { safeFileStem } from '../../shared/report/escape.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
-import { compareRuns } from '../../shared/run/compare.js';
+import { compareRuns, type RunContent, sweepPointRun } from '../../shared/run/compare.js';
 import { readRunFolder } from '../engine/store.js';
 import { buildBundle } from './bundle.js';
 import { ChromiumPdfPrinter, type PdfPrinter } from './pdf.js';
@@ -85,7 +85,15 @@ export async function compareRunFolders(
   dirA: string,
   dirB: string,
   language: Language = 'en',
+  pointA?: string,
+  pointB?: string,
 ): Promise<{ comparison: Comparison; slaves: [string?, string?] }> {
-  const [a, b] = await Promise.all([readRunFolder(dirA), readRunFolder(dirB)]);
+  const [a, b] = await Promise.all([readPoint(dirA, pointA), readPoint(dirB, pointB)]);
   return { comparison: compareRuns(a, b, language), slaves: [a.plan.bond.slaves[0], a.plan.bond.slaves[1]] };
+}
+
+/** A run folder, or one sweep point of it (`point`: an index or `option=value[,…]`). */
+async function readPoint(dir: string, point: string | undefined): Promise<RunContent> {
+  const run = await readRunFolder(dir);
+  return point === undefined ? run : sweepPointRun(run, point);
 }

@@ -414,6 +414,19 @@ const en = {
         'Each pull is judged by what the driver does in the mode, with the bond’s settings: the event that ended the outage (the bond’s gratuitous ARP, learning frame or ARP reply, the tester’s own ARP request, or the bond ceasing to use the dead slave) and whether recovery came within the time the driver allows (miimon + downdelay; balance-alb’s ARP update up to RLB_UPDATE_DELAY later; an LACP timeout when the switch keeps carrier), plus 50 ms and two probe intervals for scheduling.',
     },
   },
+  sweep: {
+    section: 'Sweep: failover against {{option}}',
+    explain:
+      'Each point ran every mode {{repeat}} time(s); a dot is the median failover time over its pulls, the bar reaches the 95th percentile (nearest rank). Resolution: the probe interval.',
+    point: 'sweep point',
+    pulls: 'pulls (measured)',
+    median: 'median',
+    p95: 'p95',
+    max: 'max',
+    lost: 'lost probes (median per pull)',
+    none: 'no failover measured',
+    axis: 'failover (ms)',
+  },
   report: {
     title: 'BondBench report',
     subtitle: '{{plan}} — run {{id}}',
@@ -1015,6 +1028,19 @@ const zhCN: Messages = {
       failoverMs:
         '每次拔线都按该模式下驱动的行为和 bond 的设置来判断：结束中断的事件（bond 的免费 ARP、学习帧或 ARP 应答，测试机自己的 ARP 请求，或 bond 停止使用失效的从属接口），以及恢复是否在驱动允许的时间之内（miimon + downdelay；balance-alb 的 ARP 更新最多再推迟 RLB_UPDATE_DELAY；交换机保持载波时为 LACP 超时），另加 50 毫秒和两个探测间隔的调度余量。',
     },
+  },
+  sweep: {
+    section: '参数扫描：故障切换时间随 {{option}} 的变化',
+    explain:
+      '每个扫描点对每种模式运行 {{repeat}} 次；圆点为该点各次拔线故障切换时间的中位数，竖线延伸到第 95 百分位（最近秩）。分辨率为探测间隔。',
+    point: '扫描点',
+    pulls: '拔线次数（已测得）',
+    median: '中位数',
+    p95: 'p95',
+    max: '最大值',
+    lost: '丢失的探测包（每次拔线的中位数）',
+    none: '未测得故障切换',
+    axis: '故障切换（毫秒）',
   },
   report: {
     title: 'BondBench 测试报告',

@@ -6,6 +6,7 @@
 import type { PullAnatomy } from '../measure/anatomy.js';
 import { wholePercentages } from '../measure/share.js';
 import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
+import { planAtPoint, sweepPoints } from '../plan/sweep.js';
 import type {
   Cell,
   Evidence,
@@ -415,6 +416,15 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
 
 /** The whole matrix: one row per mode and repetition, in plan order. */
 export function judgeRun(plan: Plan, steps: StepRecord[]): MatrixRow[] {
+  if (plan.sweep) {
+    // A sweep: a matrix per point, each judged against the options that point ran with.
+    return sweepPoints(plan).flatMap((point) =>
+      judgeRun(
+        planAtPoint(plan, point),
+        steps.filter((s) => s.point === point.index),
+      ).map((row) => ({ ...row, point: point.index })),
+    );
+  }
   const rows: MatrixRow[] = [];
   for (let repetition = 1; repetition <= plan.repeat; repetition++) {
     for (const mode of plan.modes) {

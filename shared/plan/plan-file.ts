@@ -15,6 +15,7 @@ import {
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
+import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValue, sweepPoints } from './sweep.js';
 
 export interface PlanError {
   /** Where in the plan, e.g. `bond.slaves[1]`. */
@@ -157,6 +158,7 @@ export const PLAN_SCHEMA = {
       },
     },
     repeat: { ...positiveInt, maximum: 1000 },
+    sweep: SWEEP_SCHEMA,
     timeouts: {
       type: 'object',
       additionalProperties: false,
@@ -313,6 +315,56 @@ export function bondOptionErrors(plan: Plan): { segments: Segment[]; message: st
   return errors;
 }
 
+/**
+ * A sweep: the option rules at every point (an error caused by a swept value points at that value), and no
+ * per-mode setting that would hide a swept option from its mode.
+ */
+function sweepErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+  const errors = new Map<string, { segments: Segment[]; message: string }>();
+  const axes = Object.entries(plan.sweep ?? {}) as [SweepOption, SweepValue[]][];
+  const points = sweepPoints(plan);
+  // Which points each error shows at: one at every point is the plan's; one at some is a swept value's doing.
+  const seen = new Map<string, { error: { segments: Segment[]; message: string }; points: Set<number> }>();
+  for (const point of points) {
+    for (const error of bondOptionErrors(planAtPoint(plan, point))) {
+      const key = `${pathText(error.segments)}\n${error.message}`;
+      const entry = seen.get(key) ?? { error, points: new Set<number>() };
+      entry.points.add(point.index);
+      seen.set(key, entry);
+    }
+  }
+  for (const { error, points: at } of seen.values()) {
+    if (at.size === points.length) {
+      errors.set(pathText(error.segments), error);
+      continue;
+    }
+    for (const index of at) {
+      const point = points[index]!;
+      // The axis value every point of which shows the error is its cause: point at it.
+      const axis = axes.find(([option]) =>
+        points.filter((p) => p.values[option] === point.values[option]).every((p) => at.has(p.index)),
+      );
+      const field = pathText(error.segments.slice(2));
+      const segments = axis ? ['sweep', axis[0], axis[1].indexOf(point.values[axis[0]]!)] : error.segments;
+      const where = axis ? `${axis[0]}=${point.values[axis[0]]}` : pointLabel(point);
+      const message = `at ${where}: ${axis && field !== axis[0] ? `${field}: ` : ''}${error.message}`;
+      const key = `${pathText(segments)}\n${message}`;
+      if (!errors.has(key)) errors.set(key, { segments, message });
+    }
+  }
+  for (const [mode, own] of Object.entries(plan.bond.perMode ?? {})) {
+    for (const [option] of axes) {
+      if (own && option in own) {
+        errors.set(`perMode ${mode} ${option}`, {
+          segments: ['bond', 'perMode', mode, option],
+          message: `sets ${option}, which the sweep varies: ${mode} would never see the swept values`,
+        });
+      }
+    }
+  }
+  return [...errors.values()];
+}
+
 /** A link driver that maps slaves to switch ports must map every slave a step pulls or plugs. */
 function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string }[] {
   const link = plan.drivers.link as { type: string; ports?: Record<string, unknown> } & Record<string, unknown>;
@@ -363,7 +415,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
       message: `${plan.host.management} carries the SSH session (host.management) and cannot be enslaved`,
     });
   }
-  errors.push(...bondOptionErrors(plan));
+  errors.push(...(plan.sweep ? sweepErrors(plan) : bondOptionErrors(plan)));
   plan.steps.forEach((step, i) => {
     if ((step.kind === 'pull' || step.kind === 'plug') && !bond.slaves.includes(step.slave)) {
       errors.push({
@@ -414,6 +466,7 @@ function withDefaults(raw: Record<string, unknown>): Plan {
     steps: r.steps ? r.steps.map(normaliseStep) : DEFAULT_STEPS,
     repeat: r.repeat ?? 1,
     timeouts: r.timeouts,
+    ...(r.sweep ? { sweep: r.sweep } : {}),
   };
 }
 
@@ -508,6 +561,7 @@ export function planToYaml(plan: Plan): string {
     probe: plan.probe,
     steps: plan.steps.map(stepToYaml),
     repeat: plan.repeat,
+    ...(plan.sweep ? { sweep: plan.sweep } : {}),
     ...(plan.timeouts ? { timeouts: plan.timeouts } : {}),
   };
   const header = [
@@ -516,6 +570,7 @@ export function planToYaml(plan: Plan): string {
     '# modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
     '# apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
     '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
+    '# sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',
     '',
   ].join('\n');
   return header + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 120 });

@@ -4,6 +4,7 @@
  */
 import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
 import { type BondOptionName, type BondOptions, type BondRequest, optionAllowedIn } from '../bonding/options.js';
+import type { SweepSpec } from './sweep.js';
 
 /** A row of the matrix: a bonding mode, or the write-up's baseline with both NICs standing alone. */
 export type ModeName = BondingMode | 'standalone';
@@ -63,6 +64,8 @@ export interface Plan {
   probe: { rate: number };
   steps: StepSpec[];
   repeat: number;
+  /** Vary one or two bond options: every combination runs (each `repeat` times) in the same run folder. */
+  sweep?: SweepSpec;
   /** How long to wait for an effect (MII down after a pull, SSH after a reboot) before calling it failed. */
   timeouts?: { pullSeconds?: number; rebootSeconds?: number };
 }

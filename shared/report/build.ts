@@ -8,6 +8,7 @@ import { sayReason } from '../oracle/failover.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
+import { pointLabel, sweepAxes, sweepPoints } from '../plan/sweep.js';
 import { stepNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
 import {
@@ -18,7 +19,7 @@ import {
   type RunManifest,
   type StepRecord,
 } from '../run/model.js';
-import { failoverStats } from '../run/stats.js';
+import { failoverStats, sweepSeries } from '../run/stats.js';
 import {
   type ArpRow,
   type PlanFacts,
@@ -33,6 +34,7 @@ import {
   type ShareRow,
   type StepHead,
   type StepRow,
+  type SweepReport,
   type Timeline,
 } from './model.js';
 
@@ -175,11 +177,17 @@ function cellText(language: Language, column: MatrixColumn, cell: Cell, byIndex:
   }
 }
 
-function matrixRows(language: Language, rows: MatrixRow[], byIndex: Map<number, StepRecord>): ReportRow[] {
+function matrixRows(
+  language: Language,
+  rows: MatrixRow[],
+  byIndex: Map<number, StepRecord>,
+  pointLabels: Map<number, string>,
+): ReportRow[] {
   return rows.map((row) => ({
     mode: row.mode,
     modeLabel: modeLabel(language, row.mode),
     repetition: row.repetition,
+    ...(row.point !== undefined ? { point: pointLabels.get(row.point) ?? String(row.point) } : {}),
     cells: MATRIX_COLUMNS.flatMap((column): ReportCell[] => {
       const cell = row.cells[column];
       if (!cell) return [];
@@ -402,7 +410,22 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
 /** The write-up's shape: a mode's repetitions one under the other, modes in plan order. */
 export function byMode(rows: MatrixRow[], modeOrder: readonly string[]): MatrixRow[] {
   const rank = (row: MatrixRow) => modeOrder.indexOf(row.mode);
-  return [...rows].sort((a, b) => rank(a) - rank(b) || a.repetition - b.repetition);
+  // A sweep's matrices one after the other, one per point.
+  return [...rows].sort((a, b) => (a.point ?? 0) - (b.point ?? 0) || rank(a) - rank(b) || a.repetition - b.repetition);
+}
+
+/** A sweep's axes, points and figures per mode. */
+function sweepReport(plan: RunContent['plan'], steps: StepRecord[], modeOrder: readonly ModeName[]): SweepReport {
+  const points = sweepPoints(plan);
+  return {
+    axes: sweepAxes(plan).map(([option, values]) => ({ option, values })),
+    points: points.map((p) => ({ index: p.index, label: pointLabel(p) })),
+    series: sweepSeries(
+      steps,
+      points.map((p) => p.index),
+      modeOrder,
+    ),
+  };
 }
 
 /** The report model of a run, in one language. */
@@ -422,7 +445,12 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     run: runFacts(manifest, steps),
     plan: planFacts(plan),
     columns,
-    matrix: matrixRows(language, byMode(judgeRun(plan, steps), modeOrder), byIndex),
+    matrix: matrixRows(
+      language,
+      byMode(judgeRun(plan, steps), modeOrder),
+      byIndex,
+      new Map(sweepPoints(plan).map((p) => [p.index, pointLabel(p)])),
+    ),
     failover: failoverStats(steps, modeOrder),
     pulls: pullRows(language, steps),
     timelines: timelines(language, steps),
@@ -430,5 +458,6 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     share: shareRows(language, steps, plan.bond.slaves),
     steps: steps.map(stepRow),
     warnings: warnings(language, manifest, steps),
+    ...(plan.sweep ? { sweep: sweepReport(plan, steps, modeOrder) } : {}),
   };
 }

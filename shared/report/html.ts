@@ -22,7 +22,7 @@ import {
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel, ReportRow, Timeline } from './model.js';
-import { shareSvg, timelineSvg } from './svg.js';
+import { shareSvg, sweepSvg, timelineSvg } from './svg.js';
 
 const CSS = `
 :root { --ink: #1b1f24; --muted: #5b6570; --line: #c9d1d9; --head: #eef2f6;
@@ -86,6 +86,8 @@ svg .marker { stroke: #444; stroke-dasharray: 4 3; stroke-width: 1.2; }
 svg .marker-label { font-size: 10px; fill: #222; }
 svg.share { width: 220px; }
 svg .share-bg { fill: #eef2f6; }
+svg .series-0 { stroke: #1f6fb2; fill: #1f6fb2; } svg .series-1 { stroke: #e3822b; fill: #e3822b; } svg .series-2 { stroke: #2ca02c; fill: #2ca02c; } svg .series-3 { stroke: #9467bd; fill: #9467bd; } svg .series-4 { stroke: #8c564b; fill: #8c564b; } svg .series-5 { stroke: #d62728; fill: #d62728; } svg .series-6 { stroke: #17becf; fill: #17becf; }
+svg path[class^="series-"] { fill: none; stroke-width: 1.6; } svg .whisker { stroke-width: 1.2; } svg .legend { font-size: 11px; fill: var(--ink); }
 svg .share-0 { fill: #1f6fb2; } svg .share-1 { fill: #e3822b; } svg .share-2 { fill: #2ca02c; } svg .share-3 { fill: #9467bd; }
 .timelines { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0 24px; }
 footer { margin-top: 32px; font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
@@ -183,7 +185,9 @@ function factsSection(model: ReportModel): string {
 function matrixTable(model: ReportModel): string {
   const L = model.language;
   const showRep = model.plan.repeat > 1 || new Set(model.matrix.map((r) => r.repetition)).size > 1;
+  const showPoint = model.matrix.some((r) => r.point !== undefined);
   const head = [
+    showPoint ? `<th scope="col">${e(t(L, 'sweep.point'))}</th>` : '',
     `<th scope="col">${e(t(L, 'matrix.column.mode'))}</th>`,
     showRep ? `<th scope="col" class="num">${e(t(L, 'matrix.column.repetition'))}</th>` : '',
     ...model.columns.map((c) => `<th scope="col" data-column="${e(c.id)}">${e(c.title)}</th>`),
@@ -195,7 +199,7 @@ function matrixTable(model: ReportModel): string {
       const mac = column === 'eth1Mac' || column === 'eth2Mac' ? ' mac' : '';
       return `<td class="v-${e(cell.verdict)}${mac}" data-column="${e(column)}" data-verdict="${e(cell.verdict)}" title="${e(`${cell.verdictText}: ${cell.reason}`)}">${e(cell.text)}${verdictMark(L, cell.verdict)}</td>`;
     }).join('');
-    return `<tr data-mode="${e(r.mode)}" data-repetition="${e(r.repetition)}"><td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${e(r.repetition)}</td>` : ''}${cells}</tr>`;
+    return `<tr data-mode="${e(r.mode)}" data-repetition="${e(r.repetition)}"${r.point !== undefined ? ` data-point="${e(r.point)}"` : ''}>${showPoint ? `<td>${e(r.point ?? '')}</td>` : ''}<td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${e(r.repetition)}</td>` : ''}${cells}</tr>`;
   };
   return `<table id="matrix" class="matrix${keep(model.matrix.length)}"><thead><tr>${head}</tr></thead><tbody>${model.matrix.map(row).join('')}</tbody></table>`;
 }
@@ -353,6 +357,29 @@ function stepsTable(model: ReportModel): string {
   return `<table class="steps"><thead><tr>${h('index', true)}${h('repetition', true)}${h('mode')}${h('label')}${h('status')}${h('duration', true)}<th scope="col">pcapng</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** A sweep: the figure against the swept values per mode, and the numbers behind each dot. */
+function sweepSection(model: ReportModel): string {
+  const sweep = model.sweep;
+  if (!sweep) return '';
+  const L = model.language;
+  const option = sweep.axes.map((a) => a.option).join(' × ');
+  const ms = (v: number | undefined) => (v === undefined ? '–' : String(v));
+  const head = [
+    `<th scope="col">${e(t(L, 'matrix.column.mode'))}</th>`,
+    `<th scope="col">${e(t(L, 'sweep.point'))}</th>`,
+    ...(['pulls', 'median', 'p95', 'max', 'lost'] as const).map(
+      (k) => `<th scope="col" class="num">${e(t(L, `sweep.${k}`))}</th>`,
+    ),
+  ].join('');
+  const rows = sweep.series.flatMap((s) =>
+    s.cells.map(
+      (c) =>
+        `<tr data-mode="${e(s.mode)}" data-point="${c.point}"><td>${e(modeLabel(L, s.mode))}</td><td>${e(sweep.points[c.point]?.label ?? String(c.point))}</td><td class="num">${c.pulls} (${c.measured})</td><td class="num">${e(ms(c.failoverMedianMs))}</td><td class="num">${e(ms(c.failoverP95Ms))}</td><td class="num">${e(ms(c.failoverMaxMs))}</td><td class="num">${e(ms(c.lostMedian))}</td></tr>`,
+    ),
+  );
+  return `<section id="sweep"><h2>${e(t(L, 'sweep.section', { option }))}</h2><p class="muted">${e(t(L, 'sweep.explain', { repeat: model.plan.repeat }))}</p>${sweepSvg(sweep, L)}<table class="sweep"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
 export function renderHtml(model: ReportModel): string {
   const L = model.language;
   const sec = (id: string, key: string, content: string) =>
@@ -368,6 +395,7 @@ export function renderHtml(model: ReportModel): string {
     '</header>',
     '<main>',
     sec('results', 'matrix', matrixTable(model) + legendHtml(L) + matrixNotes(model)),
+    sweepSection(model),
     warningsSection(model),
     factsSection(model),
     sec('verdicts', 'verdicts', verdictsTable(model)),

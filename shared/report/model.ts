@@ -7,7 +7,7 @@
 import type { Language } from '../api.js';
 import type { ModeName } from '../plan/plan.js';
 import type { ArpCounts, Evidence, MatrixColumn, RunStatus, SlaveReading, StepKind, Verdict } from '../run/model.js';
-import type { FailoverStat } from '../run/stats.js';
+import type { FailoverStat, SweepSeries } from '../run/stats.js';
 
 export const REPORT_VERSION = 1;
 
@@ -67,6 +67,8 @@ export interface ReportRow {
   mode: ModeName;
   modeLabel: string;
   repetition: number;
+  /** In a sweep's run: the point this row ran at, e.g. "miimon=50". */
+  point?: string;
   /** The matrix's cells in column order; a cell that was not measured is left out. */
   cells: ReportCell[];
   notes: string[];
@@ -210,6 +212,14 @@ export interface ReportWarning {
   text: string;
 }
 
+/** A sweep's figures against its points, per mode (shared/run/stats.ts sweepSeries). */
+export interface SweepReport {
+  /** The swept options with their values, in plan order. */
+  axes: { option: string; values: (string | number)[] }[];
+  points: { index: number; label: string }[];
+  series: SweepSeries[];
+}
+
 export interface ReportModel {
   kind: 'bondbench-report';
   version: typeof REPORT_VERSION;
@@ -226,4 +236,6 @@ export interface ReportModel {
   share: ShareRow[];
   steps: StepRow[];
   warnings: ReportWarning[];
+  /** Present for a sweep's run. */
+  sweep?: SweepReport;
 }

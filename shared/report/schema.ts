@@ -99,24 +99,28 @@ export const REPORT_SCHEMA = {
       },
       matrix: {
         type: 'array',
-        items: object({
-          mode,
-          modeLabel: str,
-          repetition: { type: 'integer', minimum: 1 },
-          cells: {
-            type: 'array',
-            items: object({
-              column: { enum: MATRIX_COLUMNS },
-              value: { anyOf: [str, number, { type: 'boolean' }, { type: 'null' }] },
-              text: str,
-              verdict,
-              verdictText: str,
-              reason: str,
-              evidence,
-            }),
+        items: object(
+          {
+            mode,
+            modeLabel: str,
+            repetition: { type: 'integer', minimum: 1 },
+            point: str,
+            cells: {
+              type: 'array',
+              items: object({
+                column: { enum: MATRIX_COLUMNS },
+                value: { anyOf: [str, number, { type: 'boolean' }, { type: 'null' }] },
+                text: str,
+                verdict,
+                verdictText: str,
+                reason: str,
+                evidence,
+              }),
+            },
+            notes: { type: 'array', items: str },
           },
-          notes: { type: 'array', items: str },
-        }),
+          ['point'],
+        ),
       },
       failover: {
         type: 'array',
@@ -268,7 +272,36 @@ export const REPORT_SCHEMA = {
           text: str,
         }),
       },
+      sweep: object({
+        axes: {
+          type: 'array',
+          items: object({ option: str, values: { type: 'array', items: { anyOf: [str, number] } } }),
+        },
+        points: { type: 'array', items: object({ index: count, label: str }) },
+        series: {
+          type: 'array',
+          items: object({
+            mode,
+            cells: {
+              type: 'array',
+              items: object(
+                {
+                  point: count,
+                  pulls: count,
+                  measured: count,
+                  failoverMedianMs: number,
+                  failoverP95Ms: number,
+                  failoverMaxMs: number,
+                  lostMedian: number,
+                  resolutionMs: number,
+                },
+                ['failoverMedianMs', 'failoverP95Ms', 'failoverMaxMs', 'lostMedian'],
+              ),
+            },
+          }),
+        },
+      }),
     },
-    ['$schema'],
+    ['$schema', 'sweep'],
   ),
 } as const;

@@ -6,7 +6,7 @@
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { escapeHtml } from './format.js';
-import type { ShareRow, Timeline } from './model.js';
+import type { ShareRow, SweepReport, Timeline } from './model.js';
 
 /** A round tick step (1, 2 or 5 × 10^k) giving about `count` ticks over `range`. */
 export function tickStep(range: number, count: number): number {
@@ -142,6 +142,80 @@ export function shareSvg(row: ShareRow): string {
     const w = Math.max(0, Math.min(1, s.share)) * SHARE_W;
     if (w > 0) parts.push(`<rect class="share-${i % 4}" x="${fmt(at)}" y="0" width="${fmt(w)}" height="${SHARE_H}"/>`);
     at += w;
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+const SWEEP_W = 720;
+const SWEEP_H = 260;
+const SWEEP_PAD = { left: 56, right: 150, top: 16, bottom: 46 };
+
+/**
+ * A sweep's failover against its points: one line per mode through the median of each point, a bar from the
+ * median up to the 95th percentile, points on a categorical x axis in run order (first axis slowest). A point
+ * where a mode measured nothing has no dot, and its line breaks there.
+ */
+export function sweepSvg(sweep: SweepReport, language: Language): string {
+  const series = sweep.series.filter((s) => s.cells.some((c) => c.failoverMedianMs !== undefined));
+  const top = Math.max(1, ...series.flatMap((s) => s.cells.map((c) => c.failoverP95Ms ?? c.failoverMedianMs ?? 0)));
+  const yTicks = ticks(top, 5);
+  const yMax = yTicks[yTicks.length - 1]!;
+  const plotW = SWEEP_W - SWEEP_PAD.left - SWEEP_PAD.right;
+  const plotH = SWEEP_H - SWEEP_PAD.top - SWEEP_PAD.bottom;
+  const n = sweep.points.length;
+  const x = (i: number) => SWEEP_PAD.left + (n === 1 ? plotW / 2 : (plotW * (i + 0.5)) / n);
+  const y = (ms: number) => SWEEP_PAD.top + plotH - (ms / yMax) * plotH;
+  const label = t(language, 'sweep.axis');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot sweep" data-plot="sweep" viewBox="0 0 ${SWEEP_W} ${SWEEP_H}" width="${SWEEP_W}" height="${SWEEP_H}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<title>${escapeHtml(label)}</title>`,
+  ];
+  for (const v of yTicks) {
+    parts.push(
+      `<line class="grid" x1="${SWEEP_PAD.left}" x2="${SWEEP_PAD.left + plotW}" y1="${fmt(y(v))}" y2="${fmt(y(v))}"/>`,
+      `<text class="tick" x="${SWEEP_PAD.left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${tickLabel(v)}</text>`,
+    );
+  }
+  sweep.points.forEach((p, i) => {
+    parts.push(
+      `<text class="tick" x="${fmt(x(i))}" y="${SWEEP_H - SWEEP_PAD.bottom + 16}" text-anchor="middle">${escapeHtml(p.label)}</text>`,
+    );
+  });
+  parts.push(
+    `<text class="axis" x="12" y="${fmt(SWEEP_PAD.top + plotH / 2)}" transform="rotate(-90 12 ${fmt(SWEEP_PAD.top + plotH / 2)})" text-anchor="middle">${escapeHtml(label)}</text>`,
+  );
+  series.forEach((s, k) => {
+    const cls = `series-${k % 7}`;
+    let path = '';
+    let pen = false;
+    s.cells.forEach((c, i) => {
+      if (c.failoverMedianMs === undefined) {
+        pen = false;
+        return;
+      }
+      path += `${pen ? 'L' : 'M'}${fmt(x(i))} ${fmt(y(c.failoverMedianMs))} `;
+      pen = true;
+    });
+    if (path) parts.push(`<path class="${cls}" data-mode="${escapeHtml(s.mode)}" d="${path.trim()}" fill="none"/>`);
+    s.cells.forEach((c, i) => {
+      if (c.failoverMedianMs === undefined) return;
+      const tip = `${s.mode} ${sweep.points[i]?.label ?? ''}: ${c.failoverMedianMs} ms (p95 ${c.failoverP95Ms ?? '–'} ms, ${c.measured}/${c.pulls})`;
+      if (c.failoverP95Ms !== undefined && c.failoverP95Ms > c.failoverMedianMs) {
+        parts.push(
+          `<line class="${cls} whisker" x1="${fmt(x(i))}" x2="${fmt(x(i))}" y1="${fmt(y(c.failoverMedianMs))}" y2="${fmt(y(c.failoverP95Ms))}"/>`,
+        );
+      }
+      parts.push(
+        `<circle class="${cls}" data-mode="${escapeHtml(s.mode)}" data-point="${c.point}" data-median="${c.failoverMedianMs}" cx="${fmt(x(i))}" cy="${fmt(y(c.failoverMedianMs))}" r="3.5"><title>${escapeHtml(tip)}</title></circle>`,
+      );
+    });
+    const ly = SWEEP_PAD.top + 12 + k * 16;
+    const lx = SWEEP_W - SWEEP_PAD.right + 12;
+    parts.push(
+      `<line class="${cls}" x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}"/>`,
+      `<text class="legend" x="${lx + 22}" y="${ly}">${escapeHtml(s.mode)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');

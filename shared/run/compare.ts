@@ -3,10 +3,12 @@
  * beyond the spread of its repetitions), what stayed, what one run has that the other lacks; and both runs'
  * facts side by side, so a new kernel, other NICs or another miimon shows next to the cells it changed. Pure.
  */
+
 import type { Comparison, Language, RunSummary } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
+import { planAtPoint, pointLabel, sweepPoints } from '../plan/sweep.js';
 import { instant } from '../report/format.js';
 import {
   type Cell,
@@ -220,4 +222,34 @@ export function compareRuns(a: RunContent, b: RunContent, language: Language = '
     }
   }
   return { a: runSummary(a), b: runSummary(b), cells, facts: facts(language, a, b) };
+}
+
+/**
+ * One point of a sweep's run as a run of its own (the point's plan, its steps with the point dropped, the id
+ * suffixed `@miimon=50`), so two points of one run, or a point and another run, compare like two runs.
+ * `selector` is the point's index or its values as `option=value[,option=value]`; throws when it names none.
+ */
+export function sweepPointRun(run: RunContent, selector: string): RunContent {
+  const points = sweepPoints(run.plan);
+  if (points.length === 0) throw new Error(`${run.manifest.id} is not a sweep's run: it has no points to choose from`);
+  const wanted = selector.trim();
+  const point = /^\d+$/.test(wanted)
+    ? points[Number(wanted)]
+    : points.find((p) => {
+        const pairs = wanted.split(',').map((pair) => pair.trim().split('='));
+        return (
+          pairs.length === Object.keys(p.values).length &&
+          pairs.every(([k, v]) => k !== undefined && String(p.values[k as keyof typeof p.values]) === v)
+        );
+      });
+  if (!point) {
+    throw new Error(
+      `${run.manifest.id} has no sweep point ${JSON.stringify(selector)}: use one of ${points.map((p) => `${p.index} (${pointLabel(p)})`).join(', ')}`,
+    );
+  }
+  return {
+    manifest: { ...run.manifest, id: `${run.manifest.id}@${pointLabel(point).replaceAll(', ', ',')}` },
+    plan: planAtPoint(run.plan, point),
+    steps: run.steps.filter((s) => s.point === point.index).map(({ point: _point, ...step }) => step),
+  };
 }

@@ -187,6 +187,8 @@ export function framesMissing(loss: CaptureLoss): number {
 
 export interface StepRecord {
   index: number;
+  /** The sweep point (index into sweepPoints(plan)) the step ran at, in a sweep's run. */
+  point?: number;
   repetition: number;
   mode: ModeName;
   kind: StepKind;
@@ -250,6 +252,8 @@ export type MatrixColumn = (typeof MATRIX_COLUMNS)[number];
 export interface MatrixRow {
   mode: ModeName;
   repetition: number;
+  /** The sweep point (index into sweepPoints(plan)) in a sweep's run. */
+  point?: number;
   cells: Partial<Record<MatrixColumn, Cell>>;
   notes: string[];
 }

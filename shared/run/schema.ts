@@ -167,6 +167,7 @@ export const STEP_RECORD_SCHEMA = {
   ...open(
     {
       index: count,
+      point: count,
       repetition: { type: 'integer', minimum: 1 },
       mode,
       // Kinds are added with new step types; a name of this shape is safe to show and judged only if known.
@@ -177,13 +178,16 @@ export const STEP_RECORD_SCHEMA = {
       durationMs: { type: 'number', minimum: 0 },
       status: { enum: ['ok', 'failed'] },
       error: str,
-      apply: open({ method: { enum: ['runtime', 'netifrc'] }, rebootMs: number }, ['rebootMs']),
+      apply: open(
+        { method: { enum: ['runtime', 'netifrc'] }, rebootMs: number, verified: { type: 'array', items: str } },
+        ['rebootMs', 'verified'],
+      ),
       pcapng: str,
       frames: open({ first: count, last: count }),
       reading: hostReading,
       measurements,
     },
-    ['slave', 'error', 'apply', 'pcapng', 'frames', 'reading', 'measurements'],
+    ['point', 'slave', 'error', 'apply', 'pcapng', 'frames', 'reading', 'measurements'],
   ),
 } as const;
 

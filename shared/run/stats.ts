@@ -82,3 +82,66 @@ export function failoverStats(steps: readonly StepRecord[], modeOrder?: readonly
   }
   return result;
 }
+
+/** The nearest-rank percentile (p in 0–100) of the values; undefined for none. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** One mode at one sweep point: the figures over every pull of every repetition there. */
+export interface SweepCell {
+  point: number;
+  /** Pulls with a probe at this point, measured or not. */
+  pulls: number;
+  /** Pulls that measured a failover time (replies came back). */
+  measured: number;
+  failoverMedianMs?: number;
+  /** Nearest-rank 95th percentile: with few pulls, the largest or close to it. */
+  failoverP95Ms?: number;
+  failoverMaxMs?: number;
+  /** Echo requests lost around the pulls, median per pull. */
+  lostMedian?: number;
+  /** Probe interval (ms): the resolution of every time. */
+  resolutionMs: number;
+}
+
+export interface SweepSeries {
+  mode: ModeName;
+  cells: SweepCell[];
+}
+
+/**
+ * The figures of a sweep against its points, per mode (in the order given): what the report plots. A point
+ * where a mode never measured a pull still has a cell, with counts and no times.
+ */
+export function sweepSeries(
+  steps: readonly StepRecord[],
+  points: readonly number[],
+  modeOrder: readonly ModeName[],
+): SweepSeries[] {
+  const pulls = steps.filter((s) => s.kind === 'pull' && s.status === 'ok' && s.measurements?.probe);
+  return modeOrder
+    .filter((mode) => mode !== 'standalone' || pulls.some((s) => s.mode === mode))
+    .map((mode) => ({
+      mode,
+      cells: points.map((point): SweepCell => {
+        const mine = pulls.filter((s) => s.mode === mode && s.point === point);
+        const times = mine.flatMap((s) =>
+          s.measurements!.probe!.failoverMs === undefined ? [] : [s.measurements!.probe!.failoverMs],
+        );
+        const rates = mine.map((s) => s.measurements!.probe!.rate).filter((r) => r > 0);
+        return {
+          point,
+          pulls: mine.length,
+          measured: times.length,
+          failoverMedianMs: spread(times)?.median,
+          failoverP95Ms: percentile(times, 95),
+          failoverMaxMs: spread(times)?.max,
+          lostMedian: spread(mine.map((s) => s.measurements!.probe!.lost))?.median,
+          resolutionMs: rates.length > 0 ? 1000 / Math.min(...rates) : 0,
+        };
+      }),
+    }));
+}
