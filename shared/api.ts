@@ -2,6 +2,7 @@
  * The one API between the bench (main/) and any UI. Served by Electron IPC (preload, contextBridge) and by the
  * browser-mode WebSocket; the renderer cannot tell them apart. Every value is plain JSON. Pure.
  */
+import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
 import type { HostReading, MatrixRow, RunManifest, StepRecord } from './run/model.js';
 
@@ -193,6 +194,11 @@ export interface BenchApi {
   testerInterfaces(): Promise<TesterInterface[]>;
   /** Probes host, tester and drivers of a plan before a run and says what to fix. */
   checkEverything(yaml: string): Promise<CheckItem[]>;
+  /**
+   * What will and will not work on this machine (shared/doctor): capture, interfaces, SSH agent, known_hosts, PDF;
+   * with probeTarget (IPv4; '' for none) also a 5-second capture and echo probe to it. Lines are message keys.
+   */
+  doctor(probeTarget: string): Promise<DoctorReport>;
   startRun(yaml: string): Promise<{ runId: string }>;
   cancelRun(runId: string): Promise<void>;
   listRuns(): Promise<RunSummary[]>;
@@ -223,6 +229,7 @@ export const API_METHODS = [
   'acceptHostKey',
   'testerInterfaces',
   'checkEverything',
+  'doctor',
   'startRun',
   'cancelRun',
   'listRuns',
@@ -245,6 +252,7 @@ export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'intege
   acceptHostKey: ['string', 'string'],
   testerInterfaces: [],
   checkEverything: ['string'],
+  doctor: ['string'],
   startRun: ['string'],
   cancelRun: ['string'],
   listRuns: [],

@@ -1,5 +1,6 @@
 /** The `bondbench` command line. Each command group lives in a module of its own. */
 import { terminalText } from '../../shared/report/escape.js';
+import { doctorCommand } from './doctor.js';
 import { hostCommand } from './host.js';
 import { labCommand } from './lab.js';
 import { compareCommand, reportCommand } from './report.js';
@@ -20,6 +21,7 @@ const USAGE = `usage: bondbench <command> …
   plan init|check               write the default plan to edit; validate a plan
   serve [--port N] [--no-open] [--host-lab]   the UI in a browser: loopback only, behind a per-start token
   tester interfaces|capture [--lab]   the tester agent by hand: capture to pcapng, echo probe (run "bondbench tester help")
+  doctor [--probe IPV4] [--plan FILE]  what will and will not work on this machine, ✓ or ✗ with the fix
 
 Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg`;
 
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'tester':
         return await testerCommand(rest);
+      case 'doctor':
+        return await doctorCommand(rest);
       case undefined:
       case 'help':
       case '--help':

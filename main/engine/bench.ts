@@ -20,11 +20,14 @@ import type {
   RunView,
   TesterInterface,
 } from '../../shared/api.js';
+import type { DoctorReport } from '../../shared/doctor/doctor.js';
 import { namespaceName } from '../../shared/lab/topology.js';
+import { assertIPv4 } from '../../shared/net/names.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { compareRuns } from '../../shared/run/compare.js';
+import { runDoctor } from '../doctor/doctor.js';
 import { createLinkDriver, createPowerDriver } from '../drivers/index.js';
 import { HostControl } from '../host/control.js';
 import { parseHostTarget } from '../host/target.js';
@@ -171,6 +174,14 @@ export class Bench implements BenchApi {
           addresses: i.addresses.map((a) => a.cidr ?? a.address),
         })),
     );
+  }
+
+  async doctor(probeTarget = ''): Promise<DoctorReport> {
+    // The API's argument check (API_PARAMS) has made it a string; '' = no probe.
+    if (probeTarget) assertIPv4(probeTarget, 'probe target');
+    const instance = this.labInstance;
+    const netns = (await new VirtualLab(instance).isUp()) ? namespaceName(instance) : undefined;
+    return runDoctor({ netns, probe: probeTarget || undefined, printToPdf: this.printer !== undefined });
   }
 
   async checkEverything(yaml: string): Promise<CheckItem[]> {

@@ -6,10 +6,11 @@
  * Namespaces: `matrix.` and `verdict.` are the domain's words (modes, columns, verdicts) shared by report and UI;
  * `report.` belongs to reports and comparison; `ui.` to the app; `drivers.` comes from each driver's own module
  * (shared/drivers/<name>.ts: label and field names); `analysis.` to the app's analysis view (recorded captures, a
- * cell's evidence, the failover chart). Keys are only ever added, never removed.
+ * cell's evidence, the failover chart); `doctor.` comes from shared/doctor/messages.ts (`bondbench doctor` and its panel). Keys are only ever added, never removed.
  * `zh-CN` must have every key of `en` (the type says so). Pure.
  */
 import type { Language } from '../api.js';
+import { doctorMessages } from '../doctor/messages.js';
 import { driverMessages } from '../drivers/builtin.js';
 
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
@@ -630,6 +631,7 @@ const en = {
     probeShort:
       'Step {{step}} ({{mode}}, {{label}}): the probe sent {{achieved}} requests/s, short of the planned {{planned}}/s: rates and failover times are measured against what was sent.',
   },
+  doctor: doctorMessages('en'),
 };
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
@@ -1244,6 +1246,7 @@ const zhCN: Messages = {
     probeShort:
       '步骤 {{step}}（{{mode}}，{{label}}）：探测实际发送 {{achieved}} 个请求/秒，低于计划的 {{planned}}/秒：速率和故障切换时间按实际发送量计算。',
   },
+  doctor: doctorMessages('zh-CN'),
 };
 
 export const CATALOGUE: Record<Language, Messages> = { en, 'zh-CN': zhCN };

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TesterClient } from '../../main/tester/client.js';
 import { agentLaunch } from '../../shared/platform/agent.js';
+import { vethPair } from '../support/veth.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -127,33 +128,6 @@ describe('the packaged desktop app (electron-builder --dir, stand-in Electron)',
 
   describe.skipIf(!isRoot)('the packaged agent, started as the app starts it, on a veth pair', () => {
     const tag = `bbpkg${process.pid % 100000}`;
-    const [nsA, nsB] = [`${tag}-a`, `${tag}-b`];
-    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
-
-    /** Two namespaces of this test's own, joined by a veth pair; addresses live only inside them. */
-    function vethPair(): () => void {
-      const remove = () => {
-        for (const ns of [nsA, nsB]) spawnSync('ip', ['netns', 'del', ns]);
-      };
-      try {
-        ip('netns', 'add', nsA);
-        ip('netns', 'add', nsB);
-        ip('link', 'add', `${tag}a`, 'netns', nsA, 'type', 'veth', 'peer', 'name', `${tag}b`, 'netns', nsB);
-        ip('-n', nsA, 'addr', 'add', '10.213.0.1/30', 'dev', `${tag}a`);
-        ip('-n', nsB, 'addr', 'add', '10.213.0.2/30', 'dev', `${tag}b`);
-        for (const [ns, dev] of [
-          [nsA, `${tag}a`],
-          [nsB, `${tag}b`],
-        ] as const) {
-          ip('-n', ns, 'link', 'set', dev, 'up');
-          ip('-n', ns, 'link', 'set', 'lo', 'up');
-        }
-      } catch (error) {
-        remove();
-        throw error;
-      }
-      return remove;
-    }
 
     it('captures and reports the interface from the extracted app, run from user data', async () => {
       // Electron reads app.asar itself; plain Node reads the same files extracted, with the unpacked ones beside.
@@ -162,17 +136,18 @@ describe('the packaged desktop app (electron-builder --dir, stand-in Electron)',
       cpSync(join(resources, 'app.asar.unpacked'), extracted, { recursive: true });
       const userData = join(work, 'userData');
       mkdirSync(userData);
+      const pair = vethPair(tag);
+      const removePair = () => pair.remove();
       const launch = agentLaunch({
         platform: 'linux',
         execPath: process.execPath,
         agentPath: join(extracted, 'out', 'main', 'agent.js'),
         electron: '41.7.1',
-        netns: nsB,
+        netns: pair.nsB,
         cwd: userData,
         env: process.env,
       });
       expect(launch.env.ELECTRON_RUN_AS_NODE).toBe('1');
-      const removePair = vethPair();
       const client = await TesterClient.start({ launch, log: () => undefined }).catch((error: Error) => {
         removePair();
         throw error;
@@ -188,7 +163,7 @@ describe('the packaged desktop app (electron-builder --dir, stand-in Electron)',
             if (f.icmp?.echo?.kind === 'request' && f.ipv4?.src === '10.213.0.1') requests.push(f.number);
         });
         await client.startCapture({ id: 'pkg', device: `${tag}b`, filter: 'icmp' });
-        execFileSync('ip', ['netns', 'exec', nsA, 'ping', '-c', '3', '-i', '0.2', '-W', '1', '10.213.0.2'], {
+        execFileSync('ip', ['netns', 'exec', pair.nsA, 'ping', '-c', '3', '-i', '0.2', '-W', '1', '10.213.0.2'], {
           stdio: 'pipe',
         });
         const summary = await client.stopCapture('pkg');

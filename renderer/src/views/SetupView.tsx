@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { BenchClient, CheckItem, HostCheck, TesterInterface } from '../../../shared/api.js';
 import type { DriverKind } from '../../../shared/drivers/define.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
+import { DoctorPanel } from '../components/DoctorPanel.js';
 import { PlanEditor } from '../components/PlanEditor.js';
 import { DRIVERS, driverDefinition, type FieldPath, fieldValue, readField, writeField } from '../plan/fields.js';
 import { useAction } from '../useAction.js';
@@ -302,6 +303,7 @@ export function SetupView({ client, plan, onPlanChange, onStart, starting, runni
         <TesterPanel client={client} plan={plan} onPlanChange={onPlanChange} />
         <DriversPanel plan={plan} onPlanChange={onPlanChange} />
         <CheckEverything client={client} plan={plan} />
+        <DoctorPanel client={client} />
       </div>
       <div className="setup-plan">
         <PlanEditor value={plan} onChange={onPlanChange} check={check} onChecked={setPlanErrors} />
