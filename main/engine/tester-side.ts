@@ -72,6 +72,7 @@ export class AgentTesterSide implements TesterSide {
     private readonly plan: Plan,
     private readonly mirrors: CaptureTarget[],
     private readonly info: TesterFacts,
+    private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   static async start(plan: Plan, options: { netns?: string; log: (line: string) => void }): Promise<AgentTesterSide> {
@@ -88,13 +89,19 @@ export class AgentTesterSide implements TesterSide {
       throw error;
     }
     const address = chosen.addresses.find((a) => a.family === 'IPv4')?.address;
-    return new AgentTesterSide(client, plan, mirrors, {
-      interface: chosen.name,
-      address,
-      mac: chosen.mac,
-      filter: '',
-      timestamps: `libpcap header timestamps (${client.hello.timestampPrecision}), cap ${client.hello.capVersion}`,
-    });
+    return new AgentTesterSide(
+      client,
+      plan,
+      mirrors,
+      {
+        interface: chosen.name,
+        address,
+        mac: chosen.mac,
+        filter: '',
+        timestamps: `libpcap header timestamps (${client.hello.timestampPrecision}), cap ${client.hello.capVersion}`,
+      },
+      options.log,
+    );
   }
 
   facts(): TesterFacts {
@@ -193,7 +200,16 @@ export class AgentTesterSide implements TesterSide {
         listeners.push(listener);
       },
       stop: async () => {
-        await this.client.stopProbe(id);
+        const summary = await this.client.stopProbe(id);
+        // The sender's own account (agent clock; one request may be due at the instant of stopping); the step's
+        // record judges the rate from the requests seen leaving.
+        if (summary.due - summary.sent > 1 || summary.sendErrors > 0) {
+          this.log(
+            `tester: the probe sent ${summary.sent} of the ${summary.due} requests ${rate}/s called for` +
+              `${summary.achievedRate !== undefined ? ` (${summary.achievedRate}/s)` : ''}` +
+              `${summary.sendErrors > 0 ? `; libpcap refused ${summary.sendErrors}` : ''}`,
+          );
+        }
         off();
         return log.records();
       },

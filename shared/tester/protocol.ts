@@ -202,7 +202,10 @@ export interface ProbeSummary {
   targetMac: string;
   /** Requests libpcap refused to send (pcap_sendpacket errors). */
   sendErrors: number;
-  /** Requests the rate called for from the start until sending stopped: `sent` below it means the sender lagged. */
+  /**
+   * Requests the rate called for from the start until sending stopped: `sent` below it by more than one (the one
+   * falling due at the instant of stopping) means the sender lagged.
+   */
   due: number;
   /** Requests per second between the first and the last request sent (agent clock); absent below two requests. */
   achievedRate?: number;
