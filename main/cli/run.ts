@@ -56,7 +56,11 @@ export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'
   const notes = rows.flatMap((r) =>
     MATRIX_COLUMNS.flatMap((c) => {
       const cell = r.cells[c];
-      return cell?.verdict === 'unexpected' ? [`✗ ${r.mode} ${columnLabel('en', c, slaves)}: ${cell.reason}`] : [];
+      return cell?.verdict === 'unexpected'
+        ? [
+            `✗ ${r.point !== undefined ? `${labels.get(r.point) ?? r.point} ` : ''}${r.mode} ${columnLabel('en', c, slaves)}: ${cell.reason}`,
+          ]
+        : [];
     }),
   );
   const special = rows.flatMap((r) =>

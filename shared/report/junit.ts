@@ -7,6 +7,7 @@
  * Pure.
  */
 import type { Plan } from '../plan/plan.js';
+import { pointLabel, sweepPoints } from '../plan/sweep.js';
 import {
   type Cell,
   MATRIX_COLUMNS,
@@ -30,6 +31,8 @@ export interface JunitInput {
   kernel?: string;
   matrix: MatrixRow[];
   steps: StepRecord[];
+  /** A sweep's point labels by index ("miimon=50"), to name each point's suites. */
+  points?: Map<number, string>;
 }
 
 /**
@@ -126,7 +129,10 @@ export function runToJunit(input: JunitInput): string {
   const repeated = new Set(input.matrix.map((r) => r.repetition)).size > 1;
   for (const row of input.matrix) {
     const classname = `bondbench.${row.mode}`;
-    const mine = input.steps.filter((s) => s.mode === row.mode && s.repetition === row.repetition);
+    const mine = input.steps.filter(
+      (s) => s.mode === row.mode && s.repetition === row.repetition && s.point === row.point,
+    );
+    const point = row.point !== undefined ? (input.points?.get(row.point) ?? `point ${row.point}`) : undefined;
     const bringUp = mine.find((s) => s.kind === 'bring-up');
     const notRun = bringUp?.status === 'failed' ? 'not measured: the mode’s bring-up failed' : undefined;
     const cases: Case[] = MATRIX_COLUMNS.map((column) =>
@@ -143,7 +149,9 @@ export function runToJunit(input: JunitInput): string {
     // The cells take no time of their own: the mode's time is its steps'.
     const stepsMs = mine.reduce((sum, s) => sum + s.durationMs, 0);
     if (cases[0]) cases[0] = { ...cases[0], timeMs: cases[0].timeMs + stepsMs };
-    add(repeated ? `${row.mode} #${row.repetition}` : row.mode, cases, [
+    const suite = repeated ? `${row.mode} #${row.repetition}` : row.mode;
+    add(point ? `${point} ${suite}` : suite, cases, [
+      ...(point ? [['sweep point', point] as [string, string]] : []),
       ['mode', row.mode],
       ['repetition', String(row.repetition)],
       ...row.notes.map((note): [string, string] => ['note', note]),
@@ -203,5 +211,6 @@ export function junitInputOf(
     kernel: run.manifest.host?.kernel,
     matrix,
     steps: run.steps,
+    points: new Map(sweepPoints(run.plan).map((p) => [p.index, pointLabel(p)])),
   };
 }

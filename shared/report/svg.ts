@@ -164,7 +164,7 @@ export function sweepSvg(sweep: SweepReport, language: Language): string {
   const plotW = SWEEP_W - SWEEP_PAD.left - SWEEP_PAD.right;
   const plotH = SWEEP_H - SWEEP_PAD.top - SWEEP_PAD.bottom;
   const n = sweep.points.length;
-  const x = (i: number) => SWEEP_PAD.left + (n === 1 ? plotW / 2 : (plotW * (i + 0.5)) / n);
+  const xAt = (i: number) => SWEEP_PAD.left + (n === 1 ? plotW / 2 : (plotW * (i + 0.5)) / n);
   const y = (ms: number) => SWEEP_PAD.top + plotH - (ms / yMax) * plotH;
   const label = t(language, 'sweep.axis');
   const parts = [
@@ -179,7 +179,7 @@ export function sweepSvg(sweep: SweepReport, language: Language): string {
   }
   sweep.points.forEach((p, i) => {
     parts.push(
-      `<text class="tick" x="${fmt(x(i))}" y="${SWEEP_H - SWEEP_PAD.bottom + 16}" text-anchor="middle">${escapeHtml(p.label)}</text>`,
+      `<text class="tick" x="${fmt(xAt(i))}" y="${SWEEP_H - SWEEP_PAD.bottom + 16}" text-anchor="middle">${escapeHtml(p.label)}</text>`,
     );
   });
   parts.push(
@@ -187,6 +187,8 @@ export function sweepSvg(sweep: SweepReport, language: Language): string {
   );
   series.forEach((s, k) => {
     const cls = `series-${k % 7}`;
+    // Modes side by side around each point, so bars at one value do not hide each other.
+    const x = (i: number) => xAt(i) + (k - (series.length - 1) / 2) * 7;
     let path = '';
     let pen = false;
     s.cells.forEach((c, i) => {

@@ -13,6 +13,7 @@ import { planAtPoint, pointLabel, sweepPoints } from '../../shared/plan/sweep.js
 import { buildReport } from '../../shared/report/build.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
+import { junitInputOf, runToJunit } from '../../shared/report/junit.js';
 import { REPORT_SCHEMA } from '../../shared/report/schema.js';
 import { compareRuns, sweepPointRun } from '../../shared/run/compare.js';
 import type { StepRecord } from '../../shared/run/model.js';
@@ -182,6 +183,17 @@ describe('a sweep run (fake host and tester)', () => {
     expect(report.matrix.map((r) => r.point)).toEqual(['miimon=50', 'miimon=50', 'miimon=200', 'miimon=200']);
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(REPORT_SCHEMA);
     expect(validate(JSON.parse(renderJson(report))), JSON.stringify(validate.errors)).toBe(true);
+    // JUnit: one suite per point, mode and repetition, named by the point; each with its own steps' time.
+    const xml = runToJunit(junitInputOf(run, matrix));
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)"[^>]* time="([\d.]+)"/g)];
+    expect(suites.map((m) => m[1])).toEqual([
+      'miimon=50 balance-rr #1',
+      'miimon=50 balance-rr #2',
+      'miimon=200 balance-rr #1',
+      'miimon=200 balance-rr #2',
+    ]);
+    const stepSeconds = (i: number) => outcome.steps[i]!.durationMs / 1000;
+    expect(Number(suites[2]![2])).toBeCloseTo(stepSeconds(2), 2);
     const html = renderHtml(report);
     expect(html).toContain('<section id="sweep"><h2>参数扫描：故障切换时间随 miimon 的变化</h2>');
     expect(html).toContain('data-plot="sweep"');
