@@ -392,6 +392,7 @@ const en = {
       all: 'all modes',
       zoom: 'Zoom to {{step}}',
       hint: 'click a step to zoom to it',
+      reboot: 'reboot',
       band: {
         'bring-up': 'bring-up',
         'read-macs': 'read MACs',
@@ -399,6 +400,27 @@ const en = {
         pull: 'pull {{slave}}',
         plug: 'plug {{slave}}',
       },
+    },
+    cell: {
+      probes_one: '{{count}} probe',
+      probes_other: '{{count}} probes',
+      gratuitous_one: '{{count}} gratuitous',
+      gratuitous_other: '{{count}} gratuitous',
+      separator: ', ',
+      notesSeparator: '; ',
+      yes: 'yes',
+      no: 'no',
+    },
+    note: {
+      standalone: 'no bond: each NIC keeps its own MAC and nothing takes over when one is pulled',
+      'balance-rr': 'round robin per packet over all slaves, which share the bond MAC',
+      'active-backup':
+        'only the active slave sends; on failover the new one sends num_grat_arp ({{num_grat_arp}}) gratuitous ARP',
+      'balance-xor': 'one peer stays on one slave (xmit_hash_policy {{xmit_hash_policy}})',
+      broadcast: 'every frame on every slave: the peer sees each reply twice',
+      '8023ad': 'hash inside the active aggregator; needs an LACP partner on the switch',
+      'balance-tlb': 'slaves keep distinct MACs; the bond MAC moves to the surviving slave on failover',
+      'balance-alb': 'slaves keep distinct MACs; the bond MAC moves to the surviving slave on failover',
     },
     rule: {
       eth1Mac:
@@ -1008,6 +1030,7 @@ const zhCN: Messages = {
       all: '全部模式',
       zoom: '放大到 {{step}}',
       hint: '点击某一步骤可放大',
+      reboot: '重启',
       band: {
         'bring-up': '启动',
         'read-macs': '读 MAC',
@@ -1015,6 +1038,26 @@ const zhCN: Messages = {
         pull: '拔 {{slave}}',
         plug: '插 {{slave}}',
       },
+    },
+    cell: {
+      probes_one: '{{count}} 个探测',
+      probes_other: '{{count}} 个探测',
+      gratuitous_one: '{{count}} 个免费 ARP',
+      gratuitous_other: '{{count}} 个免费 ARP',
+      separator: '，',
+      notesSeparator: '；',
+      yes: '是',
+      no: '否',
+    },
+    note: {
+      standalone: '不绑定：每块网卡保留自己的 MAC，拔掉一块时没有其他网卡接替',
+      'balance-rr': '按包在所有从属接口间轮转，各从属接口共用绑定的 MAC',
+      'active-backup': '只有活动从属接口发送；故障切换时新的活动接口发送 num_grat_arp（{{num_grat_arp}}）个免费 ARP',
+      'balance-xor': '同一对端固定走一个从属接口（xmit_hash_policy {{xmit_hash_policy}}）',
+      broadcast: '每一帧都从每个从属接口发出：对端会收到每个应答两次',
+      '8023ad': '在活动聚合组内散列；交换机上需要有 LACP 对端',
+      'balance-tlb': '各从属接口保留不同的 MAC；故障切换时绑定的 MAC 移到存活的从属接口',
+      'balance-alb': '各从属接口保留不同的 MAC；故障切换时绑定的 MAC 移到存活的从属接口',
     },
     rule: {
       eth1Mac:

@@ -221,4 +221,41 @@ describe('a recorded run in the analysis view', () => {
     expect(await timeline.locator('svg.timeline-lane').count()).toBe(8);
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('reads in Chinese: tabs, matrix cells, mode summaries, the evidence pane and the chart', async () => {
+    await page.goto(served.url.href);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    const zh = CATALOGUE['zh-CN'];
+    await page.getByRole('button', { name: zh.ui.view.history, exact: true }).click();
+    await page
+      .locator(`tr[data-run="${runId}"]`)
+      .getByRole('button', { name: zh.ui.history.open, exact: true })
+      .click();
+    await page.locator('.capture-row[data-no="1"]').waitFor();
+    const english = /[A-Za-z]{3,}/;
+    // The field's own terms stay as they are: option names and values, MAC, ARP, LACP, ms.
+    const terms = /num_grat_arp|xmit_hash_policy|layer2|MAC|ARP|LACP|\bms\b/g;
+    for (const column of ['arpAtBoot', 'faultTolerance']) {
+      for (const text of await page.locator(`table.matrix td[data-column="${column}"]`).allTextContents())
+        expect(text.replace(terms, ''), `${column}: ${text}`).not.toMatch(english);
+    }
+    const notes = await page.locator('table.matrix td.notes').allTextContents();
+    for (const note of notes) expect(note.split('；')[0]!.replace(terms, ''), note).not.toMatch(english);
+    const headers = await page.locator('table.matrix thead th').allTextContents();
+    for (const header of headers) expect(header.replace(/eth\d|MAC|ARP/g, ''), header).not.toMatch(english);
+
+    for (const text of await page.locator('section.timeline g.marker text').allTextContents())
+      expect(text.replace(/eth\d/g, ''), text).not.toMatch(english);
+
+    await page.locator('table.matrix tr[data-mode="broadcast"] td[data-column="failoverMs"] button').click();
+    const evidence = page.locator('section.evidence');
+    await evidence.locator('.failover-chart svg').waitFor();
+    const labels = await evidence.locator('dt').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining([zh.analysis.evidence.verdict, zh.analysis.evidence.rule]));
+    expect(await evidence.textContent()).toContain(zh.analysis.rule.failoverMs);
+    for (const text of await evidence.locator('g.moment text').allTextContents())
+      expect(text.replace(/eth\d|ARP/g, ''), text).not.toMatch(english);
+    await page.screenshot({ path: join(ARTIFACTS, 'analysis-zh-CN.png') });
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

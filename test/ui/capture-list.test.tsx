@@ -108,7 +108,8 @@ describe('CaptureList', () => {
     expect(screen.getByText('10000 of 10000 frames shown')).toBeTruthy();
     await waitFor(() => expect(rows().map((r) => Number(r.dataset.no))).toContain(10_000));
     expect(rows().length).toBeLessThan(VIEWPORT / ROW_HEIGHT + 2 * 20 + 2);
-  });
+    // Ten renders of a list in jsdom: seconds on a loaded 2-core machine.
+  }, 20_000);
 
   it('filters by tag, protocol, address, frame numbers and negation, and colours ARP classes', () => {
     const store = new FrameStore();

@@ -76,10 +76,8 @@ export function CaptureList({
   // biome-ignore lint/correctness/useExhaustiveDependencies: count is the trigger
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (follow && store.live && el) {
-      el.scrollTop = el.scrollHeight;
-      measure();
-    }
+    // The window below already shows the newest rows while following; the scroll event only confirms it.
+    if (follow && store.live && el) el.scrollTop = el.scrollHeight;
   }, [follow, count, store.live, measure]);
 
   // Rows are all the same height: the row's place is exact, no measuring loop needed.
@@ -92,8 +90,10 @@ export function CaptureList({
     measure();
   }, [scrollTo?.seq, count > (scrollTo?.index ?? 0)]);
 
-  const firstRow = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
-  const lastRow = Math.min(count, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  // Following, the view is the list's end whatever the last scroll event said (it lags one update behind).
+  const top = follow && store.live ? Math.max(0, (count + 1) * ROW_HEIGHT - view.height) : view.top;
+  const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const lastRow = Math.min(count, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN);
   const scrollToRow = (index: number) => {
     const el = scroller.current;
     if (!el) return;

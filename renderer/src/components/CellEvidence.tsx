@@ -10,6 +10,7 @@ import { modeKey } from '../../../shared/i18n/catalogue.js';
 import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { RULE_SOURCES } from '../../../shared/oracle/rules.js';
 import type { Cell, HostReading, MatrixColumn, StepRecord } from '../../../shared/run/model.js';
+import { cellText } from '../cells.js';
 import type { CellRef } from './ResultMatrix.js';
 
 export interface CellEvidenceProps {
@@ -77,6 +78,7 @@ export function CellEvidence({ cellRef, cell, steps, slaves, onShowFrame, onClos
     slave: column === 'eth2Mac' ? (slaves[1] ?? 'eth2') : (slaves[0] ?? 'eth1'),
   });
   const evidence = cell.evidence;
+  const text = cellText(column, cell, steps, t);
   const frames = evidence.frames ?? [];
   // The readings the cell was judged from: the steps it names that have one.
   const used = (evidence.steps ?? [])
@@ -85,15 +87,12 @@ export function CellEvidence({ cellRef, cell, steps, slaves, onShowFrame, onClos
   const showReadings = column === 'eth1Mac' || column === 'eth2Mac' || (evidence.readings?.length ?? 0) > 0;
 
   return (
-    <section
-      className="evidence"
-      aria-label={t('analysis.evidence.title', { mode: '', column: columnName, text: cell.text })}
-    >
+    <section className="evidence" aria-label={t('analysis.evidence.title', { mode: '', column: columnName, text })}>
       <h3>
         {t('analysis.evidence.title', {
           mode: `${t(modeKey(cellRef.mode))}${cellRef.repetition > 1 ? ` #${cellRef.repetition}` : ''}`,
           column: columnName,
-          text: cell.text,
+          text,
         })}{' '}
         <button type="button" className="link" onClick={onClose}>
           {t('analysis.evidence.close')}

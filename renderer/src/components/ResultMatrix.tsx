@@ -7,7 +7,14 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
 import { sayReasonWith } from '../../../shared/oracle/failover.js';
-import { type Cell, MATRIX_COLUMNS, type MatrixColumn, type MatrixRow } from '../../../shared/run/model.js';
+import {
+  type Cell,
+  MATRIX_COLUMNS,
+  type MatrixColumn,
+  type MatrixRow,
+  type StepRecord,
+} from '../../../shared/run/model.js';
+import { cellText, rowNotes, type SummaryOptions } from '../cells.js';
 
 /** A cell of the matrix: its row (mode and repetition) and column. */
 export interface CellRef {
@@ -33,6 +40,10 @@ export interface ResultMatrixProps {
   onExplain?: (cell: CellRef) => void;
   /** The cell whose evidence is open. */
   explained?: CellRef;
+  /** The run's steps, to say cells in the UI's language (cells.ts). */
+  steps?: readonly StepRecord[];
+  /** The bond options the mode summaries name. */
+  summaryOptions?: SummaryOptions;
 }
 
 function evidenceText(cell: Cell, t: TFunction): string {
@@ -59,6 +70,8 @@ export function ResultMatrix({
   onJump,
   onExplain,
   explained,
+  steps = [],
+  summaryOptions = {},
 }: ResultMatrixProps) {
   const { t } = useTranslation();
   const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
@@ -97,6 +110,7 @@ export function ResultMatrix({
                 );
               }
               const frames = cell.evidence.frames ?? [];
+              const text = cellText(column, cell, steps, t);
               const open =
                 explained?.mode === row.mode && explained.repetition === row.repetition && explained.column === column;
               const jump = frames.length > 0 && onJump;
@@ -120,22 +134,22 @@ export function ResultMatrix({
                       aria-label={
                         onExplain
                           ? t('analysis.matrix.explain', {
-                              cell: cell.text,
+                              cell: text,
                               column: heading(column, MATRIX_COLUMNS.indexOf(column)),
                             })
-                          : t('ui.matrix.jump', { count: frames.length, cell: cell.text })
+                          : t('ui.matrix.jump', { count: frames.length, cell: text })
                       }
                       onClick={click}
                     >
-                      {cell.text}
+                      {text}
                     </button>
                   ) : (
-                    cell.text
+                    text
                   )}
                 </td>
               );
             })}
-            <td className="notes">{row.notes.join('; ')}</td>
+            <td className="notes">{rowNotes(row, summaryOptions, t).join(t('analysis.cell.notesSeparator'))}</td>
           </tr>
         ))}
         {pending.map((mode) => (

@@ -96,8 +96,16 @@ function buildLanes(
     .sort((a, b) => a.fromMs - b.fromMs);
 }
 
-function markerText(group: readonly TimelineMarker[]): string {
-  return group.length > 1 ? `${group[0]!.label} +${group.length - 1}` : group[0]!.label;
+/** The engine's marker labels ("pull eth1", "plug eth1", "reboot") in the UI's language. */
+function markerLabel(label: string, t: TFunction): string {
+  const link = /^(pull|plug) (\S+)$/.exec(label);
+  if (link) return t(`analysis.timeline.band.${link[1]}`, { slave: link[2] });
+  return label === 'reboot' ? t('analysis.timeline.reboot') : label;
+}
+
+function markerText(group: readonly TimelineMarker[], t: TFunction): string {
+  const first = markerLabel(group[0]!.label, t);
+  return group.length > 1 ? `${first} +${group.length - 1}` : first;
 }
 
 function bandText(band: TimelineBand, t: TFunction): string {
@@ -161,7 +169,7 @@ function LanePlot({ lane, from, to, plotHeight, label, onZoom, zoomedStep }: Lan
     ticks.push(Number(s.toPrecision(6)));
   const inView = lane.markers.filter((m) => m.atMs >= from && m.atMs <= to).map((m) => ({ ...m, x: x(m.atMs) }));
   // A marker that would print over the one before it joins it (the label then says how many).
-  const groups = collapseLabels(inView, markerText, WIDTH - PAD.right);
+  const groups = collapseLabels(inView, (group) => markerText(group, t), WIDTH - PAD.right);
   const height = top + plotHeight + AXIS_H + 4;
 
   return (
@@ -229,10 +237,12 @@ function LanePlot({ lane, from, to, plotHeight, label, onZoom, zoomedStep }: Lan
           >
             <line x1={at} x2={at} y1={top} y2={y(0)} />
             <text x={start} y={top + 9}>
-              {markerText(members)}
+              {markerText(members, t)}
             </text>
             <title>
-              {members.map((m) => `${m.label} @ ${((m.atMs - lane.fromMs) / 1000).toFixed(2)} s`).join('\n')}
+              {members
+                .map((m) => `${markerLabel(m.label, t)} @ ${((m.atMs - lane.fromMs) / 1000).toFixed(2)} s`)
+                .join('\n')}
             </title>
           </g>
         );

@@ -17,7 +17,7 @@ import { HostState } from '../components/HostState.js';
 import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
 import { Timeline } from '../components/Timeline.js';
-import { readList } from '../plan/fields.js';
+import { readField, readList } from '../plan/fields.js';
 import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
@@ -101,6 +101,13 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
   const plan = recorded ? recorded.planYaml : livePlan;
   const modes = useMemo(() => readList(plan, ['modes']), [plan]);
   const slaves = useMemo(() => readList(plan, ['bond', 'slaves']), [plan]);
+  const summaryOptions = useMemo(
+    () => ({
+      num_grat_arp: readField(plan, ['bond', 'options', 'num_grat_arp']),
+      xmit_hash_policy: readField(plan, ['bond', 'options', 'xmit_hash_policy']),
+    }),
+    [plan],
+  );
   const recordedLine = useMemo(() => (recorded ? recordedTimeline(recorded) : undefined), [recorded]);
   const readings = (recorded?.steps ?? []).flatMap((s) => (s.reading ? [s.reading] : []));
 
@@ -202,6 +209,8 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
             onJump={recorded ? undefined : jump}
             onExplain={explain}
             explained={cell ? explained : undefined}
+            steps={steps}
+            summaryOptions={summaryOptions}
           />
           <p className="legend">
             <span className="swatch verdict-expected" /> {t('verdict.expected')}{' '}

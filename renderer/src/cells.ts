@@ -1,0 +1,44 @@
+/**
+ * The matrix in the reader's language. The oracle (shared/oracle/oracle.ts) writes each cell's text and each
+ * row's mode summary in English; what they say is rebuilt here from the cell's value and the step records, through
+ * message keys: counts of ARP frames with plurals, yes/no, the mode's summary with the bond's options. Numbers,
+ * MACs and shares read the same in every language and are shown as the oracle wrote them.
+ */
+import type { TFunction } from 'i18next';
+import type { Cell, MatrixColumn, MatrixRow, StepRecord } from '../../shared/run/model.js';
+
+/** A cell's text in the UI's language. */
+export function cellText(column: MatrixColumn, cell: Cell, steps: readonly StepRecord[], t: TFunction): string {
+  switch (column) {
+    case 'arpAtBoot': {
+      const step = steps.find((s) => s.index === cell.evidence.steps?.[0]);
+      const arp = step?.measurements?.arp;
+      if (!arp) return cell.text;
+      return `${t('analysis.cell.probes', { count: arp.probe })}${t('analysis.cell.separator')}${t('analysis.cell.gratuitous', { count: arp.gratuitous })}`;
+    }
+    case 'faultTolerance':
+      return typeof cell.value === 'boolean' ? t(cell.value ? 'analysis.cell.yes' : 'analysis.cell.no') : cell.text;
+    default:
+      return cell.text;
+  }
+}
+
+/** Bond options the mode summaries name, read from the plan. */
+export interface SummaryOptions {
+  num_grat_arp?: string;
+  xmit_hash_policy?: string;
+}
+
+/**
+ * A row's notes in the UI's language: the first is always the oracle's summary of the mode (expectationFor), which
+ * is said again from the mode and the options; the others — bring-up errors, LACP problems, MAC moves — are the
+ * engine's and the oracle's own words, shown as written.
+ */
+export function rowNotes(row: MatrixRow, options: SummaryOptions, t: TFunction): string[] {
+  const [, ...rest] = row.notes;
+  const summary = t(`analysis.note.${row.mode.replaceAll('.', '')}`, {
+    num_grat_arp: options.num_grat_arp ?? '1',
+    xmit_hash_policy: options.xmit_hash_policy ?? 'layer2',
+  });
+  return row.notes.length ? [summary, ...rest] : [];
+}
