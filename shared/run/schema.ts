@@ -100,6 +100,7 @@ export const RUN_MANIFEST_SCHEMA = {
 const probeStats = open(
   {
     rate: number,
+    achievedRate: number,
     sent: count,
     received: count,
     lost: count,
@@ -116,7 +117,23 @@ const probeStats = open(
     },
     markers: { type: 'array', items: open({ atMs: number, label: str }) },
   },
-  ['rttMs', 'failoverMs', 'lossConvergenceMs', 'detectionMs', 'gapFrames'],
+  ['achievedRate', 'rttMs', 'failoverMs', 'lossConvergenceMs', 'detectionMs', 'gapFrames'],
+);
+
+/** CaptureLoss (shared/run/model.ts): one capture file's counts in one step. */
+const captureLoss = open(
+  {
+    file: str,
+    port: str,
+    received: count,
+    written: count,
+    kernelDropped: count,
+    interfaceDropped: count,
+    writerDropped: count,
+    liveSkipped: count,
+    writerError: str,
+  },
+  ['writerError'],
 );
 
 const measurements = open(
@@ -184,10 +201,11 @@ export const STEP_RECORD_SCHEMA = {
       ),
       pcapng: str,
       frames: open({ first: count, last: count }),
+      capture: { type: 'array', items: captureLoss },
       reading: hostReading,
       measurements,
     },
-    ['point', 'slave', 'error', 'apply', 'pcapng', 'frames', 'reading', 'measurements'],
+    ['point', 'slave', 'error', 'apply', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
   ),
 } as const;
 

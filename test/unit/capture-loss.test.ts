@@ -16,6 +16,7 @@ import {
 } from '../../shared/run/capture-loss.js';
 import { probeStats } from '../../shared/run/measure-step.js';
 import type { CaptureLoss } from '../../shared/run/model.js';
+import { parseStepRecord, RunFileError } from '../../shared/run/schema.js';
 import type { CaptureCounters } from '../../shared/tester/protocol.js';
 import { fixtureNames, loadFixture } from './report-fixtures.js';
 
@@ -174,5 +175,38 @@ describe('the probe’s achieved rate', () => {
       '探测实际发送 61.5 个请求/秒，低于计划的 100/秒',
     );
     expect(stepNotes(step).map((n) => n.key)).toEqual(['captureLoss.probeShort']);
+  });
+});
+
+describe('capture losses in steps.jsonl', () => {
+  const record = (capture: unknown) =>
+    JSON.stringify({
+      index: 0,
+      repetition: 1,
+      mode: 'balance-rr',
+      kind: 'probe',
+      label: 'mode balance-rr: probe 2 s',
+      startedAt: '2026-11-29T18:00:00.000Z',
+      durationMs: 2000,
+      status: 'ok',
+      capture,
+    });
+  const loss = {
+    file: 'capture/r1-balance-rr.pcapng',
+    port: 'tester0',
+    received: 10,
+    written: 9,
+    kernelDropped: 1,
+    interfaceDropped: 0,
+    writerDropped: 1,
+    liveSkipped: 0,
+  };
+
+  it('are read back checked: counts must be counts', () => {
+    expect(parseStepRecord(record([loss]), 'steps.jsonl', 1).capture).toEqual([loss]);
+    expect(() => parseStepRecord(record([{ ...loss, kernelDropped: '1<script>' }]), 'steps.jsonl', 3)).toThrow(
+      /steps\.jsonl.*3/,
+    );
+    expect(() => parseStepRecord(record([{ ...loss, written: -1 }]), 'steps.jsonl', 4)).toThrow(RunFileError);
   });
 });
