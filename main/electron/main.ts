@@ -82,6 +82,9 @@ async function start(): Promise<void> {
   process.env.BONDBENCH_TESTER_AGENT ??= join(here, 'agent.js');
   // A real directory for it to run in: the package root is app.asar, inside which no process can start.
   process.env.BONDBENCH_TESTER_CWD ??= app.getPath('userData');
+  // From a checkout (`npx electron .`, dev:desktop) node_modules holds cap built for Node, not for this Electron:
+  // the agent runs under the system's node there. A packaged app's cap was rebuilt for Electron in the stage.
+  if (!app.isPackaged) process.env.BONDBENCH_TESTER_NODE ??= process.platform === 'win32' ? 'node.exe' : 'node';
   const bench = new Bench({
     runsDir: defaultRunsDir(),
     labInstance: process.env.BONDBENCH_LAB_INSTANCE,

@@ -67,6 +67,8 @@ export function agentCommand(netns?: string, cwd?: string): AgentLaunch {
       agentPath: agent,
       tsxImport: fromSource ? import.meta.resolve('tsx') : undefined,
       electron: process.versions.electron,
+      // Set by the desktop shell when it runs from a checkout (main/electron/main.ts).
+      agentNode: process.env.BONDBENCH_TESTER_NODE || undefined,
       netns,
       // The shell passes a real directory (the desktop app: its user data); never the package, maybe an archive.
       cwd: cwd ?? process.env.BONDBENCH_TESTER_CWD ?? tmpdir(),

@@ -29,6 +29,12 @@ export interface AgentLaunchInput {
   tsxImport?: string;
   /** process.versions.electron: set inside Electron. */
   electron?: string;
+  /**
+   * A Node binary to run the agent with instead of this runtime: the desktop app started from a checkout
+   * (`npx electron .`), whose node_modules hold cap built for Node's ABI — the packaged app's staged copy holds
+   * Electron's. Keeps the two builds apart instead of rebuilding one in place.
+   */
+  agentNode?: string;
   /** Run inside this network namespace (`ip netns exec`, root): the virtual lab. */
   netns?: string;
   /** The working directory the shell chose (user data, temp); required to be a real directory. */
@@ -81,11 +87,11 @@ export function agentLaunch(input: AgentLaunchInput): AgentLaunch {
       `the tester agent cannot run in ${input.cwd}: it is inside an archive; the shell must pass a real directory`,
     );
   }
-  const node = input.tsxImport
-    ? [input.execPath, '--import', input.tsxImport, input.agentPath]
-    : [input.execPath, input.agentPath];
+  const runtime = input.agentNode || input.execPath;
+  const asElectron = !!input.electron && !input.agentNode;
+  const node = input.tsxImport ? [runtime, '--import', input.tsxImport, input.agentPath] : [runtime, input.agentPath];
   let env: Record<string, string | undefined> = { ...input.env };
-  if (input.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  if (asElectron) env.ELECTRON_RUN_AS_NODE = '1';
   if (input.platform === 'win32') env = prependPath(env, npcapDllDir(input.env), ';');
   const launch = (command: string[]): AgentLaunch => ({
     command: command[0]!,
@@ -111,7 +117,7 @@ export function agentLaunch(input: AgentLaunchInput): AgentLaunch {
     );
   }
   // sudo resets the environment: what the agent needs goes on the command line, which the sudoers rule fixes.
-  const kept = input.electron ? ['ELECTRON_RUN_AS_NODE=1'] : [];
+  const kept = asElectron ? ['ELECTRON_RUN_AS_NODE=1'] : [];
   return launch(['sudo', '-n', '/usr/bin/env', ...kept, ...node]);
 }
 

@@ -143,6 +143,11 @@ export function stepsCsv(model: ReportModel): string {
 }
 
 /** The matrix, an empty line, the per-step measurements. */
+/**
+ * Starts with a UTF-8 byte order mark: Excel opens a BOM-less .csv in the system's ANSI code page (GBK on a Chinese
+ * Windows), which garbles every Chinese cell; with the BOM it reads UTF-8. LibreOffice, Python's csv with
+ * encoding="utf-8-sig" and pandas read it either way.
+ */
 export function renderCsv(model: ReportModel): string {
-  return `${matrixCsv(model)}\r\n${stepsCsv(model)}`;
+  return `\uFEFF${matrixCsv(model)}\r\n${stepsCsv(model)}`;
 }

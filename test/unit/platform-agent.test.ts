@@ -136,3 +136,19 @@ describe('starting the tester agent', () => {
     expect(prependPath(once, 'c:\\windows\\system32\\npcap', ';')).toEqual(once);
   });
 });
+
+describe('the desktop app from a checkout', () => {
+  it('runs the agent under the system node, whose ABI the checkout’s cap was built for', () => {
+    const launch = agentLaunch({
+      platform: 'linux',
+      execPath: '/work/bb/node_modules/electron/dist/electron',
+      agentPath: '/work/bb/out/main/agent.js',
+      electron: '41.7.1',
+      agentNode: 'node',
+      cwd: '/home/ana/.config/BondBench',
+      env: { PATH: '/usr/bin' },
+    });
+    expect([launch.command, ...launch.args]).toEqual(['node', '/work/bb/out/main/agent.js']);
+    expect(launch.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+  });
+});

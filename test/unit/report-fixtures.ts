@@ -38,7 +38,7 @@ export function loadFixture(name: string): Promise<RunFolder> {
 /** Parses CSV with Python's csv module (RFC 4180 dialect as Excel writes it), not with our own code. */
 export function parseCsv(text: string): string[][] {
   const script =
-    'import csv, io, json, sys\nprint(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))';
+    'import csv, io, json, sys\nprint(json.dumps(list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig"), newline="")))))';
   const result = spawnSync('python3', ['-c', script], { input: text, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`python3 csv failed: ${result.stderr || result.error}`);
   return JSON.parse(result.stdout) as string[][];

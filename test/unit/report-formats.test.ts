@@ -62,6 +62,8 @@ describe.each(cases)('report formats of %s in %s', (name, language) => {
     const m = await model(name, language);
     const text = renderCsv(m);
     expect(text.endsWith('\r\n')).toBe(true);
+    // The UTF-8 BOM Excel needs to read Chinese cells as UTF-8 (csv.ts).
+    expect(text.startsWith('\uFEFF')).toBe(true);
     const records = parseCsv(text);
     const gap = records.findIndex((r) => r.length === 0);
     const matrix = records.slice(0, gap);
