@@ -142,6 +142,23 @@ describe('the default plan on the lab', () => {
       'frame.comment',
     ]);
     expect(comments.stdout).toContain('mode balance-rr: pull eth1');
+    // Every step accounts for each capture file (tester port, both mirrors): at the lab's rates nothing is lost,
+    // and the file holds every frame the steps say libpcap delivered (plus any after the last step's count).
+    for (const step of run.steps) {
+      expect(
+        step.capture?.map((c) => c.port),
+        step.label,
+      ).toEqual(['tester0', 'tap-eth1', 'tap-eth2']);
+      for (const c of step.capture ?? []) {
+        expect([c.kernelDropped, c.writerDropped, c.written], `${step.label}: ${c.file}`).toEqual([0, 0, c.received]);
+      }
+      expect(step.measurements?.droppedFrames, step.label).toBe(0);
+    }
+    const written = run.steps
+      .filter((s) => s.pcapng === pull.pcapng)
+      .reduce((n, s) => n + (s.capture?.find((c) => c.file === pull.pcapng)?.written ?? 0), 0);
+    expect(frames).toBeGreaterThanOrEqual(written);
+    expect(written).toBeGreaterThan(0);
   });
 });
 
