@@ -130,6 +130,21 @@ function cell<T extends Cell['value']>(
   return { value, text, verdict, reason, evidence };
 }
 
+/** A cell whose reason is message parts (oracle.* keys): English in `reason`, any language from `reasonParts`. */
+function saidCell<T extends Cell['value']>(
+  value: T,
+  text: string,
+  verdict: Verdict,
+  parts: ReasonPart[],
+  evidence: Evidence,
+): Cell<T> {
+  return { ...cell(value, text, verdict, sayReason('en', parts), evidence), reasonParts: parts };
+}
+
+const said = (key: string, vars?: ReasonPart['vars']): ReasonPart[] => [
+  vars ? { key: `oracle.${key}`, vars } : { key: `oracle.${key}` },
+];
+
 /** For 802.3ad: the reason there is no working aggregate, or undefined when LACP negotiated. */
 function lacpProblem(reading: HostReading | undefined): string | undefined {
   if (!reading?.lacp) return undefined;
@@ -225,25 +240,22 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       ['eth2Mac', b],
     ] as const) {
       if (!s) {
-        row.cells[column] = cell(null, '–', 'not-measurable', 'slave not found on the host', evidence);
+        row.cells[column] = saidCell(null, '–', 'not-measurable', said('macMissing'), evidence);
         continue;
       }
       let verdict: Verdict = 'expected';
-      let reason: string;
+      let reason: ReasonPart[];
       if (expect.sharedMac === undefined) {
         verdict = s.permanentMac && s.mac !== s.permanentMac ? 'unexpected' : 'expected';
-        reason =
-          verdict === 'expected'
-            ? 'no bond: the NIC keeps its own MAC'
-            : 'no bond, yet the NIC does not carry its own MAC';
+        reason = said(verdict === 'expected' ? 'macOwn' : 'macNotOwn');
       } else if (expect.sharedMac) {
         verdict = shared ? 'expected' : 'unexpected';
-        reason = shared ? 'all slaves carry the bond MAC' : `slaves should share the bond MAC in ${mode}`;
+        reason = shared ? said('macShared') : said('macShouldShare', { mode });
       } else {
         verdict = shared ? 'unexpected' : 'expected';
-        reason = shared ? `${mode} keeps distinct slave MACs, yet they are equal` : 'slaves keep distinct MACs';
+        reason = shared ? said('macEqual', { mode }) : said('macDistinct');
       }
-      row.cells[column] = cell(s.mac, shortMac(s.mac), verdict, reason, evidence);
+      row.cells[column] = saidCell(s.mac, shortMac(s.mac), verdict, reason, evidence);
     }
   }
 
@@ -258,27 +270,21 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     };
     const text = `${arp.probe} probe${arp.probe === 1 ? '' : 's'}, ${arp.gratuitous} gratuitous`;
     if (count === 0) {
-      row.cells.arpAtBoot = cell(
+      row.cells.arpAtBoot = saidCell(
         0,
         text,
         expect.duplicates ? 'not-measurable' : 'expected',
-        expect.duplicates
-          ? 'no ARP at bring-up, so the doubling broadcast causes cannot be seen'
-          : 'the bonding driver sends no ARP when the bond comes up; the write-up’s probes came from its network scripts',
+        said(expect.duplicates ? 'arpNoneBroadcast' : 'arpNone'),
         evidence,
       );
     } else {
       const even = count % 2 === 0;
       const verdict: Verdict = expect.duplicates ? (even ? 'expected' : 'unexpected') : 'expected';
-      row.cells.arpAtBoot = cell(
+      row.cells.arpAtBoot = saidCell(
         count,
         text,
         verdict,
-        expect.duplicates
-          ? even
-            ? 'broadcast sends each ARP on both slaves (the write-up’s 2×2)'
-            : 'broadcast should send each ARP twice, but the count is odd'
-          : 'ARP from the host’s network scripts at bring-up',
+        said(expect.duplicates ? (even ? 'arpDoubled' : 'arpOdd') : 'arpScripts'),
         evidence,
       );
     }
@@ -294,40 +300,40 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     const [pa, pb] = wholePercentages([a, b]);
     const text = `${pa}% / ${pb}%`;
     const evidence: Evidence = { pcapng: probeStep.pcapng, steps: [probeStep.index] };
-    const source = probeStep.measurements?.portShare ? 'switch ports' : 'host counters';
+    const source: ReasonPart = {
+      key: probeStep.measurements?.portShare ? 'oracle.sourcePorts' : 'oracle.sourceCounters',
+    };
     const both = Math.min(a, b) >= 0.25;
     const dupes = probeStep.measurements?.probe?.duplicates ?? 0;
     let verdict: Verdict;
-    let reason: string;
+    let reason: ReasonPart[];
     switch (expect.spread) {
       case 'alternate':
         verdict = both ? 'expected' : 'unexpected';
-        reason = both
-          ? `replies alternate over both slaves (${source})`
-          : `round robin should use both slaves (${source})`;
+        reason = said(both ? 'spreadAlternate' : 'spreadAlternateMissing', { source });
         break;
       case 'all':
         verdict = both && dupes > 0 ? 'expected' : 'unexpected';
-        reason = `every reply on both slaves: ${dupes} duplicate replies (${source})`;
+        reason = said('spreadAll', { dupes, source });
         break;
       case 'single':
         if (noPartner) {
           verdict = 'not-measurable';
-          reason = `${lacpIssue}: there is no aggregate to spread over`;
+          reason = said('spreadNoAggregate', { issue: lacpIssue ?? '' });
         } else {
           verdict = Math.max(a, b) >= 0.9 ? 'expected' : 'unexpected';
-          reason = `one peer stays on one slave (${source})`;
+          reason = said('spreadSingle', { source });
         }
         break;
       case 'by-load':
         verdict = Math.max(a, b) >= 0.5 ? 'expected' : 'unexpected';
-        reason = `spread by load; with one peer mostly one slave (${source})`;
+        reason = said('spreadByLoad', { source });
         break;
       default:
         verdict = 'not-measurable';
-        reason = `no bond to balance: the NIC holding the address carried the replies (${text}, ${source})`;
+        reason = said('spreadNone', { text, source });
     }
-    row.cells.loadBalancing = cell(text, expect.spread === 'none' ? '–' : text, verdict, reason, evidence);
+    row.cells.loadBalancing = saidCell(text, expect.spread === 'none' ? '–' : text, verdict, reason, evidence);
   }
 
   // Fault tolerance and failover: every pull judged against the driver's model and the links still up.

@@ -7,6 +7,7 @@ import { createInstance } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { cellText, rowNotes } from '../../renderer/src/cells.js';
 import { i18nextResources } from '../../shared/i18n/catalogue.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { expectationFor, judgeRun } from '../../shared/oracle/oracle.js';
 import { MODE_NAMES } from '../../shared/plan/plan.js';
 import { MATRIX_COLUMNS } from '../../shared/run/model.js';
@@ -62,6 +63,26 @@ describe('the matrix in the UI’s language', () => {
       for (const column of ['arpAtBoot', 'faultTolerance'] as const) {
         const cell = row.cells[column];
         if (cell) expect(cellText(column, cell, run.steps, t).replace(/ARP/g, '')).not.toMatch(/[a-z]{2,}/i);
+      }
+      // Every reason is said in message parts; in Chinese only the field's terms and mode names stay Latin (the
+      // failover columns' reasons name kernel functions too: their own tests are #12's).
+      for (const column of MATRIX_COLUMNS) {
+        const cell = row.cells[column];
+        if (!cell) continue;
+        expect(cell.reasonParts, `${row.mode} ${column}`).toBeDefined();
+        if (column === 'faultTolerance' || column === 'failoverMs') continue;
+        // The LACP judge's own reason (shared/oracle/lacp.ts) is still English text: not checked here.
+        const parts = cell.reasonParts!.map((p) =>
+          p.key === 'oracle.spreadNoAggregate' ? { ...p, vars: { issue: '' } } : p,
+        );
+        const said = sayReason('zh-CN', parts);
+        expect(
+          said.replace(
+            /[\w.-]*(balance|broadcast|active|802|standalone)[\w.-]*|bond|MAC|ARP|LACP|miimon|downdelay|updelay|eth\d|ms\b/g,
+            '',
+          ),
+          said,
+        ).not.toMatch(/[a-z]{4,}/i);
       }
     }
   });
