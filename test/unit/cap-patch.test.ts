@@ -2,9 +2,10 @@
  * The cap patch as a Windows clone sees it (CRLF) and as electron-builder leaves it (an addon rebuilt for another
  * ABI): scripts/patch-cap.mjs must apply the one and refuse the other.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript (it runs at postinstall, without tsx)
@@ -111,5 +112,56 @@ describe('the build stamp: which ABI cap was built for', () => {
       encoding: 'utf8',
     });
     expect(out).toContain(`is patched and built for node ${process.versions.node} (ABI ${process.versions.modules})`);
+  });
+});
+
+// The patch's Windows branch (Npcap: MinToCopy, the timed wait, UnregisterWaitEx) type-checked by a Windows
+// compiler against cap's WinPcap headers and Node's, since no Windows machine builds it here. Headers the POSIX
+// branch would include are stood in for by Winsock's.
+const mingw = spawnSync('x86_64-w64-mingw32-g++', ['--version']).status === 0;
+describe.skipIf(!mingw)('the patched binding on Windows (mingw-w64, syntax and types)', () => {
+  it('compiles the _WIN32 branch, and would catch a wrong Npcap call', () => {
+    const shim = mkdtempSync(join(tmpdir(), 'bondbench-winshim-'));
+    mkdirSync(join(shim, 'arpa'));
+    mkdirSync(join(shim, 'sys'));
+    writeFileSync(join(shim, 'arpa', 'inet.h'), '#include <winsock2.h>\n#include <ws2tcpip.h>\n');
+    writeFileSync(join(shim, 'sys', 'ioctl.h'), '\n');
+    const nodeHeaders = join(dirname(dirname(process.execPath)), 'include', 'node');
+    const compile = (file: string) =>
+      spawnSync(
+        'x86_64-w64-mingw32-g++',
+        [
+          '-fsyntax-only',
+          '-std=gnu++17',
+          '-DWPCAP',
+          '-D_WIN32_WINNT=0x0601',
+          '-DBUILDING_NODE_EXTENSION',
+          '-I',
+          join(capDir, 'src'),
+          '-I',
+          shim,
+          '-I',
+          existsSync(nodeHeaders) ? nodeHeaders : '/usr/include/node',
+          '-I',
+          dirname(createRequire(join(capDir, 'package.json')).resolve('nan')),
+          '-I',
+          join(capDir, 'deps', 'winpcap', 'Include'),
+          file,
+        ],
+        { encoding: 'utf8' },
+      );
+    try {
+      const ok = compile(join(capDir, 'src', 'binding.cc'));
+      expect(ok.stderr).not.toMatch(/error/);
+      expect(ok.status).toBe(0);
+      const broken = join(shim, 'broken.cc');
+      writeFileSync(
+        broken,
+        patched.replace('pcap_setmintocopy(obj->pcap_handle, 0)', 'pcap_setmintocopy(obj->pcap_handle, 0, 1)'),
+      );
+      expect(compile(broken).stderr).toMatch(/too many arguments to function .*pcap_setmintocopy/);
+    } finally {
+      rmSync(shim, { recursive: true, force: true });
+    }
   });
 });
