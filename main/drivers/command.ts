@@ -157,7 +157,7 @@ function commandLinkDriver(config: CommandLinkConfig, context: DriverContext): L
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const invoke = (action: LinkAction, template: string[], slave: string) => {
     assertInterfaceName(slave, 'slave');
-    const port = config.ports?.[slave];
+    const port = config.ports && Object.hasOwn(config.ports, slave) ? config.ports[slave] : undefined;
     if (used.has('port') && port === undefined) throw unmappedSlave(name, action, slave, config.ports);
     return runTemplate(
       name,

@@ -252,7 +252,7 @@ function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDri
     assertInterfaceName(slave, 'slave');
     const known = indexes.get(slave);
     if (known !== undefined) return known;
-    const ref = config.ports[slave];
+    const ref = Object.hasOwn(config.ports, slave) ? config.ports[slave] : undefined;
     if (!ref) throw unmappedSlave(name, action, slave, config.ports);
     if ('ifIndex' in ref) {
       indexes.set(slave, ref.ifIndex);

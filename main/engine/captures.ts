@@ -62,7 +62,9 @@ export function describeCaptureFile(
   // A mirror's file is named by the slave it copies (r1-active-backup-eth1); runs before that named it by the
   // capture port (r1-active-backup-tap-eth1).
   const mirrors = plan.tester.portMirrors ?? {};
-  const slave = suffix in mirrors ? suffix : Object.entries(mirrors).find(([, mirror]) => mirror === suffix)?.[0];
+  const slave = Object.hasOwn(mirrors, suffix)
+    ? suffix
+    : Object.entries(mirrors).find(([, mirror]) => mirror === suffix)?.[0];
   const port = slave ? (mirrors[slave] ?? suffix) : suffix || testerPort;
   return {
     file,

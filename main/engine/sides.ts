@@ -10,6 +10,7 @@ import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } 
 import type { HostFacts, HostReading } from '../../shared/run/model.js';
 import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
 import { VerifyError, type VerifyResult } from '../host/backend.js';
+import { CONF_NET, netifrcLinkPaths } from '../host/backends.js';
 import { takeBackup } from '../host/backup.js';
 import { HostControl } from '../host/control.js';
 import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
@@ -18,8 +19,11 @@ import { parseHostTarget } from '../host/target.js';
 import type { HostSide, TesterSide } from './ports.js';
 import { AgentTesterSide } from './tester-side.js';
 
-/** Files the bench may change on the host: what a baseline backup saves and a restore puts back. */
-const PERSISTENT_FILES = ['/etc/conf.d/net', '/etc/init.d/net.bond0', '/etc/runlevels/default/net.bond0'];
+/** Files the bench may change on the host for a bond: what a baseline backup saves and a restore puts back. */
+function persistentFiles(bond: string): string[] {
+  const links = netifrcLinkPaths(bond);
+  return [CONF_NET, links.init, links.runlevel];
+}
 
 function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['lacp'] {
   const judgement = judgeLacp(status);
@@ -40,6 +44,8 @@ export class SshHostSide implements HostSide {
   constructor(
     readonly control: HostControl,
     private readonly rebootTimeoutMs: number,
+    /** The plan's bond.name: the bond the baseline saves and the link check reads. */
+    private readonly bond: string,
   ) {}
 
   async facts(): Promise<HostFacts> {
@@ -67,8 +73,8 @@ export class SshHostSide implements HostSide {
       host: this.control.label,
       backend: 'runtime',
       reason: 'BondBench run: the host as found',
-      paths: PERSISTENT_FILES,
-      bondState: await readLiveBondState(remote, 'bond0'),
+      paths: persistentFiles(this.bond),
+      bondState: await readLiveBondState(remote, this.bond),
       runDir,
     });
     this.baselineTaken = true;
@@ -155,7 +161,7 @@ export class SshHostSide implements HostSide {
 
   /** The bonding driver's MII status of a slave; for a NIC in no bond (standalone), its carrier. */
   async miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'> {
-    const status = await this.control.bondStatus('bond0').catch(() => undefined);
+    const status = await this.control.bondStatus(this.bond).catch(() => undefined);
     const mii = status?.slaves.find((s) => s.name === slave)?.miiStatus;
     if (mii === 'up' || mii === 'down') return mii;
     const link = (await this.control.links()).find((l) => l.name === slave);
@@ -196,7 +202,7 @@ export function labInstanceOf(plan: Plan): string | undefined {
 
 export async function connectSides(plan: Plan, log: (line: string) => void): Promise<Sides> {
   const control = await HostControl.open(plan.host.target, { sudo: plan.host.sudo, log });
-  const host = new SshHostSide(control, (plan.timeouts?.rebootSeconds ?? 180) * 1000);
+  const host = new SshHostSide(control, (plan.timeouts?.rebootSeconds ?? 180) * 1000, plan.bond.name);
   let tester: TesterSide | undefined;
   try {
     const instance = labInstanceOf(plan);

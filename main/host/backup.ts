@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { shellQuote } from '../../shared/net/names.js';
+import { assertInterfaceName, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
 import type { BackendKind } from './backend.js';
 import { RemoteCommandError, type SshRemote } from './remote.js';
-import { type LiveBondState, splitSections } from './system.js';
+import { type LiveBondState, parseRoutes, splitSections } from './system.js';
 
 const q = shellQuote;
 
@@ -58,9 +58,164 @@ export function newBackupId(now = new Date()): string {
     .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+function assertSavedName(saved: string | undefined): string {
+  if (!saved || !/^\d{1,4}$/.test(saved)) throw new BackupError(`${JSON.stringify(saved)} is not a saved-file name`);
+  return saved;
+}
+
 function assertId(id: string): string {
   if (!/^[0-9TZ]+-[a-z0-9]+$/.test(id)) throw new BackupError(`${JSON.stringify(id)} is not a backup id`);
   return id;
+}
+
+/** Where backups may live on a host (chooseBackupRoot picks one). */
+export const BACKUP_ROOTS = ['/var/lib/bondbench', '/etc/bondbench'] as const;
+
+/**
+ * The host files a backup may name — the only ones BondBench changes: netifrc's /etc/conf.d/net and a bond's
+ * service link and runlevel entry. A manifest naming any other path (/root/.ssh/authorized_keys…) is refused.
+ */
+const ALLOWED_PATHS = [
+  /^\/etc\/conf\.d\/net$/,
+  /^\/etc\/init\.d\/net\.[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/,
+  /^\/etc\/runlevels\/[A-Za-z0-9_-]{1,32}\/net\.[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/,
+];
+
+function field(source: string, path: string, problem: string): BackupError {
+  return new BackupError(`${source}: ${path} ${problem}: this is not a backup BondBench wrote; refusing it`);
+}
+
+function text(value: unknown, source: string, path: string, pattern?: RegExp): string {
+  if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
+    throw field(source, path, `is ${JSON.stringify(value)?.slice(0, 80)}`);
+  }
+  return value;
+}
+
+/**
+ * Validates a backup manifest read back (from the host or a run folder) before anything in it is used: the id,
+ * the host folder (`<root>/backup/<id>` under one of BACKUP_ROOTS, or `expected.root`), each entry's path (from
+ * the allowed list), saved-file name (digits), mode, owner, checksum and link target, and the bond state through
+ * the validators the plan's values pass (interface names, IPv4 addresses, routes, bond options). Returns a fresh
+ * manifest of the checked values only; throws BackupError naming `source` and the field.
+ */
+export function validateBackupManifest(
+  value: unknown,
+  source: string,
+  expected: { root?: string; id?: string } = {},
+): BackupManifest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw field(source, 'the manifest', 'is not an object');
+  const m = value as Record<string, unknown>;
+  const id = text(m.id, source, 'id', /^[0-9TZ]+-[a-z0-9]+$/);
+  if (expected.id !== undefined && id !== expected.id) throw field(source, 'id', `is ${id}, not ${expected.id}`);
+  const roots: readonly string[] = expected.root ? [expected.root] : BACKUP_ROOTS;
+  const hostDir = text(m.hostDir, source, 'hostDir');
+  if (!roots.some((root) => hostDir === `${root}/backup/${id}`)) {
+    throw field(source, 'hostDir', `is ${JSON.stringify(hostDir)}, not <backup root>/backup/${id}`);
+  }
+  const backend = text(m.backend, source, 'backend', /^(runtime|netifrc)$/) as BackendKind;
+  if (!Array.isArray(m.entries)) throw field(source, 'entries', 'is not a list');
+  const seen = new Set<string>();
+  const entries = m.entries.map((raw, i): BackupEntry => {
+    const at = `entries[${i}]`;
+    if (typeof raw !== 'object' || raw === null) throw field(source, at, 'is not an object');
+    const e = raw as Record<string, unknown>;
+    const path = text(e.path, source, `${at}.path`);
+    if (!SAFE_PATH.test(path) || path.includes('..') || !ALLOWED_PATHS.some((allowed) => allowed.test(path))) {
+      throw field(source, `${at}.path`, `is ${JSON.stringify(path)}, not a file BondBench changes`);
+    }
+    const kind = text(e.kind, source, `${at}.kind`, /^(file|symlink|absent)$/) as BackupEntry['kind'];
+    if (kind === 'symlink') {
+      const target = text(e.linkTarget, source, `${at}.linkTarget`, /^\/?[A-Za-z0-9._/+-]+$/);
+      return { path, kind, linkTarget: target };
+    }
+    if (kind === 'absent') return { path, kind };
+    const saved = text(e.saved, source, `${at}.saved`, /^\d{1,4}$/);
+    if (seen.has(saved)) throw field(source, `${at}.saved`, `names ${saved} twice`);
+    seen.add(saved);
+    return {
+      path,
+      kind,
+      saved,
+      mode: text(e.mode, source, `${at}.mode`, /^[0-7]{3,4}$/),
+      owner: text(e.owner, source, `${at}.owner`, /^\d{1,10}:\d{1,10}$/),
+      sha256: text(e.sha256, source, `${at}.sha256`, /^[0-9a-f]{64}$/),
+    };
+  });
+  return {
+    id,
+    createdAt: text(m.createdAt, source, 'createdAt', /^[0-9T:.Z-]{1,40}$/),
+    host: text(m.host, source, 'host'),
+    backend,
+    reason: text(m.reason, source, 'reason'),
+    hostDir,
+    entries,
+    bondState: validateBondState(m.bondState, source),
+  };
+}
+
+/** The bond state part of a manifest, through the plan's validators; only the fields a restore uses are kept. */
+function validateBondState(value: unknown, source: string): LiveBondState {
+  if (typeof value !== 'object' || value === null) throw field(source, 'bondState', 'is not an object');
+  const s = value as Record<string, unknown>;
+  const guard = <T>(path: string, check: () => T): T => {
+    try {
+      return check();
+    } catch (error) {
+      throw field(source, path, `is not valid (${(error as Error).message})`);
+    }
+  };
+  const list = (v: unknown, path: string): unknown[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw field(source, path, 'is not a list');
+    return v;
+  };
+  const bond = guard('bondState.bond', () => assertInterfaceName(s.bond, 'bond'));
+  if (typeof s.exists !== 'boolean') throw field(source, 'bondState.exists', 'is not true or false');
+  const options: Record<string, string> = {};
+  if (s.options !== undefined) {
+    if (typeof s.options !== 'object' || s.options === null)
+      throw field(source, 'bondState.options', 'is not an object');
+    for (const [name, v] of Object.entries(s.options)) {
+      // sysfs option names and their values as read: words, numbers, addresses; never shell syntax.
+      options[text(name, source, 'bondState.options', /^[a-z_]{1,32}$/)] = text(
+        v,
+        source,
+        `bondState.options.${name}`,
+        /^[A-Za-z0-9 .,:_/-]{0,200}$/,
+      );
+    }
+  }
+  const interfaces: LiveBondState['interfaces'] = {};
+  if (typeof s.interfaces !== 'object' || s.interfaces === null)
+    throw field(source, 'bondState.interfaces', 'is not an object');
+  for (const [name, raw] of Object.entries(s.interfaces)) {
+    const at = `bondState.interfaces.${name}`;
+    const n = guard(at, () => assertInterfaceName(name));
+    const iface = (raw ?? {}) as Record<string, unknown>;
+    interfaces[n] = {
+      exists: iface.exists === true,
+      up: iface.up === true,
+      master: iface.master === undefined ? undefined : guard(`${at}.master`, () => assertInterfaceName(iface.master)),
+      addresses: list(iface.addresses, `${at}.addresses`).map((a) => guard(`${at}.addresses`, () => assertIPv4Cidr(a))),
+    };
+  }
+  return {
+    bond,
+    bootId: s.bootId === undefined ? undefined : text(s.bootId, source, 'bondState.bootId', /^[0-9a-f-]{1,64}$/),
+    exists: s.exists,
+    up: s.up === undefined ? undefined : s.up === true,
+    options: s.options === undefined ? undefined : options,
+    slaves: list(s.slaves, 'bondState.slaves').map((x) =>
+      guard('bondState.slaves', () => assertInterfaceName(x, 'slave')),
+    ),
+    addresses: list(s.addresses, 'bondState.addresses').map((a) =>
+      guard('bondState.addresses', () => assertIPv4Cidr(a)),
+    ),
+    routes: guard('bondState.routes', () => parseRoutes(JSON.stringify(list(s.routes, 'bondState.routes')), source)),
+    interfaces,
+  };
 }
 
 /**
@@ -183,11 +338,23 @@ export async function readPointer(
   return id ? assertId(id) : undefined;
 }
 
+/** A backup's manifest from the host, validated (validateBackupManifest); undefined when it is not there. */
 export async function readManifest(remote: SshRemote, root: string, id: string): Promise<BackupManifest | undefined> {
-  const bytes = await remote.readFile(`${assertHostPath(root)}/backup/${assertId(id)}/manifest.json`, {
-    privileged: true,
+  const path = `${assertHostPath(root)}/backup/${assertId(id)}/manifest.json`;
+  const bytes = await remote.readFile(path, { privileged: true });
+  if (!bytes) return undefined;
+  return validateBackupManifest(parseJson(bytes.toString(), `${remote.label}:${path}`), `${remote.label}:${path}`, {
+    root,
+    id,
   });
-  return bytes ? (JSON.parse(bytes.toString()) as BackupManifest) : undefined;
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BackupError(`${source}: not JSON (${(error as Error).message})`);
+  }
 }
 
 /** The first backup of a host in a run folder — the host as found — for when the host lost its own copy. */
@@ -196,10 +363,14 @@ export async function firstLocalManifest(
   host?: string,
 ): Promise<{ manifest: BackupManifest; dir: string } | undefined> {
   const base = join(runDir, 'host-backups');
-  const ids = (await readdir(base).catch(() => [] as string[])).sort();
+  // Only folders named as backup ids; their manifest validated, and its id the folder's.
+  const ids = (await readdir(base).catch(() => [] as string[]))
+    .filter((name) => /^[0-9TZ]+-[a-z0-9]+$/.test(name))
+    .sort();
   for (const id of ids) {
     const dir = join(base, id);
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
+    const file = join(dir, 'manifest.json');
+    const manifest = validateBackupManifest(parseJson(await readFile(file, 'utf8'), file), file, { id });
     if (!host || manifest.host === host) return { manifest, dir };
   }
   return undefined;
@@ -215,7 +386,7 @@ export function restoreFilesScript(manifest: BackupManifest): string {
       lines.push(
         `mkdir -p "$(dirname ${p})"`,
         `tmp=$(mktemp "$(dirname ${p})/.bondbench.XXXXXX")`,
-        `cp -p ${saved} "$tmp" && mv -f "$tmp" ${p} || { rm -f "$tmp"; echo "cannot restore ${entry.path}" >&2; exit 1; }`,
+        `cp -p ${saved} "$tmp" && mv -f "$tmp" ${p} || { rm -f "$tmp"; echo ${q(`cannot restore ${entry.path}`)} >&2; exit 1; }`,
       );
     } else if (entry.kind === 'symlink') {
       if (
@@ -237,12 +408,12 @@ export function restoreFilesScript(manifest: BackupManifest): string {
 export function checkRestoredScript(manifest: BackupManifest): string {
   return manifest.entries
     .map((entry) => {
-      const p = q(entry.path);
+      const p = q(assertHostPath(entry.path));
       if (entry.kind === 'file')
-        return `[ "$(sha256sum < ${p} | cut -d' ' -f1)" = ${q(entry.sha256 ?? '')} ] || { echo "${entry.path} differs" >&2; exit 1; }`;
+        return `[ "$(sha256sum < ${p} | cut -d' ' -f1)" = ${q(entry.sha256 ?? '')} ] || { echo ${q(`${entry.path} differs`)} >&2; exit 1; }`;
       if (entry.kind === 'symlink')
-        return `[ "$(readlink ${p})" = ${q(entry.linkTarget ?? '')} ] || { echo "${entry.path} points elsewhere" >&2; exit 1; }`;
-      return `[ ! -e ${p} ] && [ ! -L ${p} ] || { echo "${entry.path} should not exist" >&2; exit 1; }`;
+        return `[ "$(readlink ${p})" = ${q(entry.linkTarget ?? '')} ] || { echo ${q(`${entry.path} points elsewhere`)} >&2; exit 1; }`;
+      return `[ ! -e ${p} ] && [ ! -L ${p} ] || { echo ${q(`${entry.path} should not exist`)} >&2; exit 1; }`;
     })
     .join('\n');
 }
@@ -269,7 +440,8 @@ export async function restoreFiles(
     }
     source = 'local';
     for (const entry of manifest.entries.filter((e) => e.kind === 'file')) {
-      const bytes = await readFile(join(local.dir, 'files', entry.saved!));
+      // saved is digits (validateBackupManifest): the copy is read from the run folder's backup, nowhere else.
+      const bytes = await readFile(join(local.dir, 'files', assertSavedName(entry.saved)));
       await remote.writeFileAtomic(`${manifest.hostDir}/files/${entry.saved}`, bytes, { mode: '600' });
       await remote.runOk(
         `restoring the mode of ${entry.path}`,

@@ -208,7 +208,8 @@ export class HostControl implements HostContext {
       checked.length ? sysfsGrep(checked.map((n) => `/sys/class/net/${shellQuote(n)}/statistics/*`)) : 'true',
     );
     const files = parseSysClassNet(result.stdout);
-    const out: Record<string, InterfaceCounters> = {};
+    // Keyed by interface names from the plan: no prototype, so `constructor` or `__proto__` are just names.
+    const out: Record<string, InterfaceCounters> = Object.create(null);
     for (const name of checked) out[name] = countersOf(files.get(name));
     return out;
   }

@@ -54,6 +54,8 @@ export async function rollbackAvailable(remote: SshRemote): Promise<boolean> {
 export function rollbackScript(manifest: BackupManifest, root: string, seconds: number, token: string): string {
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`rollback delay ${seconds} must be whole seconds ≥ 1`);
   if (!/^[a-z0-9]+$/.test(token)) throw new Error('bad rollback token');
+  // The id goes into a comment and messages: only a backup id's characters, never a line break or a quote.
+  if (!/^[0-9TZ]+-[a-z0-9]+$/.test(manifest.id)) throw new Error(`${JSON.stringify(manifest.id)} is not a backup id`);
   const log = q(`${assertHostPath(root)}/rollback.log`);
   return [
     '#!/bin/sh',
@@ -63,12 +65,12 @@ export function rollbackScript(manifest: BackupManifest, root: string, seconds: 
     '(',
     `  sleep ${seconds}`,
     `  grep -qs ${q(token)} ${q(ROLLBACK_SCRIPT)} || exit 0`,
-    `  logger -t bondbench "not confirmed within ${seconds} s: rolling back to backup ${manifest.id}" 2>/dev/null`,
+    `  logger -t bondbench ${q(`not confirmed within ${seconds} s: rolling back to backup ${manifest.id}`)} 2>/dev/null`,
     ...restoreFilesScript(manifest)
       .split('\n')
       .map((line) => `  ${line}`),
     `  rm -f ${q(ROLLBACK_SCRIPT)}`,
-    `  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${token} rolled back to ${manifest.id} (not confirmed within ${seconds} s)" >> ${log}`,
+    `  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${q(`${token} rolled back to ${manifest.id} (not confirmed within ${seconds} s)`)} >> ${log}`,
     '  sync',
     '  reboot',
     `) </dev/null >/dev/null 2>&1 &`,

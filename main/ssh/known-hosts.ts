@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { globMatch } from '../../shared/net/glob.js';
 import { HostKeyMismatchError, type OfferedHostKey, sha256Fingerprint } from './session.js';
 
 export interface KnownHostEntry {
@@ -39,15 +40,9 @@ export function knownHostName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+/** Host patterns compare case-insensitively (host names do). */
 function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-    'i',
-  );
-  return regex.test(name);
+  return globMatch(pattern, name, { caseInsensitive: true });
 }
 
 function hashedMatch(pattern: string, name: string): boolean {

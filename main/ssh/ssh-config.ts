@@ -4,69 +4,29 @@
  * ProxyJump, ProxyCommand, UserKnownHostsFile, HostKeyAlias, ConnectTimeout, ServerAlive*), parsed with the
  * ssh-config package.
  */
+
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { globMatch } from '../../shared/net/glob.js';
 import { InvalidValueError } from '../../shared/net/names.js';
+import {
+  assertHostName,
+  assertPort,
+  assertUserName,
+  parseSshDestination,
+  type SshDestination,
+} from '../../shared/net/ssh-destination.js';
 import { type AgentChoice, chooseAgent, expandHome } from '../../shared/platform/ssh.js';
 
-export interface SshDestination {
-  user?: string;
-  host: string;
-  port?: number;
-}
-
-const HOST = /^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
-const IPV6 = /^[0-9A-Fa-f:.]+$/;
-const USER = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-
-export function assertHostName(value: string, field = 'host'): string {
-  if (!(HOST.test(value) || (value.includes(':') && IPV6.test(value))) || value.length > 253) {
-    throw new InvalidValueError(field, value, 'must be a host name or address such as gentoo-1 or 192.168.0.253');
-  }
-  return value;
-}
-
-export function assertUserName(value: string, field = 'user'): string {
-  if (!USER.test(value) || value.length > 64)
-    throw new InvalidValueError(field, value, 'must be a login name such as root');
-  return value;
-}
-
-function assertPort(value: string | number, field = 'port'): number {
-  const port = Number(value);
-  if (!/^\d{1,5}$/.test(String(value)) || port < 1 || port > 65535) {
-    throw new InvalidValueError(field, value, 'must be a TCP port from 1 to 65535');
-  }
-  return port;
-}
-
-/** user@host, user@host:port, user@[v6]:port, ssh://user@host:port — as OpenSSH's ssh accepts them. */
-export function parseSshDestination(text: string): SshDestination {
-  let rest = text.trim();
-  if (rest.startsWith('ssh://')) rest = rest.slice('ssh://'.length).replace(/\/$/, '');
-  let user: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at !== -1) {
-    user = assertUserName(rest.slice(0, at), 'user');
-    rest = rest.slice(at + 1);
-  }
-  let host = rest;
-  let port: number | undefined;
-  const bracketed = rest.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (bracketed) {
-    host = bracketed[1]!;
-    if (bracketed[2]) port = assertPort(bracketed[2]);
-  } else if ((rest.match(/:/g) ?? []).length === 1) {
-    const [h, p] = rest.split(':');
-    host = h!;
-    port = assertPort(p!);
-  }
-  if (!host) throw new InvalidValueError('target', text, 'names no host: use user@host[:port]');
-  return { user, host: assertHostName(host, 'target host'), port };
-}
+export {
+  assertHostName,
+  assertUserName,
+  parseSshDestination,
+  type SshDestination,
+} from '../../shared/net/ssh-destination.js';
 
 export interface ResolvedSsh {
   /** As given (the ssh_config Host the user typed). */
@@ -111,16 +71,11 @@ async function readWithIncludes(file: string, depth = 0): Promise<string> {
       const path = isAbsolute(expanded) ? expanded : join(homedir(), '.ssh', expanded);
       const dir = dirname(path);
       const name = basename(path);
-      const matcher = new RegExp(
-        `^${name
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replaceAll('*', '.*')
-          .replaceAll('?', '.')}$`,
-      );
+
       const files =
         name.includes('*') || name.includes('?')
           ? (await readdir(dir).catch(() => [] as string[]))
-              .filter((f) => matcher.test(f))
+              .filter((f) => globMatch(name, f))
               .sort()
               .map((f) => join(dir, f))
           : [path];

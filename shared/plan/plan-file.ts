@@ -2,6 +2,7 @@
  * Plan files: YAML in, a validated Plan out, every error pointing at its line. The schema checks shape
  * (ajv, JSON Schema 2020-12); the checks after it need the whole plan (same subnet, primary among the slaves…).
  */
+
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
@@ -14,6 +15,7 @@ import {
   POWER_DRIVER_SCHEMA,
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
+import { assertHostTarget } from '../net/ssh-destination.js';
 import { DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
 import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValue, sweepPoints } from './sweep.js';
 
@@ -373,7 +375,8 @@ function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string 
   if (!mapsPorts) return [];
   const ports = link.ports ?? {};
   const used = [...new Set(plan.steps.flatMap((s) => (s.kind === 'pull' || s.kind === 'plug' ? [s.slave] : [])))];
-  const missing = used.filter((slave) => !(slave in ports));
+  // Own keys only: a slave named like an Object property (constructor, toString) is not mapped by inheritance.
+  const missing = used.filter((slave) => !Object.hasOwn(ports, slave));
   return missing.length
     ? [
         {
@@ -425,6 +428,8 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     }
   });
   check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
+  // What the run would refuse when it connects (main/host/target.ts), refused here: root@$(reboot), lab:../../x.
+  check(['host', 'target'], () => assertHostTarget(plan.host.target));
   errors.push(...portCoverageErrors(plan));
   // What the driver schemas cannot say (templates, OIDs, SNMP credentials): each driver's own checks.
   const driverIssues = (['power', 'link'] as const satisfies readonly DriverKind[]).flatMap((kind) => {

@@ -200,6 +200,14 @@ describe('command link driver', () => {
     expect(existsSync(join(dir, 'argv'))).toBe(false);
   });
 
+  it('treats a slave named like an Object property as unmapped, not as a port (constructor, toString)', async () => {
+    const link = createLinkDriver(config(), context);
+    for (const slave of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      await expect(link.pull(slave)).rejects.toThrow(`no switch port for ${slave} in ports`);
+    }
+    expect(existsSync(join(dir, 'argv'))).toBe(false);
+  });
+
   it('refuses a slave name that is not an interface name, without running anything', async () => {
     const link = createLinkDriver(config(), context);
     await expect(link.pull('eth1; reboot')).rejects.toBeInstanceOf(InvalidValueError);

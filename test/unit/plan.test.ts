@@ -190,6 +190,47 @@ modes: ${modes}
     });
   });
 
+  it('refuses a host.target the run would refuse (the issue’s examples)', () => {
+    for (const [target, message] of [
+      ['root@$(reboot)', /"\$\(reboot\)" must be a host name/],
+      ['lab:../../x', /lab instance/],
+      ['lab:', /lab instance/],
+      ['ro ot@gentoo', /"ro ot" must be a login name/],
+      ['root@gentoo:99999', /"99999" must be a TCP port/],
+      ['root@-oProxyCommand=reboot', /must be a host name/],
+    ] as const) {
+      const errors = parsePlan(minimal.replace('root@192.168.0.253', JSON.stringify(target))).errors;
+      expect(errors, target).toEqual([
+        expect.objectContaining({ path: 'host.target', line: 3, message: expect.stringMatching(message) }),
+      ]);
+    }
+    for (const target of ['lab', 'lab:i15', 'gentoo-1', 'root@[fe80::1]:2222', 'ssh://admin@gentoo.lan:22']) {
+      expect(parsePlan(minimal.replace('root@192.168.0.253', JSON.stringify(target))).errors, target).toEqual([]);
+    }
+  });
+
+  it('does not take an Object property for a mapped port: a slave named constructor is reported unmapped', () => {
+    const plan = `version: 1
+host: { target: root@192.168.0.253 }
+bond: { slaves: [eth1, constructor], address: 192.168.1.253/24, peer: 192.168.1.252 }
+modes: [balance-rr]
+steps:
+  - pull: constructor
+drivers:
+  power: { type: lab }
+  link:
+    type: snmp
+    host: 192.168.0.2
+    version: 2c
+    community: private
+    ports:
+      eth1: { ifName: ge-0/0/1 }
+`;
+    expect(parsePlan(plan).errors).toEqual([
+      expect.objectContaining({ path: 'drivers.link.ports', message: expect.stringMatching(/constructor is cabled/) }),
+    ]);
+  });
+
   it('refuses SNMP ports that do not cover the slaves the steps pull', () => {
     const snmp = `${withOptions('', '[balance-rr]')}drivers:
   power: { type: lab }
