@@ -8,6 +8,7 @@ import type { BenchEvent } from '../../shared/api.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
+import { planSecrets } from '../../shared/plan/secrets.js';
 import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
 import { packageRoot } from '../paths.js';
 import { acquireHostLock } from './host-lock.js';
@@ -66,7 +67,7 @@ async function preflight(plan: Plan, sides: Sides): Promise<void> {
 }
 
 export async function startRun(plan: Plan, options: StartOptions): Promise<RunHandle> {
-  const emit = options.emit ?? (() => undefined);
+  let emit = options.emit ?? (() => undefined);
   const log = options.log ?? (() => undefined);
   let writer: RunWriter;
   let done: StepRecord[] = [];
@@ -103,10 +104,27 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   }
   const controller = new AbortController();
   const runId = writer.manifest.id;
+  // Credentials of the plan never reach the log, the run folder or the UI: every text written or sent is masked.
+  writer.secrets = planSecrets(plan);
+  const masked = (event: BenchEvent): BenchEvent => {
+    switch (event.type) {
+      case 'log':
+        return { ...event, line: writer.mask(event.line) };
+      case 'run-finished':
+        return event.error ? { ...event, error: writer.mask(event.error) } : event;
+      case 'step':
+        return event.step.error ? { ...event, step: { ...event.step, error: writer.mask(event.step.error) } } : event;
+      default:
+        return event;
+    }
+  };
+  const outer = emit;
+  emit = (event: BenchEvent) => outer(masked(event));
   emit({ type: 'run-started', runId, totalSteps: countSteps(plan) });
   const relay = (event: BenchEvent) => {
-    if (event.type === 'log') log(event.line);
-    emit(event);
+    const safe = masked(event);
+    if (safe.type === 'log') log(safe.line);
+    emit(safe);
   };
 
   const finished = (async (): Promise<RunOutcome> => {
@@ -166,7 +184,15 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       await lock.release();
       emit({ type: 'run-finished', runId, status, error });
     }
-    return { id: runId, dir: writer.dir, status, steps, matrix: judgeRun(plan, steps), restored, error };
+    return {
+      id: runId,
+      dir: writer.dir,
+      status,
+      steps,
+      matrix: judgeRun(plan, steps),
+      restored,
+      error: error === undefined ? undefined : writer.mask(error),
+    };
   })();
 
   return { id: runId, dir: writer.dir, cancel: () => controller.abort(), finished };

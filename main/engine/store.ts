@@ -9,6 +9,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
+import { maskSecrets, stripUrlCredentials } from '../../shared/plan/secrets.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
 import { RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
 import { parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
@@ -78,6 +79,13 @@ async function makeRunFolder(root: string, base: string): Promise<{ id: string; 
 /** A run being written. */
 export class RunWriter {
   private chain: Promise<void> = Promise.resolve();
+  /** Credential values of the plan (planSecrets): masked in every line, warning, error and step this writes. */
+  secrets: readonly string[] = [];
+
+  /** `text` with the plan's credentials and any URL userinfo masked. */
+  mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
 
   constructor(
     readonly dir: string,
@@ -117,22 +125,23 @@ export class RunWriter {
 
   update(patch: Partial<RunManifest>): Promise<void> {
     Object.assign(this.manifest, patch);
+    if (this.manifest.error) this.manifest.error = this.mask(this.manifest.error);
     const text = `${JSON.stringify(this.manifest, null, 2)}\n`;
     return this.enqueue(() => writeFileAtomic(join(this.dir, 'run.json'), text));
   }
 
   warn(message: string): Promise<void> {
-    this.manifest.warnings.push(message);
+    this.manifest.warnings.push(this.mask(message));
     return Promise.all([this.update({}), this.log(`warning: ${message}`)]).then(() => undefined);
   }
 
   appendStep(step: StepRecord): Promise<void> {
-    const line = `${JSON.stringify(step)}\n`;
+    const line = `${JSON.stringify(step.error ? { ...step, error: this.mask(step.error) } : step)}\n`;
     return this.enqueue(() => appendFile(join(this.dir, 'steps.jsonl'), line));
   }
 
   log(line: string): Promise<void> {
-    const text = `${new Date().toISOString()} ${line}\n`;
+    const text = `${new Date().toISOString()} ${this.mask(line)}\n`;
     return this.enqueue(() => appendFile(join(this.dir, 'log.txt'), text));
   }
 
@@ -193,7 +202,8 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   manifest.id = basename(resolve(dir));
   if (manifest.status === 'running' && !pidAlive(manifest.pid)) manifest.status = 'interrupted';
   const planFile = join(dir, 'plan.yaml');
-  const plan = loadPlan((await readRegularFile(planFile)).toString('utf8'), planFile);
+  // Credentials inside URLs are refused in plans now; a run recorded before keeps its plan readable without them.
+  const plan = loadPlan(stripUrlCredentials((await readRegularFile(planFile)).toString('utf8')), planFile);
   const stepsFile = join(dir, 'steps.jsonl');
   const stepsText = await readRegularFile(stepsFile).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return Buffer.alloc(0);

@@ -17,6 +17,7 @@ import {
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
 import { DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
+import { urlCredentialIssues } from './secrets.js';
 import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValue, sweepPoints } from './sweep.js';
 
 export interface PlanError {
@@ -440,6 +441,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     }));
   });
   errors.push(...driverIssues);
+  errors.push(...urlCredentialIssues(plan));
   return errors;
 }
 

@@ -2,12 +2,14 @@
  * buildReport: a run folder's content (manifest, plan, steps) → the report model, in one language. The verdicts
  * come from the oracle, statistics from shared/run/stats.ts; nothing here measures anything anew. Pure.
  */
+
 import type { Language } from '../api.js';
 import { modeKey, t } from '../i18n/catalogue.js';
 import { sayReason } from '../oracle/failover.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
+import { maskSecrets, planSecrets, redactPlan } from '../plan/secrets.js';
 import { pointLabel, sweepAxes, sweepPoints } from '../plan/sweep.js';
 import { stepNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
@@ -69,31 +71,8 @@ export function stepText(
   }
 }
 
-/** Keys whose values never leave the bench in a report: SNMP communities and passwords, tokens. */
-const SECRET_KEY = /password|community|secret|token|passphrase|priv|auth/i;
-
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        SECRET_KEY.test(k) && v !== null && typeof v !== 'object' ? '***' : redact(v),
-      ]),
-    );
-  }
-  return value;
-}
-
-/** The plan with driver credentials replaced by ***, for anything handed on. */
-export function redactPlan(plan: Plan): Plan {
-  return { ...plan, drivers: redact(plan.drivers) as Plan['drivers'] };
-}
-
-/** True when the plan carries credentials that a report must not show. */
-export function planHasSecrets(plan: Plan): boolean {
-  return JSON.stringify(redactPlan(plan).drivers) !== JSON.stringify(plan.drivers);
-}
+// One home for what counts as a credential: shared/plan/secrets.ts.
+export { planHasSecrets, redactPlan } from '../plan/secrets.js';
 
 function runFacts(manifest: RunManifest, steps: StepRecord[]): RunFacts {
   const started = Date.parse(manifest.startedAt);
@@ -430,7 +409,16 @@ function sweepReport(plan: RunContent['plan'], steps: StepRecord[], modeOrder: r
 
 /** The report model of a run, in one language. */
 export function buildReport(run: RunContent, language: Language): ReportModel {
-  const { manifest, plan, steps } = run;
+  const { plan } = run;
+  // A run folder written before masking (or by another bench) may quote credentials in errors: mask them here too.
+  const secrets = planSecrets(plan);
+  const mask = (text: string) => maskSecrets(text, secrets);
+  const manifest = {
+    ...run.manifest,
+    error: run.manifest.error === undefined ? undefined : mask(run.manifest.error),
+    warnings: run.manifest.warnings.map(mask),
+  };
+  const steps = run.steps.map((s) => (s.error ? { ...s, error: mask(s.error) } : s));
   const byIndex = new Map(steps.map((s) => [s.index, s]));
   const columns: ReportColumn[] = MATRIX_COLUMNS.map((id) => ({
     id,

@@ -3,6 +3,7 @@
  * file outside the backup, a route that would reach the restore script raw, a newline in the id that would escape
  * the rollback script's comment — and each kind around them.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,11 @@ describe('validateBackupManifest', () => {
     expect(script).toContain("echo 'cannot restore /etc/conf.d/net' >&2");
     const rollback = rollbackScript(validateBackupManifest(good(), 'm'), '/etc/bondbench', 30, 'abc123');
     expect(rollback.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(4);
+    // The scripts the host runs parse as shell (sh -n: syntax only, nothing runs).
+    for (const text of [rollback, `set -e\n${script}`]) {
+      const check = spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+    }
     expect(() => rollbackScript({ ...good(), id: `${ID}\nreboot` }, '/etc/bondbench', 30, 'abc123')).toThrow(
       'is not a backup id',
     );
