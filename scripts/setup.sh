@@ -8,13 +8,14 @@ cd "$(dirname "$0")/.."
 # chromium for the browser tests and PDF reports; poppler-utils to check PDFs; pdudaemon and snmpd are real
 # power/link controllers the driver tests start on their own (never as system services); a CJK font so Chinese
 # reports print.
-# g++-mingw-w64 type-checks the cap patch's Windows (Npcap) branch, which no machine here can build or run.
+# g++-mingw-w64 type-checks the cap patch's Windows (Npcap) branch and makensis compiles the installer's Npcap
+# check: no machine here can build or run either for real.
 PACKAGES=(
   qemu-system-x86 qemu-utils busybox-static dropbear-bin bash-static iproute2 kmod cpio e2fsprogs
   socat iputils-ping openssh-client libpcap-dev tcpdump tshark chromium poppler-utils
   python3 make g++
   pdudaemon snmpd snmp fonts-wqy-microhei
-  g++-mingw-w64-x86-64-posix
+  g++-mingw-w64-x86-64-posix nsis
 )
 
 missing=()
