@@ -177,7 +177,8 @@ describe('stopping and bad input', () => {
       output += chunk;
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(1);
+    // 2: the run was stopped (README, "In CI").
+    expect(code, output).toBe(2);
     const folder = output.match(/results: (\S+)/)?.[1];
     expect(folder, output).toBeTruthy();
     const run = await readRunFolder(folder!);
@@ -198,7 +199,8 @@ describe('stopping and bad input', () => {
     resumed.stderr.on('data', (c) => {
       resumedOutput += c;
     });
-    expect(await new Promise<number | null>((resolve) => resumed.on('exit', resolve)), resumedOutput).toBe(0);
+    // Completed: 0, or 1 if a verdict came out unexpected (TCG's timing); never 2 (failed or stopped).
+    expect(await new Promise<number | null>((resolve) => resumed.on('exit', resolve)), resumedOutput).toBeLessThan(2);
     const done = await readRunFolder(folder!);
     expect(done.manifest.status).toBe('completed');
     expect(done.manifest.restored).toBe(true);

@@ -41,7 +41,7 @@ afterAll(async () => {
 describe('netifrc backend', () => {
   it('write-up style, active-backup: written now, running after a reboot that is confirmed', LONG, async () => {
     const plan = await host.plan(
-      { mode: 'active-backup', slaves, primary: 'eth2' },
+      { mode: 'active-backup', slaves, primary: 'eth2', ad_select: 'bandwidth', lp_interval: 3 },
       { backend: 'netifrc', style: 'writeup' },
     );
     const file = plan.files![0]!;
@@ -73,17 +73,19 @@ describe('netifrc backend', () => {
 
     const live = await host.verify(plan, { live: true });
     expect(live.status).toMatchObject({ mode: 'active-backup', primarySlave: 'eth2' });
+    // preup() wrote every option the plan set before the bond came up; each one read back from sysfs.
+    expect(live.checked).toEqual(expect.arrayContaining(['ad_select=bandwidth', 'lp_interval=3', 'primary=eth2']));
     expect(await host.confirm()).toBe(true);
     expect(await host.rollbackStatus()).toEqual({ armed: false, fired: [] });
   });
 
   it('modern style, 802.3ad with fast LACP: running after a warm reset (lab reset)', LONG, async () => {
     const plan = await host.plan(
-      { mode: '802.3ad', slaves, lacp_rate: 'fast' },
+      { mode: '802.3ad', slaves, lacp_rate: 'fast', min_links: 1, num_unsol_na: 2 },
       { backend: 'netifrc', style: 'modern' },
     );
     expect(plan.files![0]!.after).toMatch(
-      /^slaves_bond0="eth1 eth2"\nmode_bond0="802.3ad"\nmiimon_bond0="100"\nlacp_rate_bond0="fast"\n/m,
+      /^slaves_bond0="eth1 eth2"\nmode_bond0="802.3ad"\nmiimon_bond0="100"\nlacp_rate_bond0="fast"\nmin_links_bond0="1"\nnum_grat_arp_bond0="2"\n/m,
     );
     expect(plan.files![0]!.after).not.toContain('preup()');
     await host.apply(plan, { runDir });
@@ -95,6 +97,7 @@ describe('netifrc backend', () => {
     expect(back.bootId).not.toBe(previousBootId);
     const live = await host.verify(plan, { live: true });
     expect(live.status).toMatchObject({ mode: '802.3ad', ad: { lacpRate: 'fast' } });
+    expect(live.checked).toEqual(expect.arrayContaining(['min_links=1', 'num_grat_arp=2', 'num_unsol_na=2']));
   });
 
   it('restore puts /etc/conf.d/net back byte for byte and the bond as it was', async () => {
