@@ -26,7 +26,7 @@ function control(live: () => Promise<{ checked: string[] }>) {
       return live();
     },
   };
-  return { calls, host: new SshHostSide(fake as unknown as HostControl, 60_000) };
+  return { calls, host: new SshHostSide(fake as unknown as HostControl, 60_000, 'bond0') };
 }
 
 describe('netifrc bring-up', () => {
