@@ -10,7 +10,7 @@ import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } 
 import type { HostFacts, HostReading } from '../../shared/run/model.js';
 import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
 import { VerifyError, type VerifyResult } from '../host/backend.js';
-import { CONF_NET, netifrcLinkPaths } from '../host/backends.js';
+import { CONF_NET, checkStandaloneSafety, netifrcLinkPaths } from '../host/backends.js';
 import { takeBackup } from '../host/backup.js';
 import { HostControl } from '../host/control.js';
 import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
@@ -84,6 +84,8 @@ export class SshHostSide implements HostSide {
     if (mode === 'standalone') {
       // No bond: the first slave answers on the bond's address, as a lone NIC would.
       const [first, ...rest] = plan.bond.slaves;
+      // Guarded like every bonded mode: never flush the interface our SSH session runs over.
+      await checkStandaloneSafety(this.control, plan.bond.name, plan.bond.slaves);
       const script = removeBondScript(plan.bond.name, [
         { name: first!, up: true, addresses: [plan.bond.address] },
         ...rest.map((name) => ({ name, up: true, addresses: [] })),

@@ -64,6 +64,27 @@ export async function checkPlanSafety(ctx: HostContext, config: BondConfig, befo
   }
 }
 
+/**
+ * The same guard for standalone mode, which releases the slaves, removes the bond and puts the bond's address on
+ * the first slave: refused when the bond or any slave carries this SSH session (every mode is guarded alike).
+ */
+export async function checkStandaloneSafety(
+  ctx: Pick<HostContext, 'label' | 'managementPath'>,
+  bond: string,
+  slaves: readonly string[],
+): Promise<void> {
+  const mgmt = await ctx.managementPath();
+  const session = `this SSH session (${mgmt.clientAddress} → ${mgmt.serverAddress} through ${mgmt.interface})`;
+  for (const name of [bond, ...slaves]) {
+    if (mgmt.protectedInterfaces.includes(name)) {
+      throw new ManagementPathError(
+        `${ctx.label}: ${name} carries ${session}: standing the slaves alone flushes ${name === bond ? 'the bond' : 'its addresses'} and would cut BondBench off. ` +
+          `Choose slaves other than ${mgmt.protectedInterfaces.join(', ')}, or name the management interface in host.management.`,
+      );
+    }
+  }
+}
+
 function describeConfig(config: BondConfig): string {
   const options = [
     `miimon ${config.miimon}`,

@@ -11,6 +11,7 @@ import { SshHostSide } from '../../main/engine/sides.js';
 import { BackupError, readPointer, takeBackup } from '../../main/host/backup.js';
 import { HostControl } from '../../main/host/control.js';
 import { readLiveBondState } from '../../main/host/system.js';
+import { defaultLabPlan } from '../../shared/plan/plan.js';
 import { testLab } from '../support/lab.js';
 
 let host: HostControl;
@@ -23,6 +24,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bondbench-hostile-backups-'));
   bond0Before = JSON.stringify(await host.bondStatus('bond0'));
   keysBefore = (await host.remote.readFile('/root/.ssh/authorized_keys', { privileged: true }))?.toString() ?? '';
+  // Each test makes its own baseline: one left by an interrupted earlier test would be restored instead.
+  const root = await host.backupRoot();
+  await host.remote.run(`rm -f ${root}/baseline ${root}/last`, { privileged: true });
 });
 
 afterAll(async () => {
@@ -105,5 +109,22 @@ describe('the plan’s bond.name everywhere', () => {
     expect(await new SshHostSide(host, 180_000, 'bond0').miiStatus('eth1')).toBe('up');
     await side.restore();
     expect(await readPointer(host.remote, root, 'baseline')).toBeUndefined();
+  });
+});
+
+describe('standalone mode passes the management-path check on the lab', () => {
+  it('reads the real SSH path (eth0), stands eth1 and eth2 alone, and restores bond0', async () => {
+    const side = new SshHostSide(host, 180_000, 'bond0');
+    await side.saveOriginal(join(dir, 'standalone-run'));
+    const plan = { ...defaultLabPlan(testLab().instance) };
+    try {
+      await side.apply(plan, 'standalone', 'runtime');
+      const links = await host.links();
+      expect(links.find((l) => l.name === 'bond0')).toBeUndefined();
+      expect(links.find((l) => l.name === 'eth1')?.master).toBeUndefined();
+    } finally {
+      await side.restore();
+    }
+    expect(JSON.stringify(await host.bondStatus('bond0'))).toBe(bond0Before);
   });
 });
