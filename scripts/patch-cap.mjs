@@ -17,8 +17,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -115,6 +116,33 @@ export function applyHunks(file, original, hunks) {
   return { state: 'applied', source };
 }
 
+/**
+ * cap's own text of `file` from npm's cache (npm pack --offline: no network), for an install patched by an
+ * earlier version of the patch before the original was kept beside it. Undefined when npm or tar cannot.
+ */
+function originalFromNpmCache(capDir, file) {
+  const { version } = JSON.parse(readFileSync(join(capDir, 'package.json'), 'utf8'));
+  const dir = mkdtempSync(join(tmpdir(), 'bondbench-cap-'));
+  try {
+    const windows = process.platform === 'win32';
+    const packed = spawnSync(
+      windows ? 'npm.cmd' : 'npm',
+      ['pack', `cap@${version}`, '--offline', '--silent', '--pack-destination', dir],
+      { encoding: 'utf8', shell: windows },
+    );
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    if (packed.status !== 0 || !tarball) return undefined;
+    // One top folder ("package/", or the repository's name for cap 0.2.1), then the package's own paths.
+    const entries = spawnSync('tar', ['-tzf', join(dir, tarball)], { encoding: 'utf8' }).stdout ?? '';
+    const entry = entries.split('\n').find((e) => e.split('/').slice(1).join('/') === file);
+    if (!entry) return undefined;
+    const text = spawnSync('tar', ['-xzOf', join(dir, tarball), entry], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return text.status === 0 && text.stdout ? text.stdout : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function applyHunksOrUndefined(file, source, hunks) {
   try {
     return applyHunks(file, source, hunks);
@@ -135,13 +163,15 @@ function applyPatch(capDir, patchText, patchFile) {
     let current = readFileSync(path, 'utf8');
     if (!existsSync(pristine) && !current.includes(MARKER)) writeFileSync(pristine, current);
     if (current.includes(MARKER) && applyHunksOrUndefined(file, current, hunks)?.state !== 'patched') {
-      if (!existsSync(pristine)) {
+      const original = existsSync(pristine) ? readFileSync(pristine, 'utf8') : originalFromNpmCache(capDir, file);
+      if (original === undefined) {
         fail(
-          `${file} carries another version of BondBench's patch and cap's original is not kept beside it: ` +
-            'reinstall cap (rm -rf node_modules/cap && npm install --no-save) and run this script again',
+          `${file} carries another version of BondBench's patch and cap's original is neither kept beside it nor ` +
+            "in npm's cache: reinstall cap (rm -rf node_modules/cap && npm install --no-save) and run this script again",
         );
       }
-      current = readFileSync(pristine, 'utf8');
+      writeFileSync(pristine, original);
+      current = original;
     }
     let result;
     try {
