@@ -24,7 +24,7 @@ const plan = (modes: Plan['modes']): Plan => ({
 describe('a run in which no mode came up', () => {
   it('is failed, not completed, and says why', async () => {
     const sides = fakeSides({ failBringUp: () => 'fake: setting updelay=0 failed' });
-    const handle = await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides });
+    const handle = await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides, locksDir: runsDir });
     const outcome = await handle.finished;
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toBe('no mode came up: fake: setting updelay=0 failed');
@@ -33,7 +33,8 @@ describe('a run in which no mode came up', () => {
 
   it('one mode up is a completed run with a failed step', async () => {
     const sides = fakeSides({ failBringUp: (mode) => (mode === 'broadcast' ? 'fake failure' : undefined) });
-    const outcome = await (await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides })).finished;
+    const outcome = await (await startRun(plan(['balance-xor', 'broadcast']), { runsDir, sides, locksDir: runsDir }))
+      .finished;
     expect(outcome.status).toBe('completed');
     expect(outcome.steps.find((s) => s.mode === 'balance-xor')?.apply?.verified).toEqual(['mode=balance-xor']);
   });

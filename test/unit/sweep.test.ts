@@ -162,7 +162,7 @@ describe('a sweep run (fake host and tester)', () => {
       sweep: { miimon: [50, 200] },
     };
     const sides = fakeSides();
-    const outcome = await (await startRun(plan, { runsDir, sides })).finished;
+    const outcome = await (await startRun(plan, { runsDir, sides, locksDir: runsDir })).finished;
     expect(outcome.status).toBe('completed');
     expect(sides.log.applied.map((a) => a.plan.bond.options.miimon)).toEqual([50, 50, 200, 200]);
     expect(outcome.steps.map((s) => [s.point, s.repetition])).toEqual([
