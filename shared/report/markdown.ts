@@ -46,13 +46,16 @@ export function mdLegend(language: Language): string {
 export function matrixMarkdown(model: ReportModel): string {
   const L = model.language;
   const showRep = model.plan.repeat > 1 || new Set(model.matrix.map((r) => r.repetition)).size > 1;
+  const showPoint = model.matrix.some((r) => r.point !== undefined);
   const header = [
+    ...(showPoint ? [t(L, 'sweep.point')] : []),
     t(L, 'matrix.column.mode'),
     ...(showRep ? [t(L, 'matrix.column.repetition')] : []),
     ...model.columns.map((c) => c.title),
     t(L, 'matrix.column.notes'),
   ];
   const rows = model.matrix.map((r) => [
+    ...(showPoint ? [r.point ?? ''] : []),
     r.modeLabel,
     ...(showRep ? [String(r.repetition)] : []),
     ...MATRIX_COLUMNS.map((column) => {
@@ -61,7 +64,47 @@ export function matrixMarkdown(model: ReportModel): string {
     }),
     r.notes.join('; '),
   ]);
-  return mdTable(header, rows, showRep ? [1] : []);
+  return mdTable(header, rows, showRep ? [showPoint ? 2 : 1] : []);
+}
+
+/** A sweep's figures per mode and point (the HTML report plots them). */
+export function sweepMarkdown(model: ReportModel): string {
+  const sweep = model.sweep;
+  if (!sweep) return '';
+  const L = model.language;
+  const v = (x: number | undefined) => (x === undefined ? '–' : num(x));
+  const rows = sweep.series.flatMap((s) =>
+    s.cells.map((c) => [
+      modeLabel(L, s.mode),
+      sweep.points[c.point]?.label ?? String(c.point),
+      `${c.pulls} (${c.measured})`,
+      v(c.failoverMedianMs),
+      v(c.failoverP95Ms),
+      v(c.failoverMaxMs),
+      v(c.lostMedian),
+    ]),
+  );
+  const option = sweep.axes.map((a) => a.option).join(' × ');
+  return [
+    `## ${mdText(t(L, 'sweep.section', { option }))}`,
+    '',
+    mdText(t(L, 'sweep.explain', { repeat: model.plan.repeat })),
+    '',
+    mdTable(
+      [
+        t(L, 'matrix.column.mode'),
+        t(L, 'sweep.point'),
+        t(L, 'sweep.pulls'),
+        t(L, 'sweep.median'),
+        t(L, 'sweep.p95'),
+        t(L, 'sweep.max'),
+        t(L, 'sweep.lost'),
+      ],
+      rows,
+      [3, 4, 5, 6],
+    ),
+    '',
+  ].join('\n');
 }
 
 export function renderMarkdown(model: ReportModel): string {
@@ -102,6 +145,7 @@ export function renderMarkdown(model: ReportModel): string {
   out.push(...facts.map(([k, v]) => `- **${mdText(k)}**: ${v}`), '');
 
   out.push(`## ${mdText(t(L, 'report.section.matrix'))}`, '', matrixMarkdown(model), '', mdText(mdLegend(L)), '');
+  if (model.sweep) out.push(sweepMarkdown(model));
 
   out.push(`## ${mdText(t(L, 'report.section.warnings'))}`, '');
   out.push(

@@ -14,6 +14,7 @@ import { buildReport } from '../../shared/report/build.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
 import { junitInputOf, runToJunit } from '../../shared/report/junit.js';
+import { renderMarkdown } from '../../shared/report/markdown.js';
 import { REPORT_SCHEMA } from '../../shared/report/schema.js';
 import { compareRuns, sweepPointRun } from '../../shared/run/compare.js';
 import type { StepRecord } from '../../shared/run/model.js';
@@ -194,6 +195,11 @@ describe('a sweep run (fake host and tester)', () => {
     ]);
     const stepSeconds = (i: number) => outcome.steps[i]!.durationMs / 1000;
     expect(Number(suites[2]![2])).toBeCloseTo(stepSeconds(2), 2);
+    const md = renderMarkdown(report);
+    expect(md).toContain('## 参数扫描：故障切换时间随 miimon 的变化');
+    expect(md).toMatch(/\| miimon=200 \| 0 balance-rr[^|]* \| 2 \|/);
+    // The sweep's table: no pull in this plan, so no time at either point.
+    expect(md).toMatch(/\| 0 balance-rr[^|]* \| miimon=200 \| 0 \(0\) \| – \| – \| – \| – \|/);
     const html = renderHtml(report);
     expect(html).toContain('<section id="sweep"><h2>参数扫描：故障切换时间随 miimon 的变化</h2>');
     expect(html).toContain('data-plot="sweep"');
