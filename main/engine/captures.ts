@@ -201,7 +201,7 @@ export class RecordedCaptures {
         const packet = file.index.packet(i);
         const atMs = packet.time.sec * 1000 + packet.time.nsec / 1e6 - pullAt;
         if (atMs > toMs) break;
-        const frame = decodeFrame(packet.data);
+        const frame = decodeFrame(packet.data, file.index.interfaceOf(i)?.linkType);
         if (frame.icmp?.echo?.kind === 'reply' && frame.ipv4?.src === bondIp) lane.replies.push(round(atMs));
         // The same test the measurement uses for "the bond reacted", asked of one frame.
         const signal = failoverSignal([{ ...frame, timeMs: atMs }], { afterMs: fromMs, bondIp });
@@ -237,13 +237,14 @@ export class RecordedCaptures {
   private summary(file: OpenFile, i: number): FrameSummary {
     const packet = file.index.packet(i);
     const port = file.index.interfaceOf(i)?.name ?? file.info.port;
-    return frameSummary(decodeFrame(packet.data), i + 1, secondsBetween(file.start, packet.time), port);
+    const linkType = file.index.interfaceOf(i)?.linkType;
+    return frameSummary(decodeFrame(packet.data, linkType), i + 1, secondsBetween(file.start, packet.time), port);
   }
 
   /** A row as the display filter sees it, without the detail pane's layers (filtering decodes every frame). */
   private listed(file: OpenFile, i: number): ListedFrame {
     const packet = file.index.packet(i);
-    const f = decodeFrame(packet.data);
+    const f = decodeFrame(packet.data, file.index.interfaceOf(i)?.linkType);
     return {
       no: i + 1,
       key: i + 1,

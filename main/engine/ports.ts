@@ -47,7 +47,11 @@ export interface Probe {
 export interface TesterSide {
   facts(): TesterFacts;
   startCapture(file: string): Promise<Capture>;
-  startProbe(target: string, rate: number): Promise<Probe>;
+  /**
+   * Starts the echo stream at `rate` per second; `reaskAfterMs` (0: never) is the probe's ARP policy: how long
+   * replies may stay away before it asks for the target's MAC again (plan probe.arpPolicy).
+   */
+  startProbe(target: string, rate: number, options?: { reaskAfterMs: number }): Promise<Probe>;
   close(): Promise<void>;
 }
 

@@ -44,6 +44,8 @@ export interface RunContext {
   done?: StepRecord[];
 }
 
+/** The os-like ARP policy's default silence before the tester re-asks (Linux/Windows retransmit timer, 1 s). */
+const DEFAULT_REASK_MS = 1000;
 /** Collects ARP and other frames a little after an action: frames reach us in batches. */
 const BATCH_SETTLE_MS = 300;
 /** How long the bring-up capture keeps listening after the bond is up, for ARP at boot. */
@@ -185,7 +187,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 break;
               case 'probe': {
                 before = await host.read(plan);
-                probe = await startProbe(tester, plan, runId, stepStartMs, emit);
+                probe = await startProbe(tester, plan, plan.probe.rate, runId, stepStartMs, emit);
                 await sleep(spec.seconds * 1000, signal);
                 echo = await probe.stop();
                 probe = undefined;
@@ -193,7 +195,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               }
               case 'pull': {
                 before = await host.read(plan);
-                probe = await startProbe(tester, plan, runId, stepStartMs, emit);
+                probe = await startProbe(tester, plan, plan.probe.pullRate, runId, stepStartMs, emit);
                 await sleep(500, signal);
                 pullAtMs = Date.now();
                 // The link driver confirms the pull on the host (MII down, or carrier without monitoring) before
@@ -242,7 +244,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 plan,
                 frames: stepFrames,
                 echo,
-                rate: plan.probe.rate,
+                rate: spec.kind === 'pull' ? plan.probe.pullRate : plan.probe.rate,
                 stepStartMs,
                 pullAtMs,
                 pull,
@@ -285,11 +287,14 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
 async function startProbe(
   tester: TesterSide,
   plan: Plan,
+  rate: number,
   runId: string,
   stepStartMs: number,
   emit: (event: BenchEvent) => void,
 ): Promise<Probe> {
-  const probe = await tester.startProbe(plan.bond.address.split('/')[0]!, plan.probe.rate);
+  const probe = await tester.startProbe(plan.bond.address.split('/')[0]!, rate, {
+    reaskAfterMs: plan.probe.arpPolicy === 'passive' ? 0 : (plan.probe.reaskAfterMs ?? DEFAULT_REASK_MS),
+  });
   probe.onSample((sample) =>
     emit({ type: 'probe', runId, sample: { atMs: sample.sentAtMs - stepStartMs, rttMs: sample.rttMs } }),
   );

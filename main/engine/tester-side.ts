@@ -178,7 +178,7 @@ export class AgentTesterSide implements TesterSide {
     };
   }
 
-  async startProbe(target: string, rate: number): Promise<Probe> {
+  async startProbe(target: string, rate: number, options?: { reaskAfterMs: number }): Promise<Probe> {
     const id = nextId('probe');
     const log = new EchoLog();
     const sentAt = new Map<number, number>();
@@ -194,7 +194,14 @@ export class AgentTesterSide implements TesterSide {
         }
       }
     });
-    await this.client.startProbe({ id, device: this.info.interface, target, rate, drainMs: 300 });
+    await this.client.startProbe({
+      id,
+      device: this.info.interface,
+      target,
+      rate,
+      drainMs: 300,
+      ...(options ? { rearpAfterMs: options.reaskAfterMs } : {}),
+    });
     return {
       onSample: (listener) => {
         listeners.push(listener);

@@ -234,6 +234,13 @@ const en = {
     noMonitoring:
       'not recovered within {{hold}} s — the bond has no link monitoring (miimon 0, arp_interval 0), so it never marks a slave down (bonding.rst “Link Monitoring”)',
     reaskFirst: 'the tester re-asked before the bond’s own update was due (≤ {{bound}} ms)',
+    fact: {
+      pullProbe: 'probe during pulls',
+      pullProbeValue: '{{rate}} per second ({{interval}} ms resolution); the tester’s ARP policy: {{policy}}',
+      passive: 'passive — keeps the bond’s MAC from the start and follows only what the bond announces',
+      osLike:
+        'os-like — also re-asks by broadcast ARP after {{after}} ms without replies, as the Linux and Windows retransmit timers (1 s) do',
+    },
     warn: {
       noMonitoring:
         'bond options for {{modes}}: neither miimon nor arp_interval is above 0, so the bond never marks a pulled slave down: active-backup, balance-tlb, balance-alb and 802.3ad will not fail over (bonding.rst “Link Monitoring”). Set miimon (e.g. 100) unless that is what you mean to measure.',
@@ -261,8 +268,10 @@ const en = {
       lacpdu: 'LACPDU with a changed state',
     },
     fit: {
-      within: 'recovery {{recovery}} ms is within the {{bound}} ms the driver allows',
-      beyond: 'recovery {{recovery}} ms is beyond the {{bound}} ms the driver allows',
+      within:
+        'the last probe lost left {{lastLost}} ms after the pull (replies back at {{recovery}} ms), within the {{bound}} ms the driver allows',
+      beyond:
+        'a probe sent {{lastLost}} ms after the pull was still lost (replies back at {{recovery}} ms), beyond the {{bound}} ms the driver allows',
     },
     rule: {
       activeBackup:
@@ -899,6 +908,13 @@ const zhCN: Messages = {
     noMonitoring:
       '{{hold}} 秒内未恢复 — 该 bond 未启用链路监测（miimon 0、arp_interval 0），因此从不把从属接口标记为断开（bonding.rst “Link Monitoring”）',
     reaskFirst: '测试机在 bond 自身的更新到期之前就重新发起了 ARP 询问（≤ {{bound}} 毫秒）',
+    fact: {
+      pullProbe: '拔线期间的探测',
+      pullProbeValue: '每秒 {{rate}} 个（分辨率 {{interval}} 毫秒）；测试机的 ARP 策略：{{policy}}',
+      passive: 'passive（被动）— 沿用开始时得到的 bond MAC，只跟随 bond 自己的通告',
+      osLike:
+        'os-like（类操作系统）— 连续 {{after}} 毫秒无应答后还会广播 ARP 重新询问，与 Linux、Windows 的重传定时器（1 秒）相同',
+    },
     warn: {
       noMonitoring:
         '{{modes}} 的 bond 选项：miimon 和 arp_interval 都不大于 0，bond 永远不会把被拔的从属接口标记为断开：active-backup、balance-tlb、balance-alb 和 802.3ad 都不会故障切换（bonding.rst “Link Monitoring”）。除非这正是要测量的情形，请设置 miimon（例如 100）。',
@@ -924,8 +940,10 @@ const zhCN: Messages = {
       lacpdu: '状态改变的 LACPDU',
     },
     fit: {
-      within: '恢复用时 {{recovery}} 毫秒，在驱动允许的 {{bound}} 毫秒之内',
-      beyond: '恢复用时 {{recovery}} 毫秒，超出驱动允许的 {{bound}} 毫秒',
+      within:
+        '最后一个丢失的探测在拔线后 {{lastLost}} 毫秒发出（应答在 {{recovery}} 毫秒恢复），在驱动允许的 {{bound}} 毫秒之内',
+      beyond:
+        '拔线后 {{lastLost}} 毫秒发出的探测仍然丢失（应答在 {{recovery}} 毫秒恢复），超出驱动允许的 {{bound}} 毫秒',
     },
     rule: {
       activeBackup:

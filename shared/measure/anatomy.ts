@@ -120,6 +120,11 @@ export interface PullAnatomy {
   sentInOutage: number;
   /** First lost request sent → last lost request sent + one interval, ms. */
   lossSpanMs: number;
+  /**
+   * When the last lost request of the outage was sent, ms after carrier off: the bond (or the switch) was still
+   * losing frames then. Unlike the first reply after, it does not depend on how soon the tester sent again.
+   */
+  lastLostSentMs?: number;
   /** Some requests in the span were answered: only frames hashed to the dead slave were lost. */
   partial: boolean;
   /** Longest reply gap holding lost requests (resolution: one interval), and RFC 6413 loss-derived time (lost × interval). */
@@ -198,13 +203,25 @@ export function pullAnatomy(
   frames: readonly CapturedFrame[],
   input: AnatomyInput,
 ): PullAnatomy {
-  const { intervalMs, carrierOffMs, testerPort } = input;
+  const { intervalMs, testerPort } = input;
   if (!(intervalMs > 0)) throw new Error(`probe interval ${intervalMs} ms must be positive`);
   const rel = (t: number) => round3(t - carrierOffMs);
   const mirrors = input.mirrors ?? {};
   const slaveOfPort = new Map(Object.entries(mirrors).map(([slave, port]) => [port, slave]));
   const pulledPort = mirrors[input.slave];
   const hostMacs = new Set(input.hostMacs.map((m) => m.toLowerCase()));
+  // The driver gives a span; a frame the host still put on the pulled slave's wire inside it proves the carrier
+  // was up then (QEMU, like a NIC, drops what it is given once the link is down): the span starts there.
+  let low = input.carrierOffMs - (input.carrierOffUncertaintyMs ?? 0);
+  const high = input.carrierOffMs + (input.carrierOffUncertaintyMs ?? 0);
+  if (pulledPort !== undefined && high > low) {
+    for (const f of frames) {
+      const src = f.frame.eth?.src?.toLowerCase() ?? '';
+      if (f.port === pulledPort && hostMacs.has(src) && f.timeMs > low && f.timeMs <= high) low = f.timeMs;
+    }
+  }
+  const carrierOffMs = (low + high) / 2;
+  const uncertaintyMs = (high - low) / 2;
   const index = echoIndex(frames, input.bondIp);
   const records = echo.filter((r) => !Number.isNaN(r.sentMs)).sort((a, b) => a.sentMs - b.sentMs);
   const firstReply = (r: EchoRecord) => (r.replies.length ? Math.min(...r.replies.map((x) => x.atMs)) : undefined);
@@ -216,7 +233,7 @@ export function pullAnatomy(
   });
   rtts.sort((a, b) => a - b);
   const rttMedian = rtts.length ? rtts[Math.floor(rtts.length / 2)]! : 0;
-  const from = carrierOffMs - (input.carrierOffUncertaintyMs ?? 0) - rttMedian - intervalMs;
+  const from = carrierOffMs - uncertaintyMs - rttMedian - intervalMs;
   // Losses closer than this to each other belong to the same outage (rr/xor lose every other probe).
   const joinMs = Math.max(10 * intervalMs, 20);
   // The last requests of the step may be unanswered only because the probe stopped: not losses.
@@ -270,7 +287,7 @@ export function pullAnatomy(
   }
 
   // The outage a reaction may end: carrier off (less its uncertainty) → the first reply after.
-  const windowStart = carrierOffMs - (input.carrierOffUncertaintyMs ?? 0);
+  const windowStart = carrierOffMs - uncertaintyMs;
   const windowEnd = span ? (firstAfter ? firstReply(firstAfter)! : Number.POSITIVE_INFINITY) : windowStart;
   const reactions: BondReaction[] = [];
   const reasks: AnatomyEvent[] = [];
@@ -331,11 +348,12 @@ export function pullAnatomy(
     slave: input.slave,
     intervalMs,
     carrierOffAtMs: round3(carrierOffMs),
-    carrierOffUncertaintyMs: round3(input.carrierOffUncertaintyMs ?? 0),
+    carrierOffUncertaintyMs: round3(uncertaintyMs),
     endedBy,
     lost: lostRecords.length,
     sentInOutage,
     lossSpanMs: span ? round3(span[1] - span[0] + intervalMs) : 0,
+    ...(span ? { lastLostSentMs: rel(span[1]) } : {}),
     partial: sentInOutage > lostRecords.length,
     gapMs: round3(estimate.gapMs),
     lossDerivedMs: round3(lostRecords.length * intervalMs),

@@ -16,7 +16,7 @@ import {
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
-import { DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
+import { DEFAULT_PROBE, DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
 import { urlCredentialIssues } from './secrets.js';
 import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValue, sweepPoints } from './sweep.js';
 
@@ -113,7 +113,12 @@ export const PLAN_SCHEMA = {
     probe: {
       type: 'object',
       additionalProperties: false,
-      properties: { rate: { type: 'integer', minimum: 1, maximum: 1000 } },
+      properties: {
+        rate: { type: 'integer', minimum: 1, maximum: 1000 },
+        pullRate: { type: 'integer', minimum: 1, maximum: 1000 },
+        arpPolicy: { enum: ['passive', 'os-like'] },
+        reaskAfterMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+      },
     },
     steps: {
       type: 'array',
@@ -469,7 +474,12 @@ function withDefaults(raw: Record<string, unknown>): Plan {
       perMode: r.apply?.perMode,
       netifrcStyle: r.apply?.netifrcStyle ?? 'writeup',
     },
-    probe: { rate: r.probe?.rate ?? 100 },
+    probe: {
+      rate: r.probe?.rate ?? DEFAULT_PROBE.rate,
+      pullRate: r.probe?.pullRate ?? DEFAULT_PROBE.pullRate,
+      arpPolicy: r.probe?.arpPolicy ?? DEFAULT_PROBE.arpPolicy,
+      ...(r.probe?.reaskAfterMs !== undefined ? { reaskAfterMs: r.probe.reaskAfterMs } : {}),
+    },
     steps: r.steps ? r.steps.map(normaliseStep) : DEFAULT_STEPS,
     repeat: r.repeat ?? 1,
     timeouts: r.timeouts,

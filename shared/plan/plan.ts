@@ -15,6 +15,29 @@ export type ApplyMethod = 'runtime' | 'netifrc';
 /** The bond's options: the driver's sysfs names, one vocabulary (shared/bonding/options.ts). */
 export type { BondOptions };
 
+/**
+ * How the tester resolves the bond's MAC while it probes — it decides part of what a pull measures:
+ * - `passive`: keep the MAC learned at the start and change it only when the bond announces a new one (gratuitous
+ *   ARP, an ARP reply it volunteers), as a peer that never re-asks would;
+ * - `os-like`: also re-ask by broadcast ARP once replies have stopped for `reaskAfterMs` (default 1000 ms), and
+ *   every as long while they stay away — the retransmit timer Linux (neigh/<if>/retrans_time_ms = 1000) and Windows
+ *   (RetransmitTimer, 1 s) use for a neighbour entry under suspicion. A real stack gets there later when its entry
+ *   was still REACHABLE (Linux: up to base_reachable_time 30 s, then delay_first_probe_time 5 s).
+ */
+export type ArpPolicy = 'passive' | 'os-like';
+
+export interface ProbeSettings {
+  /** Echo requests per second for probe steps, 1–1000. */
+  rate: number;
+  /** Echo requests per second while a cable is pulled, 1–1000 (default 1000: 1 ms resolution). */
+  pullRate: number;
+  arpPolicy: ArpPolicy;
+  /** os-like: silence before the tester re-asks, ms (default 1000). */
+  reaskAfterMs?: number;
+}
+
+export const DEFAULT_PROBE: ProbeSettings = { rate: 100, pullRate: 1000, arpPolicy: 'os-like' };
+
 /** Steps that follow each mode's bring-up (configure + apply + capture of what the bond sends at boot). */
 export type StepSpec =
   | { kind: 'read-macs' }
@@ -61,7 +84,7 @@ export interface Plan {
     perMode?: Partial<Record<ModeName, ApplyMethod>>;
     netifrcStyle: 'writeup' | 'modern';
   };
-  probe: { rate: number };
+  probe: ProbeSettings;
   steps: StepSpec[];
   repeat: number;
   /** Vary one or two bond options: every combination runs (each `repeat` times) in the same run folder. */
@@ -96,7 +119,7 @@ export function defaultLabPlan(instance = 'default'): Plan {
     },
     modes: [...MODE_NAMES],
     apply: { method: 'runtime', perMode: { 'active-backup': 'netifrc' }, netifrcStyle: 'writeup' },
-    probe: { rate: 100 },
+    probe: { ...DEFAULT_PROBE },
     steps: DEFAULT_STEPS,
     repeat: 1,
     timeouts: { pullSeconds: 5, rebootSeconds: 120 },

@@ -111,7 +111,7 @@ function runFacts(manifest: RunManifest, steps: StepRecord[]): RunFacts {
   };
 }
 
-function planFacts(plan: Plan): PlanFacts {
+function planFacts(plan: Plan, steps: readonly StepRecord[]): PlanFacts {
   const shown = redactPlan(plan);
   const optionText = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
   return {
@@ -128,6 +128,11 @@ function planFacts(plan: Plan): PlanFacts {
       netifrcStyle: plan.apply.netifrcStyle,
     },
     probeRate: plan.probe.rate,
+    // What the pulls ran at, from their records (a run made before pullRate existed probed pulls at probe.rate).
+    pullRate:
+      steps.find((s) => s.kind === 'pull' && s.measurements?.probe)?.measurements?.probe?.rate ?? plan.probe.pullRate,
+    arpPolicy: plan.probe.arpPolicy,
+    reaskAfterMs: plan.probe.arpPolicy === 'passive' ? null : (plan.probe.reaskAfterMs ?? 1000),
     steps: plan.steps.map(stepLabel),
     repeat: plan.repeat,
     drivers: { power: plan.drivers.power.type, link: plan.drivers.link.type },
@@ -431,7 +436,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     language,
     title: t(language, 'report.title'),
     run: runFacts(manifest, steps),
-    plan: planFacts(plan),
+    plan: planFacts(plan, steps),
     columns,
     matrix: matrixRows(
       language,

@@ -76,6 +76,18 @@ export function bondText(language: Language, plan: PlanFacts): string {
   return t(language, 'report.fact.bondValue', { name, slaves: slaves.join(', '), address, peer });
 }
 
+/** The pulls' probe: rate and resolution, and the ARP policy that decides part of what a pull measures. */
+export function pullProbeText(language: Language, plan: PlanFacts): string {
+  return t(language, 'failover.fact.pullProbeValue', {
+    rate: plan.pullRate,
+    interval: num(1000 / plan.pullRate),
+    policy:
+      plan.arpPolicy === 'passive'
+        ? t(language, 'failover.fact.passive')
+        : t(language, 'failover.fact.osLike', { after: plan.reaskAfterMs ?? 1000 }),
+  });
+}
+
 const PULL_COLUMNS = [
   'pull',
   'carrierOff',

@@ -19,6 +19,7 @@ import {
   percent,
   pullCells,
   pullHeaders,
+  pullProbeText,
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel, ReportRow, Timeline } from './model.js';
@@ -339,6 +340,7 @@ function planSection(model: ReportModel): string {
     [f('modes'), e(p.modes.map((m) => modeLabel(L, m)).join(', '))],
     [f('apply'), e(apply.join('; '))],
     [f('probeRate'), e(t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) }))],
+    [e(t(L, 'failover.fact.pullProbe')), e(pullProbeText(L, p))],
     [f('stepList'), e(p.steps.join(' → '))],
     [f('repeat'), e(p.repeat)],
     [f('drivers'), e(`${p.drivers.power} / ${p.drivers.link}`)],

@@ -8,7 +8,7 @@ import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
 import { modeLabel } from './build.js';
 import { mdCode, mdText } from './escape.js';
-import { bondText, duration, evidenceText, instant, ms, num, pullCells, pullHeaders, VERDICT_MARK } from './format.js';
+import { bondText, duration, evidenceText, instant, ms, num, pullCells, pullHeaders, pullProbeText, VERDICT_MARK } from './format.js';
 import type { ReportModel } from './model.js';
 
 /** Markdown a caller built from escaped parts, kept as it is in a table cell. */
@@ -140,6 +140,7 @@ export function renderMarkdown(model: ReportModel): string {
       f('probeRate'),
       mdText(t(L, 'report.fact.probeRateValue', { rate: p.probeRate, interval: num(1000 / p.probeRate) })),
     ],
+    [mdText(t(L, 'failover.fact.pullProbe')), mdText(pullProbeText(L, p))],
     [f('repeat'), mdText(p.repeat)],
   );
   out.push(...facts.map(([k, v]) => `- **${mdText(k)}**: ${v}`), '');

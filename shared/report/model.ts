@@ -45,6 +45,10 @@ export interface PlanFacts {
   modes: ModeName[];
   apply: { method: string; perMode: { mode: ModeName; method: string }[]; netifrcStyle: string };
   probeRate: number;
+  /** Echo requests per second during pulls (as the pull steps recorded it), and the probe's ARP policy. */
+  pullRate: number;
+  arpPolicy: 'passive' | 'os-like';
+  reaskAfterMs: number | null;
   steps: string[];
   repeat: number;
   drivers: { power: string; link: string };

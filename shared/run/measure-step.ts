@@ -45,7 +45,6 @@ function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
   return macs;
 }
 
-/** Loss, duplicates, reordering, RTT and — around a pull — failover, from the probe's records (shared/measure). */
 /** Requests per second between the first and the last request that left (see ProbeStats.achievedRate). */
 function achieved(echo: EchoRecord[]): { achievedRate?: number } {
   let first = Number.POSITIVE_INFINITY;
@@ -61,6 +60,7 @@ function achieved(echo: EchoRecord[]): { achievedRate?: number } {
   return { achievedRate: Number((((sent - 1) * 1000) / (last - first)).toFixed(1)) };
 }
 
+/** Loss, duplicates, reordering, RTT and — around a pull — failover, from the probe's records (shared/measure). */
 export function probeStats(
   echo: EchoRecord[],
   frames: CapturedFrame[],
@@ -184,9 +184,10 @@ export function measureStep(input: StepInput): StepMeasurements {
     });
     measurements.probe.markers = input.markers;
     if (input.pull) {
+      // The interval the tester actually kept: a tester that fell behind sent fewer probes than asked.
       const anatomy = pullAnatomy(input.echo, frames, {
         ...input.pull,
-        intervalMs: 1000 / input.rate,
+        intervalMs: 1000 / Math.min(input.rate, measurements.probe.achievedRate ?? input.rate),
         bondIp,
         testerPort: plan.tester.interface,
         mirrors: plan.tester.portMirrors,

@@ -162,6 +162,19 @@ function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void
       throw new CaptureFileError(`block at ${at}: trailing length differs`);
     }
     const end = at + length - 4;
+    // Packets never go missing silently: blocks that carry packets without a timestamp are refused.
+    if (type === 3) {
+      throw new CaptureFileError(
+        `block at ${at} is a Simple Packet Block, which carries no timestamp, and every measurement here needs one: ` +
+          'save the capture again with Enhanced Packet Blocks (editcap -F pcapng in.pcapng out.pcapng, or Wireshark)',
+      );
+    }
+    if (type === 2) {
+      throw new CaptureFileError(
+        `block at ${at} is an obsolete Packet Block: save the capture again with Enhanced Packet Blocks ` +
+          '(editcap -F pcapng in.pcapng out.pcapng, or Wireshark)',
+      );
+    }
     if (type === 1) {
       const { u16, u32 } = reader(bytes, littleEndian, view);
       const options = readOptions(bytes, at + 16, end, u16);

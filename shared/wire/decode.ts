@@ -4,10 +4,11 @@
  * advertisements, LACPDUs, and balance-tlb/alb learning frames. Every read is bounds-checked: a malformed or
  * truncated frame yields a record with `error`, never an exception.
  */
-import { formatIPv4, formatIPv6, formatMac, internetChecksum, readU16 } from './bytes.js';
+import { formatIPv4, formatIPv6, formatMac, internetChecksum, readU16, readU32 } from './bytes.js';
 import type {
   ArpClass,
   ArpPacket,
+  CookedHeader,
   DecodedFrame,
   DecodeLayer,
   EthernetHeader,
@@ -15,8 +16,12 @@ import type {
   Ipv4Header,
   LacpParty,
   LacpState,
+  LoopbackFrame,
   VlanTag,
 } from './types.js';
+
+/** pcap link types (tcpdump.org/linktypes.html) decodeFrame reads. */
+export const LINKTYPE = { null: 0, ethernet: 1, loop: 108, linuxSll: 113, linuxSll2: 276 } as const;
 
 export const ETHERTYPE = {
   ipv4: 0x0800,
@@ -46,15 +51,85 @@ function short(what: string, have: number, need: number): string {
   return `truncated ${what} (${have} of ${need} bytes)`;
 }
 
-/** Decodes one Ethernet frame (without FCS, as libpcap delivers it). */
-export function decodeFrame(bytes: Uint8Array): DecodedFrame {
+/**
+ * Decodes one frame as libpcap delivers it (no FCS), by its capture's link type: Ethernet (1, the default), Linux
+ * cooked capture v1 (113) and v2 (276), BSD NULL (0, host byte order) and OpenBSD LOOP (108, network order).
+ * Any other link type is labelled as not decoded, never read as Ethernet.
+ */
+export function decodeFrame(bytes: Uint8Array, linkType: number = LINKTYPE.ethernet): DecodedFrame {
   const frame: DecodedFrame = { length: bytes.length, protocol: 'Ethernet', src: '', dst: '', info: '' };
   try {
-    return decodeEthernet(bytes, frame);
+    switch (linkType) {
+      case LINKTYPE.ethernet:
+        return decodeEthernet(bytes, frame);
+      case LINKTYPE.linuxSll:
+      case LINKTYPE.linuxSll2:
+        return decodeCooked(bytes, frame, linkType === LINKTYPE.linuxSll ? 'sll' : 'sll2');
+      case LINKTYPE.null:
+      case LINKTYPE.loop:
+        return decodeNull(bytes, frame, linkType === LINKTYPE.null ? 'null' : 'loop');
+      default:
+        frame.protocol = 'Unknown';
+        frame.info = `Link type ${linkType}: not decoded (Ethernet, Linux cooked SLL/SLL2 and NULL/LOOP are)`;
+        return frame;
+    }
   } catch (error) {
     // Not reached by design (every read is checked); kept so a decoder bug can never stop a capture.
     return failed(frame, 'internal', `decoder error: ${(error as Error).message}`);
   }
+}
+
+/** The network layer named by an ethertype, for headers other than Ethernet's. */
+function decodeByEthertype(protocol: number, payload: Uint8Array, frame: DecodedFrame): DecodedFrame {
+  switch (protocol) {
+    case ETHERTYPE.arp:
+      return decodeArp(payload, frame);
+    case ETHERTYPE.ipv4:
+      return decodeIpv4(payload, frame);
+    case ETHERTYPE.ipv6:
+      return decodeIpv6(payload, frame);
+    case ETHERTYPE.slowProtocols:
+      return decodeSlowProtocols(payload, frame);
+    case ETHERTYPE.learning:
+      return decodeLoopback(payload, frame);
+    default:
+      frame.info = `Protocol 0x${protocol.toString(16).padStart(4, '0')}`;
+      return frame;
+  }
+}
+
+/** Linux cooked capture (SLL: 16-byte header; SLL2: 20 bytes), as `tcpdump -i any` writes. */
+function decodeCooked(bytes: Uint8Array, frame: DecodedFrame, linkType: 'sll' | 'sll2'): DecodedFrame {
+  frame.protocol = linkType === 'sll' ? 'SLL' : 'SLL2';
+  const size = linkType === 'sll' ? 16 : 20;
+  if (bytes.length < size)
+    return failed(frame, 'ethernet', short(`Linux cooked (${linkType}) header`, bytes.length, size));
+  const protocol = linkType === 'sll' ? readU16(bytes, 14) : readU16(bytes, 0);
+  const packetType = linkType === 'sll' ? readU16(bytes, 0) : bytes[10]!;
+  const addressLength = linkType === 'sll' ? readU16(bytes, 4) : bytes[11]!;
+  const addressAt = linkType === 'sll' ? 6 : 12;
+  const cooked: CookedHeader = { linkType, protocol, packetType };
+  if (addressLength === 6) cooked.address = formatMac(bytes, addressAt);
+  if (linkType === 'sll2') cooked.ifindex = readU32(bytes, 4);
+  frame.cooked = cooked;
+  frame.src = cooked.address ?? '';
+  return decodeByEthertype(protocol, bytes.subarray(size), frame);
+}
+
+/** BSD loopback: a 4-byte address family (NULL: the capturing host's byte order; LOOP: network order). */
+function decodeNull(bytes: Uint8Array, frame: DecodedFrame, linkType: 'null' | 'loop'): DecodedFrame {
+  frame.protocol = linkType === 'null' ? 'NULL' : 'LOOP';
+  if (bytes.length < 4) return failed(frame, 'ethernet', short('loopback header', bytes.length, 4));
+  // Families are small numbers: a big-endian value has its two high bytes zero.
+  const bigEndian = linkType === 'loop' || (bytes[0] === 0 && bytes[1] === 0);
+  const family = bigEndian ? readU32(bytes, 0) : bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24);
+  frame.cooked = { linkType, protocol: family };
+  const payload = bytes.subarray(4);
+  if (family === 2) return decodeIpv4(payload, frame);
+  // AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS).
+  if (family === 24 || family === 28 || family === 30) return decodeIpv6(payload, frame);
+  frame.info = `Address family ${family}: not decoded`;
+  return frame;
 }
 
 function decodeEthernet(bytes: Uint8Array, frame: DecodedFrame): DecodedFrame {
@@ -227,7 +302,9 @@ function decodeIcmp(p: Uint8Array, frame: DecodedFrame, ip: Ipv4Header): Decoded
   frame.protocol = 'ICMP';
   if (p.length < 8) return failed(frame, 'icmp', short('ICMP header', p.length, 8));
   const icmp: IcmpMessage = { type: p[0]!, code: p[1]! };
-  if (!ip.truncated) icmp.checksumValid = internetChecksum(p, 0, p.length) === 0;
+  // The first fragment holds only part of what the ICMP checksum covers: it cannot be checked here.
+  if (ip.moreFragments) icmp.fragment = true;
+  else if (!ip.truncated) icmp.checksumValid = internetChecksum(p, 0, p.length) === 0;
   frame.icmp = icmp;
   if ((icmp.type === 8 || icmp.type === 0) && icmp.code === 0) {
     icmp.echo = {
@@ -238,7 +315,7 @@ function decodeIcmp(p: Uint8Array, frame: DecodedFrame, ip: Ipv4Header): Decoded
     };
     frame.info =
       `Echo (ping) ${icmp.echo.kind}  id=${hex4(icmp.echo.identifier)}, seq=${icmp.echo.sequence}, ttl=${ip.ttl}` +
-      (icmp.checksumValid === false ? ' [bad checksum]' : '');
+      (icmp.fragment ? ' [checksum unverified (fragment)]' : icmp.checksumValid === false ? ' [bad checksum]' : '');
     return frame;
   }
   frame.info = `${ICMP_NAMES[icmp.type] ?? `ICMP type ${icmp.type}`} (code ${icmp.code})`;
@@ -391,14 +468,36 @@ function decodeSlowProtocols(p: Uint8Array, frame: DecodedFrame): DecodedFrame {
   return frame;
 }
 
-function decodeLearning(p: Uint8Array, frame: DecodedFrame): DecodedFrame {
-  const eth = frame.eth!;
-  // 0x9000 is also the configuration-test protocol ("LOOP"); bonding's frames are addressed to their own source.
-  if (eth.src !== eth.dst) {
-    frame.protocol = 'LOOP';
-    frame.info = `Configuration test protocol (loopback), ${p.length} bytes`;
+function decodeLoopback(p: Uint8Array, frame: DecodedFrame): DecodedFrame {
+  frame.protocol = 'LOOP';
+  // ECTP: skipCount (little-endian), then the function at 2 + skipCount, each 16 bits little-endian.
+  if (p.length < 4) return failed(frame, 'learning', short('loopback header', p.length, 4));
+  const le16 = (at: number) => p[at]! | (p[at + 1]! << 8);
+  const skipCount = le16(0);
+  const at = 2 + skipCount;
+  if (skipCount % 2 !== 0 || p.length < at + 2) {
+    frame.info = `Configuration test protocol (loopback), skip count ${skipCount}, ${p.length} bytes`;
     return frame;
   }
+  const code = le16(at);
+  const loopback: LoopbackFrame = { skipCount, function: code === 1 ? 'reply' : code === 2 ? 'forward' : code };
+  if (code === 1 && p.length >= at + 4) loopback.receiptNumber = le16(at + 2);
+  if (code === 2 && p.length >= at + 8) loopback.forwardAddress = formatMac(p, at + 2);
+  frame.loopback = loopback;
+  frame.info =
+    code === 1
+      ? `Loopback reply, receipt number ${loopback.receiptNumber ?? '?'} (switch keepalive)`
+      : code === 2
+        ? `Loopback forward data to ${loopback.forwardAddress ?? '?'}`
+        : `Configuration test protocol (loopback), function ${code}`;
+  return frame;
+}
+
+function decodeLearning(p: Uint8Array, frame: DecodedFrame): DecodedFrame {
+  const eth = frame.eth!;
+  // 0x9000 is also the configuration-test protocol (a switch's loopback keepalive, also sent to itself); the
+  // bond's learning frame is a bare header padded with zeros.
+  if (eth.src !== eth.dst || p.some((byte) => byte !== 0)) return decodeLoopback(p, frame);
   frame.protocol = 'Learning';
   frame.learning = { mac: eth.src };
   frame.info = `Bonding learning frame for ${eth.src}${eth.vlans.length ? ` on VLAN ${eth.vlans.at(-1)!.id}` : ''}`;

@@ -62,8 +62,13 @@ export interface IcmpEcho {
 export interface IcmpMessage {
   type: number;
   code: number;
-  /** Undefined when the message is truncated and the checksum cannot be checked. */
+  /**
+   * Undefined when the checksum cannot be checked: the message is truncated, or it is the first fragment of a
+   * fragmented datagram (the checksum covers data the other fragments carry).
+   */
   checksumValid?: boolean;
+  /** The first fragment of a fragmented datagram (IPv4 MF set, offset 0): the checksum is unverified. */
+  fragment?: boolean;
   echo?: IcmpEcho;
 }
 
@@ -126,9 +131,37 @@ export interface SlowProtocolFrame {
   subtype: number;
 }
 
-/** balance-tlb/alb teach the switch where a MAC lives: ethertype 0x9000, source == destination == that MAC. */
+/**
+ * balance-tlb/alb teach the switch where a MAC lives: ethertype 0x9000 (ETH_P_LOOP), source == destination == that
+ * MAC, and an all-zero payload (bond_alb.c alb_send_lp_vid pads a bare header to ETH_ZLEN).
+ */
 export interface LearningFrame {
   mac: string;
+}
+
+/**
+ * The Ethernet Configuration Testing Protocol ("loopback", ethertype 0x9000; Ethernet v2.0 spec §7, ECTP):
+ * switches (Cisco's keepalives on every port) send these with source == destination, a skip count, then a
+ * function: 1 = reply (with a receipt number), 2 = forward data (with the forward address).
+ */
+export interface LoopbackFrame {
+  skipCount: number;
+  function: 'reply' | 'forward' | number;
+  receiptNumber?: number;
+  forwardAddress?: string;
+}
+
+/** A non-Ethernet link header (pcap LINKTYPE_LINUX_SLL / _SLL2 / _NULL / _LOOP) the frame was decoded from. */
+export interface CookedHeader {
+  linkType: 'sll' | 'sll2' | 'null' | 'loop';
+  /** The protocol it names: an ethertype (SLL, SLL2), or an address family (NULL, LOOP). */
+  protocol: number;
+  /** SLL/SLL2: the packet type (0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us). */
+  packetType?: number;
+  /** SLL/SLL2: the link-layer source address, when it has one. */
+  address?: string;
+  /** SLL2: the capturing interface's index. */
+  ifindex?: number;
 }
 
 export type DecodeLayer =
@@ -169,6 +202,9 @@ export interface DecodedFrame {
   lacp?: Lacpdu;
   slow?: SlowProtocolFrame;
   learning?: LearningFrame;
+  loopback?: LoopbackFrame;
+  /** Set when the frame came with a Linux cooked or NULL/loopback header instead of Ethernet's. */
+  cooked?: CookedHeader;
   /** Set when a layer is malformed or truncated; the layers above it are absent. */
   error?: DecodeError;
 }

@@ -25,7 +25,12 @@ export function modeFrames(runDir: string, plan: Plan, pcapng: string): Captured
   for (const [port, file] of files) {
     const capture = readCaptureFile(readFileSync(join(runDir, file)));
     capture.packets.forEach((p, i) => {
-      frames.push({ no: i + 1, port, timeMs: p.time.sec * 1000 + p.time.nsec / 1e6, frame: decodeFrame(p.data) });
+      frames.push({
+        no: i + 1,
+        port,
+        timeMs: p.time.sec * 1000 + p.time.nsec / 1e6,
+        frame: decodeFrame(p.data, capture.interfaces[p.interfaceId]?.linkType),
+      });
     });
   }
   return frames;

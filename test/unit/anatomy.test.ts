@@ -94,7 +94,7 @@ describe('the anatomy of a recorded pull', () => {
     expect(alb.verdict).toBe('expected');
     expect(alb.reason).toContain('after the bond’s ARP reply re-pointing 10.77.1.252 to 00:e0:4c:83:07:9c');
     expect(sayReason('zh-CN', alb.reasonParts!)).toContain('重新指向 00:e0:4c:83:07:9c 的 ARP 应答');
-  });
+  }, 60_000);
 });
 
 // Synthetic streams: 1000 probes/s from t0, replies 1 ms after each request unless lost.
@@ -141,6 +141,29 @@ describe('the anatomy of a synthetic pull', () => {
     });
     expect(verdict.verdict).toBe('expected');
     expect(sayReason('en', verdict.reason)).toMatch(/^49 of 97 replies lost over 97 ms; /);
+  });
+
+  it('narrows the driver’s carrier-off span by the last frame the host still put on the pulled slave’s port', () => {
+    const reply = buildIcmpEcho({
+      kind: 'reply',
+      srcMac: ETH1_MAC,
+      dstMac: TESTER_MAC,
+      srcIp: BOND_IP,
+      dstIp: TESTER_IP,
+      identifier: 7,
+      sequence: 1,
+    });
+    const echo = stream(3000, (s) => s >= 1000 && s < 1050);
+    const options = { ...base, carrierOffUncertaintyMs: 50, mirrors: { eth1: 'tap-eth1', eth2: 'tap-eth2' } };
+    const a = pullAnatomy(
+      echo,
+      [frame(PULL + 30, reply, 5, 'tap-eth1'), frame(PULL + 45, reply, 6, 'tap-eth2')],
+      options,
+    );
+    expect(a.carrierOffAtMs).toBeCloseTo(PULL + 40, 6);
+    expect(a.carrierOffUncertaintyMs).toBeCloseTo(10, 6);
+    // Without such a frame the span stays the driver's.
+    expect(pullAnatomy(echo, [], options).carrierOffUncertaintyMs).toBe(50);
   });
 
   it('tells the tester’s re-ask from the bond’s announcement', () => {
@@ -192,7 +215,9 @@ describe('the anatomy of a synthetic pull', () => {
     expect(a.endedBy).toBe('bond-announcement');
     const ab = judgePull({ ...context, mode: 'active-backup', anatomy: a });
     expect(ab.verdict).toBe('unexpected');
-    expect(sayReason('en', ab.reason)).toContain('recovery 1004 ms is beyond the 152 ms the driver allows');
+    expect(sayReason('en', ab.reason)).toContain(
+      'a probe sent 1002 ms after the pull was still lost (replies back at 1004 ms), beyond the 152 ms the driver allows',
+    );
     // balance-alb: the tester asked before the bond's own update was due — expected, and said so.
     const alb = judgePull({ ...context, mode: 'balance-alb', anatomy: seen });
     expect(alb.verdict).toBe('expected');
@@ -302,7 +327,7 @@ describe('the anatomy in the report', () => {
       expect(html).toContain(ended);
       expect(md).toContain(ended);
     }
-  });
+  }, 60_000);
 });
 
 describe('plan check', () => {
@@ -354,5 +379,40 @@ describe('load-balancing shares', () => {
       const [a, b] = text.split(' / ').map((p) => Number.parseInt(p, 10));
       expect(a! + b!, `${row.mode}: ${text}`).toBe(100);
     }
+  });
+});
+
+describe('the probe during pulls', () => {
+  it('is a plan setting: 1000/s and the os-like ARP policy by default, passive on request, nothing else', async () => {
+    const { parsePlan, planToYaml, loadPlan } = await import('../../shared/plan/plan-file.js');
+    const { readFile } = await import('node:fs/promises');
+    const yaml = await readFile(join(dir100, 'plan.yaml'), 'utf8');
+    const plain = loadPlan(yaml);
+    expect(plain.probe).toEqual({ rate: 100, pullRate: 1000, arpPolicy: 'os-like' });
+    const passive = loadPlan(yaml.replace('  rate: 100', '  rate: 100\n  pullRate: 500\n  arpPolicy: passive'));
+    expect(passive.probe).toEqual({ rate: 100, pullRate: 500, arpPolicy: 'passive' });
+    expect(loadPlan(planToYaml(passive)).probe).toEqual(passive.probe);
+    const bad = parsePlan(yaml.replace('  rate: 100', '  rate: 100\n  arpPolicy: never'));
+    expect(bad.plan).toBeUndefined();
+    expect(bad.errors.map((e) => e.path).join()).toContain('probe.arpPolicy');
+    expect(parsePlan(yaml.replace('  rate: 100', '  rate: 100\n  pullRate: 5000')).plan).toBeUndefined();
+  });
+
+  it('records the rate achieved, and the report says the pulls’ rate and ARP policy', async () => {
+    const { probeStats } = await import('../../shared/run/measure-step.js');
+    const achievedRate = (echo: EchoRecord[]) =>
+      probeStats(echo, [], { rate: 1000, stepStartMs: T0, bondIp: BOND_IP }).achievedRate;
+    expect(achievedRate(stream(1001, () => false))).toBeCloseTo(1000, 6);
+    // A tester that sent every other request late: 1001 requests over 2 s.
+    const slow = stream(1001, () => false).map((r) => ({ ...r, sentMs: T0 + r.seq * 2 }));
+    expect(achievedRate(slow)).toBeCloseTo(500, 6);
+    expect(achievedRate([])).toBeUndefined();
+    const plan = structuredClone(run100.plan);
+    plan.probe = { rate: 100, pullRate: 1000, arpPolicy: 'passive' };
+    const model = buildReport({ ...run100, plan }, 'en');
+    // This run's pulls probed at 100/s, whatever the plan now defaults to.
+    expect(model.plan.pullRate).toBe(100);
+    expect(renderHtml(model)).toContain('passive — keeps the bond’s MAC from the start');
+    expect(renderMarkdown(buildReport(run100, 'zh-CN'))).toContain('os-like（类操作系统）');
   });
 });
