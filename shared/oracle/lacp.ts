@@ -73,10 +73,10 @@ const ZERO_MAC = '00:00:00:00:00:00';
 function flags(state: LacpPortState | undefined): string {
   if (!state) return '?';
   const names: [keyof LacpPortState, string][] = [
-    ['activity', 'active'],
-    ['timeout', 'short-timeout'],
+    ['lacpActivity', 'active'],
+    ['lacpTimeout', 'short-timeout'],
     ['aggregation', 'aggregatable'],
-    ['synchronisation', 'in-sync'],
+    ['synchronization', 'in-sync'],
     ['collecting', 'collecting'],
     ['distributing', 'distributing'],
     ['defaulted', 'defaulted'],
@@ -87,7 +87,7 @@ function flags(state: LacpPortState | undefined): string {
 }
 
 const operational = (state: LacpPortState | undefined) =>
-  !!state && state.synchronisation && state.collecting && state.distributing;
+  !!state && state.synchronization && state.collecting && state.distributing;
 
 function evidenceOf(status: ProcBondStatus): LacpEvidence {
   const slaves = status.slaves.map((slave): LacpSlaveEvidence => {
@@ -170,7 +170,7 @@ export function judgeLacp(status: ProcBondStatus): LacpJudgement {
       ? `; ${list(notFull.map((s) => s.name))} report${notFull.length === 1 ? 's' : ''} no full duplex ` +
         `(Duplex: ${notFull[0]!.duplex ?? 'Unknown'}), and the driver runs LACP only on full-duplex ports`
       : '';
-    const passive = evidence.lacpActive === false || up.every((s) => s.actorState && !s.actorState.activity);
+    const passive = evidence.lacpActive === false || up.every((s) => s.actorState && !s.actorState.lacpActivity);
     if (passive) {
       return verdict(
         'both-passive',
@@ -326,7 +326,8 @@ export function lacpduRates(
     const askedOf = new Map<string, 'fast' | 'slow'>();
     for (const pdu of pdus) {
       const { actor, partner } = pdu.lacp!;
-      if (partner.system !== ZERO_MAC) askedOf.set(partner.system, actor.state.timeout === 'short' ? 'fast' : 'slow');
+      if (partner.system !== ZERO_MAC)
+        askedOf.set(partner.system, actor.state.lacpTimeout === 'short' ? 'fast' : 'slow');
     }
     const senders: LacpduSender[] = [...bySystem.entries()].map(([system, own]) => {
       const times = own.map((f) => f.timeMs);
@@ -337,7 +338,7 @@ export function lacpduRates(
       const expected: 'fast' | 'slow' | undefined =
         last.partner.system === ZERO_MAC
           ? askedOf.get(system)
-          : last.partner.state.timeout === 'short'
+          : last.partner.state.lacpTimeout === 'short'
             ? 'fast'
             : 'slow';
       const sender: LacpduSender = {

@@ -4,6 +4,7 @@
  * advertisements, LACPDUs, and balance-tlb/alb learning frames. Every read is bounds-checked: a malformed or
  * truncated frame yields a record with `error`, never an exception.
  */
+import { decodeLacpPortState, lacpStateFlags } from '../bonding/lacp.js';
 import { formatIPv4, formatIPv6, formatMac, internetChecksum, readU16, readU32 } from './bytes.js';
 import type {
   ArpClass,
@@ -15,7 +16,6 @@ import type {
   IcmpMessage,
   Ipv4Header,
   LacpParty,
-  LacpState,
   LoopbackFrame,
   VlanTag,
 } from './types.js';
@@ -388,35 +388,6 @@ function decodeNeighbourAdvertisement(p: Uint8Array, frame: DecodedFrame): Decod
   return frame;
 }
 
-export function decodeLacpState(raw: number): LacpState {
-  return {
-    raw,
-    activity: (raw & 0x01) !== 0,
-    timeout: (raw & 0x02) !== 0 ? 'short' : 'long',
-    aggregation: (raw & 0x04) !== 0,
-    synchronisation: (raw & 0x08) !== 0,
-    collecting: (raw & 0x10) !== 0,
-    distributing: (raw & 0x20) !== 0,
-    defaulted: (raw & 0x40) !== 0,
-    expired: (raw & 0x80) !== 0,
-  };
-}
-
-/** Wireshark's one-letter flags: A(ctivity) T(imeout short) G(aggregation) S(ync) C(ollecting) D(istributing) F(defaulted) E(xpired). */
-export function lacpStateFlags(state: LacpState): string {
-  const flags: [boolean, string][] = [
-    [state.activity, 'A'],
-    [state.timeout === 'short', 'T'],
-    [state.aggregation, 'G'],
-    [state.synchronisation, 'S'],
-    [state.collecting, 'C'],
-    [state.distributing, 'D'],
-    [state.defaulted, 'F'],
-    [state.expired, 'E'],
-  ];
-  return flags.map(([on, letter]) => (on ? letter : '*')).join('');
-}
-
 function lacpParty(p: Uint8Array, at: number): LacpParty {
   return {
     systemPriority: readU16(p, at),
@@ -424,7 +395,7 @@ function lacpParty(p: Uint8Array, at: number): LacpParty {
     key: readU16(p, at + 8),
     portPriority: readU16(p, at + 10),
     port: readU16(p, at + 12),
-    state: decodeLacpState(p[at + 14]!),
+    state: decodeLacpPortState(p[at + 14]!),
   };
 }
 

@@ -1,4 +1,5 @@
 /** What the decoders make of a frame: one record per frame, layers filled as far as the bytes allow. */
+import type { LacpPortState } from '../bonding/lacp.js';
 
 export interface VlanTag {
   /** 0x8100 (802.1Q), 0x88a8 (802.1ad) or 0x9100. */
@@ -96,27 +97,13 @@ export interface NeighbourAdvertisement {
   targetMac?: string;
 }
 
-export interface LacpState {
-  raw: number;
-  /** LACP_Activity: active (true) or passive. */
-  activity: boolean;
-  /** LACP_Timeout: short (1 s, lacp_rate fast) or long (30 s). */
-  timeout: 'short' | 'long';
-  aggregation: boolean;
-  synchronisation: boolean;
-  collecting: boolean;
-  distributing: boolean;
-  defaulted: boolean;
-  expired: boolean;
-}
-
 export interface LacpParty {
   systemPriority: number;
   system: string;
   key: number;
   portPriority: number;
   port: number;
-  state: LacpState;
+  state: LacpPortState;
 }
 
 export interface Lacpdu {

@@ -158,8 +158,8 @@ describe('802.3ad with the LACP partner (lab up --lacp)', () => {
     });
     for (const slave of slaves) {
       expect(slave).toMatchObject({ aggregatorId: aggregatorIds[0], partnerMac: LAB_PARTNER.systemMac });
-      expect(slave.actorState).toMatchObject({ synchronisation: true, collecting: true, distributing: true });
-      expect(slave.partnerState).toMatchObject({ synchronisation: true, collecting: true, distributing: true });
+      expect(slave.actorState).toMatchObject({ synchronization: true, collecting: true, distributing: true });
+      expect(slave.partnerState).toMatchObject({ synchronization: true, collecting: true, distributing: true });
     }
     expect(negotiated.reason).toContain(LAB_PARTNER.systemMac);
   });
@@ -252,8 +252,8 @@ describe('802.3ad with the LACP partner (lab up --lacp)', () => {
     const passive = await waitFor(session, 'negotiated');
     expect(passive.evidence.lacpActive).toBe(false);
     for (const slave of passive.evidence.slaves) {
-      expect(slave.actorState?.activity).toBe(false);
-      expect(slave.partnerState?.activity).toBe(true);
+      expect(slave.actorState?.lacpActivity).toBe(false);
+      expect(slave.partnerState?.lacpActivity).toBe(true);
     }
     await setBondOptions(session, { lacp_active: 'on' });
     await waitFor(session, 'negotiated');

@@ -39,8 +39,13 @@ describe('with the lab’s LACP partner', () => {
     });
     for (const slave of verdict.evidence.slaves) {
       expect(slave).toMatchObject({ miiStatus: 'up', speedMbps: 1000, duplex: 'full', actorKey: 9, partnerKey: 9 });
-      expect(slave.actorState).toMatchObject({ activity: true, timeout: true, collecting: true, distributing: true });
-      expect(slave.partnerState).toMatchObject({ timeout: true, synchronisation: true, defaulted: false });
+      expect(slave.actorState).toMatchObject({
+        lacpActivity: true,
+        lacpTimeout: 'short',
+        collecting: true,
+        distributing: true,
+      });
+      expect(slave.partnerState).toMatchObject({ lacpTimeout: 'short', synchronization: true, defaulted: false });
     }
   });
 
@@ -48,7 +53,7 @@ describe('with the lab’s LACP partner', () => {
     const verdict = judge('lacp/partner-negotiated-slow.txt');
     expect(verdict.outcome).toBe('negotiated');
     expect(verdict.evidence.lacpRate).toBe('slow');
-    expect(verdict.evidence.slaves[0]!.actorState?.timeout).toBe(false);
+    expect(verdict.evidence.slaves[0]!.actorState?.lacpTimeout).toBe('long');
   });
 
   it('eth1 pulled: the aggregate shrinks to eth2; not the full negotiation', () => {

@@ -79,10 +79,10 @@ describe('rules', () => {
     port: 1,
     state: {
       raw: timeout === 'short' ? 63 : 61,
-      activity: true,
-      timeout,
+      lacpActivity: true,
+      lacpTimeout: timeout,
       aggregation: true,
-      synchronisation: true,
+      synchronization: true,
       collecting: true,
       distributing: true,
       defaulted: false,

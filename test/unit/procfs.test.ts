@@ -139,10 +139,11 @@ describe('kernel 6.1 (the lab guest)', () => {
     });
     // 79 = activity, short timeout, aggregation, in sync, defaulted: no partner, so never collecting/distributing.
     expect(eth1.actor?.portStateBits).toEqual({
-      activity: true,
-      timeout: true,
+      raw: 79,
+      lacpActivity: true,
+      lacpTimeout: 'short',
       aggregation: true,
-      synchronisation: true,
+      synchronization: true,
       collecting: false,
       distributing: false,
       defaulted: true,
@@ -152,7 +153,7 @@ describe('kernel 6.1 (the lab guest)', () => {
     // Without a partner each slave sits in an aggregator of its own.
     expect(slave(s, 'eth2').ad).toMatchObject({
       aggregatorId: 2,
-      actor: { portState: 71, portStateBits: { synchronisation: false } },
+      actor: { portState: 71, portStateBits: { synchronization: false } },
     });
   });
 
@@ -231,15 +232,15 @@ describe('older and other kernels', () => {
     });
     expect(down.partner?.portStateBits).toEqual(decodeLacpPortState(1));
     expect(decodeLacpPortState(1)).toMatchObject({
-      activity: true,
-      timeout: false,
+      lacpActivity: true,
+      lacpTimeout: 'long',
       aggregation: false,
-      synchronisation: false,
+      synchronization: false,
     });
     expect(down.actor?.portStateBits).toMatchObject({
-      activity: true,
-      timeout: true,
-      synchronisation: false,
+      lacpActivity: true,
+      lacpTimeout: 'short',
+      synchronization: false,
       defaulted: true,
     });
     expect(() => decodeLacpPortState(256)).toThrow(RangeError);
@@ -251,7 +252,7 @@ describe('older and other kernels', () => {
     expect(port.actor?.portStateBits).toMatchObject({
       collecting: true,
       distributing: true,
-      synchronisation: true,
+      synchronization: true,
       defaulted: false,
     });
     // 61: the switch uses the long timeout.
@@ -259,7 +260,7 @@ describe('older and other kernels', () => {
       systemPriority: 32768,
       key: 37,
       portNumber: 32778,
-      portStateBits: { timeout: false, distributing: true },
+      portStateBits: { lacpTimeout: 'long', distributing: true },
     });
     expect(s.ad?.activeAggregator?.partnerMac).toBe('c2:d6:82:fb:f0:12');
   });

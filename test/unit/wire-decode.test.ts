@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeLacpPortState, lacpStateFlags } from '../../shared/bonding/lacp.js';
 import { buildArp, buildEthernetFrame, buildIcmpEcho, buildIpv4Packet } from '../../shared/wire/build.js';
 import {
   formatIPv6,
@@ -9,7 +10,7 @@ import {
   parseIPv4,
   parseMac,
 } from '../../shared/wire/bytes.js';
-import { classifyArp, decodeFrame, decodeLacpState, ETHERTYPE, lacpStateFlags } from '../../shared/wire/decode.js';
+import { classifyArp, decodeFrame, ETHERTYPE } from '../../shared/wire/decode.js';
 import {
   BOND_IP,
   craftLearningFrame,
@@ -275,17 +276,17 @@ describe('LACPDU', () => {
     });
     expect(f.lacp?.actor.state).toEqual({
       raw: 0x4f,
-      activity: true,
-      timeout: 'short',
+      lacpActivity: true,
+      lacpTimeout: 'short',
       aggregation: true,
-      synchronisation: true,
+      synchronization: true,
       collecting: false,
       distributing: false,
       defaulted: true,
       expired: false,
     });
     expect(f.lacp?.partner).toMatchObject({ system: '00:00:00:00:00:00', key: 1 });
-    expect(f.lacp?.partner.state.timeout).toBe('short');
+    expect(f.lacp?.partner.state.lacpTimeout).toBe('short');
     expect(f.info).toBe(
       'LACPDU v1 actor 00:e0:4c:83:07:9c key 9 port 1 [ATGS**F*], partner 00:00:00:00:00:00 key 1 port 1 [*T******]',
     );
@@ -293,7 +294,7 @@ describe('LACPDU', () => {
 
   it('names each state bit', () => {
     for (let bit = 0; bit < 8; bit++) {
-      const flags = lacpStateFlags(decodeLacpState(1 << bit));
+      const flags = lacpStateFlags(decodeLacpPortState(1 << bit));
       expect(flags.replaceAll('*', '')).toBe('ATGSCDFE'[bit]);
     }
   });
