@@ -91,7 +91,10 @@ export interface LostPaths {
   toPulledSlave: number;
   /** The request reached a live slave and no reply appeared on any port (the host dropped it, or answered on the dead slave). */
   noReply: number;
-  /** A reply left the host on a live slave's port but never reached the tester. */
+  /**
+   * A reply left the host on a live slave's port but never reached the tester (lost in the switch or the tester's
+   * capture): counted over the whole step after the pull, and never part of the bond's outage.
+   */
   replyNotDelivered: number;
   /** The request was seen on no mirror (or there are no mirrors). */
   unseen: number;
@@ -239,9 +242,22 @@ export function pullAnatomy(
   // The last requests of the step may be unanswered only because the probe stopped: not losses.
   const lastSent = records.at(-1)?.sentMs ?? 0;
   const settled = (r: EchoRecord) => r.sentMs < lastSent - Math.max(3 * rttMedian, 5 * intervalMs, 20);
+  // A reply the host did send (a port mirror saw it) that never reached the tester was lost beyond the bond —
+  // in the switch or the tester's own capture — and is no part of the bond's outage.
+  const replied = (r: EchoRecord) =>
+    !!nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000);
+  // The pull's losses start at carrier off (frames for the dead slave are lost from then on): a loss that only
+  // starts well after it is something else.
+  const latestStart = carrierOffMs + uncertaintyMs + Math.max(100, 10 * intervalMs);
+  let beyondBond = 0;
   const lostRecords: EchoRecord[] = [];
   for (const r of records) {
     if (r.sentMs < from || r.replies.length > 0) continue;
+    if (slaveOfPort.size > 0 && replied(r)) {
+      beyondBond++;
+      continue;
+    }
+    if (lostRecords.length === 0 && r.sentMs > latestStart) break;
     if (lostRecords.length && r.sentMs - lostRecords.at(-1)!.sentMs > joinMs) break;
     if (!settled(r) && lostRecords.length === 0) break;
     lostRecords.push(r);
@@ -276,13 +292,11 @@ export function pullAnatomy(
   const testerDst = (r: EchoRecord | undefined) =>
     r ? nearest(index.get(`request/${r.seq & 0xffff}`), (p) => p === testerPort, r.sentMs, 1)?.dstMac : undefined;
 
-  const lostPaths: LostPaths = { toPulledSlave: 0, noReply: 0, replyNotDelivered: 0, unseen: 0 };
+  const lostPaths: LostPaths = { toPulledSlave: 0, noReply: 0, replyNotDelivered: beyondBond, unseen: 0 };
   for (const r of lostRecords) {
     const request = nearest(index.get(`request/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 50);
     if (!request) lostPaths.unseen++;
     else if (request.port === pulledPort) lostPaths.toPulledSlave++;
-    else if (nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000))
-      lostPaths.replyNotDelivered++;
     else lostPaths.noReply++;
   }
 

@@ -78,13 +78,15 @@ describe('failover at 1000 probes/s', () => {
     }
   });
 
-  it('balance-rr: replies move to the other slave at once; the switch forwards nothing to the dead port', () => {
+  it('balance-rr: replies move to the other slave at once; the mirrors say where each lost probe went', () => {
     const [eth1, , both1] = pullsOf(first.steps, 'balance-rr') as PullAnatomy[];
     for (const a of [eth1!, both1!]) {
       expect(a.endedBy === 'no-outage' || a.endedBy === 'bond-stopped-using-slave', a.endedBy).toBe(true);
       expect(a.replyPortAfter).toBe('eth2');
-      // Both ends of the cable go down together: at most a request in flight reaches the pulled port.
-      expect(a.lostPaths.toPulledSlave).toBeLessThanOrEqual(2);
+      // Every probe of the outage is accounted for by the port mirrors (where it went), none unseen.
+      const { toPulledSlave, noReply, unseen } = a.lostPaths;
+      expect(toPulledSlave + noReply + unseen).toBe(a.lost);
+      expect(unseen).toBe(0);
     }
     const row = rowOf(first.matrix, 'balance-rr');
     expect(row.cells.failoverMs?.verdict).toBe('expected');
