@@ -8,7 +8,18 @@ import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
 import { modeLabel } from './build.js';
 import { mdCode, mdText } from './escape.js';
-import { bondText, duration, evidenceText, instant, ms, num, pullCells, pullHeaders, pullProbeText, VERDICT_MARK } from './format.js';
+import {
+  bondText,
+  duration,
+  evidenceText,
+  instant,
+  ms,
+  num,
+  pullCells,
+  pullHeaders,
+  pullProbeText,
+  VERDICT_MARK,
+} from './format.js';
 import type { ReportModel } from './model.js';
 
 /** Markdown a caller built from escaped parts, kept as it is in a table cell. */
