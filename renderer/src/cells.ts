@@ -5,6 +5,7 @@
  * MACs and shares read the same in every language and are shown as the oracle wrote them.
  */
 import type { TFunction } from 'i18next';
+import { sayReasonWith } from '../../shared/oracle/failover.js';
 import type { Cell, MatrixColumn, MatrixRow, StepRecord } from '../../shared/run/model.js';
 
 /** A cell's text in the UI's language. */
@@ -18,6 +19,9 @@ export function cellText(column: MatrixColumn, cell: Cell, steps: readonly StepR
     }
     case 'faultTolerance':
       return typeof cell.value === 'boolean' ? t(cell.value ? 'analysis.cell.yes' : 'analysis.cell.no') : cell.text;
+    case 'failoverMs':
+      // Partial loss ("N of M replies lost over X ms") is said in the reader's language.
+      return cell.textParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), cell.textParts) : cell.text;
     default:
       return cell.text;
   }

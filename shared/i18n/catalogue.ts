@@ -899,7 +899,7 @@ const zhCN: Messages = {
   },
   failover: {
     separator: '；',
-    outage: '{{value}} 毫秒',
+    outage: '{{value}} ms',
     partial: '{{span}} 毫秒内丢失 {{sent}} 个应答中的 {{lost}} 个',
     eachPull: '每次拔线的中断（毫秒）：{{list}}',
     noAggregate: '{{reason}}：没有聚合组可供判断',
