@@ -234,6 +234,8 @@ const en = {
     noMonitoring:
       'not recovered within {{hold}} s — the bond has no link monitoring (miimon 0, arp_interval 0), so it never marks a slave down (bonding.rst “Link Monitoring”)',
     reaskFirst: 'the tester re-asked before the bond’s own update was due (≤ {{bound}} ms)',
+    holdTooShort:
+      'replies had not resumed when the cable went back after {{hold}} s, but the driver may take up to {{bound}} ms here: hold the cable longer to judge this pull',
     fact: {
       pullProbe: 'probe during pulls',
       pullProbeValue: '{{rate}} per second ({{interval}} ms resolution); the tester’s ARP policy: {{policy}}',
@@ -908,6 +910,8 @@ const zhCN: Messages = {
     noMonitoring:
       '{{hold}} 秒内未恢复 — 该 bond 未启用链路监测（miimon 0、arp_interval 0），因此从不把从属接口标记为断开（bonding.rst “Link Monitoring”）',
     reaskFirst: '测试机在 bond 自身的更新到期之前就重新发起了 ARP 询问（≤ {{bound}} 毫秒）',
+    holdTooShort:
+      '线缆在 {{hold}} 秒后插回时应答尚未恢复，但此处驱动最多可能需要 {{bound}} 毫秒：请延长拔线时间再判断这次拔线',
     fact: {
       pullProbe: '拔线期间的探测',
       pullProbeValue: '每秒 {{rate}} 个（分辨率 {{interval}} 毫秒）；测试机的 ARP 策略：{{policy}}',

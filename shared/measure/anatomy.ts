@@ -250,15 +250,23 @@ export function pullAnatomy(
   // starts well after it is something else.
   const latestStart = carrierOffMs + uncertaintyMs + Math.max(100, 10 * intervalMs);
   let beyondBond = 0;
+  // Requests answered since the last loss: a run of them ends the outage (a tester that stalls sends none, and
+  // a stall is no reason to split one outage in two).
+  let answeredSince = 0;
   const lostRecords: EchoRecord[] = [];
   for (const r of records) {
-    if (r.sentMs < from || r.replies.length > 0) continue;
+    if (r.sentMs < from) continue;
+    if (r.replies.length > 0) {
+      answeredSince++;
+      continue;
+    }
     if (slaveOfPort.size > 0 && replied(r)) {
       beyondBond++;
       continue;
     }
     if (lostRecords.length === 0 && r.sentMs > latestStart) break;
-    if (lostRecords.length && r.sentMs - lostRecords.at(-1)!.sentMs > joinMs) break;
+    if (lostRecords.length && answeredSince >= 10 && r.sentMs - lostRecords.at(-1)!.sentMs > joinMs) break;
+    answeredSince = 0;
     if (!settled(r) && lostRecords.length === 0) break;
     lostRecords.push(r);
   }

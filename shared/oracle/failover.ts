@@ -126,7 +126,7 @@ function rule(context: PullContext, monitoring: Monitoring): { boundMs: number; 
       return { boundMs: detect + slack, part: { key: 'failover.rule.tlb', vars: { ...vars, mode } } };
     case 'balance-alb':
       // An outage of unknown cause may be the receive path's: the ARP update's bound, the widest alb has.
-      if (anatomy.endedBy === 'bond-arp' || anatomy.endedBy === 'tester-reask' || anatomy.endedBy === 'unknown') {
+      if (['bond-arp', 'tester-reask', 'unknown', 'not-recovered'].includes(anatomy.endedBy)) {
         return {
           boundMs: detect + ALB_TICK_MS + RLB_UPDATE_DELAY_MS + slack,
           part: { key: 'failover.rule.albRlb', vars: { ...vars, tick: ALB_TICK_MS, delay: RLB_UPDATE_DELAY_MS } },
@@ -202,11 +202,21 @@ export function judgePull(context: PullContext): PullVerdict {
       recovered,
     };
   }
+  const { boundMs, part } = rule(context, monitoring);
   if (!recovered) {
+    // The cable went back before the driver's own time was up: the pull cannot say whether it would have recovered.
+    if (monitoring.monitored && context.holdSeconds * 1000 < boundMs) {
+      return {
+        verdict: 'not-measurable',
+        reason: [{ key: 'failover.holdTooShort', vars: { hold: context.holdSeconds, bound: ms(boundMs) } }, part],
+        boundMs,
+        counts: false,
+        recovered,
+      };
+    }
     const key = monitoring.monitored ? 'failover.ended.notRecovered' : 'failover.noMonitoring';
     return { verdict: 'unexpected', reason: [{ key, vars: { hold: context.holdSeconds } }], counts: true, recovered };
   }
-  const { boundMs, part } = rule(context, monitoring);
   if (a.endedBy === 'no-outage') {
     return { verdict: 'expected', reason: [ending(context), part], boundMs, counts: true, recovered };
   }

@@ -381,6 +381,8 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
         : [{ key: 'failover.outage', vars: { value } }];
       let verdict = worst.verdict.verdict;
       let parts = [...worst.verdict.reason];
+      // Pulls held too short to judge say so beside the cell's own.
+      for (const j of judged) if (j.verdict.verdict === 'not-measurable') parts.push(...j.verdict.reason.slice(0, 1));
       if (judged.length > 1) {
         parts.push({
           key: 'failover.eachPull',

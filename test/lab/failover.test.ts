@@ -18,7 +18,8 @@ import { testLab } from '../support/lab.js';
 const lab = testLab();
 let runsDir: string;
 
-const pull = (slave: string): StepSpec => ({ kind: 'pull', slave, holdSeconds: 2 });
+// 3 s: longer than balance-alb's longest wait for its ARP update (miimon + ALB tick + RLB_UPDATE_DELAY).
+const pull = (slave: string): StepSpec => ({ kind: 'pull', slave, holdSeconds: 3 });
 const plug = (slave: string): StepSpec => ({ kind: 'plug', slave, settleSeconds: 2 });
 
 async function run(overrides: Partial<Plan>): Promise<{ steps: StepRecord[]; matrix: MatrixRow[] }> {

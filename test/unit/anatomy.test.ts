@@ -305,6 +305,12 @@ describe('the anatomy of a synthetic pull', () => {
     expect(ab!.cells.faultTolerance).toMatchObject({ value: false, verdict: 'unexpected' });
     expect(ab!.cells.faultTolerance!.reason).toContain('the bond has no link monitoring (miimon 0, arp_interval 0)');
     expect(linkMonitoring({ miimon: 0 }).monitored).toBe(false);
+    // A cable put back before the driver's own time was up cannot be judged: balance-alb may wait 2.2 s.
+    const held = { options: { miimon: 100 }, slavesLeft: ['eth2'], holdSeconds: 2, physical: true, peer: TESTER_IP };
+    const alb = judgePull({ ...held, mode: 'balance-alb', anatomy: dead });
+    expect(alb).toMatchObject({ verdict: 'not-measurable', counts: false });
+    expect(alb.reason[0]!.key).toBe('failover.holdTooShort');
+    expect(judgePull({ ...held, mode: 'active-backup', anatomy: dead }).verdict).toBe('unexpected');
     expect(linkMonitoring({}).detectionMs).toBe(100);
     expect(linkMonitoring({ miimon: 0, arp_interval: 200 }).detectionMs).toBe(600);
   });
