@@ -602,7 +602,15 @@ export class VirtualLab {
         const ip = await armedIp(this.namespace);
         const taps = [nic.tap, ...(partnerNic ? [partnerNic.tap] : [])];
         const startMs = nowMs();
-        const switchSide = ip.fire(taps.map((tap) => ['link', 'set', tap, 'carrier', 'off']));
+        // A switch forgets the MACs it learned on a port the moment its link drops; Linux's bridge hears of a
+        // tap's carrier only through linkwatch, up to a second later, and kept sending to the dead cable. So the
+        // port's learned MACs are flushed in the same instant (the LACP lab joins taps without a bridge).
+        const switchSide = ip.fire(
+          taps.flatMap((tap) => [
+            ['link', 'set', tap, 'carrier', 'off'],
+            ...(state.lacp ? [] : [['link', 'set', 'dev', tap, 'type', 'bridge_slave', 'fdb_flush']]),
+          ]),
+        );
         const hostSide = guest.execute('set_link', { name: nic.netdevId, up: false }).then(() => nowMs());
         const partnerSide = partner?.execute('set_link', { name: partnerNic!.netdevId, up: false });
         const [hostEndMs, switchEndMs] = await Promise.all([hostSide, switchSide, partnerSide]);
@@ -622,6 +630,9 @@ export class VirtualLab {
       const state = await this.requireState();
       if (state.lacp) await this.setPartnerPort(nic.guestName, true);
       await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'on']);
+      // Forwarding again at once (the pull disabled the bridge port; linkwatch would take up to a second).
+      if (!state.lacp)
+        await ipIn(this.namespace, ['link', 'set', 'dev', nic.tap, 'type', 'bridge_slave', 'state', '3']);
       await qmpOnce(this.files.qmpSocket, 'set_link', { name: nic.netdevId, up: true });
       state.pulled = state.pulled.filter((s) => s !== nic.guestName);
       await this.writeState(state);
