@@ -239,9 +239,15 @@ async function runPlan(
       // The run ends in a report a colleague can open; other formats come from "bondbench report".
       const report = await exportReport(outcome.dir, 'html', 'en');
       const file = join(outcome.dir, 'report.html');
-      await writeFile(file, report.data);
+      // A folder that could not be written (full disk) already failed the run, saying so: no second error here.
+      const written = await writeFile(file, report.data).then(
+        () => true,
+        () => false,
+      );
       console.log(
-        `report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`,
+        written
+          ? `report:  ${file}  (more: npx bondbench report ${outcome.dir} --format pdf|csv|json|md|zip [--lang zh-CN])`
+          : `report:  not written into the run folder; make it elsewhere with: npx bondbench report ${outcome.dir} --out DIR`,
       );
     }
     if (junitFile) {

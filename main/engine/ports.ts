@@ -5,8 +5,9 @@
 import type { BondingMode } from '../../shared/bonding/modes.js';
 import type { EchoRecord } from '../../shared/measure/echo.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
-import type { CaptureLoss, HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
+import type { BootRecord, CaptureLoss, HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
+import type { BootRequest } from './boot.js';
 
 export type { CapturedFrame, EchoRecord };
 
@@ -15,15 +16,32 @@ export interface HostSide {
   /** Saves the host's original configuration (on the host and in the run folder) before anything changes. */
   saveOriginal(runDir: string): Promise<void>;
   /**
-   * Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply reboots and says how long.
-   * Every option is read back from the host (`verified`, as `name=value`); a mismatch throws, naming what differs.
+   * Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply boots the host as `boot`
+   * says (reboot or power-cycle, with the watchdog) and returns the boot as measured. Every option is read back
+   * from the host (`verified`, as `name=value`); a mismatch throws, naming what differs.
    */
-  apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number; verified?: string[] }>;
+  apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions): Promise<ApplyOutcome>;
+  /** Reboots or power-cycles the host and waits for SSH on a new boot, with the watchdog. */
+  boot(options: BootOptions): Promise<BootRecord>;
+  /** The running bond against the mode's persisted (netifrc) configuration. */
+  persisted(plan: Plan, mode: ModeName): Promise<{ matches: boolean; differences: string[] }>;
   read(plan: Plan): Promise<HostReading>;
   /** The bonding driver's view of a slave, for the link driver to confirm a pull or plug. */
   miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'>;
   restore(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the engine says about a boot: the host side adds the rollback. */
+export type BootOptions = Omit<BootRequest, 'rollbackSeconds'>;
+
+export interface ApplyOutcome {
+  rebootMs?: number;
+  /** The options read back from the host after the bring-up, as `name=value`. */
+  verified?: string[];
+  boot?: BootRecord;
+  /** The bring-up's read-back after the boot found differences: the step fails with this. */
+  mismatch?: string;
 }
 
 export interface Capture {

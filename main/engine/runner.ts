@@ -9,20 +9,41 @@ import { relative } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import type { PullInstants } from '../../shared/measure/anatomy.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
-import { applyMethodFor, type ModeName, type Plan, type StepSpec, stepLabel } from '../../shared/plan/plan.js';
+import {
+  applyMethodFor,
+  type BootMethod,
+  DEFAULT_OFF_SECONDS,
+  DEFAULT_POWER_CYCLES,
+  type ModeName,
+  type Plan,
+  type StepSpec,
+  stepLabel,
+} from '../../shared/plan/plan.js';
 import { planAtPoint, pointLabel, type SweepPoint, sweepPoints } from '../../shared/plan/sweep.js';
+import { bootWire } from '../../shared/run/boot-wire.js';
 import { describeLoss, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
   type CaptureLoss,
   framesMissing,
   type HostReading,
+  type RecoveryRecord,
   type StepKind,
   type StepRecord,
 } from '../../shared/run/model.js';
 import { frameSummary } from '../../shared/wire/summary.js';
 import type { PullReceipt } from '../drivers/types.js';
-import type { CapturedFrame, EchoRecord, HostSide, LinkSide, Probe, TesterSide } from './ports.js';
+import { stopsRun } from './boot.js';
+import type {
+  BootOptions,
+  CapturedFrame,
+  EchoRecord,
+  HostSide,
+  LinkSide,
+  PowerSide,
+  Probe,
+  TesterSide,
+} from './ports.js';
 import type { RunWriter } from './store.js';
 
 export class RunCancelled extends Error {
@@ -37,6 +58,8 @@ export interface RunContext {
   host: HostSide;
   tester: TesterSide;
   link: LinkSide;
+  /** Switches the host's power: power-cycle steps and bring-ups, and the watchdog. */
+  power: PowerSide;
   writer: RunWriter;
   signal: AbortSignal;
   emit: (event: BenchEvent) => void;
@@ -172,15 +195,50 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let pullAtMs: number | undefined;
           let pull: ({ slave: string } & PullInstants) | undefined;
           let probe: Probe | undefined;
+          let fatal: unknown;
+          const mark = (what: string) => {
+            const atMs = Date.now() - stepStartMs;
+            markers.push({ atMs, label: what });
+            emit({ type: 'marker', runId, atMs, label: what });
+          };
+          const boot = (via: BootMethod, offSeconds: number): BootOptions => ({
+            via,
+            power: context.power,
+            offSeconds,
+            timeoutMs: (plan.timeouts?.rebootSeconds ?? 180) * 1000,
+            powerCycles: plan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
+            target: plan.host.target,
+            // The session's relay writes log events into log.txt.
+            log: (line) => emit({ type: 'log', runId, line }),
+            marker: mark,
+            signal,
+          });
           try {
             if (failedMode) throw new Error('skipped: the mode’s bring-up failed');
             switch (spec.kind) {
               case 'bring-up': {
                 const method = applyMethodFor(plan, mode);
-                if (method === 'netifrc') markers.push({ atMs: 0, label: 'reboot' });
-                const result = await host.apply(plan, mode, method);
+                const via = plan.apply.boot ?? 'reboot';
+                const result = await host.apply(
+                  plan,
+                  mode,
+                  method,
+                  method === 'netifrc' ? boot(via, plan.apply.offSeconds ?? DEFAULT_OFF_SECONDS) : undefined,
+                );
                 record.apply = { method, rebootMs: result.rebootMs, verified: result.verified };
+                record.boot = result.boot;
+                if (result.mismatch) throw new Error(result.mismatch);
                 await sleep(BRING_UP_LISTEN_MS, signal);
+                break;
+              }
+              case 'power-cycle':
+              case 'reboot': {
+                record.boot = await host.boot(
+                  boot(spec.kind, spec.kind === 'power-cycle' ? spec.offSeconds : DEFAULT_OFF_SECONDS),
+                );
+                // Until the bond is up and its first frames are out: what it sends at boot.
+                await sleep(BRING_UP_LISTEN_MS, signal);
+                record.boot.persisted = await host.persisted(plan, mode);
                 break;
               }
               case 'read-macs':
@@ -226,6 +284,21 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             record.error = (error as Error).message;
             await writer.log(`${label} failed: ${record.error}`);
             if (spec.kind === 'bring-up') failedMode = true;
+            if (stopsRun(error)) {
+              // The host cannot be reached or powered: record what this step saw, then stop the run.
+              fatal = error;
+              const via =
+                spec.kind === 'power-cycle' || spec.kind === 'reboot'
+                  ? spec.kind
+                  : spec.kind === 'bring-up' && applyMethodFor(plan, mode) === 'netifrc'
+                    ? (plan.apply.boot ?? 'reboot')
+                    : undefined;
+              if (via) {
+                record.boot ??= { via, offSeconds: spec.kind === 'power-cycle' ? spec.offSeconds : undefined };
+                const recoveries = (error as { recoveries?: RecoveryRecord[] }).recoveries;
+                if (recoveries) record.boot.recoveries = recoveries;
+              }
+            }
           } finally {
             await new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
             record.durationMs = Math.round(performance.now() - t0);
@@ -238,6 +311,14 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             if (losses) {
               record.capture = inRun(losses);
               for (const loss of record.capture) if (worthWarning(loss)) await writer.log(describeLoss(loss, label));
+            }
+            if (record.boot) {
+              // From the last power-on (or the reboot command) on: what the host sent while it booted.
+              const start = markers.filter((m) => m.label === 'power on' || m.label === 'reboot').at(-1);
+              record.boot.wire = bootWire(plan, stepFrames, stepStartMs + (start?.atMs ?? 0), [
+                records.at(-1)?.reading,
+                record.reading,
+              ]);
             }
             if (record.status === 'ok') {
               record.measurements = measureStep({
@@ -266,6 +347,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           records.push(record);
           await writer.appendStep(record);
           emit({ type: 'step', runId, step: record, matrix: judgeRun(runPlan, records) });
+          if (fatal) throw fatal;
         }
       } finally {
         const stats = await capture.stop().catch(async (error: Error) => {

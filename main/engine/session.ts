@@ -66,6 +66,22 @@ async function preflight(plan: Plan, sides: Sides): Promise<void> {
   }
 }
 
+/**
+ * A run folder that cannot be written (full, quota, read-only), said as what it means for the user; undefined for
+ * other errors. The tester agent's pcapng writer reports it as a message ("writing pcapng failed: ENOSPC …").
+ */
+export function folderProblem(dir: string, error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const text = `${code ?? ''} ${(error as Error | undefined)?.message ?? ''}`;
+  if (/ENOSPC|EDQUOT|no space left|quota exceeded/i.test(text)) {
+    return `the run folder's file system is full (${dir}): the steps written before it filled up are kept there; free some space or choose another --out and run again`;
+  }
+  if (/EROFS|read-only file system/i.test(text)) {
+    return `the run folder's file system is read-only (${dir}): choose another --out and run again`;
+  }
+  return undefined;
+}
+
 export async function startRun(plan: Plan, options: StartOptions): Promise<RunHandle> {
   let emit = options.emit ?? (() => undefined);
   const log = options.log ?? (() => undefined);
@@ -123,7 +139,12 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   emit({ type: 'run-started', runId, totalSteps: countSteps(plan) });
   const relay = (event: BenchEvent) => {
     const safe = masked(event);
-    if (safe.type === 'log') log(safe.line);
+    if (safe.type === 'log') {
+      log(safe.line);
+      // What the host control and drivers say (reboot sent, reconnecting, power off…) belongs in log.txt too; a
+      // folder that cannot be written fails the run elsewhere, so a log line never throws.
+      writer.log(safe.line).catch(() => undefined);
+    }
     emit(safe);
   };
 
@@ -134,6 +155,15 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
     let steps: StepRecord[] = done;
     let restored = false;
     let originalSaved = false;
+    let folderError: unknown;
+    /** Writing the run folder must not hide what happened to the host: a failed write is noted, never thrown. */
+    const keep = async (write: () => Promise<unknown>) => {
+      try {
+        await write();
+      } catch (caught) {
+        folderError ??= caught;
+      }
+    };
     try {
       sides = options.sides ?? (await connectSides(plan, (line) => relay({ type: 'log', runId, line })));
       await preflight(plan, sides);
@@ -146,6 +176,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         host: sides.host,
         tester: sides.tester,
         link: sides.link,
+        power: sides.power,
         writer,
         signal: controller.signal,
         emit: relay,
@@ -163,24 +194,34 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       }
     } catch (caught) {
       status = caught instanceof RunCancelled ? 'cancelled' : 'failed';
-      error = caught instanceof RunCancelled ? undefined : (caught as Error).message;
-      if (error) await writer.log(`run failed: ${error}`);
+      error =
+        caught instanceof RunCancelled ? undefined : (folderProblem(writer.dir, caught) ?? (caught as Error).message);
+      if (error) await keep(() => writer.log(`run failed: ${error}`));
     } finally {
       if (sides && originalSaved) {
+        let restoreError: unknown;
         try {
           await sides.host.restore();
           restored = true;
-          await writer.log('host restored to its original configuration');
-        } catch (restoreError) {
+        } catch (caught) {
+          restoreError = caught;
+        }
+        if (restored) await keep(() => writer.log('host restored to its original configuration'));
+        else {
           const message = `could not restore the host: ${(restoreError as Error).message}; run "bondbench host restore ${plan.host.target}"`;
-          await writer.warn(message);
+          await keep(() => writer.warn(message));
           error ??= message;
         }
       }
       if (sides && !options.sides) await sides.close().catch(() => undefined);
       // Steps written so far are the truth, also for a failed run.
       steps = (await readRunFolder(writer.dir).catch(() => undefined))?.steps ?? steps;
-      await writer.update({ status, finishedAt: new Date().toISOString(), restored, error }).catch(() => undefined);
+      await keep(() => writer.update({ status, finishedAt: new Date().toISOString(), restored, error }));
+      if (folderError && !error) {
+        status = 'failed';
+        error =
+          folderProblem(writer.dir, folderError) ?? `cannot write ${writer.dir}: ${(folderError as Error).message}`;
+      }
       await lock.release();
       emit({ type: 'run-finished', runId, status, error });
     }

@@ -7,17 +7,21 @@ import { namespaceName } from '../../shared/lab/topology.js';
 import { bondMonitors } from '../../shared/oracle/failover.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
 import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } from '../../shared/plan/plan.js';
-import type { HostFacts, HostReading } from '../../shared/run/model.js';
+import type { BootRecord, HostFacts, HostReading } from '../../shared/run/model.js';
 import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
-import { VerifyError, type VerifyResult } from '../host/backend.js';
+import { type BondPlan, VerifyError } from '../host/backend.js';
 import { CONF_NET, checkStandaloneSafety, netifrcLinkPaths } from '../host/backends.js';
 import { takeBackup } from '../host/backup.js';
 import { HostControl } from '../host/control.js';
 import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
 import { readLiveBondState } from '../host/system.js';
 import { parseHostTarget } from '../host/target.js';
-import type { HostSide, TesterSide } from './ports.js';
+import { bootHost } from './boot.js';
+import type { ApplyOutcome, BootOptions, HostSide, TesterSide } from './ports.js';
 import { AgentTesterSide } from './tester-side.js';
+
+/** How long a dropped SSH connection may take to open again before the step that needs it fails. */
+const RECONNECT_MS = 30_000;
 
 /** Files the bench may change on the host for a bond: what a baseline backup saves and a restore puts back. */
 function persistentFiles(bond: string): string[] {
@@ -39,11 +43,14 @@ function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['
 
 export class SshHostSide implements HostSide {
   private baselineTaken = false;
+  /** What the last netifrc bring-up wrote, to read the bond back against after later boots of that mode. */
+  private written?: { mode: ModeName; plan: BondPlan };
   private runDir?: string;
 
   constructor(
     readonly control: HostControl,
-    private readonly rebootTimeoutMs: number,
+    /** The plan's timeouts.rebootSeconds in ms; each boot gets it in its BootOptions from the engine. */
+    readonly rebootTimeoutMs: number,
     /** The plan's bond.name: the bond the baseline saves and the link check reads. */
     private readonly bond: string,
   ) {}
@@ -80,7 +87,19 @@ export class SshHostSide implements HostSide {
     this.baselineTaken = true;
   }
 
-  async apply(plan: Plan, mode: ModeName, method: ApplyMethod): Promise<{ rebootMs?: number; verified?: string[] }> {
+  /**
+   * A dropped SSH connection (sshd restarted, a reset, the keepalive giving up on a cut management link) is opened
+   * again before the next command, waiting up to RECONNECT_MS for the host to answer; a host that stays away
+   * fails the step with HostDidNotReturnError.
+   */
+  private async connected(): Promise<void> {
+    if (this.control.session?.isOpen !== false) return;
+    this.control.log(`${this.control.label}: the SSH connection dropped; connecting again`);
+    await this.control.waitForHost({ timeoutMs: RECONNECT_MS });
+  }
+
+  async apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions): Promise<ApplyOutcome> {
+    await this.connected();
     if (mode === 'standalone') {
       // No bond: the first slave answers on the bond's address, as a lone NIC would.
       const [first, ...rest] = plan.bond.slaves;
@@ -104,29 +123,76 @@ export class SshHostSide implements HostSide {
       style: plan.apply.netifrcStyle,
       runDir: this.runDir,
     });
-    // Confirm-or-roll-back: if the bench cannot confirm after the reboot, the host returns to what it had.
-    const reboot = await this.control.reboot({
-      wait: true,
-      timeoutMs: this.rebootTimeoutMs,
-      rollbackSeconds: Math.max(120, Math.ceil(this.rebootTimeoutMs / 1000) + 60),
+    this.written = { mode, plan: written };
+    if (!boot) {
+      // No boot options (a caller outside the engine): reboot over SSH, wait, confirm, read back or throw.
+      const reboot = await this.control.reboot({
+        wait: true,
+        timeoutMs: this.rebootTimeoutMs,
+        rollbackSeconds: Math.max(120, Math.ceil(this.rebootTimeoutMs / 1000) + 60),
+      });
+      await this.control.confirm();
+      const live = await this.readBack(written);
+      if (live.error) throw live.error;
+      return { rebootMs: reboot.bootMs, verified: live.checked };
+    }
+    // Confirm-or-roll-back: if the bench cannot confirm after the boot, the host returns to what it had; the
+    // watchdog's power-cycles get a hung host to the point where the rollback can run.
+    const record = await this.boot({
+      ...boot,
+      rollbackSeconds: Math.max(120, Math.ceil(boot.timeoutMs / 1000) * (boot.powerCycles + 1) + 60),
     });
     // Reachable again: confirm, or the armed rollback would reboot the host in the middle of the next mode.
     await this.control.confirm();
     // The host booted from what was written: the live bond must be what the plan asked, or this bring-up fails
-    // saying what differs (the session's restore puts the host back at the end).
-    let live: VerifyResult;
+    // saying what differs (the session's restore puts the host back at the end); the boot's record is kept.
+    const live = await this.readBack(written);
+    record.persisted = { matches: !live.mismatch, differences: live.differences };
+    return { rebootMs: record.bootMs, verified: live.checked, boot: record, mismatch: live.mismatch };
+  }
+
+  /** Boots the host (reboot over SSH or a power-cycle) and waits for it, with the watchdog: see bootHost. */
+  async boot(options: BootOptions & { rollbackSeconds?: number }): Promise<BootRecord> {
+    await this.connected();
+    return bootHost(this.control, options);
+  }
+
+  /**
+   * The running bond against what the mode's netifrc bring-up wrote (every option, up, address), as after a
+   * boot: [] differences when it came up as written.
+   */
+  async persisted(plan: Plan, mode: ModeName): Promise<{ matches: boolean; differences: string[] }> {
+    await this.connected();
+    if (mode === 'standalone') return { matches: true, differences: [] };
+    const written =
+      this.written?.mode === mode
+        ? this.written.plan
+        : await this.control.plan(modeRequest(plan, mode), { backend: 'runtime' });
+    const live = await this.readBack(written);
+    return { matches: !live.mismatch, differences: live.differences };
+  }
+
+  private async readBack(
+    written: BondPlan,
+  ): Promise<{ checked?: string[]; differences: string[]; mismatch?: string; error?: VerifyError }> {
     try {
-      live = await this.control.verify(written, { live: true });
+      return { checked: (await this.control.verify(written, { live: true })).checked, differences: [] };
     } catch (error) {
-      if (error instanceof VerifyError) {
-        throw new VerifyError(`${this.control.label} after booting from /etc/conf.d/net`, error.mismatches);
-      }
-      throw error;
+      if (!(error instanceof VerifyError)) throw error;
+      const relabelled = new VerifyError(`${this.control.label} after booting from /etc/conf.d/net`, error.mismatches);
+      return {
+        error: relabelled,
+        differences: error.mismatches.map(
+          (m) =>
+            `${m.option} is ${m.actual === undefined ? 'missing' : JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`,
+        ),
+        mismatch: relabelled.message,
+      };
     }
-    return { rebootMs: reboot.bootMs, verified: live.checked };
   }
 
   async read(plan: Plan): Promise<HostReading> {
+    await this.connected();
     const bond = plan.bond.name;
     const [links, counters, status] = await Promise.all([
       this.control.links(),
@@ -163,6 +229,7 @@ export class SshHostSide implements HostSide {
 
   /** The bonding driver's MII status of a slave; for a NIC in no bond (standalone), its carrier. */
   async miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'> {
+    await this.connected();
     const status = await this.control.bondStatus(this.bond).catch(() => undefined);
     const mii = status?.slaves.find((s) => s.name === slave)?.miiStatus;
     if (mii === 'up' || mii === 'down') return mii;
@@ -180,6 +247,7 @@ export class SshHostSide implements HostSide {
 
   async restore(): Promise<void> {
     if (!this.baselineTaken) return;
+    await this.connected();
     await this.control.restore({ runDir: this.runDir });
   }
 

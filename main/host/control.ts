@@ -236,6 +236,9 @@ export class HostControl implements HostContext {
         `${this.label}: nothing to restore: no baseline backup in ${root} on the host${options.runDir ? ` nor in ${options.runDir}` : ''}`,
       );
     }
+    // A rollback still armed (a netifrc apply never confirmed: the host hung, the bench was stopped) would reboot
+    // the host into older files after this restore: the baseline goes back now, so disarm it first.
+    if (await this.confirm()) this.log(`${this.label}: disarmed a pending rollback before restoring`);
     const { files, source } = manifest.entries.length
       ? await restoreFiles(this.remote, manifest, local)
       : { files: [] as string[], source: 'host' as const };

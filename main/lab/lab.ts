@@ -693,6 +693,15 @@ export class VirtualLab {
     return bootMs;
   }
 
+  /**
+   * Hangs the guest as a kernel that locked up would: QMP `stop` halts its CPUs, its NICs keep carrier, SSH stops
+   * answering, and only a power-cycle (power off/on, which restarts QEMU) brings it back. For fault tests.
+   */
+  async hang(): Promise<void> {
+    await this.requireState();
+    await qmpOnce(this.files.qmpSocket, 'stop');
+  }
+
   async powerState(): Promise<'on' | 'off'> {
     return (await this.qemuPid()) ? 'on' : 'off';
   }

@@ -260,14 +260,19 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   }
 
   // ARP at boot: the driver sends none at bring-up (the write-up's came from its network scripts); broadcast doubles.
-  const arp = bringUp.measurements?.arp;
+  // A real boot (netifrc bring-up, reboot or power-cycle step) is what the write-up measured: it wins when there.
+  const bootStep = mine.find((s) => s.boot && s.status === 'ok' && s.measurements) ?? bringUp;
+  const arp = bootStep.measurements?.arp;
   if (arp) {
     const count = arp.probe + arp.gratuitous;
     const evidence: Evidence = {
-      pcapng: bringUp.pcapng,
-      frames: bringUp.measurements?.arpFrames,
-      steps: [bringUp.index],
+      pcapng: bootStep.pcapng,
+      frames: bootStep.measurements?.arpFrames,
+      steps: [bootStep.index],
     };
+    const source = bootStep.boot
+      ? ` (measured across a ${bootStep.boot.via}${bootStep.boot.bootMs !== undefined ? `, SSH back after ${bootStep.boot.bootMs} ms` : ''})`
+      : '';
     const text = `${arp.probe} probe${arp.probe === 1 ? '' : 's'}, ${arp.gratuitous} gratuitous`;
     if (count === 0) {
       row.cells.arpAtBoot = saidCell(
@@ -288,6 +293,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
         evidence,
       );
     }
+    if (row.cells.arpAtBoot && source) row.cells.arpAtBoot.reason += source;
   }
 
   // Load balancing: how echo replies spread over the slaves (host counters, or the switch ports).

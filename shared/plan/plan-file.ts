@@ -16,7 +16,16 @@ import {
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
-import { DEFAULT_PROBE, DEFAULT_STEPS, MODE_NAMES, modeRequest, type Plan, type StepSpec } from './plan.js';
+import {
+  applyMethodFor,
+  DEFAULT_OFF_SECONDS,
+  DEFAULT_PROBE,
+  DEFAULT_STEPS,
+  MODE_NAMES,
+  modeRequest,
+  type Plan,
+  type StepSpec,
+} from './plan.js';
 import { urlCredentialIssues } from './secrets.js';
 import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValue, sweepPoints } from './sweep.js';
 
@@ -108,6 +117,8 @@ export const PLAN_SCHEMA = {
           additionalProperties: { enum: ['runtime', 'netifrc'] },
         },
         netifrcStyle: { enum: ['writeup', 'modern'] },
+        boot: { enum: ['reboot', 'power-cycle'] },
+        offSeconds: { type: 'integer', minimum: 0, maximum: 600 },
       },
     },
     probe: {
@@ -144,6 +155,20 @@ export const PLAN_SCHEMA = {
               },
             },
           },
+          { const: 'reboot' },
+          { const: 'power-cycle' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['power-cycle'],
+            properties: {
+              'power-cycle': {
+                type: 'object',
+                additionalProperties: false,
+                properties: { off: { type: 'integer', minimum: 0, maximum: 600 } },
+              },
+            },
+          },
           {
             type: 'object',
             additionalProperties: false,
@@ -170,7 +195,11 @@ export const PLAN_SCHEMA = {
     timeouts: {
       type: 'object',
       additionalProperties: false,
-      properties: { pullSeconds: seconds, rebootSeconds: seconds },
+      properties: {
+        pullSeconds: seconds,
+        rebootSeconds: seconds,
+        powerCycles: { type: 'integer', minimum: 0, maximum: 5 },
+      },
     },
   },
 } as const;
@@ -240,7 +269,13 @@ function schemaErrors(errors: ErrorObject[]): { segments: Segment[]; message: st
 
 function normaliseStep(raw: unknown): StepSpec {
   if (raw === 'read-macs') return { kind: 'read-macs' };
+  if (raw === 'reboot') return { kind: 'reboot' };
+  if (raw === 'power-cycle') return { kind: 'power-cycle', offSeconds: DEFAULT_OFF_SECONDS };
   const entry = raw as Record<string, unknown>;
+  if ('power-cycle' in entry) {
+    const off = (entry['power-cycle'] as { off?: number }).off;
+    return { kind: 'power-cycle', offSeconds: off ?? DEFAULT_OFF_SECONDS };
+  }
   if ('probe' in entry) return { kind: 'probe', seconds: entry.probe as number };
   if ('pull' in entry) {
     const pull = entry.pull as string | { slave: string; hold?: number };
@@ -266,6 +301,10 @@ function stepToYaml(step: StepSpec): unknown {
       return step.settleSeconds === 1
         ? { plug: step.slave }
         : { plug: { slave: step.slave, settle: step.settleSeconds } };
+    case 'reboot':
+      return 'reboot';
+    case 'power-cycle':
+      return step.offSeconds === DEFAULT_OFF_SECONDS ? 'power-cycle' : { 'power-cycle': { off: step.offSeconds } };
   }
 }
 
@@ -432,7 +471,26 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
         message: `${step.slave} is not one of bond.slaves (${bond.slaves.join(', ')})`,
       });
     }
+    if (step.kind === 'power-cycle' || step.kind === 'reboot') {
+      // A boot brings up what is on disk: a runtime change would be gone, and the step would measure the old bond.
+      const runtime = plan.modes.filter((mode) => mode === 'standalone' || applyMethodFor(plan, mode) === 'runtime');
+      if (runtime.length) {
+        errors.push({
+          segments: ['steps', i],
+          message: `a ${step.kind} boots what /etc/conf.d/net holds, but ${runtime.join(', ')} ${runtime.length === 1 ? 'is' : 'are'} applied at runtime (standalone always is): set apply.method: netifrc, or leave ${runtime.length === 1 ? 'that mode' : 'those modes'} out`,
+        });
+      }
+    }
   });
+  if (
+    plan.apply.boot === 'power-cycle' &&
+    !plan.modes.some((m) => m !== 'standalone' && applyMethodFor(plan, m) === 'netifrc')
+  ) {
+    errors.push({
+      segments: ['apply', 'boot'],
+      message: 'boots a netifrc bring-up, but no mode is applied with netifrc: set apply.method: netifrc',
+    });
+  }
   check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
   // What the run would refuse when it connects (main/host/target.ts), refused here: root@$(reboot), lab:../../x.
   check(['host', 'target'], () => assertHostTarget(plan.host.target));
@@ -473,6 +531,8 @@ function withDefaults(raw: Record<string, unknown>): Plan {
       method: r.apply?.method ?? 'runtime',
       perMode: r.apply?.perMode,
       netifrcStyle: r.apply?.netifrcStyle ?? 'writeup',
+      ...(r.apply?.boot ? { boot: r.apply.boot } : {}),
+      ...(r.apply?.offSeconds !== undefined ? { offSeconds: r.apply.offSeconds } : {}),
     },
     probe: {
       rate: r.probe?.rate ?? DEFAULT_PROBE.rate,
@@ -586,7 +646,9 @@ export function planToYaml(plan: Plan): string {
     '# host.target: lab | lab:<instance> | an ~/.ssh/config alias | user@host[:port]',
     '# modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
     '# apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
+    '# apply.boot: reboot | power-cycle (how a netifrc bring-up boots; power-cycle goes through drivers.power)',
     '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
+    '#   | reboot (over SSH) | power-cycle (or power-cycle: {off: <s>}, through drivers.power)',
     '# sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',
     '',
   ].join('\n');

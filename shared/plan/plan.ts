@@ -43,7 +43,19 @@ export type StepSpec =
   | { kind: 'read-macs' }
   | { kind: 'probe'; seconds: number }
   | { kind: 'pull'; slave: string; holdSeconds: number }
-  | { kind: 'plug'; slave: string; settleSeconds: number };
+  | { kind: 'plug'; slave: string; settleSeconds: number }
+  /** The power driver switches the host off, waits offSeconds, switches it on; the bench waits for SSH. */
+  | { kind: 'power-cycle'; offSeconds: number }
+  /** `reboot` typed over SSH, as the write-up did. */
+  | { kind: 'reboot' };
+
+/** How a netifrc bring-up boots into the new /etc/conf.d/net: `reboot` over SSH, or a power-cycle by the PDU. */
+export type BootMethod = 'reboot' | 'power-cycle';
+
+/** Seconds a power-cycle keeps the host off when the plan does not say (capacitors drain; pdudaemon's default). */
+export const DEFAULT_OFF_SECONDS = 5;
+/** Watchdog power-cycles tried on a host that does not come back, when the plan does not say. */
+export const DEFAULT_POWER_CYCLES = 2;
 
 export type PowerDriverSpec = { type: string } & Record<string, unknown>;
 export type LinkDriverSpec = { type: string } & Record<string, unknown>;
@@ -83,6 +95,13 @@ export interface Plan {
     /** Per-mode override, e.g. { active-backup: netifrc } to reboot into that one. */
     perMode?: Partial<Record<ModeName, ApplyMethod>>;
     netifrcStyle: 'writeup' | 'modern';
+    /**
+     * How a netifrc bring-up boots into the written configuration (default `reboot`). `power-cycle` with method
+     * `netifrc` is the write-up's way for every mode: write /etc/conf.d/net, cut the power, read what came up.
+     */
+    boot?: BootMethod;
+    /** Off time of a bring-up power-cycle, s (default DEFAULT_OFF_SECONDS). */
+    offSeconds?: number;
   };
   probe: ProbeSettings;
   steps: StepSpec[];
@@ -90,7 +109,15 @@ export interface Plan {
   /** Vary one or two bond options: every combination runs (each `repeat` times) in the same run folder. */
   sweep?: SweepSpec;
   /** How long to wait for an effect (MII down after a pull, SSH after a reboot) before calling it failed. */
-  timeouts?: { pullSeconds?: number; rebootSeconds?: number };
+  timeouts?: {
+    pullSeconds?: number;
+    rebootSeconds?: number;
+    /**
+     * Watchdog: power-cycles through the power driver when SSH does not answer within rebootSeconds after a
+     * reboot, power-cycle or netifrc apply (default DEFAULT_POWER_CYCLES; 0 = give up at once).
+     */
+    powerCycles?: number;
+  };
 }
 
 export const DEFAULT_STEPS: StepSpec[] = [
@@ -140,6 +167,10 @@ export function stepLabel(step: StepSpec): string {
       return `pull ${step.slave}`;
     case 'plug':
       return `plug ${step.slave}`;
+    case 'power-cycle':
+      return `power-cycle (off ${step.offSeconds} s)`;
+    case 'reboot':
+      return 'reboot';
   }
 }
 

@@ -24,6 +24,7 @@ import {
 import { failoverStats, sweepSeries } from '../run/stats.js';
 import {
   type ArpRow,
+  type BootRow,
   type PlanFacts,
   type PullRow,
   REPORT_VERSION,
@@ -348,6 +349,31 @@ function arpRows(language: Language, steps: StepRecord[]): ArpRow[] {
   });
 }
 
+function bootRows(language: Language, steps: StepRecord[]): BootRow[] {
+  return steps.flatMap((step): BootRow[] => {
+    const boot = step.boot;
+    if (!boot) return [];
+    return [
+      {
+        ...stepHead(language, step),
+        status: step.status,
+        via: boot.via,
+        driver: boot.driver ?? null,
+        offSeconds: boot.offSeconds ?? null,
+        bootMs: boot.bootMs ?? null,
+        persisted: boot.persisted ? boot.persisted.matches : null,
+        differences: [...(boot.persisted?.differences ?? [])],
+        linkFailures: (step.reading?.slaves ?? []).flatMap((s) =>
+          s.linkFailures === undefined ? [] : [{ slave: s.name, count: s.linkFailures }],
+        ),
+        recoveries: boot.recoveries?.length ?? 0,
+        wire: (boot.wire ?? []).map((w) => ({ ...w })),
+        pcapng: step.pcapng ?? null,
+      },
+    ];
+  });
+}
+
 function shareRows(language: Language, steps: StepRecord[], slaves: readonly string[]): ShareRow[] {
   const ordered = (share: Record<string, number>) => {
     const names = [...slaves.filter((s) => s in share), ...Object.keys(share).filter((s) => !slaves.includes(s))];
@@ -448,6 +474,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     pulls: pullRows(language, steps),
     timelines: timelines(language, steps),
     arp: arpRows(language, steps),
+    boots: bootRows(language, steps),
     share: shareRows(language, steps, plan.bond.slaves),
     steps: steps.map(stepRow),
     warnings: warnings(language, manifest, steps),

@@ -302,6 +302,37 @@ function arpTable(model: ReportModel): string {
   return `<p class="muted">${e(t(L, 'report.arp.explain'))}</p><table class="arp"><thead><tr>${h('step', true)}<th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th>${h('probe', true)}${h('gratuitous', true)}${h('request', true)}${h('reply', true)}<th scope="col">MAC: ${e([t(L, 'report.arp.probe'), t(L, 'report.arp.gratuitous'), t(L, 'report.arp.request'), t(L, 'report.arp.reply')].join('/'))}</th>${h('frames')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+function bootsSection(model: ReportModel): string {
+  const L = model.language;
+  const title = `<h2>${e(t(L, 'power.report.title'))}</h2>`;
+  if (model.boots.length === 0) {
+    return `<section id="boots">${title}<p class="none">${e(t(L, 'power.report.none'))}</p></section>`;
+  }
+  const h = (key: string, num = false) =>
+    `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `power.report.${key}`))}</th>`;
+  const rows = model.boots.map((b) => {
+    const via =
+      b.via === 'reboot'
+        ? t(L, 'power.report.reboot')
+        : t(L, 'power.report.powerCycle', { seconds: b.offSeconds ?? 0 });
+    const persisted =
+      b.persisted === null
+        ? '–'
+        : b.persisted
+          ? t(L, 'power.report.yes')
+          : t(L, 'power.report.no', { differences: b.differences.join('; ') });
+    const wire = b.wire
+      .map(
+        (w) =>
+          `${w.port === 'tester' ? t(L, 'power.report.tester') : t(L, 'power.report.mirror', { slave: w.port })}: ${w.arpProbe}/${w.arpGratuitous}/${w.arpOther}, ${w.lacpdus}, ${w.learningFrames}`,
+      )
+      .map(e)
+      .join('<br>');
+    return `<tr class="${b.status === 'failed' ? 'v-unexpected' : ''}"><td class="num">${b.step}</td><td>${e(modeLabel(L, b.mode))}${model.plan.repeat > 1 ? ` (${b.repetition})` : ''}</td><td>${e(b.label)}</td><td>${e(via)}${b.driver ? ` <span class="muted">${e(b.driver)}</span>` : ''}</td><td class="num">${b.bootMs === null ? '–' : e(duration(L, b.bootMs))}</td><td>${e(persisted)}</td><td>${e(b.linkFailures.map((f) => `${f.slave} ${f.count}`).join(', '))}</td><td class="num">${b.recoveries}</td><td>${wire}</td></tr>`;
+  });
+  return `<section id="boots">${title}<p class="muted">${e(t(L, 'power.report.explain'))}</p><table class="boots"><thead><tr>${h('step', true)}<th scope="col">${e(t(L, 'matrix.column.mode'))}</th><th scope="col">${e(t(L, 'report.steps.label'))}</th>${h('via')}${h('bootMs', true)}${h('persisted')}${h('linkFailures')}${h('recoveries', true)}${h('wire')}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
 function shareTable(model: ReportModel): string {
   const L = model.language;
   if (model.share.length === 0) return `<p class="none">${e(t(L, 'report.share.none'))}</p>`;
@@ -404,6 +435,7 @@ export function renderHtml(model: ReportModel): string {
     sec('failover', 'failover', failoverTable(model) + pullTable(model)),
     sec('timelines', 'timelines', timelines),
     sec('arp', 'arp', arpTable(model)),
+    bootsSection(model),
     sec('share', 'share', shareTable(model)),
     sec('steps', 'steps', stepsTable(model)),
     planSection(model),

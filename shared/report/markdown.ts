@@ -223,6 +223,38 @@ export function renderMarkdown(model: ReportModel): string {
       '',
     );
   }
+  if (model.boots.length) {
+    const h = (k: string) => t(L, `power.report.${k}`);
+    out.push(`## ${mdText(h('title'))}`, '');
+    out.push(
+      mdTable(
+        [
+          h('step'),
+          t(L, 'matrix.column.mode'),
+          h('via'),
+          h('bootMs'),
+          h('persisted'),
+          h('linkFailures'),
+          h('recoveries'),
+        ],
+        model.boots.map((b) => [
+          String(b.step),
+          modeLabel(L, b.mode),
+          b.via === 'reboot' ? h('reboot') : t(L, 'power.report.powerCycle', { seconds: b.offSeconds ?? 0 }),
+          b.bootMs === null ? '–' : ms(L, b.bootMs),
+          b.persisted === null
+            ? '–'
+            : b.persisted
+              ? h('yes')
+              : t(L, 'power.report.no', { differences: b.differences.join('; ') }),
+          b.linkFailures.map((f) => `${f.slave} ${f.count}`).join(', '),
+          String(b.recoveries),
+        ]),
+        [0, 3, 6],
+      ),
+      '',
+    );
+  }
   out.push(`_${mdText(t(L, 'report.generatedBy', { version: r.benchVersion, id: r.id }))}_`, '');
   return out.join('\n');
 }

@@ -6,7 +6,16 @@
  */
 import type { Language } from '../api.js';
 import type { ModeName } from '../plan/plan.js';
-import type { ArpCounts, Evidence, MatrixColumn, RunStatus, SlaveReading, StepKind, Verdict } from '../run/model.js';
+import type {
+  ArpCounts,
+  BootWire,
+  Evidence,
+  MatrixColumn,
+  RunStatus,
+  SlaveReading,
+  StepKind,
+  Verdict,
+} from '../run/model.js';
 import type { FailoverStat, SweepSeries } from '../run/stats.js';
 
 export const REPORT_VERSION = 1;
@@ -194,6 +203,27 @@ export interface ArpRow extends StepHead, ArpCounts {
   bySource: ({ mac: string } & ArpCounts)[];
 }
 
+/** A boot the run went through (netifrc bring-up, reboot or power-cycle step), with what it measured. */
+export interface BootRow extends StepHead {
+  status: 'ok' | 'failed';
+  via: 'reboot' | 'power-cycle';
+  /** The power driver, for a power-cycle or a watchdog's. */
+  driver: string | null;
+  offSeconds: number | null;
+  /** Reboot command or power-on → SSH answered on the new boot, ms. */
+  bootMs: number | null;
+  /** The bond came up as persisted (null: not checked). */
+  persisted: boolean | null;
+  differences: string[];
+  /** Each slave's link failure count after the boot (/proc/net/bonding). */
+  linkFailures: { slave: string; count: number }[];
+  /** Watchdog power-cycles this boot needed. */
+  recoveries: number;
+  /** What the host sent from power-on until the bond was up, per capture port. */
+  wire: BootWire[];
+  pcapng: string | null;
+}
+
 export interface ShareRow extends StepHead {
   /** Host counters before/after the step, or echo replies seen on each switch port. */
   source: 'host-counters' | 'switch-ports';
@@ -237,6 +267,7 @@ export interface ReportModel {
   pulls: PullRow[];
   timelines: Timeline[];
   arp: ArpRow[];
+  boots: BootRow[];
   share: ShareRow[];
   steps: StepRow[];
   warnings: ReportWarning[];

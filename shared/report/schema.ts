@@ -199,6 +199,34 @@ export const REPORT_SCHEMA = {
           bySource: { type: 'array', items: object({ mac: str, ...arpCounts }) },
         }),
       },
+      boots: {
+        type: 'array',
+        items: object({
+          ...stepHead,
+          status: { enum: ['ok', 'failed'] },
+          via: { enum: ['reboot', 'power-cycle'] },
+          driver: nullable(str),
+          offSeconds: nullable(count),
+          bootMs: nullable(count),
+          persisted: nullable({ type: 'boolean' }),
+          differences: { type: 'array', items: str },
+          linkFailures: { type: 'array', items: object({ slave: str, count }) },
+          recoveries: count,
+          wire: {
+            type: 'array',
+            items: object({
+              port: str,
+              frames: count,
+              arpProbe: count,
+              arpGratuitous: count,
+              arpOther: count,
+              lacpdus: count,
+              learningFrames: count,
+            }),
+          },
+          pcapng: nullable(str),
+        }),
+      },
       share: {
         type: 'array',
         items: object({

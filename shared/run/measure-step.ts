@@ -32,7 +32,7 @@ export interface StepInput {
 const emptyArp = (): ArpCounts => ({ probe: 0, gratuitous: 0, request: 0, reply: 0 });
 
 /** The host's MACs: every slave's current and permanent MAC and the bond's. */
-function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
+export function hostMacs(readings: (HostReading | undefined)[]): Set<string> {
   const macs = new Set<string>();
   for (const reading of readings) {
     if (!reading) continue;

@@ -185,6 +185,58 @@ export function framesMissing(loss: CaptureLoss): number {
   return loss.kernelDropped + loss.writerDropped;
 }
 
+/**
+ * One boot of the host, as a step measured it. Times are wall-clock on the bench (performance.now(), ms
+ * resolution) from the reboot command or the power-on to the first SSH login that read a new boot id
+ * (/proc/sys/kernel/random/boot_id), so they include SSH's own handshake (tens of ms).
+ */
+export interface BootRecord {
+  /** `reboot` typed over SSH, or the power driver's off, offSeconds, on. */
+  via: 'reboot' | 'power-cycle';
+  /** The power driver's name (power-cycle only). */
+  driver?: string;
+  offSeconds?: number;
+  /** Reboot command sent, or power switched back on → SSH answered on the new boot, ms. */
+  bootMs?: number;
+  /** SSH logins tried until one answered. */
+  attempts?: number;
+  bootId?: string;
+  /**
+   * The bond after the boot against the configuration on disk (the mode's netifrc bring-up): the differences
+   * HostControl.verify found, [] when the bond came up as persisted; absent when not checked.
+   */
+  persisted?: { matches: boolean; differences: string[] };
+  /** What the host sent from the power-on (or reboot command) until the bond was up, per capture port. */
+  wire?: BootWire[];
+  /** Power-cycles the watchdog needed because SSH did not answer within timeouts.rebootSeconds. */
+  recoveries?: RecoveryRecord[];
+}
+
+/** The host's frames on one capture port during a boot (see shared/run/boot-wire.ts). */
+export interface BootWire {
+  /** `tester`, or the slave whose switch port is mirrored. */
+  port: string;
+  frames: number;
+  arpProbe: number;
+  arpGratuitous: number;
+  /** ARP requests and replies that are neither. */
+  arpOther: number;
+  lacpdus: number;
+  learningFrames: number;
+}
+
+/** One watchdog power-cycle of a host that did not come back. */
+export interface RecoveryRecord {
+  /** 1-based try. */
+  attempt: number;
+  at: string;
+  /** Why: what the wait for SSH last saw. */
+  reason: string;
+  /** Power back on → SSH answered, ms; absent when this try did not bring it back. */
+  bootMs?: number;
+  outcome: 'back' | 'still-down' | 'power-failed';
+}
+
 export interface StepRecord {
   index: number;
   /** The sweep point (index into sweepPoints(plan)) the step ran at, in a sweep's run. */
@@ -198,9 +250,10 @@ export interface StepRecord {
   durationMs: number;
   status: 'ok' | 'failed';
   error?: string;
-  /** How the mode was applied (bring-up only), and the reboot time when it took one. */
   /** How the mode was brought up; `verified` lists the sysfs options read back from the host (`name=value`). */
   apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number; verified?: string[] };
+  /** The boot this step went through (a netifrc bring-up, a reboot or a power-cycle step). */
+  boot?: BootRecord;
   /** Relative to the run folder. */
   pcapng?: string;
   /** 1-based frame numbers of this step in that pcapng (tshark's numbering). */

@@ -19,7 +19,7 @@ export const count = { type: 'integer', minimum: 0 } as const;
 export const number = { type: 'number' } as const;
 export const bool = { type: 'boolean' } as const;
 export const mode = { enum: MODE_NAMES } as const;
-export const STEP_KINDS = ['bring-up', 'read-macs', 'probe', 'pull', 'plug'] as const;
+export const STEP_KINDS = ['bring-up', 'read-macs', 'probe', 'pull', 'plug', 'power-cycle', 'reboot'] as const;
 export const stepKind = { enum: STEP_KINDS } as const;
 export const shares = { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1 } } as const;
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
@@ -199,13 +199,50 @@ export const STEP_RECORD_SCHEMA = {
         { method: { enum: ['runtime', 'netifrc'] }, rebootMs: number, verified: { type: 'array', items: str } },
         ['rebootMs', 'verified'],
       ),
+      boot: open(
+        {
+          via: { enum: ['reboot', 'power-cycle'] },
+          driver: str,
+          offSeconds: count,
+          bootMs: number,
+          attempts: count,
+          bootId: str,
+          persisted: open({ matches: bool, differences: { type: 'array', items: str } }),
+          wire: {
+            type: 'array',
+            items: open({
+              port: str,
+              frames: count,
+              arpProbe: count,
+              arpGratuitous: count,
+              arpOther: count,
+              lacpdus: count,
+              learningFrames: count,
+            }),
+          },
+          recoveries: {
+            type: 'array',
+            items: open(
+              {
+                attempt: count,
+                at: str,
+                reason: str,
+                bootMs: number,
+                outcome: { enum: ['back', 'still-down', 'power-failed'] },
+              },
+              ['bootMs'],
+            ),
+          },
+        },
+        ['driver', 'offSeconds', 'bootMs', 'attempts', 'bootId', 'persisted', 'wire', 'recoveries'],
+      ),
       pcapng: str,
       frames: open({ first: count, last: count }),
       capture: { type: 'array', items: captureLoss },
       reading: hostReading,
       measurements,
     },
-    ['point', 'slave', 'error', 'apply', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
+    ['point', 'slave', 'error', 'apply', 'boot', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
   ),
 } as const;
 

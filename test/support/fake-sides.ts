@@ -11,12 +11,13 @@ import type { HostReading } from '../../shared/run/model.js';
 
 export interface FakeHostLog {
   applied: { mode: ModeName; plan: Plan }[];
+  booted: string[];
 }
 
 export function fakeSides(options: { failBringUp?: (mode: ModeName) => string | undefined } = {}): Sides & {
   log: FakeHostLog;
 } {
-  const log: FakeHostLog = { applied: [] };
+  const log: FakeHostLog = { applied: [], booted: [] };
   const host: HostSide = {
     facts: async () => ({ target: 'fake', kernel: '6.1.0-fake', distribution: 'fake', nics: [] }),
     saveOriginal: async () => undefined,
@@ -26,6 +27,11 @@ export function fakeSides(options: { failBringUp?: (mode: ModeName) => string | 
       if (failure) throw new Error(failure);
       return { verified: [`mode=${mode}`] };
     },
+    boot: async (options) => {
+      log.booted.push(options.via);
+      return { via: options.via, bootMs: 1000, attempts: 1 };
+    },
+    persisted: async () => ({ matches: true, differences: [] }),
     read: async (plan): Promise<HostReading> => ({
       at: new Date().toISOString(),
       slaves: plan.bond.slaves.map((name) => ({ name, mac: '', mii: 'up', txPackets: 0, rxPackets: 0 })),

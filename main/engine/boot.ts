@@ -1,0 +1,192 @@
+/**
+ * Booting the host during a run, and the watchdog for a host that does not come back. A boot is `reboot` typed
+ * over SSH or a power-cycle through the power driver (off, offSeconds, on); either way the bench waits for SSH on
+ * a new boot id. When SSH stays silent for timeouts.rebootSeconds, the watchdog power-cycles the host through the
+ * power driver, a bounded number of times, each try logged and kept in the step's record. The commit-confirmed
+ * rollback (main/host/rollback.ts) works with it: the rollback boots the saved configuration, the power-cycle
+ * gets a hung host to the point where it can.
+ */
+import type { BootMethod } from '../../shared/plan/plan.js';
+import type { BootRecord, RecoveryRecord } from '../../shared/run/model.js';
+import type { PowerDriver } from '../drivers/types.js';
+import type { HostControl } from '../host/control.js';
+import { HostDidNotReturnError } from '../host/wait.js';
+
+/** A fault that ends the run: the host cannot be reached or powered, so no later step can mean anything. */
+export class RunStopError extends Error {
+  readonly stopsRun = true;
+  /** The watchdog's tries before it gave up, for the step's record. */
+  recoveries?: RecoveryRecord[];
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunStopError';
+  }
+}
+
+/** True for errors after which the run must stop (and say what to do) rather than go on to the next mode. */
+export function stopsRun(error: unknown): boolean {
+  return (error as { stopsRun?: unknown } | null)?.stopsRun === true;
+}
+
+export interface BootRequest {
+  via: BootMethod;
+  /** What switches the host's power: the power-cycle itself, and the watchdog's. */
+  power: PowerDriver;
+  /** How long a power-cycle keeps the host off, s. */
+  offSeconds: number;
+  /** timeouts.rebootSeconds in ms: how long SSH may stay silent after a reboot or a power-on. */
+  timeoutMs: number;
+  /** How many watchdog power-cycles to try before giving up (timeouts.powerCycles). */
+  powerCycles: number;
+  /** Arm a commit-confirmed rollback to the last backup first (a netifrc apply): see HostControl.armRollback. */
+  rollbackSeconds?: number;
+  /** The host target as the user wrote it, for the restore command in messages. */
+  target: string;
+  log: (line: string) => void;
+  /** Marks the moments on the run's timeline: power off, power on, reboot sent. */
+  marker?: (label: string) => void;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** A message as a sentence: a full stop unless it ends in one already (or in ? or !). */
+const sentence = (text: string) => (/[.?!]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+/** The command that puts a host back once it answers again. */
+export function restoreCommand(target: string): string {
+  return `bondbench host restore ${target}`;
+}
+
+/**
+ * Off, offSeconds, on through the power driver. The returned time is when the power came back on (performance.now()
+ * clock), from which the boot is timed. A driver failure becomes a RunStopError saying what to do by hand.
+ */
+async function powerCycle(
+  request: BootRequest,
+  label: string,
+  why: string,
+): Promise<{ onAt: number; onDone: number; error?: undefined } | { error: RunStopError }> {
+  const { power, offSeconds, log, marker } = request;
+  try {
+    log(`${label}: power off through ${power.name} (${why})`);
+    marker?.('power off');
+    await power.set('off');
+    await sleep(offSeconds * 1000, request.signal);
+    log(`${label}: power on through ${power.name} after ${offSeconds} s off`);
+    marker?.('power on');
+    const onAt = performance.now();
+    await power.set('on');
+    // Some outlets (the lab's QEMU) return only once the host is up: SSH gets its full timeout from here.
+    return { onAt, onDone: performance.now() };
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    return {
+      error: new RunStopError(
+        `the power driver failed while ${why}: ${sentence((error as Error).message)} Do it by hand: switch ${label} off, ` +
+          `wait ${offSeconds} s, switch it on, wait until it answers SSH, then run "${restoreCommand(request.target)}"`,
+        { cause: error },
+      ),
+    };
+  }
+}
+
+/**
+ * Boots the host (reboot over SSH, or a power-cycle) and waits for SSH on a new boot, with the watchdog.
+ * Returns the boot as measured; the control is switched to the new session.
+ *
+ * @throws RunStopError when the host stays silent after every watchdog power-cycle, or the power driver fails:
+ *   the message says what happened and what to do (by hand, and `bondbench host restore <target>`).
+ */
+export async function bootHost(control: HostControl, request: BootRequest): Promise<BootRecord> {
+  const { via, power, log } = request;
+  const label = control.label;
+  const previousBootId = await control.bootId();
+  /** Where the boot time counts from (reboot sent, power on), and where the wait's deadline does. */
+  let from: number;
+  let waitFrom: number;
+  if (via === 'reboot') {
+    request.marker?.('reboot');
+    const sent = await control.reboot({ wait: false, rollbackSeconds: request.rollbackSeconds });
+    from = sent.sentAt;
+    waitFrom = from;
+  } else {
+    if (request.rollbackSeconds !== undefined) await control.armRollback(request.rollbackSeconds);
+    // The new /etc/conf.d/net must be on disk before the power goes: a power cut skips the shutdown's sync.
+    await control.remote.runOk('flushing files to disk before the power-cycle', 'sync', { privileged: true });
+    const cycled = await powerCycle(request, label, 'power-cycling it as the plan asks');
+    if (cycled.error) throw cycled.error;
+    from = cycled.onAt;
+    waitFrom = cycled.onDone;
+    // The old session died with the power; waitForHost replaces it.
+  }
+  const recoveries: RecoveryRecord[] = [];
+  for (;;) {
+    try {
+      const back = await control.waitForHost({
+        timeoutMs: Math.max(1_000, request.timeoutMs - (performance.now() - waitFrom)),
+        previousBootId,
+        sentAt: from,
+      });
+      const last = recoveries.at(-1);
+      if (last) {
+        last.outcome = 'back';
+        last.bootMs = back.bootMs;
+        log(`${label}: back after watchdog power-cycle ${last.attempt}, ${back.bootMs} ms after power-on`);
+      }
+      return {
+        via,
+        driver: via === 'power-cycle' || recoveries.length ? power.name : undefined,
+        offSeconds: via === 'power-cycle' ? request.offSeconds : undefined,
+        // After a watchdog power-cycle the boot that counts started at that power-on.
+        bootMs: back.bootMs,
+        attempts: back.attempts,
+        bootId: back.bootId,
+        recoveries: recoveries.length ? recoveries : undefined,
+      };
+    } catch (error) {
+      if (!(error instanceof HostDidNotReturnError)) throw error;
+      const silentFor = `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${recoveries.length ? 'the last power-on' : via === 'reboot' ? 'the reboot' : 'power-on'}`;
+      if (recoveries.length >= request.powerCycles) {
+        const stop = new RunStopError(
+          `${label} did not come back after the ${via}: ${silentFor}` +
+            (request.powerCycles
+              ? `, and ${request.powerCycles} power-cycle${request.powerCycles === 1 ? '' : 's'} through ${power.name} did not bring it back`
+              : ' (timeouts.powerCycles is 0: no power-cycle tried)') +
+            `. Check its console; once it answers SSH, run "${restoreCommand(request.target)}"`,
+          { cause: error },
+        );
+        stop.recoveries = recoveries;
+        throw stop;
+      }
+      const attempt: RecoveryRecord = {
+        attempt: recoveries.length + 1,
+        at: new Date().toISOString(),
+        reason: `${silentFor} (${error.message})`,
+        outcome: 'still-down',
+      };
+      recoveries.push(attempt);
+      log(`${label}: ${silentFor}: watchdog power-cycle ${attempt.attempt} of ${request.powerCycles}`);
+      const cycled = await powerCycle(request, label, `power-cycling it because it did not come back`);
+      if (cycled.error) {
+        attempt.outcome = 'power-failed';
+        cycled.error.recoveries = recoveries;
+        throw cycled.error;
+      }
+      from = cycled.onAt;
+      waitFrom = cycled.onDone;
+    }
+  }
+}
