@@ -53,7 +53,12 @@ describe('electron-builder.yml', () => {
   it('starts the main process electron-vite builds, and packs what it builds', async () => {
     const config = builderYml();
     const { default: vite } = (await import('../../electron.vite.config.js')) as unknown as { default: ViteConfig };
-    expect(config.extraMetadata.main).toBe('out/main/index.js');
+    // The app electron-builder packs is the stage (scripts/stage-desktop.mjs), whose manifest names the main entry.
+    const { stagedManifest } = (await import('../../scripts/stage-desktop.mjs')) as unknown as {
+      stagedManifest: (pkg: Record<string, unknown>) => { main: string };
+    };
+    expect(config.directories.app).toBe('.desktop-stage');
+    expect(stagedManifest(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).main).toBe('out/main/index.js');
     expect(config.files).toContain('out/**');
     const mainInput = vite.main.build.rolldownOptions.input.index;
     const preload = vite.preload.build.rolldownOptions;
