@@ -296,8 +296,9 @@ describe('the app in a browser, against the lab', () => {
     expect(await page.locator('.timeline .marker-pull').count()).toBe(2);
     expect(await page.locator('.timeline .marker-plug').count()).toBe(2);
 
-    // Evidence → frames: a cell's jump filters the list to its frames.
-    const jump = page.locator('.matrix button.jump').first();
+    // Evidence → frames: a cell that names frames filters the list to them (every cell explains itself; only
+    // those with frames jump).
+    const jump = page.locator('.matrix td[data-frames] button.jump').first();
     expect(await jump.count()).toBe(1);
     await jump.click();
     const filter = page.getByRole('searchbox', { name: 'Display filter' });

@@ -124,6 +124,7 @@ export function ResultMatrix({
                   className={`cell verdict-${cell.verdict}${open ? ' explained' : ''}`}
                   data-column={column}
                   data-verdict={cell.verdict}
+                  data-frames={frames.length > 0 ? frames.length : undefined}
                   title={evidenceText(cell, t)}
                 >
                   {jump || onExplain ? (
