@@ -14,7 +14,7 @@ interface BuilderConfig {
   asarUnpack: string[];
   npmRebuild: boolean;
   files: string[];
-  extraMetadata: { main: string };
+  directories: { app: string };
 }
 
 interface ViteConfig {
@@ -54,7 +54,8 @@ describe('electron-builder.yml', () => {
     const config = builderYml();
     const { default: vite } = (await import('../../electron.vite.config.js')) as unknown as { default: ViteConfig };
     // The app electron-builder packs is the stage (scripts/stage-desktop.mjs), whose manifest names the main entry.
-    const { stagedManifest } = (await import('../../scripts/stage-desktop.mjs')) as unknown as {
+    const stageScript = new URL('../../scripts/stage-desktop.mjs', import.meta.url).href;
+    const { stagedManifest } = (await import(stageScript)) as {
       stagedManifest: (pkg: Record<string, unknown>) => { main: string };
     };
     expect(config.directories.app).toBe('.desktop-stage');
