@@ -166,7 +166,7 @@ export class RecordedCaptures {
     const step = steps.find((s) => s.index === index);
     const probe = step?.measurements?.probe;
     const marker = probe?.markers.find((m) => m.label.startsWith('pull'));
-    if (!step || step.kind !== 'pull' || !probe || !marker) {
+    if (step?.kind !== 'pull' || !probe || !marker) {
       throw new Error(`step ${index} is not a measured pull of this run: give a pull step's index`);
     }
     const stepStart = Date.parse(step.startedAt);

@@ -11,7 +11,6 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { globMatch } from '../../shared/net/glob.js';
-import { InvalidValueError } from '../../shared/net/names.js';
 import {
   assertHostName,
   assertPort,

@@ -18,7 +18,7 @@ import { EchoLog, echoStats } from '../../shared/measure/echo.js';
 import { failoverPhases, failoverSignal, failoverTime } from '../../shared/measure/failover.js';
 import { txShareFromCaptures } from '../../shared/measure/share.js';
 import type { CapturedFrame, CaptureSummary } from '../../shared/tester/protocol.js';
-import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
+import { setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 import { tsharkFields } from '../unit/pcapng-tshark.js';
 
 const lab = testLab();
