@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../main/engine/session.js';
 import { readRunFolder } from '../../main/engine/store.js';
 import { packageRoot } from '../../main/paths.js';
+import { judgeRun } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { buildReport } from '../../shared/report/build.js';
@@ -123,7 +124,9 @@ describe('power steps', () => {
       const cell = report.matrix.find((r) => r.mode === mode)!.cells.find((c) => c.column === 'arpAtBoot')!;
       const bringUp = boots.find((s) => s.mode === mode && s.kind === 'bring-up')!;
       expect(cell.evidence.steps).toEqual([bringUp.index]);
-      expect(cell.reason).toContain('measured across a power-cycle, SSH back after');
+      // The oracle says which boot it was (the report renders reasons from their catalogue keys).
+      const judged = judgeRun(run.plan, run.steps).find((r) => r.mode === mode)!.cells.arpAtBoot!;
+      expect(judged.reason).toContain('measured across a power-cycle, SSH back after');
     }
     expect(report.boots).toHaveLength(4);
     const html = renderHtml(report);
