@@ -5,7 +5,7 @@
  * last words name; the run ends non-zero with one clear line; no tester agent is left behind.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -261,6 +261,7 @@ describe('faults in the middle of a run', () => {
       expect(await agentsInLab()).toEqual([]);
     } finally {
       await promisify(execFile)('umount', [out]);
+      await rmdir(out);
     }
   }, 600_000);
 
