@@ -602,13 +602,20 @@ export class VirtualLab {
         const ip = await armedIp(this.namespace);
         const taps = [nic.tap, ...(partnerNic ? [partnerNic.tap] : [])];
         const startMs = nowMs();
-        // A switch forgets the MACs it learned on a port the moment its link drops; Linux's bridge hears of a
-        // tap's carrier only through linkwatch, up to a second later, and kept sending to the dead cable. So the
-        // port's learned MACs are flushed in the same instant (the LACP lab joins taps without a bridge).
+        // A switch stops sending to a port and forgets the MACs it learned there the moment its link drops;
+        // Linux's bridge hears of a tap's carrier only through linkwatch, up to a second later, and kept sending
+        // to the dead cable (floods such as the bond's gratuitous ARP too). So the port is disabled (state 0:
+        // br_flood and unicast forwarding skip it) and its learned MACs flushed in the same instant; plug
+        // enables it again. The LACP lab joins taps without a bridge.
         const switchSide = ip.fire(
           taps.flatMap((tap) => [
             ['link', 'set', tap, 'carrier', 'off'],
-            ...(state.lacp ? [] : [['link', 'set', 'dev', tap, 'type', 'bridge_slave', 'fdb_flush']]),
+            ...(state.lacp
+              ? []
+              : [
+                  ['link', 'set', 'dev', tap, 'type', 'bridge_slave', 'state', '0'],
+                  ['link', 'set', 'dev', tap, 'type', 'bridge_slave', 'fdb_flush'],
+                ]),
           ]),
         );
         const hostSide = guest.execute('set_link', { name: nic.netdevId, up: false }).then(() => nowMs());
