@@ -646,8 +646,13 @@ export class VirtualLab {
     });
   }
 
-  /** Warm reboot (QMP system_reset); with wait, resolves with the time until SSH answers again. */
-  async reset(options: { wait?: boolean; timeoutMs?: number } = {}): Promise<number | undefined> {
+  /**
+   * Warm reboot (QMP system_reset); with wait, resolves with the time until SSH answers again (ms).
+   * Under TCG a system_reset now and then never gets the guest back (the console stays silent for minutes, seen
+   * once in a clean CI run): a guest not answering SSH after half the timeout is power-cycled (QEMU restarted,
+   * the /etc disk kept), as a lab hand would, and the power-cycle is logged. Throws LabError when even that fails.
+   */
+  async reset(options: { wait?: boolean; timeoutMs?: number; log?: Log } = {}): Promise<number | undefined> {
     return this.withLock('lab reset', async () => {
       const state = await this.requireState();
       const started = performance.now();
@@ -655,7 +660,19 @@ export class VirtualLab {
       // A reset re-plugs nothing on the switch side; the guest's NICs come back with their QMP link state.
       if (!options.wait) return undefined;
       await sleep(500);
-      await this.waitForSsh(started + (options.timeoutMs ?? (state.accel === 'kvm' ? 60_000 : 120_000)));
+      const timeoutMs = options.timeoutMs ?? (state.accel === 'kvm' ? 60_000 : 120_000);
+      try {
+        await this.waitForSsh(started + timeoutMs / 2);
+      } catch (error) {
+        const line = `warm reset: no SSH after ${Math.round(timeoutMs / 2000)} s (${(error as Error).message.split('\n')[0]}); power-cycling the guest`;
+        (options.log ?? ((text: string) => process.stderr.write(`lab ${this.instance}: ${text}\n`)))(line);
+        const pid = await this.qemuPid();
+        if (pid) await stopQemu(pid, this.files.qmpSocket, this.processName);
+        state.pulled = [];
+        state.bootMs = await this.powerOn(state, timeoutMs, options.log ?? (() => undefined));
+        state.poweredOff = false;
+        await this.writeState(state);
+      }
       return Math.round(performance.now() - started);
     });
   }
