@@ -39,4 +39,22 @@ export async function setBondModeAtRuntime(session: SshSession, mode: string, mi
       'for s in eth1 eth2; do ip link set $s down; echo "+$s" > $B/slaves; done',
     ].join('\n'),
   );
+  if (['active-backup', 'balance-tlb', 'balance-alb'].includes(mode)) {
+    // The first slave whose carrier is up at enslave time becomes active (bonding.rst "active_slave"); a virtio
+    // carrier that comes up after eth2 is enslaved leaves eth2 active, so tests that pull eth1 pin it once both
+    // slaves report MII up.
+    await until('both slaves MII up', async () => {
+      const out = await guest(
+        session,
+        'cat /sys/class/net/eth1/bonding_slave/mii_status /sys/class/net/eth2/bonding_slave/mii_status',
+      );
+      return out
+        .trim()
+        .split('\n')
+        .every((l) => l.trim() === 'up')
+        ? true
+        : undefined;
+    });
+    await guest(session, 'echo eth1 > /sys/class/net/bond0/bonding/active_slave');
+  }
 }
