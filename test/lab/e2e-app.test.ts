@@ -5,7 +5,6 @@
  * screen and on the host itself. Screenshots of the views go to test-artifacts/. Any console error or failed
  * request fails the test, and so does the server answering without its token.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -20,13 +19,13 @@ import { namespaceName } from '../../shared/lab/topology.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { guest, testLab, until } from '../support/lab.js';
+import { type Served, startServe } from '../support/serve.js';
 
 const instance = inject('labInstance');
 const lab = testLab();
 const artifacts = join(packageRoot, 'test-artifacts');
 
-let serve: ChildProcess;
-let serveOutput = '';
+let serve: Served | undefined;
 let url: URL;
 let context: BrowserContext;
 let page: Page;
@@ -122,44 +121,18 @@ beforeAll(async () => {
     { mode: 0o600 },
   );
   // `bondbench serve` from the sources, as the installed command runs it from build/.
-  serve = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "import { main } from './main/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));",
-      'serve',
-      '--no-open',
-      '--instance',
-      instance,
-      '--runs',
-      runsDir,
-    ],
-    {
-      cwd: packageRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        BONDBENCH_CACHE: cacheDir(),
-        BONDBENCH_LAB_INSTANCE: instance,
-      },
+  serve = await startServe(runsDir, {
+    args: ['--instance', instance],
+    stopGraceMs: 60_000,
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      BONDBENCH_CACHE: cacheDir(),
+      BONDBENCH_LAB_INSTANCE: instance,
     },
-  );
-  serve.stdout!.on('data', (d) => (serveOutput += d));
-  serve.stderr!.on('data', (d) => (serveOutput += d));
-  const printed = await until(
-    'bondbench serve to print its address',
-    async () => {
-      if (serve.exitCode !== null) throw new Error(`bondbench serve exited ${serve.exitCode}:\n${serveOutput}`);
-      return serveOutput.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/)?.[0];
-    },
-    60_000,
-  );
-  url = new URL(printed);
+  });
+  url = serve.url;
 
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -181,12 +154,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((resolve) => serve.once('exit', resolve));
-    serve.kill('SIGINT');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
-    if (serve.exitCode === null) serve.kill('SIGKILL');
-  }
+  await serve?.stop();
   await rm(profileDir, { recursive: true, force: true });
   await rm(home, { recursive: true, force: true });
   await rm(runsDir, { recursive: true, force: true });

@@ -11,7 +11,18 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function startServe(runsDir: string, timeoutMs = 60_000): Promise<Served> {
+export interface ServeOptions {
+  /** More `bondbench serve` arguments (e.g. `--instance`). */
+  args?: string[];
+  /** The server's environment (defaults to this process's). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** How long stop() waits after SIGINT before SIGKILL, ms (a run in progress restores its host first). */
+  stopGraceMs?: number;
+}
+
+export async function startServe(runsDir: string, options: ServeOptions = {}): Promise<Served> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -24,8 +35,9 @@ export async function startServe(runsDir: string, timeoutMs = 60_000): Promise<S
       '--no-open',
       '--runs',
       runsDir,
+      ...(options.args ?? []),
     ],
-    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -52,7 +64,7 @@ export async function startServe(runsDir: string, timeoutMs = 60_000): Promise<S
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 20_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
