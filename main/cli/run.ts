@@ -11,7 +11,7 @@ import { columnLabel } from '../../shared/report/build.js';
 import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
-import { MATRIX_COLUMNS, type MatrixRow, type StepRecord } from '../../shared/run/model.js';
+import { ALL_REPETITIONS, MATRIX_COLUMNS, type MatrixRow, type StepRecord } from '../../shared/run/model.js';
 import { sweepSeries } from '../../shared/run/stats.js';
 import { installFatalHandler } from '../engine/fatal.js';
 import { startRun } from '../engine/session.js';
@@ -39,7 +39,7 @@ export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'
   const repeated = new Set(rows.map((r) => r.repetition)).size > 1;
   const labels = new Map(plan ? sweepPoints(plan).map((p) => [p.index, pointLabel(p)]) : []);
   const table = rows.map((row) => [
-    `${row.point !== undefined ? `${labels.get(row.point) ?? row.point}  ` : ''}${repeated ? `${row.mode} #${row.repetition}` : row.mode}`,
+    `${row.point !== undefined ? `${labels.get(row.point) ?? row.point}  ` : ''}${repeated ? `${row.mode} #${row.repetition === ALL_REPETITIONS ? 'all' : row.repetition}` : row.mode}`,
     ...MATRIX_COLUMNS.map((c) => {
       const cell = row.cells[c];
       return cell ? `${VERDICT_MARK[cell.verdict]} ${cell.text}` : '–';

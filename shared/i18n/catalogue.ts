@@ -325,6 +325,25 @@ const en = {
       ok: 'replies resumed after every pull that left a slave up',
       none: 'every pull took the last slave up: nothing to judge',
     },
+    repeat: {
+      row: 'all',
+      text: 'median {{median}} ms, p95 {{p95}} ms',
+      allFit: 'each of the {{total}} pulls fits the driver’s model',
+      contradicts: '{{wrong}} of {{total}} pulls contradict the driver’s model: {{pulls}}; the first',
+      spread: 'min–max {{min}}–{{max}} ms (pulls: {{pulls}})',
+      endedBy: 'ended by {{how}} in {{pulls}} of {{total}}',
+      partial: 'only the replies hashed to the pulled slave were lost in {{partial}} of {{total}} pulls',
+      excluded:
+        'not in the distribution (the last slave up, not recovered, held too short, or no aggregate): steps {{steps}}',
+      recovered: 'replies resumed in {{recovered}} of {{total}} repetitions',
+      failedIn: 'not in {{repetitions}}; the first',
+      plot: 'Every pull’s outage per mode',
+      plotNote:
+        'One dot per pull the bond had to cover and recovered from (last reply before → first reply after), coloured by its own verdict; the bar marks the median, the tick the p95 (nearest rank).',
+      plotAxis: 'outage (ms)',
+      dot: '{{mode}} #{{repetition}}, {{slave}}, step {{step}}: {{value}} ms ({{verdict}})',
+      none: 'No pull measured an outage.',
+    },
   },
   verdict: {
     expected: 'as expected',
@@ -1020,6 +1039,24 @@ const zhCN: Messages = {
     faultTolerance: {
       ok: '每次仍留有从属接口的拔线之后，应答都已恢复',
       none: '每次拔线都拔掉了最后一个在线的从属接口：无可判断',
+    },
+    repeat: {
+      row: '全部',
+      text: '中位数 {{median}} 毫秒，p95 {{p95}} 毫秒',
+      allFit: '全部 {{total}} 次拔线都符合驱动的模型',
+      contradicts: '{{total}} 次拔线中有 {{wrong}} 次与驱动的模型不符：{{pulls}}；第一次',
+      spread: '最小–最大 {{min}}–{{max}} 毫秒（拔线 {{pulls}} 次）',
+      endedBy: '{{total}} 次中有 {{pulls}} 次由{{how}}结束',
+      partial: '{{total}} 次拔线中有 {{partial}} 次只丢失了散列到被拔从属接口的应答',
+      excluded: '不计入分布（拔掉最后一个在线从属接口、未恢复、拔线时间过短或没有聚合）：第 {{steps}} 步',
+      recovered: '{{total}} 次重复中有 {{recovered}} 次应答恢复',
+      failedIn: '{{repetitions}} 未恢复；第一次',
+      plot: '各模式每次拔线的中断时间',
+      plotNote:
+        '每个点是一次 bond 需要接管并已恢复的拔线（之前最后一个应答 → 之后第一个应答），颜色表示该次的判定；竖条为中位数，短刻度为 p95（最近秩）。',
+      plotAxis: '中断时间（毫秒）',
+      dot: '{{mode}} #{{repetition}}，{{slave}}，第 {{step}} 步：{{value}} 毫秒（{{verdict}}）',
+      none: '没有拔线测得中断时间。',
     },
   },
   verdict: {

@@ -7,16 +7,18 @@ import type { PullAnatomy } from '../measure/anatomy.js';
 import { wholePercentages } from '../measure/share.js';
 import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
 import { planAtPoint, sweepPoints } from '../plan/sweep.js';
-import type {
-  Cell,
-  Evidence,
-  HostReading,
-  MatrixRow,
-  ProbeStats,
-  ReasonPart,
-  StepRecord,
-  Verdict,
+import {
+  ALL_REPETITIONS,
+  type Cell,
+  type Evidence,
+  type HostReading,
+  type MatrixRow,
+  type ProbeStats,
+  type ReasonPart,
+  type StepRecord,
+  type Verdict,
 } from '../run/model.js';
+import { percentile, spread } from '../run/stats.js';
 import { judgePull, type PullVerdict, sayReason } from './failover.js';
 
 export interface ModeExpectation {
@@ -184,6 +186,11 @@ export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): Jud
     judged.push({ step, anatomy, verdict });
   }
   return judged;
+}
+
+/** The outage a failover cell shows for one pull: last reply before → first reply after, ms (0 when none was lost). */
+export function pullOutageMs(anatomy: PullAnatomy): number {
+  return Math.round(anatomy.endedBy === 'no-outage' ? 0 : (anatomy.outageMs ?? anatomy.gapMs));
 }
 
 /** A minimal anatomy from a step recorded without one: the reply gap, and whether replies came back at the end. */
@@ -381,7 +388,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     if (worst) {
       const a = worst.anatomy;
       const stats = worst.step.measurements!.probe!;
-      const value = Math.round(a.endedBy === 'no-outage' ? 0 : (a.outageMs ?? a.gapMs));
+      const value = pullOutageMs(a);
       const textParts: ReasonPart[] = a.partial
         ? [{ key: 'failover.partial', vars: { lost: a.lost, sent: a.sentInOutage, span: Math.round(a.lossSpanMs) } }]
         : [{ key: 'failover.outage', vars: { value } }];
@@ -393,7 +400,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
         parts.push({
           key: 'failover.eachPull',
           vars: {
-            list: judged.map((j) => `${j.step.slave}: ${Math.round(j.anatomy.outageMs ?? j.anatomy.gapMs)}`).join(', '),
+            list: judged.map((j) => `${j.step.slave}: ${pullOutageMs(j.anatomy)}`).join(', '),
           },
         });
       }
@@ -428,7 +435,185 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   return row;
 }
 
-/** The whole matrix: one row per mode and repetition, in plan order. */
+/** One pull in a mode's distribution of outages. */
+export interface PulledOutage {
+  step: number;
+  repetition: number;
+  slave: string;
+  /** What the failover cell shows for it (pullOutageMs), ms. */
+  outageMs: number;
+  /** Only the frames hashed to the dead slave were lost. */
+  partial: boolean;
+  /** The pull's own verdict against the driver's model (judgePull). */
+  verdict: Verdict;
+  endedBy: PullAnatomy['endedBy'];
+  /** The pull's reason, as message parts. */
+  reason: ReasonPart[];
+  pcapng?: string;
+  /** The frames either side of the longest reply gap, in pcapng. */
+  frames?: [number, number];
+}
+
+/**
+ * A mode's outages over every repetition: the pulls the bond had to cover and recovered from (not the last slave
+ * up, not a cable put back too soon, not a repetition without an LACP aggregate), with nearest-rank percentiles.
+ */
+export interface OutageDistribution {
+  mode: ModeName;
+  pulls: PulledOutage[];
+  medianMs: number;
+  /** Nearest-rank 95th percentile: with fewer than 20 pulls, the largest or close to it. */
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+  /** Probe interval (ms): the resolution of every value. */
+  resolutionMs: number;
+  /** Pull steps of the mode left out of the distribution (see above). */
+  excluded: number[];
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The distribution of one mode's failover outages over every repetition in `steps`; undefined without one. */
+export function outageDistribution(plan: Plan, mode: ModeName, steps: StepRecord[]): OutageDistribution | undefined {
+  if (mode === 'standalone') return undefined;
+  const pulls: PulledOutage[] = [];
+  const excluded: number[] = [];
+  const repetitions = [...new Set(steps.filter((s) => s.mode === mode).map((s) => s.repetition))].sort((a, b) => a - b);
+  let interval = 0;
+  for (const repetition of repetitions) {
+    const mine = steps.filter((s) => s.mode === mode && s.repetition === repetition);
+    const bringUp = mine.find((s) => s.kind === 'bring-up');
+    const reading = (mine.find((s) => s.kind === 'read-macs' && s.reading) ?? bringUp)?.reading;
+    const noPartner = mode === '802.3ad' && lacpProblem(reading) !== undefined;
+    for (const j of judgePulls(plan, mode, mine)) {
+      if (noPartner || !j.verdict.counts || !j.verdict.recovered) {
+        excluded.push(j.step.index);
+        continue;
+      }
+      interval = Math.max(interval, j.anatomy.intervalMs);
+      const gap = j.step.measurements?.probe?.gapFrames;
+      pulls.push({
+        step: j.step.index,
+        repetition,
+        slave: j.anatomy.slave,
+        outageMs: pullOutageMs(j.anatomy),
+        partial: j.anatomy.partial,
+        verdict: j.verdict.verdict,
+        endedBy: j.anatomy.endedBy,
+        reason: j.verdict.reason,
+        ...(j.step.pcapng ? { pcapng: j.step.pcapng } : {}),
+        ...(gap ? { frames: [gap[0], gap[1]] as [number, number] } : {}),
+      });
+    }
+  }
+  const values = pulls.map((p) => p.outageMs);
+  const s = spread(values);
+  if (!s) return undefined;
+  return {
+    mode,
+    pulls,
+    medianMs: round1(s.median),
+    p95Ms: percentile(values, 95)!,
+    minMs: s.min,
+    maxMs: s.max,
+    resolutionMs: interval,
+    excluded,
+  };
+}
+
+const pullName = (p: { repetition: number; slave: string; step: number }) =>
+  `#${p.repetition} ${p.slave} (step ${p.step})`;
+
+/**
+ * The pooled row of a mode run more than once (repetition ALL_REPETITIONS): its failover cell shows the median and
+ * the p95 of every pull's outage (min–max in the reason), and is judged on the distribution: every pull is held to
+ * the driver's model on its own (judgePull), and the cell is unexpected when any pull contradicts it — naming
+ * those pulls and giving the first one's reason — since a timing the driver cannot produce is a fault however
+ * rarely it happens. Fault tolerance: yes when every repetition's was, else the repetitions that were not.
+ */
+export function pooledRow(plan: Plan, mode: ModeName, rows: MatrixRow[], steps: StepRecord[]): MatrixRow | undefined {
+  const row: MatrixRow = { mode, repetition: ALL_REPETITIONS, cells: {}, notes: [] };
+  const reps = rows.filter((r) => r.mode === mode && r.repetition !== ALL_REPETITIONS);
+  const ft = reps.flatMap((r) =>
+    r.cells.faultTolerance ? [{ repetition: r.repetition, cell: r.cells.faultTolerance }] : [],
+  );
+  if (ft.length > 0) {
+    const failed = ft.filter((f) => f.cell.verdict === 'unexpected');
+    const recovered = ft.filter((f) => f.cell.value === true).length;
+    const parts: ReasonPart[] = [
+      { key: 'failover.repeat.recovered', vars: { recovered, total: ft.length } },
+      ...(failed.length > 0
+        ? [
+            {
+              key: 'failover.repeat.failedIn',
+              vars: { repetitions: failed.map((f) => `#${f.repetition}`).join(', ') },
+            },
+            ...(failed[0]!.cell.reasonParts ?? []),
+          ]
+        : []),
+    ];
+    const value = ft.every((f) => f.cell.value === true);
+    row.cells.faultTolerance = {
+      ...cell(value, value ? 'yes' : 'no', failed.length > 0 ? 'unexpected' : 'expected', sayReason('en', parts), {
+        steps: ft.flatMap((f) => f.cell.evidence.steps ?? []),
+        ...(failed[0]?.cell.evidence.pcapng ? { pcapng: failed[0].cell.evidence.pcapng } : {}),
+      }),
+      reasonParts: parts,
+    };
+  }
+  const d = outageDistribution(plan, mode, steps);
+  if (d) {
+    const wrong = d.pulls.filter((p) => p.verdict === 'unexpected');
+    const worst = wrong[0] ?? d.pulls.reduce((m, p) => (p.outageMs > m.outageMs ? p : m));
+    const parts: ReasonPart[] = [];
+    if (wrong.length > 0) {
+      parts.push(
+        {
+          key: 'failover.repeat.contradicts',
+          vars: { wrong: wrong.length, total: d.pulls.length, pulls: wrong.map(pullName).join(', ') },
+        },
+        ...wrong[0]!.reason,
+      );
+    } else {
+      parts.push({ key: 'failover.repeat.allFit', vars: { total: d.pulls.length } });
+    }
+    parts.push({ key: 'failover.repeat.spread', vars: { min: d.minMs, max: d.maxMs, pulls: d.pulls.length } });
+    // What ended the outages, most often first: the mechanism behind the figure.
+    const ends = new Map<string, number>();
+    for (const p of d.pulls) ends.set(p.endedBy, (ends.get(p.endedBy) ?? 0) + 1);
+    for (const [how, count] of [...ends].sort((a, b) => b[1] - a[1]))
+      parts.push({
+        key: 'failover.repeat.endedBy',
+        vars: { how: { key: `failover.anatomy.ended.${how}` }, pulls: count, total: d.pulls.length },
+      });
+    const partial = d.pulls.filter((p) => p.partial).length;
+    if (partial > 0) parts.push({ key: 'failover.repeat.partial', vars: { partial, total: d.pulls.length } });
+    if (d.excluded.length > 0) parts.push({ key: 'failover.repeat.excluded', vars: { steps: d.excluded.join(', ') } });
+    const textParts: ReasonPart[] = [{ key: 'failover.repeat.text', vars: { median: d.medianMs, p95: d.p95Ms } }];
+    row.cells.failoverMs = {
+      ...cell(
+        d.medianMs,
+        sayReason('en', textParts),
+        wrong.length > 0 ? 'unexpected' : 'expected',
+        sayReason('en', parts),
+        {
+          ...(worst.pcapng ? { pcapng: worst.pcapng } : {}),
+          ...(worst.frames ? { frames: [...worst.frames] } : {}),
+          steps: d.pulls.map((p) => p.step),
+        },
+      ),
+      reasonParts: parts,
+      textParts,
+    };
+  }
+  return Object.keys(row.cells).length > 0 ? row : undefined;
+}
+
+/**
+ * The whole matrix: one row per mode and repetition, in plan order; with plan.repeat > 1, then one pooled row per
+ * mode (repetition ALL_REPETITIONS, pooledRow) judging its pulls' distribution.
+ */
 export function judgeRun(plan: Plan, steps: StepRecord[]): MatrixRow[] {
   if (plan.sweep) {
     // A sweep: a matrix per point, each judged against the options that point ran with.
@@ -444,6 +629,12 @@ export function judgeRun(plan: Plan, steps: StepRecord[]): MatrixRow[] {
     for (const mode of plan.modes) {
       if (steps.some((s) => s.mode === mode && s.repetition === repetition))
         rows.push(judgeMode(plan, mode, repetition, steps));
+    }
+  }
+  if (plan.repeat > 1) {
+    for (const mode of plan.modes) {
+      const pooled = pooledRow(plan, mode, rows, steps);
+      if (pooled) rows.push(pooled);
     }
   }
   return rows;

@@ -6,14 +6,15 @@
 import type { Language } from '../api.js';
 import { modeKey, t } from '../i18n/catalogue.js';
 import { sayReason } from '../oracle/failover.js';
-import { judgeRun } from '../oracle/oracle.js';
+import { judgeRun, outageDistribution } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
 import { maskSecrets, planSecrets, redactPlan } from '../plan/secrets.js';
-import { pointLabel, sweepAxes, sweepPoints } from '../plan/sweep.js';
+import { planAtPoint, pointLabel, sweepAxes, sweepPoints } from '../plan/sweep.js';
 import { stepNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
 import {
+  ALL_REPETITIONS,
   type Cell,
   MATRIX_COLUMNS,
   type MatrixColumn,
@@ -25,6 +26,7 @@ import { failoverStats, sweepSeries } from '../run/stats.js';
 import {
   type ArpRow,
   type BootRow,
+  type OutageSeries,
   type PlanFacts,
   type PullRow,
   REPORT_VERSION,
@@ -420,8 +422,54 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
 /** The write-up's shape: a mode's repetitions one under the other, modes in plan order. */
 export function byMode(rows: MatrixRow[], modeOrder: readonly string[]): MatrixRow[] {
   const rank = (row: MatrixRow) => modeOrder.indexOf(row.mode);
+  // The pooled row under the mode's repetitions.
+  const rep = (row: MatrixRow) => (row.repetition === ALL_REPETITIONS ? Number.POSITIVE_INFINITY : row.repetition);
   // A sweep's matrices one after the other, one per point.
-  return [...rows].sort((a, b) => (a.point ?? 0) - (b.point ?? 0) || rank(a) - rank(b) || a.repetition - b.repetition);
+  return [...rows].sort((a, b) => (a.point ?? 0) - (b.point ?? 0) || rank(a) - rank(b) || rep(a) - rep(b));
+}
+
+/** Every pull's outage per mode, per sweep point in a sweep's run, each judged against the options it ran with. */
+function outageSeries(
+  language: Language,
+  plan: Plan,
+  steps: StepRecord[],
+  modeOrder: readonly ModeName[],
+): OutageSeries[] {
+  const groups = plan.sweep
+    ? sweepPoints(plan).map((p) => ({
+        plan: planAtPoint(plan, p),
+        point: pointLabel(p),
+        steps: steps.filter((s) => s.point === p.index),
+      }))
+    : [{ plan, point: null, steps }];
+  return groups.flatMap((g) =>
+    modeOrder.flatMap((mode): OutageSeries[] => {
+      const d = outageDistribution(g.plan, mode, g.steps);
+      if (!d) return [];
+      return [
+        {
+          mode,
+          modeLabel: modeLabel(language, mode),
+          point: g.point,
+          medianMs: d.medianMs,
+          p95Ms: d.p95Ms,
+          minMs: d.minMs,
+          maxMs: d.maxMs,
+          resolutionMs: d.resolutionMs,
+          pulls: d.pulls.map((p) => ({
+            step: p.step,
+            repetition: p.repetition,
+            slave: p.slave,
+            outageMs: p.outageMs,
+            partial: p.partial,
+            verdict: p.verdict,
+            endedBy: t(language, `failover.anatomy.ended.${p.endedBy}`),
+          })),
+          excluded: [...d.excluded],
+        },
+      ];
+    }),
+  );
 }
 
 /** A sweep's axes, points and figures per mode. */
@@ -471,6 +519,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
       new Map(sweepPoints(plan).map((p) => [p.index, pointLabel(p)])),
     ),
     failover: failoverStats(steps, modeOrder),
+    outages: outageSeries(language, plan, steps, modeOrder),
     pulls: pullRows(language, steps),
     timelines: timelines(language, steps),
     arp: arpRows(language, steps),

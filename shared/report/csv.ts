@@ -5,7 +5,7 @@
  * the per-step measurements (a row per step). Headers are stable ids, the same in every language; empty means
  * "not measured". Text fields that start like a formula (`=`, `+`, `-`, `@`, tab, CR) get a leading `'`. Pure.
  */
-import { MATRIX_COLUMNS } from '../run/model.js';
+import { ALL_REPETITIONS, MATRIX_COLUMNS } from '../run/model.js';
 import { neutraliseFormula } from './escape.js';
 import { evidenceText } from './format.js';
 import type { ReportModel, StepRow } from './model.js';
@@ -36,7 +36,7 @@ export function matrixCsvHeader(): string[] {
 export function matrixCsv(model: ReportModel): string {
   let out = csvRecord(matrixCsvHeader());
   for (const row of model.matrix) {
-    const values: CsvValue[] = [row.mode, row.repetition];
+    const values: CsvValue[] = [row.mode, row.repetition === ALL_REPETITIONS ? 'all' : row.repetition];
     for (const column of MATRIX_COLUMNS) {
       const cell = row.cells.find((c) => c.column === column);
       values.push(

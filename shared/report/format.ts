@@ -1,7 +1,7 @@
 /** Small formatting helpers every renderer shares: numbers, dates, durations, frame lists, evidence. Pure. */
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
-import type { Evidence, Verdict } from '../run/model.js';
+import { ALL_REPETITIONS, type Evidence, type Verdict } from '../run/model.js';
 import type { PlanFacts, PullRow } from './model.js';
 
 /** A number for reading: integers as they are, others to at most `digits` decimals. */
@@ -12,6 +12,11 @@ export function num(value: number, digits = 1): string {
 
 export function ms(language: Language, value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : t(language, 'report.units.ms', { value: num(value) });
+}
+
+/** A matrix row's repetition: its number, or "all" for the mode's pooled row. */
+export function repetitionText(language: Language, repetition: number): string {
+  return repetition === ALL_REPETITIONS ? t(language, 'failover.repeat.row') : String(repetition);
 }
 
 /** An ISO instant as `YYYY-MM-DD HH:MM:SS UTC`: the same on every machine that renders the report. */

@@ -20,10 +20,11 @@ import {
   pullCells,
   pullHeaders,
   pullProbeText,
+  repetitionText,
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel, ReportRow, Timeline } from './model.js';
-import { shareSvg, sweepSvg, timelineSvg } from './svg.js';
+import { outageSvg, shareSvg, sweepSvg, timelineSvg } from './svg.js';
 
 const CSS = `
 :root { --ink: #1b1f24; --muted: #5b6570; --line: #c9d1d9; --head: #eef2f6;
@@ -87,6 +88,8 @@ svg .marker { stroke: #444; stroke-dasharray: 4 3; stroke-width: 1.2; }
 svg .marker-label { font-size: 10px; fill: #222; }
 svg.share { width: 220px; }
 svg .share-bg { fill: #eef2f6; }
+svg .dot.v-expected { fill: #2ca02c; } svg .dot.v-unexpected { fill: #d62728; } svg .dot.v-not-measurable { fill: #888; }
+svg .median { stroke: #222; stroke-width: 2; } svg .p95 { stroke: #222; stroke-width: 1.2; }
 svg .series-0 { stroke: #1f6fb2; fill: #1f6fb2; } svg .series-1 { stroke: #e3822b; fill: #e3822b; } svg .series-2 { stroke: #2ca02c; fill: #2ca02c; } svg .series-3 { stroke: #9467bd; fill: #9467bd; } svg .series-4 { stroke: #8c564b; fill: #8c564b; } svg .series-5 { stroke: #d62728; fill: #d62728; } svg .series-6 { stroke: #17becf; fill: #17becf; }
 svg path[class^="series-"] { fill: none; stroke-width: 1.6; } svg .whisker { stroke-width: 1.2; } svg .legend { font-size: 11px; fill: var(--ink); }
 svg .share-0 { fill: #1f6fb2; } svg .share-1 { fill: #e3822b; } svg .share-2 { fill: #2ca02c; } svg .share-3 { fill: #9467bd; }
@@ -200,7 +203,7 @@ function matrixTable(model: ReportModel): string {
       const mac = column === 'eth1Mac' || column === 'eth2Mac' ? ' mac' : '';
       return `<td class="v-${e(cell.verdict)}${mac}" data-column="${e(column)}" data-verdict="${e(cell.verdict)}" title="${e(`${cell.verdictText}: ${cell.reason}`)}">${e(cell.text)}${verdictMark(L, cell.verdict)}</td>`;
     }).join('');
-    return `<tr data-mode="${e(r.mode)}" data-repetition="${e(r.repetition)}"${r.point !== undefined ? ` data-point="${e(r.point)}"` : ''}>${showPoint ? `<td>${e(r.point ?? '')}</td>` : ''}<td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${e(r.repetition)}</td>` : ''}${cells}</tr>`;
+    return `<tr data-mode="${e(r.mode)}" data-repetition="${e(r.repetition)}"${r.point !== undefined ? ` data-point="${e(r.point)}"` : ''}>${showPoint ? `<td>${e(r.point ?? '')}</td>` : ''}<td class="mode">${e(r.modeLabel)}</td>${showRep ? `<td class="num">${e(repetitionText(L, r.repetition))}</td>` : ''}${cells}</tr>`;
   };
   return `<table id="matrix" class="matrix${keep(model.matrix.length)}"><thead><tr>${head}</tr></thead><tbody>${model.matrix.map(row).join('')}</tbody></table>`;
 }
@@ -233,7 +236,7 @@ function verdictsTable(model: ReportModel): string {
   const rows = model.matrix.flatMap((r) =>
     r.cells.map(
       (c) =>
-        `<tr><td>${e(r.modeLabel)}${model.plan.repeat > 1 ? ` (${e(r.repetition)})` : ''}</td><td>${e(title.get(c.column) ?? c.column)}</td><td class="verdict v-${e(c.verdict)}">${verdictMark(L, c.verdict)} ${e(c.verdictText)}</td><td class="reason">${e(c.reason)}</td><td class="evidence">${e(evidenceText(L, c.evidence))}</td></tr>`,
+        `<tr><td>${e(r.modeLabel)}${model.plan.repeat > 1 ? ` (${e(repetitionText(L, r.repetition))})` : ''}</td><td>${e(title.get(c.column) ?? c.column)}</td><td class="verdict v-${e(c.verdict)}">${verdictMark(L, c.verdict)} ${e(c.verdictText)}</td><td class="reason">${e(c.reason)}</td><td class="evidence">${e(evidenceText(L, c.evidence))}</td></tr>`,
     ),
   );
   return `<table class="verdicts"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('cell')}${h('verdict')}${h('reason')}${h('evidence')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -249,6 +252,13 @@ function failoverTable(model: ReportModel): string {
       `<tr${s.slave === null ? ' class="all"' : ''}><td>${e(modeLabel(L, s.mode))}</td><td>${e(s.slave ?? t(L, 'report.failover.allPulls'))}</td><td class="num">${e(s.count)}${s.pulls !== s.count ? ` / ${e(s.pulls)}` : ''}</td><td class="num">${e(ms(L, s.minMs))}</td><td class="num">${e(ms(L, s.medianMs))}</td><td class="num">${e(ms(L, s.maxMs))}</td><td>${e(s.valuesMs.map((v) => num(v)).join(', '))}</td></tr>`,
   );
   return `<table class="failover${keep(model.failover.length)}"><thead><tr><th scope="col">${e(t(L, 'matrix.column.mode'))}</th>${h('slave')}${h('count', true)}${h('min', true)}${h('median', true)}${h('max', true)}${h('values')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Every pull's outage per mode, plotted (the pooled failover cells' distributions). */
+function outagePlot(model: ReportModel): string {
+  const L = model.language;
+  if (model.outages.length === 0) return '';
+  return `<h3>${e(t(L, 'failover.repeat.plot'))}</h3><p class="note">${e(t(L, 'failover.repeat.plotNote'))}</p><figure id="outages">${outageSvg(model.outages, L)}</figure>`;
 }
 
 /** Every pull's anatomy: what happened when, on which slave, and what ended the outage. */
@@ -432,7 +442,7 @@ export function renderHtml(model: ReportModel): string {
     warningsSection(model),
     factsSection(model),
     sec('verdicts', 'verdicts', verdictsTable(model)),
-    sec('failover', 'failover', failoverTable(model) + pullTable(model)),
+    sec('failover', 'failover', failoverTable(model) + outagePlot(model) + pullTable(model)),
     sec('timelines', 'timelines', timelines),
     sec('arp', 'arp', arpTable(model)),
     bootsSection(model),

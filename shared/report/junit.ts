@@ -9,6 +9,7 @@
 import type { Plan } from '../plan/plan.js';
 import { pointLabel, sweepPoints } from '../plan/sweep.js';
 import {
+  ALL_REPETITIONS,
   type Cell,
   MATRIX_COLUMNS,
   type MatrixRow,
@@ -127,7 +128,9 @@ export function runToJunit(input: JunitInput): string {
     };
   };
   const repeated = new Set(input.matrix.map((r) => r.repetition)).size > 1;
-  for (const row of input.matrix) {
+  // A pooled row (ALL_REPETITIONS) judges the same pulls as its repetitions' rows: counting it would fail a
+  // contradicting pull twice.
+  for (const row of input.matrix.filter((r) => r.repetition !== ALL_REPETITIONS)) {
     const classname = `bondbench.${row.mode}`;
     const mine = input.steps.filter(
       (s) => s.mode === row.mode && s.repetition === row.repetition && s.point === row.point,

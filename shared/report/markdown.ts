@@ -18,6 +18,7 @@ import {
   pullCells,
   pullHeaders,
   pullProbeText,
+  repetitionText,
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel } from './model.js';
@@ -68,7 +69,7 @@ export function matrixMarkdown(model: ReportModel): string {
   const rows = model.matrix.map((r) => [
     ...(showPoint ? [r.point ?? ''] : []),
     r.modeLabel,
-    ...(showRep ? [String(r.repetition)] : []),
+    ...(showRep ? [repetitionText(L, r.repetition)] : []),
     ...MATRIX_COLUMNS.map((column) => {
       const cell = r.cells.find((c) => c.column === column);
       return cell ? `${cell.text} ${VERDICT_MARK[cell.verdict]}` : '–';
@@ -76,6 +77,34 @@ export function matrixMarkdown(model: ReportModel): string {
     r.notes.join('; '),
   ]);
   return mdTable(header, rows, showRep ? [showPoint ? 2 : 1] : []);
+}
+
+/** Every pull's outage per mode, as a list (the HTML report plots them): the mode's figures, then each pull. */
+export function outagesMarkdown(model: ReportModel): string[] {
+  const L = model.language;
+  if (model.outages.length === 0) return [];
+  const out = [`### ${mdText(t(L, 'failover.repeat.plot'))}`, ''];
+  for (const s of model.outages) {
+    const name = s.point === null ? s.modeLabel : `${s.point} ${s.modeLabel}`;
+    const figures = [
+      t(L, 'failover.repeat.text', { median: num(s.medianMs), p95: num(s.p95Ms) }),
+      t(L, 'failover.repeat.spread', { min: num(s.minMs), max: num(s.maxMs), pulls: s.pulls.length }),
+    ].join(t(L, 'failover.separator'));
+    out.push(`- **${mdText(name)}**: ${mdText(figures)}`);
+    for (const p of s.pulls) {
+      const dot = t(L, 'failover.repeat.dot', {
+        mode: s.modeLabel,
+        repetition: p.repetition,
+        slave: p.slave,
+        step: p.step,
+        value: num(p.outageMs),
+        verdict: t(L, `verdict.${p.verdict}`),
+      });
+      out.push(`  - ${VERDICT_MARK[p.verdict]} ${mdText(`${dot}; ${p.endedBy}`)}`);
+    }
+  }
+  out.push('');
+  return out;
 }
 
 /** A sweep's figures per mode and point (the HTML report plots them). */
@@ -177,7 +206,7 @@ export function renderMarkdown(model: ReportModel): string {
       ],
       model.matrix.flatMap((row) =>
         row.cells.map((c) => [
-          model.plan.repeat > 1 ? `${row.modeLabel} (${row.repetition})` : row.modeLabel,
+          model.plan.repeat > 1 ? `${row.modeLabel} (${repetitionText(L, row.repetition)})` : row.modeLabel,
           title.get(c.column) ?? c.column,
           `${VERDICT_MARK[c.verdict]} ${c.verdictText}`,
           c.reason,
@@ -209,6 +238,7 @@ export function renderMarkdown(model: ReportModel): string {
       '',
     );
   }
+  out.push(...outagesMarkdown(model));
   if (model.pulls.length > 0) {
     out.push(
       `### ${mdText(t(L, 'failover.anatomy.title'))}`,

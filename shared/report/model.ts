@@ -5,6 +5,7 @@
  * Pure.
  */
 import type { Language } from '../api.js';
+import type { PulledOutage } from '../oracle/oracle.js';
 import type { ModeName } from '../plan/plan.js';
 import type {
   ArpCounts,
@@ -246,6 +247,30 @@ export interface ReportWarning {
   text: string;
 }
 
+/**
+ * One mode's failover outages over every repetition (shared/oracle/oracle.ts outageDistribution), per sweep point
+ * in a sweep's run: what the pooled failover cell says, and every pull for the report's plot.
+ */
+export interface OutageSeries {
+  mode: ModeName;
+  modeLabel: string;
+  /** The sweep point's label, null outside a sweep. */
+  point: string | null;
+  medianMs: number;
+  /** Nearest-rank 95th percentile. */
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+  /** Probe interval (ms): the resolution of every value. */
+  resolutionMs: number;
+  /** The oracle's pulls (PulledOutage) with what ended each outage in the report's language. */
+  pulls: (Pick<PulledOutage, 'step' | 'repetition' | 'slave' | 'outageMs' | 'partial' | 'verdict'> & {
+    endedBy: string;
+  })[];
+  /** Pull steps left out (the last slave up, not recovered, held too short, no aggregate). */
+  excluded: number[];
+}
+
 /** A sweep's figures against its points, per mode (shared/run/stats.ts sweepSeries). */
 export interface SweepReport {
   /** The swept options with their values, in plan order. */
@@ -264,6 +289,8 @@ export interface ReportModel {
   columns: ReportColumn[];
   matrix: ReportRow[];
   failover: FailoverStat[];
+  /** Every pull's outage per mode (and sweep point). */
+  outages: OutageSeries[];
   pulls: PullRow[];
   timelines: Timeline[];
   arp: ArpRow[];

@@ -106,7 +106,8 @@ export const REPORT_SCHEMA = {
           {
             mode,
             modeLabel: str,
-            repetition: { type: 'integer', minimum: 1 },
+            // 0: the mode's pooled row over every repetition.
+            repetition: { type: 'integer', minimum: 0 },
             point: str,
             cells: {
               type: 'array',
@@ -138,6 +139,33 @@ export const REPORT_SCHEMA = {
           valuesMs: { type: 'array', items: number, minItems: 1 },
           steps: { type: 'array', items: int },
           resolutionMs: number,
+        }),
+      },
+      outages: {
+        type: 'array',
+        items: object({
+          mode,
+          modeLabel: str,
+          point: nullable(str),
+          medianMs: number,
+          p95Ms: number,
+          minMs: number,
+          maxMs: number,
+          resolutionMs: number,
+          pulls: {
+            type: 'array',
+            minItems: 1,
+            items: object({
+              step: int,
+              repetition: { type: 'integer', minimum: 1 },
+              slave: str,
+              outageMs: number,
+              partial: { type: 'boolean' },
+              verdict,
+              endedBy: str,
+            }),
+          },
+          excluded: { type: 'array', items: int },
         }),
       },
       pulls: {

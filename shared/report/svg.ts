@@ -6,7 +6,7 @@
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { escapeHtml } from './format.js';
-import type { ShareRow, SweepReport, Timeline } from './model.js';
+import type { OutageSeries, ShareRow, SweepReport, Timeline } from './model.js';
 
 /** A round tick step (1, 2 or 5 × 10^k) giving about `count` ticks over `range`. */
 export function tickStep(range: number, count: number): number {
@@ -218,6 +218,72 @@ export function sweepSvg(sweep: SweepReport, language: Language): string {
       `<line class="${cls}" x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}"/>`,
       `<text class="legend" x="${lx + 22}" y="${ly}">${escapeHtml(s.mode)}</text>`,
     );
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+const STRIP_W = 720;
+const STRIP_LANE = 34;
+const STRIP_PAD = { left: 170, right: 16, top: 14, bottom: 38 };
+
+/**
+ * Every pull's outage per mode as a strip plot: one lane per mode (and sweep point), one dot per pull at its
+ * outage, coloured by the pull's own verdict and spread over the lane in step order so equal values stay visible;
+ * a bar at the median, a tick at the p95. Each dot and lane carries its figures as a tooltip.
+ */
+export function outageSvg(series: readonly OutageSeries[], language: Language): string {
+  const top = Math.max(1, ...series.map((s) => s.maxMs));
+  const xTicks = ticks(top, 6);
+  const xMax = xTicks[xTicks.length - 1]!;
+  const plotW = STRIP_W - STRIP_PAD.left - STRIP_PAD.right;
+  const height = STRIP_PAD.top + series.length * STRIP_LANE + STRIP_PAD.bottom;
+  const plotBottom = height - STRIP_PAD.bottom;
+  const x = (ms: number) => STRIP_PAD.left + (ms / xMax) * plotW;
+  const title = t(language, 'failover.repeat.plot');
+  const axis = t(language, 'failover.repeat.plotAxis');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot outages" data-plot="outages" viewBox="0 0 ${STRIP_W} ${height}" width="${STRIP_W}" height="${height}" role="img" aria-label="${escapeHtml(title)}">`,
+    `<title>${escapeHtml(title)}</title>`,
+  ];
+  for (const v of xTicks) {
+    parts.push(
+      `<line class="grid" x1="${fmt(x(v))}" x2="${fmt(x(v))}" y1="${STRIP_PAD.top}" y2="${plotBottom}"/>`,
+      `<text class="tick" x="${fmt(x(v))}" y="${plotBottom + 14}" text-anchor="middle">${tickLabel(v)}</text>`,
+    );
+  }
+  parts.push(
+    `<text class="axis" x="${fmt(STRIP_PAD.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">${escapeHtml(axis)}</text>`,
+  );
+  series.forEach((s, k) => {
+    const y0 = STRIP_PAD.top + k * STRIP_LANE;
+    const mid = y0 + STRIP_LANE / 2;
+    const name = s.point === null ? s.modeLabel : `${s.point} ${s.modeLabel}`;
+    const laneTip = `${name}: ${t(language, 'failover.repeat.text', { median: s.medianMs, p95: s.p95Ms })}; ${t(language, 'failover.repeat.spread', { min: s.minMs, max: s.maxMs, pulls: s.pulls.length })}`;
+    parts.push(
+      `<g class="lane" data-mode="${escapeHtml(s.mode)}"${s.point === null ? '' : ` data-point="${escapeHtml(s.point)}"`} data-median="${s.medianMs}" data-p95="${s.p95Ms}"><title>${escapeHtml(laneTip)}</title>`,
+      `<line class="grid" x1="${STRIP_PAD.left}" x2="${STRIP_PAD.left + plotW}" y1="${fmt(y0 + STRIP_LANE)}" y2="${fmt(y0 + STRIP_LANE)}"/>`,
+      `<text class="legend" x="${STRIP_PAD.left - 8}" y="${fmt(mid + 4)}" text-anchor="end">${escapeHtml(name)}</text>`,
+      `<line class="median" x1="${fmt(x(s.medianMs))}" x2="${fmt(x(s.medianMs))}" y1="${fmt(y0 + 4)}" y2="${fmt(y0 + STRIP_LANE - 4)}"/>`,
+      `<line class="p95" x1="${fmt(x(s.p95Ms))}" x2="${fmt(x(s.p95Ms))}" y1="${fmt(mid - 5)}" y2="${fmt(mid + 5)}"/>`,
+    );
+    const n = s.pulls.length;
+    s.pulls.forEach((p, i) => {
+      // Spread in step order over the lane's middle half.
+      const y = n === 1 ? mid : y0 + STRIP_LANE / 4 + ((STRIP_LANE / 2) * i) / (n - 1);
+      const tip = t(language, 'failover.repeat.dot', {
+        mode: s.modeLabel,
+        repetition: p.repetition,
+        slave: p.slave,
+        step: p.step,
+        value: p.outageMs,
+        verdict: t(language, `verdict.${p.verdict}`),
+      });
+      parts.push(
+        `<circle class="dot v-${escapeHtml(p.verdict)}" data-step="${p.step}" data-outage="${p.outageMs}" cx="${fmt(x(p.outageMs))}" cy="${fmt(y)}" r="3"><title>${escapeHtml(`${tip}; ${p.endedBy}`)}</title></circle>`,
+      );
+    });
+    parts.push('</g>');
   });
   parts.push('</svg>');
   return parts.join('');

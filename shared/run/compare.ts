@@ -11,6 +11,7 @@ import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planAtPoint, pointLabel, sweepPoints } from '../plan/sweep.js';
 import { instant } from '../report/format.js';
 import {
+  ALL_REPETITIONS,
   type Cell,
   MATRIX_COLUMNS,
   type MatrixColumn,
@@ -78,7 +79,8 @@ interface Side {
 function side(run: RunContent): Side {
   const modes = [...run.plan.modes, ...new Set(run.steps.map((s) => s.mode))];
   return {
-    rows: judgeRun(run.plan, run.steps),
+    // Pooled rows judge the same pulls again; the failover range below is taken over every pull.
+    rows: judgeRun(run.plan, run.steps).filter((r) => r.repetition !== ALL_REPETITIONS),
     failover: failoverStats(run.steps, [...new Set(modes)]),
     ran: new Set(run.steps.map((s) => s.mode)),
   };

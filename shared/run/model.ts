@@ -302,8 +302,15 @@ export const MATRIX_COLUMNS = [
 ] as const;
 export type MatrixColumn = (typeof MATRIX_COLUMNS)[number];
 
+/**
+ * The repetition of a mode's pooled row (shared/oracle/oracle.ts pooledRow): the mode over every repetition of a run
+ * with plan.repeat > 1, its failover and fault tolerance cells judged on the distribution.
+ */
+export const ALL_REPETITIONS = 0;
+
 export interface MatrixRow {
   mode: ModeName;
+  /** 1-based; ALL_REPETITIONS for the pooled row. */
   repetition: number;
   /** The sweep point (index into sweepPoints(plan)) in a sweep's run. */
   point?: number;

@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { ResultMatrix } from '../../renderer/src/components/ResultMatrix.js';
-import type { MatrixRow } from '../../shared/run/model.js';
+import { ALL_REPETITIONS, type MatrixRow } from '../../shared/run/model.js';
 import { renderIn } from './render.js';
 
 const activeBackup: MatrixRow = {
@@ -91,5 +91,36 @@ describe('ResultMatrix', () => {
   it('numbers repetitions when a mode was run more than once', () => {
     renderIn(<ResultMatrix rows={[activeBackup, { ...activeBackup, repetition: 2 }]} modes={['active-backup']} />);
     expect(screen.getByRole('row', { name: /1 active-backup #2/ })).toBeTruthy();
+  });
+
+  it('shows the pooled row of a repeated mode as “all”, its distribution in the cell and min–max on hover', () => {
+    const text = 'median 101.5 ms, p95 140 ms';
+    const pooled: MatrixRow = {
+      mode: 'active-backup',
+      repetition: ALL_REPETITIONS,
+      notes: [],
+      cells: {
+        failoverMs: {
+          value: 101.5,
+          text,
+          textParts: [{ key: 'failover.repeat.text', vars: { median: 101.5, p95: 140 } }],
+          verdict: 'expected',
+          reason: '',
+          reasonParts: [
+            { key: 'failover.repeat.allFit', vars: { total: 10 } },
+            { key: 'failover.repeat.spread', vars: { min: 97, max: 140, pulls: 10 } },
+          ],
+          evidence: { steps: [2, 5] },
+        },
+      },
+    };
+    renderIn(
+      <ResultMatrix rows={[activeBackup, { ...activeBackup, repetition: 2 }, pooled]} modes={['active-backup']} />,
+    );
+    const row = screen.getByRole('row', { name: /1 active-backup #all/ });
+    const cell = within(row).getByText(text).closest('td')!;
+    expect(cell.title).toContain(
+      'as expected: each of the 10 pulls fits the driver’s model; min–max 97–140 ms (pulls: 10)',
+    );
   });
 });

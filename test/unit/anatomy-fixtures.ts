@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type PullAnatomy, pullAnatomy } from '../../shared/measure/anatomy.js';
 import { echoRecordsFromFrames } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
-import type { StepRecord } from '../../shared/run/model.js';
+import type { StepMeasurements, StepRecord } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 import { readCaptureFile } from '../../shared/wire/capture-file.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
@@ -62,6 +62,35 @@ export function rebuildAnatomy(runDir: string, plan: Plan, steps: StepRecord[], 
     mirrors: plan.tester.portMirrors,
     hostMacs: [...macs],
   });
+}
+
+/** A synthetic pull step's measurements: nothing but the probe at 1000/s over 3 s, with its anatomy. */
+export function pullMeasurements(
+  anatomy: PullAnatomy,
+  extra: Partial<NonNullable<StepMeasurements['probe']>> = {},
+): StepMeasurements {
+  return {
+    arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
+    arpBySource: {},
+    arpFrames: [],
+    bondIpMacs: [],
+    learningFrames: 0,
+    unsolicitedNa: 0,
+    lacpdus: 0,
+    droppedFrames: 0,
+    probe: {
+      rate: 1000,
+      sent: 3000,
+      received: 0,
+      lost: anatomy.lost,
+      duplicates: 0,
+      reordered: 0,
+      samples: [],
+      markers: [],
+      anatomy,
+      ...extra,
+    },
+  };
 }
 
 /** The run's steps with every pull's anatomy rebuilt from the captures. */

@@ -21,7 +21,7 @@ import type { StepRecord } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 import { buildArp, buildArpRequest, buildIcmpEcho } from '../../shared/wire/build.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
-import { rebuildAnatomy, withAnatomies } from './anatomy-fixtures.js';
+import { pullMeasurements, rebuildAnatomy, withAnatomies } from './anatomy-fixtures.js';
 import { BOND_IP, ETH1_MAC, ETH2_MAC, TESTER_IP, TESTER_MAC } from './wire-frames.js';
 
 const dir100 = join(packageRoot, 'test/fixtures/runs/lab-miimon100');
@@ -259,27 +259,7 @@ describe('the anatomy of a synthetic pull', () => {
       startedAt: new Date(T0).toISOString(),
       durationMs: 3000,
       status: 'ok',
-      measurements: {
-        arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
-        arpBySource: {},
-        arpFrames: [],
-        bondIpMacs: [],
-        learningFrames: 0,
-        unsolicitedNa: 0,
-        lacpdus: 0,
-        droppedFrames: 0,
-        probe: {
-          rate: 1000,
-          sent: 3000,
-          received: 0,
-          lost: anatomy.lost,
-          duplicates: 0,
-          reordered: 0,
-          samples: [],
-          markers: [],
-          anatomy,
-        },
-      },
+      measurements: pullMeasurements(anatomy),
     });
     const bringUp: StepRecord = {
       ...step(0, 'eth1', first),

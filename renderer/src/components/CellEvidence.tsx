@@ -9,7 +9,13 @@ import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
 import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { RULE_SOURCES } from '../../../shared/oracle/rules.js';
-import type { Cell, HostReading, MatrixColumn, StepRecord } from '../../../shared/run/model.js';
+import {
+  ALL_REPETITIONS,
+  type Cell,
+  type HostReading,
+  type MatrixColumn,
+  type StepRecord,
+} from '../../../shared/run/model.js';
 import { cellText } from '../cells.js';
 import type { CellRef } from './ResultMatrix.js';
 
@@ -90,7 +96,7 @@ export function CellEvidence({ cellRef, cell, steps, slaves, onShowFrame, onClos
     <section className="evidence" aria-label={t('analysis.evidence.title', { mode: '', column: columnName, text })}>
       <h3>
         {t('analysis.evidence.title', {
-          mode: `${t(modeKey(cellRef.mode))}${cellRef.repetition > 1 ? ` #${cellRef.repetition}` : ''}`,
+          mode: `${t(modeKey(cellRef.mode))}${cellRef.repetition === ALL_REPETITIONS ? ` #${t('failover.repeat.row')}` : cellRef.repetition > 1 ? ` #${cellRef.repetition}` : ''}`,
           column: columnName,
           text,
         })}{' '}

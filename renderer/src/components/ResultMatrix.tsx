@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
 import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import {
+  ALL_REPETITIONS,
   type Cell,
   MATRIX_COLUMNS,
   type MatrixColumn,
@@ -98,7 +99,12 @@ export function ResultMatrix({
           <tr key={`${row.mode}#${row.repetition}`} data-mode={row.mode}>
             <th scope="row">
               {t(modeKey(row.mode))}
-              {repeated ? <span className="repetition"> #{row.repetition}</span> : null}
+              {repeated ? (
+                <span className="repetition">
+                  {' '}
+                  #{row.repetition === ALL_REPETITIONS ? t('failover.repeat.row') : row.repetition}
+                </span>
+              ) : null}
             </th>
             {MATRIX_COLUMNS.map((column) => {
               const cell = row.cells[column];
