@@ -212,7 +212,8 @@ function validateShape(value: unknown): ErrorObject[] {
 
 type Segment = string | number;
 
-function pathText(segments: readonly Segment[]): string {
+/** A field's path as errors name it: `bond.slaves[1]`, `drivers.power.url`. */
+export function pathText(segments: readonly Segment[]): string {
   return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
@@ -267,7 +268,8 @@ function schemaErrors(errors: ErrorObject[]): { segments: Segment[]; message: st
   return [...byPath.values()];
 }
 
-function normaliseStep(raw: unknown): StepSpec {
+/** One `steps` entry of a plan file (already schema-valid) as a StepSpec, defaults filled in. */
+export function normaliseStep(raw: unknown): StepSpec {
   if (raw === 'read-macs') return { kind: 'read-macs' };
   if (raw === 'reboot') return { kind: 'reboot' };
   if (raw === 'power-cycle') return { kind: 'power-cycle', offSeconds: DEFAULT_OFF_SECONDS };
@@ -289,7 +291,8 @@ function normaliseStep(raw: unknown): StepSpec {
     : { kind: 'plug', slave: plug.slave, settleSeconds: plug.settle ?? 1 };
 }
 
-function stepToYaml(step: StepSpec): unknown {
+/** A StepSpec in the plan file's shortest form (`pull: eth1` when the hold is the default 2 s). */
+export function stepToYaml(step: StepSpec): unknown {
   switch (step.kind) {
     case 'read-macs':
       return 'read-macs';

@@ -5,9 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LanguageSwitch } from '../../renderer/src/components/LanguageSwitch.js';
 import { ResultMatrix } from '../../renderer/src/components/ResultMatrix.js';
 import { initialLanguage } from '../../renderer/src/i18n.js';
-import { DRIVERS } from '../../renderer/src/plan/fields.js';
 import { CATALOGUE, catalogueKeys, LANGUAGES, modeKey } from '../../shared/i18n/catalogue.js';
 import { MODE_NAMES } from '../../shared/plan/plan.js';
+import { DRIVERS } from '../../shared/plan/yaml-edit.js';
 import { MATRIX_COLUMNS } from '../../shared/run/model.js';
 import { renderIn } from './render.js';
 

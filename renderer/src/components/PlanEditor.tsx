@@ -1,6 +1,7 @@
 /**
  * The plan's YAML, validated as you type by the bench's own checker (the same one `bondbench plan check` uses):
- * every error says where (line:column, and the field) and what to fix; clicking one puts the caret there.
+ * every error says where (line:column, and the field) and what to fix; clicking one puts the caret there. The
+ * gutter numbers the lines and marks each line an error points at (its message as the mark's tooltip).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -32,6 +33,7 @@ export function PlanEditor({ value, onChange, check, onChecked, delayMs = 250 }:
   const [state, setState] = useState<'checking' | 'valid' | 'invalid' | 'failed'>('checking');
   const [failure, setFailure] = useState<string>();
   const area = useRef<HTMLTextAreaElement>(null);
+  const gutter = useRef<HTMLDivElement>(null);
   const latest = useRef(0);
   const checkRef = useRef(check);
   checkRef.current = check;
@@ -71,21 +73,55 @@ export function PlanEditor({ value, onChange, check, onChecked, delayMs = 250 }:
     el.scrollTop = Math.max(0, (error.line - 3) * lineHeight);
   };
 
+  const lineCount = value.split('\n').length;
+  const byLine = new Map<number, string[]>();
+  if (state === 'invalid') {
+    for (const error of errors) {
+      if (error.line)
+        byLine.set(error.line, [
+          ...(byLine.get(error.line) ?? []),
+          error.path ? `${error.path}: ${error.message}` : error.message,
+        ]);
+    }
+  }
+
   return (
     <section className="plan-editor" aria-label={t('ui.plan.title')}>
       <h2>{t('ui.plan.title')}</h2>
-      <textarea
-        ref={area}
-        value={value}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-        wrap="off"
-        rows={24}
-        aria-label={t('ui.plan.editor')}
-        aria-invalid={state === 'invalid' ? true : undefined}
-        onChange={(event) => onChange(event.target.value)}
-      />
+      <div className="plan-text">
+        <div className="plan-gutter" ref={gutter} aria-hidden="true">
+          {Array.from({ length: lineCount }, (_, i) => {
+            const messages = byLine.get(i + 1);
+            return (
+              <div
+                // biome-ignore lint/suspicious/noArrayIndexKey: a line is its number
+                key={i}
+                data-line={i + 1}
+                className={messages ? 'line-error' : undefined}
+                title={messages?.join('\n')}
+              >
+                {messages ? '✗ ' : ''}
+                {i + 1}
+              </div>
+            );
+          })}
+        </div>
+        <textarea
+          ref={area}
+          value={value}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoCorrect="off"
+          wrap="off"
+          rows={24}
+          aria-label={t('ui.plan.editor')}
+          aria-invalid={state === 'invalid' ? true : undefined}
+          onChange={(event) => onChange(event.target.value)}
+          onScroll={(event) => {
+            if (gutter.current) gutter.current.scrollTop = event.currentTarget.scrollTop;
+          }}
+        />
+      </div>
       <div className={`plan-status plan-${state}`} role="status" aria-live="polite">
         {state === 'checking'
           ? t('ui.plan.checking')

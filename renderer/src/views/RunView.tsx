@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchApi, RunView as RecordedRun } from '../../../shared/api.js';
+import { readField, readList } from '../../../shared/plan/yaml-edit.js';
 import type { RunManifest } from '../../../shared/run/model.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { frameNumbersTerm } from '../../../shared/wire/filter.js';
@@ -17,7 +18,6 @@ import { HostState } from '../components/HostState.js';
 import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
 import { Timeline } from '../components/Timeline.js';
-import { readField, readList } from '../plan/fields.js';
 import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {

@@ -3,14 +3,23 @@
  * and link drivers, the plan itself with validation as you type, and "check everything" before a run.
  * Every form field edits the plan's YAML, so what is checked and run is exactly what the editor shows.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchClient, CheckItem, HostCheck, TesterInterface } from '../../../shared/api.js';
 import type { DriverKind } from '../../../shared/drivers/define.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
+import {
+  DRIVERS,
+  driverDefinition,
+  errorsAt,
+  type FieldPath,
+  fieldValue,
+  readField,
+  writeField,
+} from '../../../shared/plan/yaml-edit.js';
 import { DoctorPanel } from '../components/DoctorPanel.js';
 import { PlanEditor } from '../components/PlanEditor.js';
-import { DRIVERS, driverDefinition, type FieldPath, fieldValue, readField, writeField } from '../plan/fields.js';
+import { FieldErrors, invalidProps, PlanForm } from '../components/PlanForm.js';
 import { useAction } from '../useAction.js';
 
 export interface SetupViewProps {
@@ -21,6 +30,9 @@ export interface SetupViewProps {
   starting: boolean;
   running: boolean;
 }
+
+/** The plan check's last answer, for the fields that show their own errors. */
+type Checked = { errors?: readonly PlanError[] };
 
 function useField(plan: string, onPlanChange: (yaml: string) => void, path: FieldPath) {
   const value = readField(plan, path);
@@ -34,9 +46,16 @@ function useField(plan: string, onPlanChange: (yaml: string) => void, path: Fiel
   return [value, set] as const;
 }
 
-function HostPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'client' | 'plan' | 'onPlanChange'>) {
+function HostPanel({
+  client,
+  plan,
+  onPlanChange,
+  errors,
+}: Pick<SetupViewProps, 'client' | 'plan' | 'onPlanChange'> & Checked) {
   const { t } = useTranslation();
   const [target, setTarget] = useField(plan, onPlanChange, ['host', 'target']);
+  const targetErrors = errorsAt(errors, ['host', 'target']);
+  const targetId = useId();
   const [result, setResult] = useState<HostCheck>();
   const { busy, error, run } = useAction();
 
@@ -66,8 +85,10 @@ function HostPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'client'
             spellCheck={false}
             placeholder="lab | lab:NAME | alias | user@host[:port]"
             onChange={(event) => setTarget(event.target.value)}
+            {...invalidProps(targetId, targetErrors)}
           />
         </label>
+        <FieldErrors id={targetId} errors={targetErrors} />
         <button type="button" onClick={check} disabled={busy || !target}>
           {busy ? t('ui.setup.checking') : t('ui.setup.checkHost')}
         </button>
@@ -193,8 +214,10 @@ function DriverFields({
   kind,
   plan,
   onPlanChange,
-}: Pick<SetupViewProps, 'plan' | 'onPlanChange'> & { kind: DriverKind }) {
+  errors,
+}: Pick<SetupViewProps, 'plan' | 'onPlanChange'> & Checked & { kind: DriverKind }) {
   const { t } = useTranslation();
+  const id = useId();
   const type = readField(plan, ['drivers', kind, 'type']);
   const definition = driverDefinition(kind, type);
   const write = (path: FieldPath, value: Parameters<typeof writeField>[2]) => {
@@ -225,30 +248,37 @@ function DriverFields({
           ))}
         </select>
       </label>
-      {definition?.fields.map((field) => (
-        <label key={field.key}>
-          {t(`drivers.${kind}.${definition.type}.field.${field.key}`)}
-          <input
-            value={readField(plan, ['drivers', kind, field.key]) ?? ''}
-            inputMode={field.input === 'integer' ? 'numeric' : undefined}
-            placeholder={field.placeholder}
-            spellCheck={false}
-            onChange={(e) => write(['drivers', kind, field.key], fieldValue(field.input, e.target.value))}
-          />
-        </label>
-      ))}
+      {definition?.fields.map((field) => {
+        const mine = errorsAt(errors, ['drivers', kind, field.key], true);
+        return (
+          <span className="field" key={field.key}>
+            <label>
+              {t(`drivers.${kind}.${definition.type}.field.${field.key}`)}
+              <input
+                value={readField(plan, ['drivers', kind, field.key]) ?? ''}
+                inputMode={field.input === 'integer' ? 'numeric' : undefined}
+                placeholder={field.placeholder}
+                spellCheck={false}
+                onChange={(e) => write(['drivers', kind, field.key], fieldValue(field.input, e.target.value))}
+                {...invalidProps(`${id}-${field.key}`, mine)}
+              />
+            </label>
+            <FieldErrors id={`${id}-${field.key}`} errors={mine} />
+          </span>
+        );
+      })}
     </fieldset>
   );
 }
 
-export function DriversPanel({ plan, onPlanChange }: Pick<SetupViewProps, 'plan' | 'onPlanChange'>) {
+export function DriversPanel({ plan, onPlanChange, errors }: Pick<SetupViewProps, 'plan' | 'onPlanChange'> & Checked) {
   const { t } = useTranslation();
   return (
     <section className="panel drivers-panel" aria-label={t('ui.setup.drivers')}>
       <h2>{t('ui.setup.drivers')}</h2>
       <div className="row">
-        <DriverFields kind="power" plan={plan} onPlanChange={onPlanChange} />
-        <DriverFields kind="link" plan={plan} onPlanChange={onPlanChange} />
+        <DriverFields kind="power" plan={plan} onPlanChange={onPlanChange} errors={errors} />
+        <DriverFields kind="link" plan={plan} onPlanChange={onPlanChange} errors={errors} />
       </div>
       <p className="subtle">{t('ui.setup.driversHint')}</p>
     </section>
@@ -299,9 +329,10 @@ export function SetupView({ client, plan, onPlanChange, onStart, starting, runni
   return (
     <div className="setup">
       <div className="setup-side">
-        <HostPanel client={client} plan={plan} onPlanChange={onPlanChange} />
+        <HostPanel client={client} plan={plan} onPlanChange={onPlanChange} errors={planErrors} />
+        <PlanForm plan={plan} onPlanChange={onPlanChange} errors={planErrors} />
         <TesterPanel client={client} plan={plan} onPlanChange={onPlanChange} />
-        <DriversPanel plan={plan} onPlanChange={onPlanChange} />
+        <DriversPanel plan={plan} onPlanChange={onPlanChange} errors={planErrors} />
         <CheckEverything client={client} plan={plan} />
         <DoctorPanel client={client} />
       </div>

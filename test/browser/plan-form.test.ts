@@ -1,0 +1,127 @@
+/**
+ * The plan form beside the YAML, in Debian's Chromium (playwright-core) against `bondbench serve`: a mode unticked
+ * in the form leaves the modes list, the user's comments stay, and the bench's plan check (api.checkPlan, what
+ * `bondbench plan check` runs) passes; a YAML edit shows in the form; a bad value typed in the form is refused by
+ * the check, shown at the field and marked at its line in the editor's gutter. Screenshots go to test-artifacts/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../main/report/pdf.js';
+import { parsePlan } from '../../shared/plan/plan-file.js';
+import { type Served, startServe } from '../support/serve.js';
+import { REPO } from '../unit/report-fixtures.js';
+
+const ARTIFACTS = join(REPO, 'test-artifacts');
+
+let runs: string;
+let profile: string;
+let served: Served;
+let browser: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  runs = mkdtempSync(join(tmpdir(), 'bondbench-planform-runs-'));
+  profile = mkdtempSync(join(tmpdir(), 'bondbench-planform-profile-'));
+  served = await startServe(runs);
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: await findChromium(),
+    headless: true,
+    viewport: { width: 1680, height: 1400 },
+    locale: 'en-US',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  rmSync(runs, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+});
+
+const yaml = () => page.getByRole('textbox', { name: 'Plan (YAML)' });
+const status = () => page.locator('.plan-editor .plan-status');
+const form = () => page.getByRole('region', { name: 'Plan form' });
+
+describe('the plan form', () => {
+  it('edits the YAML in place: a mode unticked, comments kept, the plan check passes; YAML edits show in the form', async () => {
+    await page.goto(served.url.href);
+    await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('✓ The plan is valid.');
+    // The user's own comments, above the modes and on a mode's line.
+    const original = await yaml().inputValue();
+    const commented = original
+      .replace('modes:\n', '# the write-up tabulates every mode\nmodes:\n')
+      .replace('  - balance-xor\n', '  - balance-xor # hash of MACs\n');
+    expect(commented).not.toBe(original);
+    await yaml().fill(commented);
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+
+    const broadcast = form().getByRole('checkbox', { name: '3 broadcast' });
+    expect(await broadcast.isChecked()).toBe(true);
+    await broadcast.uncheck();
+    await expect.poll(() => yaml().inputValue()).not.toContain('  - broadcast\n');
+    const edited = await yaml().inputValue();
+    expect(edited).toContain('# the write-up tabulates every mode\nmodes:\n');
+    expect(edited).toContain('  - balance-xor # hash of MACs\n');
+    // Only the modes changed.
+    expect(edited.replace(/^modes:\n(?: {2}- .*\n)+/m, '')).toBe(commented.replace(/^modes:\n(?: {2}- .*\n)+/m, ''));
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+    expect(parsePlan(edited).plan?.modes).not.toContain('broadcast');
+    expect(parsePlan(edited).plan?.modes).toContain('balance-xor');
+
+    // The other way: a YAML edit shows in the form.
+    await yaml().fill(edited.replace(/^repeat: 1$/m, 'repeat: 3'));
+    await expect.poll(() => form().getByRole('textbox', { name: 'Repetitions' }).inputValue()).toBe('3');
+    await broadcast.check();
+    await expect.poll(() => yaml().inputValue()).toMatch(/ {2}- balance-xor # hash of MACs\n {2}- broadcast\n/);
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+    await form().screenshot({ path: join(ARTIFACTS, 'plan-form.png') });
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('shows a bad value at the field and at its YAML line', async () => {
+    const rate = form().getByRole('textbox', { name: 'echo requests/s', exact: true });
+    await rate.fill('fast');
+    await expect.poll(() => rate.getAttribute('aria-invalid')).toBe('true');
+    const text = await yaml().inputValue();
+    const line = text.split('\n').findIndex((l) => /^ {2}rate: fast$/.test(l)) + 1;
+    expect(line).toBeGreaterThan(0);
+    // At the field: the check's message with its line.
+    const message = form().locator(`[id="${await rate.getAttribute('aria-describedby')}"]`);
+    await expect.poll(() => message.textContent()).toMatch(new RegExp(`^line ${line}: must be `));
+    // At the line: the gutter marks it, and the editor's list names the field there.
+    const mark = page.locator(`.plan-gutter [data-line="${line}"]`);
+    expect(await mark.getAttribute('class')).toBe('line-error');
+    expect(await mark.getAttribute('title')).toMatch(/^probe\.rate: must be /);
+    expect(await page.locator('.plan-gutter .line-error').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('.plan-errors li').allTextContents())
+      .toEqual([expect.stringMatching(new RegExp(`^${line}:\\d+ probe\\.rate must be `))]);
+    await page.locator('.setup').screenshot({ path: join(ARTIFACTS, 'plan-form-error.png') });
+
+    await rate.fill('200');
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+    expect(await rate.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.plan-gutter .line-error').count()).toBe(0);
+    expect(parsePlan(await yaml().inputValue()).plan?.probe.rate).toBe(200);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
