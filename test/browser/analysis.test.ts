@@ -5,62 +5,36 @@
  * source — names its frames, and the list scrolls to them, highlighted. Screenshots go to test-artifacts/.
  * Any console error or failed request fails the test.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../../main/report/pdf.js';
 import { CATALOGUE } from '../../shared/i18n/catalogue.js';
-import { type Served, startServe } from '../support/serve.js';
+import { type AppSession, openAppSession } from '../support/chromium.js';
+import type { Served } from '../support/serve.js';
 import { fixtureDir, REPO } from '../unit/report-fixtures.js';
 
 const ARTIFACTS = join(REPO, 'test-artifacts');
 const FIXTURE = 'lab-miimon100';
 const runId = JSON.parse(readFileSync(join(fixtureDir(FIXTURE), 'run.json'), 'utf8')).id as string;
 
-let runs: string;
-let profile: string;
+let session: AppSession;
 let served: Served;
-let browser: BrowserContext;
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  runs = mkdtempSync(join(tmpdir(), 'bondbench-analysis-runs-'));
-  profile = mkdtempSync(join(tmpdir(), 'bondbench-analysis-profile-'));
   // The store finds a run by id as its folder's name.
-  cpSync(fixtureDir(FIXTURE), join(runs, runId), { recursive: true });
-  served = await startServe(runs);
-  // A fresh profile each run (nothing remembered: language, cookies).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: await findChromium(),
-    headless: true,
+  session = await openAppSession('analysis', {
     viewport: { width: 1680, height: 1050 },
-    locale: 'en-US',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    prepare: (runs) => cpSync(fixtureDir(FIXTURE), join(runs, runId), { recursive: true }),
   });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  ({ served, page, problems } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(runs, { recursive: true, force: true });
-  rmSync(profile, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function openRecordedRun(): Promise<void> {

@@ -4,57 +4,27 @@
  * `bondbench plan check` runs) passes; a YAML edit shows in the form; a bad value typed in the form is refused by
  * the check, shown at the field and marked at its line in the editor's gutter. Screenshots go to test-artifacts/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../../main/report/pdf.js';
 import { parsePlan } from '../../shared/plan/plan-file.js';
-import { type Served, startServe } from '../support/serve.js';
+import { type AppSession, openAppSession } from '../support/chromium.js';
 import { REPO } from '../unit/report-fixtures.js';
 
 const ARTIFACTS = join(REPO, 'test-artifacts');
 
-let runs: string;
-let profile: string;
-let served: Served;
-let browser: BrowserContext;
+let session: AppSession;
 let page: Page;
-const problems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  runs = mkdtempSync(join(tmpdir(), 'bondbench-planform-runs-'));
-  profile = mkdtempSync(join(tmpdir(), 'bondbench-planform-profile-'));
-  served = await startServe(runs);
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: await findChromium(),
-    headless: true,
-    viewport: { width: 1680, height: 1400 },
-    locale: 'en-US',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  session = await openAppSession('planform', { viewport: { width: 1680, height: 1400 } });
+  page = session.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(runs, { recursive: true, force: true });
-  rmSync(profile, { recursive: true, force: true });
+  await session?.close();
 });
 
 const yaml = () => page.getByRole('textbox', { name: 'Plan (YAML)' });
@@ -63,7 +33,7 @@ const form = () => page.getByRole('region', { name: 'Plan form' });
 
 describe('the plan form', () => {
   it('edits the YAML in place: a mode unticked, comments kept, the plan check passes; YAML edits show in the form', async () => {
-    await page.goto(served.url.href);
+    await page.goto(session.served.url.href);
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).toBe('✓ The plan is valid.');
     // The user's own comments, above the modes and on a mode's line.
     const original = await yaml().inputValue();
@@ -94,7 +64,7 @@ describe('the plan form', () => {
     await expect.poll(() => yaml().inputValue()).toMatch(/ {2}- balance-xor # hash of MACs\n {2}- broadcast\n/);
     await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
     await form().screenshot({ path: join(ARTIFACTS, 'plan-form.png') });
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   }, 90_000);
 
   it('shows a bad value at the field and at its YAML line', async () => {
@@ -122,6 +92,6 @@ describe('the plan form', () => {
     expect(await rate.getAttribute('aria-invalid')).toBeNull();
     expect(await page.locator('.plan-gutter .line-error').count()).toBe(0);
     expect(parsePlan(await yaml().inputValue()).plan?.probe.rate).toBe(200);
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   }, 60_000);
 });

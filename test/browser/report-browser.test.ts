@@ -16,6 +16,7 @@ import { comparisonHtml } from '../../shared/report/compare-render.js';
 import { renderHtml } from '../../shared/report/html.js';
 import type { ReportModel } from '../../shared/report/model.js';
 import { compareRuns } from '../../shared/run/compare.js';
+import { CHROMIUM_ARGS } from '../support/chromium.js';
 import { fixtureNames, loadFixture, REPO } from '../unit/report-fixtures.js';
 
 const ARTIFACTS = join(REPO, 'test-artifacts');
@@ -25,14 +26,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: await findChromium(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 

@@ -8,7 +8,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BOND_OPTION_NAMES, BOND_OPTION_SPECS, type BondOptionName } from '../../../shared/bonding/options.js';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
-import { MODE_NAMES } from '../../../shared/plan/plan.js';
+import { DEFAULT_PROBE, MODE_NAMES } from '../../../shared/plan/plan.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
 import {
   errorsAt,
@@ -41,6 +41,13 @@ function useEdit(plan: string, onPlanChange: (yaml: string) => void) {
       // The editor already shows why the plan does not parse.
     }
   };
+}
+
+/** What each part of the form is given: the text, the check's errors, and the edit to apply to the text. */
+interface SectionProps {
+  plan: string;
+  errors: PlanFormProps['errors'];
+  edit: ReturnType<typeof useEdit>;
 }
 
 /** The check's messages for one field, tied to its input by id (aria-describedby). */
@@ -159,15 +166,7 @@ function ScalarField({
   );
 }
 
-function ModesField({
-  plan,
-  errors,
-  edit,
-}: {
-  plan: string;
-  errors: PlanFormProps['errors'];
-  edit: ReturnType<typeof useEdit>;
-}) {
+function ModesField({ plan, errors, edit }: SectionProps) {
   const { t } = useTranslation();
   const id = useId();
   const modes = readList(plan, ['modes']);
@@ -206,15 +205,7 @@ function optionInput(name: BondOptionName): { choices?: readonly string[]; numbe
   return {};
 }
 
-function OptionsField({
-  plan,
-  errors,
-  edit,
-}: {
-  plan: string;
-  errors: PlanFormProps['errors'];
-  edit: ReturnType<typeof useEdit>;
-}) {
+function OptionsField({ plan, errors, edit }: SectionProps) {
   const { t } = useTranslation();
   return (
     <fieldset className="plan-options">
@@ -254,15 +245,7 @@ function OptionsField({
   );
 }
 
-function StepsField({
-  plan,
-  errors,
-  edit,
-}: {
-  plan: string;
-  errors: PlanFormProps['errors'];
-  edit: ReturnType<typeof useEdit>;
-}) {
+function StepsField({ plan, errors, edit }: SectionProps) {
   const { t } = useTranslation();
   const read = readSteps(plan);
   const slaves = readList(plan, ['bond', 'slaves']);
@@ -406,6 +389,13 @@ function StepRow(props: {
   );
 }
 
+/** The probe's settings (shared/plan/plan.ts ProbeSettings; defaults from DEFAULT_PROBE as placeholders). */
+const PROBE_FIELDS: readonly { key: string; placeholder: string; choices?: readonly string[] }[] = [
+  { key: 'rate', placeholder: String(DEFAULT_PROBE.rate) },
+  { key: 'pullRate', placeholder: String(DEFAULT_PROBE.pullRate) },
+  { key: 'arpPolicy', placeholder: DEFAULT_PROBE.arpPolicy, choices: ['passive', 'os-like'] },
+];
+
 export function PlanForm({ plan, onPlanChange, errors }: PlanFormProps) {
   const { t } = useTranslation();
   const edit = useEdit(plan, onPlanChange);
@@ -429,33 +419,19 @@ export function PlanForm({ plan, onPlanChange, errors }: PlanFormProps) {
         <OptionsField plan={plan} errors={errors} edit={edit} />
         <fieldset className="plan-probe">
           <legend>{t('ui.planForm.probe')}</legend>
-          <ScalarField
-            plan={plan}
-            path={['probe', 'rate']}
-            label={t('ui.planForm.rate')}
-            errors={errors}
-            edit={edit}
-            number
-            placeholder="100"
-          />
-          <ScalarField
-            plan={plan}
-            path={['probe', 'pullRate']}
-            label={t('ui.planForm.pullRate')}
-            errors={errors}
-            edit={edit}
-            number
-            placeholder="1000"
-          />
-          <ScalarField
-            plan={plan}
-            path={['probe', 'arpPolicy']}
-            label={t('ui.planForm.arpPolicy')}
-            errors={errors}
-            edit={edit}
-            choices={['passive', 'os-like']}
-            placeholder="os-like"
-          />
+          {PROBE_FIELDS.map((field) => (
+            <ScalarField
+              key={field.key}
+              plan={plan}
+              path={['probe', field.key]}
+              label={t(`ui.planForm.${field.key}`)}
+              errors={errors}
+              edit={edit}
+              choices={field.choices}
+              number={!field.choices}
+              placeholder={field.placeholder}
+            />
+          ))}
         </fieldset>
         <StepsField plan={plan} errors={errors} edit={edit} />
         <div className="row">
