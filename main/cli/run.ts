@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
 import { failoverWarnings, sayReason } from '../../shared/oracle/failover.js';
 import { defaultLabPlan, MODE_NAMES, type ModeName, type Plan } from '../../shared/plan/plan.js';
-import { loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { loadPlan, parsePlan, planToYaml, type Segment } from '../../shared/plan/plan-file.js';
 import { pointLabel, sweepPoints } from '../../shared/plan/sweep.js';
 import { columnLabel } from '../../shared/report/build.js';
 import { terminalText } from '../../shared/report/escape.js';
@@ -162,7 +162,8 @@ async function runPlan(
       positionals[0],
     );
   } else {
-    plan = defaultLabPlan(instance);
+    // The write-up's experiment, with the lab as the switch side: 802.3ad meets the LACP partner.
+    plan = defaultLabPlan(instance, { lacp: true });
   }
   if (values.repeat) {
     const repeat = Number(values.repeat);
@@ -186,8 +187,10 @@ async function runPlan(
   let labStarted = false;
   if (lab) {
     if (!(await lab.isUp())) {
-      console.error(`run: bringing the virtual lab "${instance}" up`);
-      await lab.up({ log: (line) => console.error(`lab: ${line}`) });
+      // The lab switch re-cables the slaves to the LACP partner for 802.3ad: the lab needs the partner.
+      const lacp = plan.drivers.switch?.type === 'lab';
+      console.error(`run: bringing the virtual lab "${instance}" up${lacp ? ' with its LACP partner' : ''}`);
+      await lab.up({ lacp, log: (line) => console.error(`lab: ${line}`) });
       labStarted = true;
     }
   }
@@ -289,12 +292,28 @@ export async function runsCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** A lab switch whose lab is up without the LACP partner cannot re-cable 802.3ad to it. */
+async function liveSwitchErrors(plan: Plan): Promise<{ segments: Segment[]; message: string }[]> {
+  const sw = plan.drivers.switch as { type: string; instance?: string } | undefined;
+  if (sw?.type !== 'lab') return [];
+  const target = plan.host.target.trim();
+  const lab = new VirtualLab(sw.instance ?? (target.startsWith('lab:') ? target.slice(4) : undefined));
+  const status = await lab.status().catch(() => undefined);
+  if (!status?.up || status.lacp) return [];
+  return [
+    {
+      segments: ['drivers', 'switch'],
+      message: `lab "${lab.instance}" is up without its LACP partner, so 802.3ad could not be cabled to one: run "bondbench lab down${lab.instance === 'default' ? '' : ` --instance ${lab.instance}`}", then "bondbench lab up --lacp" (or run --lab, which brings it up so)`,
+    },
+  ];
+}
+
 export async function planCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const { values, positionals } = parseCommandLine(rest, { instance: { type: 'string' } }, PLAN_USAGE);
   switch (action) {
     case 'init': {
-      const yaml = planToYaml(defaultLabPlan(values.instance ?? 'default'));
+      const yaml = planToYaml(defaultLabPlan(values.instance ?? 'default', { lacp: true }));
       if (positionals[0]) {
         await writeFile(positionals[0], yaml, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'EEXIST') throw new Error(`${positionals[0]} exists: choose another name or remove it`);
@@ -307,7 +326,11 @@ export async function planCommand(args: string[]): Promise<number> {
     case 'check': {
       if (!positionals[0]) throw new UsageError('plan check needs a file', PLAN_USAGE);
       const text = await readFile(positionals[0], 'utf8');
-      const { plan, errors } = parsePlan(text);
+      const first = parsePlan(text);
+      // What the file cannot say: a lab switch needs its lab with the LACP partner (one that is down, run --lab
+      // brings up with it).
+      const live = first.plan ? await liveSwitchErrors(first.plan) : [];
+      const { plan, errors } = live.length ? parsePlan(text, { more: () => live }) : first;
       for (const e of errors)
         console.error(
           `${positionals[0]}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`,

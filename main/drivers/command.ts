@@ -1,13 +1,16 @@
 /**
- * A user's own scripts as power and link drivers. Each template is an argv list; placeholders are expanded word by
+ * A user's own scripts as power, link and switch drivers. Each template is an argv list; placeholders are expanded word by
  * word from validated values and the program is spawned directly, never through a shell.
  */
 import { spawn } from 'node:child_process';
+import { switchChannelOf } from '../../shared/bonding/modes.js';
 import {
   COMMAND_LINK,
   COMMAND_POWER,
+  COMMAND_SWITCH,
   type CommandLinkConfig,
   type CommandPowerConfig,
+  type CommandSwitchConfig,
 } from '../../shared/drivers/command.js';
 import {
   checkCommandTemplate,
@@ -16,6 +19,7 @@ import {
   type LinkAction,
   POWER_PLACEHOLDERS,
   type PowerAction,
+  SWITCH_PLACEHOLDERS,
 } from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
 import { CommandSpawnError, commandSpawn, killPlan } from '../../shared/platform/command.js';
@@ -26,7 +30,9 @@ import {
   linkDriverModule,
   type PowerDriver,
   powerDriverModule,
+  type SwitchDriver,
   sleep,
+  switchDriverModule,
   unmappedSlave,
 } from './types.js';
 
@@ -186,5 +192,39 @@ function commandLinkDriver(config: CommandLinkConfig, context: DriverContext): L
   };
 }
 
+/**
+ * Runs `configure` once per slave, in the bond's order, before each mode's bring-up, then waits settleSeconds.
+ * The first failing port stops it (DriverError with the script's stderr): the mode's bring-up then fails.
+ * There is no template to undo it, so restore() leaves the ports as the last mode had them.
+ */
+function commandSwitchDriver(config: CommandSwitchConfig, context: DriverContext): SwitchDriver {
+  const used = checkCommandTemplate(config.configure, SWITCH_PLACEHOLDERS, 'configure');
+  const name = `command switch (${config.configure[0]})`;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    name,
+    async check() {},
+    async setMode(mode, slaves) {
+      const channel = switchChannelOf(mode);
+      for (const slave of slaves) {
+        assertInterfaceName(slave, 'slave');
+        const port = config.ports && Object.hasOwn(config.ports, slave) ? config.ports[slave] : undefined;
+        if (used.has('port') && port === undefined) throw unmappedSlave(name, `configure ${mode}`, slave, config.ports);
+        await runTemplate(
+          name,
+          `${mode} (${channel}) on ${slave}`,
+          expandCommandTemplate(config.configure, { mode, channel, slave, port }, 'configure'),
+          timeoutMs,
+          context,
+        );
+      }
+      if (config.settleSeconds) await sleep(config.settleSeconds * 1000);
+      return { channel, attachedTo: `${channel === 'none' ? 'no port-channel' : `${channel} port-channel`} (${name})` };
+    },
+    async restore() {},
+  };
+}
+
 export const commandPower = powerDriverModule(COMMAND_POWER, commandPowerDriver);
 export const commandLink = linkDriverModule(COMMAND_LINK, commandLinkDriver);
+export const commandSwitch = switchDriverModule(COMMAND_SWITCH, commandSwitchDriver);

@@ -2,12 +2,16 @@
 export {
   BUILT_IN_LINK_DRIVERS,
   BUILT_IN_POWER_DRIVERS,
+  BUILT_IN_SWITCH_DRIVERS,
   createLinkDriver,
   createPowerDriver,
+  createSwitchDriver,
   linkDriverTypes,
   powerDriverTypes,
   registerLinkDriver,
   registerPowerDriver,
+  registerSwitchDriver,
+  switchDriverTypes,
 } from './registry.js';
 export { PDU_PROFILE_OIDS, SnmpClient } from './snmp.js';
 export {
@@ -23,6 +27,10 @@ export {
   type PowerDriverModule,
   type PowerState,
   powerDriverModule,
+  type SwitchDriver,
+  type SwitchDriverModule,
+  type SwitchReceipt,
+  switchDriverModule,
 } from './types.js';
 export {
   DEFAULT_LINK_DEADLINE_MS,

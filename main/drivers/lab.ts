@@ -1,14 +1,28 @@
-/** The virtual lab as a PDU (QEMU stopped and started) and as a switch (the two-sided cable pull of VirtualLab). */
-import { LAB_LINK, LAB_POWER, type LabLinkConfig, type LabPowerConfig } from '../../shared/drivers/lab.js';
-import { labSlave } from '../../shared/lab/topology.js';
-import { VirtualLab } from '../lab/lab.js';
+/**
+ * The virtual lab as a PDU (QEMU stopped and started), as the cables (the two-sided pull of VirtualLab) and as the
+ * switch side of each mode (the slaves re-cabled to the LACP partner of `lab up --lacp` for 802.3ad).
+ */
+import { switchChannelOf } from '../../shared/bonding/modes.js';
+import {
+  LAB_LINK,
+  LAB_POWER,
+  LAB_SWITCH,
+  type LabLinkConfig,
+  type LabPowerConfig,
+  type LabSwitchConfig,
+} from '../../shared/drivers/lab.js';
+import { LAB_NETWORK, LAB_PARTNER, labSlave } from '../../shared/lab/topology.js';
+import { type Cabling, VirtualLab } from '../lab/lab.js';
 import {
   asDriverError,
   type DriverContext,
+  DriverError,
   type LinkDriver,
   linkDriverModule,
   type PowerDriver,
   powerDriverModule,
+  type SwitchDriver,
+  switchDriverModule,
 } from './types.js';
 
 function labOf(config: { instance?: string }): VirtualLab {
@@ -56,5 +70,57 @@ function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriv
   };
 }
 
+/**
+ * 802.3ad is cabled to the LACP partner (IEEE 802.1AX: it aggregates only with a partner that speaks LACP; a Linux
+ * bridge never forwards LACPDUs); every other mode to the bridge. The lab has no static port-channel, so balance-rr,
+ * balance-xor and broadcast, which bonding.rst §5 would have grouped on the switch, meet plain bridge ports (as in
+ * the plain lab); the receipt says so. restore() puts the cables back where the run found them.
+ */
+function labSwitchDriver(config: LabSwitchConfig, context: DriverContext): SwitchDriver {
+  const lab = labOf(config);
+  const name = `lab "${lab.instance}" switch`;
+  let found: Cabling | undefined;
+  const require = async () => {
+    const status = await lab.status();
+    if (!status.up)
+      throw new DriverError(name, `lab "${lab.instance}" is not running: start it with "bondbench lab up --lacp"`);
+    if (!status.lacp) {
+      throw new DriverError(
+        name,
+        `lab "${lab.instance}" is up without its LACP partner, so 802.3ad would have none: take it down and bring ` +
+          `it up with "bondbench lab up --lacp${lab.instance === 'default' ? '' : ` --instance ${lab.instance}`}" ` +
+          '(run --lab does so for a plan with the lab switch)',
+      );
+    }
+    return status;
+  };
+  return {
+    name,
+    async check() {
+      await require();
+    },
+    async setMode(mode, slaves) {
+      for (const slave of slaves) labSlave(slave);
+      const status = await require();
+      const cabled = status.links?.[0]?.cabledTo;
+      if (found === undefined && (cabled === 'partner' || cabled === 'bridge')) found = cabled;
+      const channel = switchChannelOf(mode);
+      const to: Cabling = channel === 'lacp' ? 'partner' : 'bridge';
+      await asDriverError(name, lab.cable(to, context.log));
+      return {
+        channel,
+        attachedTo:
+          to === 'partner'
+            ? `LACP partner ${LAB_PARTNER.systemMac} (lacp_rate ${LAB_PARTNER.lacpRate})`
+            : `bridge ${LAB_NETWORK.bridge}${channel === 'static' ? ' (the lab has no static port-channel)' : ''}`,
+      };
+    },
+    async restore() {
+      if (found) await asDriverError(name, lab.cable(found, context.log));
+    },
+  };
+}
+
 export const labPower = powerDriverModule(LAB_POWER, labPowerDriver);
 export const labLink = linkDriverModule(LAB_LINK, labLinkDriver);
+export const labSwitch = switchDriverModule(LAB_SWITCH, labSwitchDriver);

@@ -4,14 +4,22 @@
  * createPowerDriver/createLinkDriver validate the settings against the unit's own schema and checks, build the
  * driver and wrap it so that every effect is confirmed (verify.ts). More units can be registered at run time.
  */
-import type { LinkDriverConfig, PowerDriverConfig } from '../../shared/drivers/config.js';
+import type { LinkDriverConfig, PowerDriverConfig, SwitchDriverConfig } from '../../shared/drivers/config.js';
 import { parseDriverSettings } from '../../shared/drivers/config.js';
-import { commandLink, commandPower } from './command.js';
+import { commandLink, commandPower, commandSwitch } from './command.js';
 import { hostIfdownLink } from './host-ifdown.js';
-import { labLink, labPower } from './lab.js';
+import { labLink, labPower, labSwitch } from './lab.js';
 import { pdudaemonPower } from './pdudaemon.js';
 import { snmpLink, snmpPower } from './snmp.js';
-import type { DriverContext, LinkDriver, LinkDriverModule, PowerDriver, PowerDriverModule } from './types.js';
+import type {
+  DriverContext,
+  LinkDriver,
+  LinkDriverModule,
+  PowerDriver,
+  PowerDriverModule,
+  SwitchDriver,
+  SwitchDriverModule,
+} from './types.js';
 import { DEFAULT_LINK_DEADLINE_MS, DEFAULT_POWER_DEADLINE_MS, verifiedLink, verifiedPower } from './verify.js';
 
 /**
@@ -31,8 +39,14 @@ export const BUILT_IN_LINK_DRIVERS: readonly LinkDriverModule[] = [
   hostIfdownLink,
 ] as unknown as readonly LinkDriverModule[];
 
+export const BUILT_IN_SWITCH_DRIVERS: readonly SwitchDriverModule[] = [
+  labSwitch,
+  commandSwitch,
+] as unknown as readonly SwitchDriverModule[];
+
 const power = new Map<string, PowerDriverModule>(BUILT_IN_POWER_DRIVERS.map((m) => [m.type, m]));
 const link = new Map<string, LinkDriverModule>(BUILT_IN_LINK_DRIVERS.map((m) => [m.type, m]));
+const switches = new Map<string, SwitchDriverModule>(BUILT_IN_SWITCH_DRIVERS.map((m) => [m.type, m]));
 
 /** Adds (or replaces) a power driver type; its settings are checked against its own schema and checks. */
 export function registerPowerDriver<C extends { type: string }>(unit: PowerDriverModule<C>): void {
@@ -42,6 +56,15 @@ export function registerPowerDriver<C extends { type: string }>(unit: PowerDrive
 /** Adds (or replaces) a link driver type. */
 export function registerLinkDriver<C extends { type: string }>(unit: LinkDriverModule<C>): void {
   link.set(unit.type, unit as unknown as LinkDriverModule);
+}
+
+/** Adds (or replaces) a switch driver type. */
+export function registerSwitchDriver<C extends { type: string }>(unit: SwitchDriverModule<C>): void {
+  switches.set(unit.type, unit as unknown as SwitchDriverModule);
+}
+
+export function switchDriverTypes(): string[] {
+  return [...switches.keys()];
 }
 
 export function powerDriverTypes(): string[] {
@@ -84,4 +107,22 @@ export function createLinkDriver(config: LinkDriverConfig | { type: string }, co
     context.log(`${driver.name}: no MII status reader, so pulls and plugs are not confirmed on the host`);
   }
   return verifiedLink(driver, context, context.linkDeadlineMs ?? DEFAULT_LINK_DEADLINE_MS);
+}
+
+/**
+ * A switch driver for its configuration. Throws DriverConfigError (what to fix, by field) before anything is
+ * configured, or Error for an unknown type. Its effects are its own to confirm (the lab reads its wiring back).
+ */
+export function createSwitchDriver(
+  config: SwitchDriverConfig | { type: string },
+  context: DriverContext,
+): SwitchDriver {
+  const type = typeOf(config);
+  const unit = switches.get(type);
+  if (!unit) {
+    throw new Error(
+      `switch driver type ${JSON.stringify(type)} is unknown: use one of ${switchDriverTypes().join(', ')}`,
+    );
+  }
+  return unit.create(parseDriverSettings(unit, config), context);
 }

@@ -1,7 +1,9 @@
 /**
- * The two outside effects a run needs besides SSH and capture: switching the host's power and pulling its
- * cables. One small interface each (as labgrid and pdudaemon have them), implemented per device type.
+ * The outside effects a run needs besides SSH and capture: switching the host's power, pulling its cables, and
+ * (optionally) configuring the switch ports its slaves end in for each mode. One small interface each (as labgrid
+ * and pdudaemon have them), implemented per device type.
  */
+import type { BondingMode, SwitchChannel } from '../../shared/bonding/modes.js';
 import type { DriverDefinition } from '../../shared/drivers/define.js';
 
 export type PowerState = 'on' | 'off';
@@ -43,6 +45,24 @@ export interface LinkDriver {
   pull(slave: string): Promise<PullReceipt | void>;
   plug(slave: string): Promise<void>;
   state(slave: string): Promise<LinkState | 'unknown'>;
+}
+
+/** What a switch driver did for a mode: the port configuration it set, and where the slaves now end. */
+export interface SwitchReceipt {
+  /** What the mode asks of the switch (bonding.rst §5 "Switch Configuration"). */
+  channel: SwitchChannel;
+  /** In the switch's words: e.g. "LACP partner 02:00:5e:10:00:01", "bridge sw0 (no port-channel)". */
+  attachedTo: string;
+}
+
+export interface SwitchDriver {
+  readonly name: string;
+  /** Reachable and able to do what the plan asks; throws DriverError saying what to fix (the run's preflight). */
+  check(): Promise<void>;
+  /** Configures the slaves' switch ports for a mode, before its bring-up; DriverError when it cannot. */
+  setMode(mode: BondingMode | 'standalone', slaves: readonly string[]): Promise<SwitchReceipt>;
+  /** Puts the switch back as the run found it (after the host is restored); DriverError when it cannot. */
+  restore(): Promise<void>;
 }
 
 /** Runs one command on the host under test (over SSH); the command is built from validated, quoted words only. */
@@ -113,6 +133,12 @@ export interface LinkDriverModule<C extends { type: string } = { type: string }>
   create(config: C, context: DriverContext): LinkDriver;
 }
 
+/** A switch driver type as one unit: definition and factory. */
+export interface SwitchDriverModule<C extends { type: string } = { type: string }> extends DriverDefinition<C> {
+  readonly kind: 'switch';
+  create(config: C, context: DriverContext): SwitchDriver;
+}
+
 /** A power driver unit from its definition and factory. */
 export function powerDriverModule<C extends { type: string }>(
   definition: DriverDefinition<C>,
@@ -129,4 +155,13 @@ export function linkDriverModule<C extends { type: string }>(
 ): LinkDriverModule<C> {
   if (definition.kind !== 'link') throw new Error(`${definition.type} is a ${definition.kind} driver, not link`);
   return { ...definition, kind: 'link', create };
+}
+
+/** A switch driver unit from its definition and factory. */
+export function switchDriverModule<C extends { type: string }>(
+  definition: DriverDefinition<C>,
+  create: (config: C, context: DriverContext) => SwitchDriver,
+): SwitchDriverModule<C> {
+  if (definition.kind !== 'switch') throw new Error(`${definition.type} is a ${definition.kind} driver, not switch`);
+  return { ...definition, kind: 'switch', create };
 }

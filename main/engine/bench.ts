@@ -28,7 +28,7 @@ import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { compareRuns } from '../../shared/run/compare.js';
 import { runDoctor } from '../doctor/doctor.js';
-import { createLinkDriver, createPowerDriver } from '../drivers/index.js';
+import { createLinkDriver, createPowerDriver, createSwitchDriver } from '../drivers/index.js';
 import { HostControl } from '../host/control.js';
 import { parseHostTarget } from '../host/target.js';
 import { VirtualLab } from '../lab/lab.js';
@@ -255,12 +255,26 @@ export class Bench implements BenchApi {
         fix: 'install libpcap and run as root (or with capture rights)',
       });
     }
+    const switchConfig = plan.drivers.switch;
     for (const [kind, create] of [
-      ['power', () => createPowerDriver(plan.drivers.power, { log: () => undefined })],
-      ['link', () => createLinkDriver(plan.drivers.link, { log: () => undefined })],
+      ['power', async () => createPowerDriver(plan.drivers.power, { log: () => undefined })],
+      ['link', async () => createLinkDriver(plan.drivers.link, { log: () => undefined })],
+      ...(switchConfig
+        ? ([
+            [
+              'switch',
+              async () => {
+                // Built and asked whether it can do its job (the lab switch: is the LACP partner there?).
+                const driver = createSwitchDriver(switchConfig, { log: () => undefined });
+                await driver.check();
+                return driver;
+              },
+            ],
+          ] as const)
+        : []),
     ] as const) {
       try {
-        const driver = create();
+        const driver = await create();
         items.push({ what: `${kind} driver`, ok: true, detail: driver.name });
       } catch (error) {
         items.push({

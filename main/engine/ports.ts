@@ -73,6 +73,10 @@ export interface TesterSide {
   close(): Promise<void>;
 }
 
-export type { LinkDriver as LinkSide, PowerDriver as PowerSide } from '../drivers/types.js';
+export type {
+  LinkDriver as LinkSide,
+  PowerDriver as PowerSide,
+  SwitchDriver as SwitchSide,
+} from '../drivers/types.js';
 
 export type { BondingMode };

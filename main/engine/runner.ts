@@ -42,6 +42,7 @@ import type {
   LinkSide,
   PowerSide,
   Probe,
+  SwitchSide,
   TesterSide,
 } from './ports.js';
 import type { RunWriter } from './store.js';
@@ -60,6 +61,8 @@ export interface RunContext {
   link: LinkSide;
   /** Switches the host's power: power-cycle steps and bring-ups, and the watchdog. */
   power: PowerSide;
+  /** The plan's switch driver: told each mode before its bring-up (bonding.rst §5 "Switch Configuration"). */
+  switch?: SwitchSide;
   writer: RunWriter;
   signal: AbortSignal;
   emit: (event: BenchEvent) => void;
@@ -73,6 +76,13 @@ const DEFAULT_REASK_MS = 1000;
 const BATCH_SETTLE_MS = 300;
 /** How long the bring-up capture keeps listening after the bond is up, for ARP at boot. */
 const BRING_UP_LISTEN_MS = 2500;
+/**
+ * How long an 802.3ad bond cabled to an LACP port-channel may take to negotiate before its steps are measured
+ * anyway (and the oracle says what LACP showed): a partner at the slow rate sends every 30 s (IEEE 802.1AX
+ * 6.4.16, slow_periodic_time), so one slow period and a margin.
+ */
+const LACP_NEGOTIATION_MS = 35_000;
+const LACP_POLL_MS = 250;
 
 /** The steps of every (repetition, mode) that finished all its steps: what a resumed run keeps. */
 export function completeSteps(plan: Plan, steps: StepRecord[]): StepRecord[] {
@@ -119,6 +129,22 @@ function captureName(point: SweepPoint | undefined, repetition: number, mode: Mo
 /** Steps in plan order, with the mode's bring-up first. */
 function modeSteps(plan: Plan): ({ kind: 'bring-up' } | StepSpec)[] {
   return [{ kind: 'bring-up' }, ...plan.steps];
+}
+
+/** Polls the host until its 802.3ad bond negotiated, or LACP_NEGOTIATION_MS passed; the last judgement. */
+async function waitForLacp(
+  host: HostSide,
+  plan: Plan,
+  signal: AbortSignal,
+): Promise<{ negotiated: boolean; reason: string; atMs: number }> {
+  const deadline = performance.now() + LACP_NEGOTIATION_MS;
+  for (;;) {
+    const lacp = (await host.read(plan)).lacp;
+    const atMs = performance.now();
+    if (lacp?.negotiated) return { negotiated: true, reason: lacp.reason, atMs };
+    if (atMs > deadline) return { negotiated: false, reason: lacp?.reason ?? 'the bond shows no LACP state', atMs };
+    await sleep(LACP_POLL_MS, signal);
+  }
 }
 
 export async function executeRun(context: RunContext): Promise<StepRecord[]> {
@@ -217,6 +243,17 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             if (failedMode) throw new Error('skipped: the mode’s bring-up failed');
             switch (spec.kind) {
               case 'bring-up': {
+                if (context.switch) {
+                  const t = performance.now();
+                  const receipt = await context.switch.setMode(mode, plan.bond.slaves);
+                  record.switch = {
+                    driver: context.switch.name,
+                    channel: receipt.channel,
+                    attachedTo: receipt.attachedTo,
+                    ms: Math.round(performance.now() - t),
+                  };
+                  await writer.log(`${label}: switch ports for ${receipt.channel}: ${receipt.attachedTo}`);
+                }
                 const method = applyMethodFor(plan, mode);
                 const via = plan.apply.boot ?? 'reboot';
                 const result = await host.apply(
@@ -228,7 +265,18 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 record.apply = { method, rebootMs: result.rebootMs, verified: result.verified };
                 record.boot = result.boot;
                 if (result.mismatch) throw new Error(result.mismatch);
+                const upAt = performance.now();
                 await sleep(BRING_UP_LISTEN_MS, signal);
+                if (record.switch?.channel === 'lacp' && mode === '802.3ad') {
+                  // Steps measure the aggregate, not its negotiation: wait until LACP agrees (or say it did not).
+                  const lacp = await waitForLacp(host, plan, signal);
+                  if (lacp.negotiated) record.switch.lacpMs = Math.round(lacp.atMs - upAt);
+                  await writer.log(
+                    lacp.negotiated
+                      ? `${label}: LACP negotiated ${record.switch.lacpMs} ms after bring-up: ${lacp.reason}`
+                      : `${label}: LACP did not negotiate within ${LACP_NEGOTIATION_MS / 1000} s: ${lacp.reason}`,
+                  );
+                }
                 break;
               }
               case 'power-cycle':

@@ -56,6 +56,14 @@ async function preflight(plan: Plan, sides: Sides): Promise<void> {
   const checks: [string, () => Promise<unknown>][] = [
     [`drivers.power (${plan.drivers.power.type})`, () => sides.power.get()],
     [`drivers.link (${plan.drivers.link.type})`, () => sides.link.state(plan.bond.slaves[0]!)],
+    ...(sides.switch && plan.drivers.switch
+      ? [
+          [`drivers.switch (${plan.drivers.switch.type})`, () => sides.switch!.check()] as [
+            string,
+            () => Promise<unknown>,
+          ],
+        ]
+      : []),
   ];
   for (const [field, check] of checks) {
     try {
@@ -177,6 +185,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         tester: sides.tester,
         link: sides.link,
         power: sides.power,
+        switch: sides.switch,
         writer,
         signal: controller.signal,
         emit: relay,
@@ -211,6 +220,16 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
           const message = `could not restore the host: ${(restoreError as Error).message}; run "bondbench host restore ${plan.host.target}"`;
           await keep(() => writer.warn(message));
           error ??= message;
+        }
+        if (sides.switch) {
+          // The switch as the run found it (the lab's cables back where they were), after the host is back.
+          try {
+            await sides.switch.restore();
+          } catch (caught) {
+            const message = `could not put the switch back: ${(caught as Error).message}`;
+            await keep(() => writer.warn(message));
+            error ??= message;
+          }
         }
       }
       if (sides && !options.sides) await sides.close().catch(() => undefined);

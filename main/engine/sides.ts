@@ -8,7 +8,14 @@ import { bondMonitors } from '../../shared/oracle/failover.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
 import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } from '../../shared/plan/plan.js';
 import type { BootRecord, HostFacts, HostReading } from '../../shared/run/model.js';
-import { createLinkDriver, createPowerDriver, type LinkDriver, type PowerDriver } from '../drivers/index.js';
+import {
+  createLinkDriver,
+  createPowerDriver,
+  createSwitchDriver,
+  type LinkDriver,
+  type PowerDriver,
+  type SwitchDriver,
+} from '../drivers/index.js';
 import { type BondPlan, VerifyError } from '../host/backend.js';
 import { CONF_NET, checkStandaloneSafety, netifrcLinkPaths } from '../host/backends.js';
 import { takeBackup } from '../host/backup.js';
@@ -261,6 +268,8 @@ export interface Sides {
   tester: TesterSide;
   link: LinkDriver;
   power: PowerDriver;
+  /** The plan's drivers.switch, told each mode before its bring-up; absent when the plan has none. */
+  switch?: SwitchDriver;
   close(): Promise<void>;
 }
 
@@ -300,12 +309,14 @@ export async function connectSides(plan: Plan, log: (line: string) => void): Pro
     };
     const link = createLinkDriver(plan.drivers.link, context);
     const power = createPowerDriver(plan.drivers.power, context);
+    const switchSide = plan.drivers.switch ? createSwitchDriver(plan.drivers.switch, context) : undefined;
     const testerSide = tester;
     return {
       host,
       tester: testerSide,
       link,
       power,
+      ...(switchSide ? { switch: switchSide } : {}),
       close: async () => {
         await testerSide.close().catch(() => undefined);
         await host.close();

@@ -183,7 +183,7 @@ function validateBondState(value: unknown, source: string): LiveBondState {
         v,
         source,
         `bondState.options.${name}`,
-        /^[A-Za-z0-9 .,:_/-]{0,200}$/,
+        /^[A-Za-z0-9 .,:_/+-]{0,200}$/,
       );
     }
   }

@@ -26,11 +26,14 @@ import { runOk } from '../util/exec.js';
 import { buildGuestImage, type GuestImage } from './image.js';
 import {
   armedIp,
+  type Cabling,
+  cableSlave,
   createLabNamespace,
   deleteNamespace,
   ipIn,
   namespaceExists,
   namespaceStream,
+  readCabling,
   switchPortCarrier,
 } from './netns.js';
 import {
@@ -75,16 +78,22 @@ interface LabState {
   lacp?: boolean;
   /** Partner start → its bond and bridge are up (from its console). */
   partnerBootMs?: number;
+  /** --lacp: where the slaves' cables end now (the switch driver moves them); absent = the partner. */
+  cabling?: Cabling;
 }
+
+export type { Cabling };
 
 export interface LabLinkStatus {
   slave: string;
   tap: string;
   pulled: boolean;
   switchCarrier: boolean;
-  /** --lacp: the partner's port this slave is cabled to, and its carrier. */
+  /** --lacp: the partner's port this slave can be cabled to, and its carrier. */
   partnerTap?: string;
   partnerCarrier?: boolean;
+  /** Where the cable ends, as read from the namespace: the bridge, the LACP partner, or nowhere. */
+  cabledTo?: Cabling | 'loose';
 }
 
 export interface LabPartnerStatus {
@@ -208,6 +217,11 @@ export class VirtualLab {
   private async readState(): Promise<LabState | undefined> {
     if (!existsSync(this.stateFile)) return undefined;
     return JSON.parse(await readFile(this.stateFile, 'utf8')) as LabState;
+  }
+
+  /** Where the slaves' cables end: the plain lab's are always on the bridge. */
+  private cablingOf(state: LabState): Cabling {
+    return state.lacp ? (state.cabling ?? 'partner') : 'bridge';
   }
 
   private async writeState(state: LabState): Promise<void> {
@@ -533,6 +547,7 @@ export class VirtualLab {
         pulled: state.pulled.includes(nic.guestName),
         switchCarrier: await switchPortCarrier(this.namespace, nic.tap),
         ...(partnerTap ? { partnerTap, partnerCarrier: await switchPortCarrier(this.namespace, partnerTap) } : {}),
+        cabledTo: await readCabling(this.namespace, nic.guestName),
       });
     }
     return {
@@ -585,6 +600,40 @@ export class VirtualLab {
   }
 
   /**
+   * Moves both slaves' cables to the LACP partner's ports (an 802.3ad port-channel) or to the bridge (plain switch
+   * ports), as an engineer re-cables a host between an LACP port-channel and ordinary ports; the partner's ports
+   * are dark while no cable ends there. Needs a lab brought up with --lacp (LabError otherwise). A pulled cable
+   * stays pulled. Returns the cabling read back from the namespace; LabError when it is not what was asked.
+   */
+  async cable(to: Cabling, log: Log = () => undefined): Promise<Cabling> {
+    return this.withLock(`lab cable ${to}`, async () => {
+      const state = await this.requireState();
+      if (!state.lacp) {
+        throw new LabError(
+          `lab "${this.instance}" has no LACP partner to cable the slaves to: take it down and bring it up with ` +
+            `"bondbench lab up --lacp${this.instance === 'default' ? '' : ` --instance ${this.instance}`}"`,
+        );
+      }
+      const from = this.cablingOf(state);
+      const partnerUp = !!(await this.partnerPid());
+      for (const slave of LAB_SLAVES) {
+        const pulled = state.pulled.includes(slave);
+        if (to === 'bridge' && partnerUp) await this.setPartnerPort(slave, false);
+        await cableSlave(this.namespace, slave, to, { pulled });
+        if (to === 'partner' && partnerUp && !pulled && !state.poweredOff) await this.setPartnerPort(slave, true);
+      }
+      state.cabling = to;
+      await this.writeState(state);
+      for (const slave of LAB_SLAVES) {
+        const now = await readCabling(this.namespace, slave);
+        if (now !== to) throw new LabError(`re-cabling ${slave} to the ${to} left it on ${now}`);
+      }
+      if (from !== to) log(`lab "${this.instance}": eth1 and eth2 re-cabled from the ${from} to the ${to}`);
+      return to;
+    });
+  }
+
+  /**
    * A faithful cable pull: the guest NIC (QMP set_link) and the switch port (the tap; with --lacp also the
    * partner's NIC and tap) lose carrier at the same instant, as when a real cable is pulled. Everything is
    * connected and started first, then both cuts are sent in the same turn of the event loop: the ends go down
@@ -596,7 +645,8 @@ export class VirtualLab {
     return this.withLock(`lab pull ${slave}`, async () => {
       const state = await this.requireState();
       const guest = await QmpClient.open(this.files.qmpSocket);
-      const partnerNic = state.lacp ? partnerNicFor(nic.guestName) : undefined;
+      const toPartner = this.cablingOf(state) === 'partner';
+      const partnerNic = toPartner ? partnerNicFor(nic.guestName) : undefined;
       const partner = partnerNic ? await QmpClient.open(this.partnerFiles.qmpSocket) : undefined;
       try {
         const ip = await armedIp(this.namespace);
@@ -610,7 +660,7 @@ export class VirtualLab {
         const switchSide = ip.fire(
           taps.flatMap((tap) => [
             ['link', 'set', tap, 'carrier', 'off'],
-            ...(state.lacp
+            ...(toPartner
               ? []
               : [
                   ['link', 'set', 'dev', tap, 'type', 'bridge_slave', 'state', '0'],
@@ -635,11 +685,11 @@ export class VirtualLab {
     const nic = labSlave(slave);
     await this.withLock(`lab plug ${slave}`, async () => {
       const state = await this.requireState();
-      if (state.lacp) await this.setPartnerPort(nic.guestName, true);
+      const toPartner = this.cablingOf(state) === 'partner';
+      if (toPartner) await this.setPartnerPort(nic.guestName, true);
       await ipIn(this.namespace, ['link', 'set', nic.tap, 'carrier', 'on']);
       // Forwarding again at once (the pull disabled the bridge port; linkwatch would take up to a second).
-      if (!state.lacp)
-        await ipIn(this.namespace, ['link', 'set', 'dev', nic.tap, 'type', 'bridge_slave', 'state', '3']);
+      if (!toPartner) await ipIn(this.namespace, ['link', 'set', 'dev', nic.tap, 'type', 'bridge_slave', 'state', '3']);
       await qmpOnce(this.files.qmpSocket, 'set_link', { name: nic.netdevId, up: true });
       state.pulled = state.pulled.filter((s) => s !== nic.guestName);
       await this.writeState(state);
@@ -713,7 +763,7 @@ export class VirtualLab {
     if (state.lacp && !(await this.partnerPid()))
       state.partnerBootMs = await this.bootPartner(state, bootTimeoutMs, log);
     const bootMs = await this.startQemu(state, bootTimeoutMs, log);
-    if (state.lacp) for (const slave of LAB_SLAVES) await this.setPartnerPort(slave, true);
+    if (this.cablingOf(state) === 'partner') for (const slave of LAB_SLAVES) await this.setPartnerPort(slave, true);
     return bootMs;
   }
 

@@ -67,6 +67,47 @@ async function crossConnect(ns: string, a: string, b: string): Promise<void> {
   }
 }
 
+/** Undoes crossConnect: each tap's ingress redirect is removed (a tap without one is fine). */
+async function disconnect(ns: string, taps: readonly string[]): Promise<void> {
+  for (const tap of taps) {
+    const result = await run('tc', ['-n', ns, 'qdisc', 'del', 'dev', tap, 'ingress']);
+    if (result.code !== 0 && !/No such file|Cannot find|Invalid handle/i.test(result.stderr)) {
+      throw new Error(`tc -n ${ns} qdisc del dev ${tap} ingress failed: ${result.stderr.trim()}`);
+    }
+  }
+}
+
+/** Where a slave's cable ends in the LACP lab: the partner's port, or a port of the bridge (the plain switch). */
+export type Cabling = 'partner' | 'bridge';
+
+/**
+ * Moves a slave's cable (the guest's tap) between the LACP partner's port and the bridge, as an engineer moves a
+ * host between an LACP port-channel and plain switch ports. A pulled cable stays pulled: on the bridge its port is
+ * kept disabled (as lab pull leaves it). The partner's ports are dark while no cable ends there.
+ */
+export async function cableSlave(ns: string, slave: string, to: Cabling, options: { pulled: boolean }): Promise<void> {
+  const host = labSlave(slave).tap;
+  const partner = partnerNicFor(slave).tap;
+  if (to === 'bridge') {
+    await disconnect(ns, [host, partner]);
+    await ipIn(ns, ['link', 'set', host, 'master', LAB_NETWORK.bridge]);
+    if (options.pulled) await ipIn(ns, ['link', 'set', 'dev', host, 'type', 'bridge_slave', 'state', '0']);
+  } else {
+    await ipIn(ns, ['link', 'set', host, 'nomaster']);
+    await disconnect(ns, [host, partner]);
+    await crossConnect(ns, host, partner);
+  }
+}
+
+/** Where each slave's cable ends now, read from the namespace (bridge master, or a tc redirect to the partner). */
+export async function readCabling(ns: string, slave: string): Promise<Cabling | 'loose'> {
+  const host = labSlave(slave).tap;
+  const [link] = JSON.parse(await ipIn(ns, ['-j', '-d', 'link', 'show', 'dev', host])) as { master?: string }[];
+  if (link?.master === LAB_NETWORK.bridge) return 'bridge';
+  const filters = await runOk('tc', ['-n', ns, 'filter', 'show', 'dev', host, 'ingress']);
+  return filters.includes(partnerNicFor(slave).tap) ? 'partner' : 'loose';
+}
+
 async function addTap(ns: string, tap: string, bridge?: string): Promise<void> {
   await ipIn(ns, ['tuntap', 'add', 'dev', tap, 'mode', 'tap']);
   if (bridge) await ipIn(ns, ['link', 'set', tap, 'master', bridge]);

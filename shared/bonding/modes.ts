@@ -57,3 +57,18 @@ export function usesPrimary(mode: BondingMode): boolean {
 export function allowsArpMonitor(mode: BondingMode): boolean {
   return mode !== '802.3ad' && mode !== 'balance-tlb' && mode !== 'balance-alb';
 }
+
+/**
+ * What a mode asks of the switch ports its slaves are cabled to (bonding.rst §5 "Switch Configuration"):
+ * - `lacp`: 802.3ad needs the ports in an 802.3ad (LACP) aggregation;
+ * - `static`: balance-rr, balance-xor and broadcast need the ports grouped (a static EtherChannel / trunk);
+ * - `none`: active-backup, balance-tlb and balance-alb need nothing of the switch (ports stand alone), nor do NICs
+ *   standing alone (`standalone`).
+ */
+export type SwitchChannel = 'lacp' | 'static' | 'none';
+
+export function switchChannelOf(mode: BondingMode | 'standalone'): SwitchChannel {
+  if (mode === '802.3ad') return 'lacp';
+  if (mode === 'balance-rr' || mode === 'balance-xor' || mode === 'broadcast') return 'static';
+  return 'none';
+}

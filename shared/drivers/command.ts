@@ -1,5 +1,5 @@
 /**
- * A user's own scripts as power and link drivers: argv templates with `{placeholder}`s, spawned without a shell.
+ * A user's own scripts as power, link and switch drivers: argv templates with `{placeholder}`s, spawned without a shell.
  * Pure.
  */
 import { assertInterfaceName } from '../net/names.js';
@@ -14,7 +14,13 @@ import {
   variant,
   wordOrNumber,
 } from './define.js';
-import { assertPlaceholderValue, checkCommandTemplate, LINK_PLACEHOLDERS, POWER_PLACEHOLDERS } from './template.js';
+import {
+  assertPlaceholderValue,
+  checkCommandTemplate,
+  LINK_PLACEHOLDERS,
+  POWER_PLACEHOLDERS,
+  SWITCH_PLACEHOLDERS,
+} from './template.js';
 
 export interface CommandPowerConfig {
   type: 'command';
@@ -43,6 +49,21 @@ export interface CommandLinkConfig {
   timeoutMs?: number;
 }
 
+/**
+ * A real switch told each mode before its bring-up: `configure` runs once per slave with `{mode}`, `{channel}`
+ * (lacp, static or none: what bonding.rst §5 "Switch Configuration" says the mode needs), `{slave}` and `{port}`,
+ * e.g. a script that puts the port into an LACP port-channel, a static one, or none.
+ */
+export interface CommandSwitchConfig {
+  type: 'command';
+  configure: string[];
+  /** Slave → switch port, substituted for `{port}`. */
+  ports?: Record<string, string | number>;
+  /** Seconds to wait after the last port is configured (spanning tree, a port-channel coming up); default 0. */
+  settleSeconds?: number;
+  timeoutMs?: number;
+}
+
 /** Checks each template present under `keys`; returns the placeholders they use. */
 function templateIssues(
   config: Record<string, unknown>,
@@ -59,6 +80,23 @@ function templateIssues(
     });
   }
   return used;
+}
+
+/** A slave → switch port map: each slave an interface name, each port one safe word; required when {port} is used. */
+function portIssues(
+  ports: Record<string, string | number> | undefined,
+  used: Set<string>,
+  what: string,
+  issues: DriverConfigIssue[],
+): void {
+  for (const [slave, port] of Object.entries(ports ?? {})) {
+    collect(issues, `ports.${slave}`, () => {
+      assertInterfaceName(slave, `ports.${slave}`);
+      assertPlaceholderValue('port', port, `ports.${slave}`);
+    });
+  }
+  if (used.has('port') && !ports)
+    issues.push({ path: 'ports', message: `${what} {port}: map each slave to its switch port` });
 }
 
 export const COMMAND_POWER = defineDriver<CommandPowerConfig>({
@@ -119,15 +157,7 @@ export const COMMAND_LINK = defineDriver<CommandLinkConfig>({
   issues(config) {
     const issues: DriverConfigIssue[] = [];
     const used = templateIssues({ ...config }, ['pull', 'plug', 'state'], LINK_PLACEHOLDERS, issues);
-    for (const [slave, port] of Object.entries(config.ports ?? {})) {
-      collect(issues, `ports.${slave}`, () => {
-        assertInterfaceName(slave, `ports.${slave}`);
-        assertPlaceholderValue('port', port, `ports.${slave}`);
-      });
-    }
-    if (used.has('port') && !config.ports) {
-      issues.push({ path: 'ports', message: 'the commands use {port}: map each slave to its switch port' });
-    }
+    portIssues(config.ports, used, 'the commands use', issues);
     return issues;
   },
   label: { en: 'a command of yours (cables)', 'zh-CN': '自定义命令（网线）' },
@@ -136,6 +166,47 @@ export const COMMAND_LINK = defineDriver<CommandLinkConfig>({
     type: 'command',
     pull: ['/usr/local/bin/switch', 'shutdown', '{port}'],
     plug: ['/usr/local/bin/switch', 'no-shutdown', '{port}'],
+    ports: { eth1: 'Gi1/0/1', eth2: 'Gi1/0/2' },
+  },
+});
+
+export const COMMAND_SWITCH = defineDriver<CommandSwitchConfig>({
+  kind: 'switch',
+  type: 'command',
+  schema: variant('command', ['configure'], {
+    configure: argvSchema(SWITCH_PLACEHOLDERS, 'configures one slave’s switch port for the mode'),
+    ports: {
+      type: 'object',
+      propertyNames: slaveName,
+      additionalProperties: wordOrNumber,
+    },
+    settleSeconds: { type: 'integer', minimum: 0, maximum: 300, description: 'seconds to wait after configuring' },
+    timeoutMs: ms(100, 600_000),
+  }),
+  issues(config) {
+    const issues: DriverConfigIssue[] = [];
+    const used = templateIssues({ ...config }, ['configure'], SWITCH_PLACEHOLDERS, issues);
+    portIssues(config.ports, used, 'the command uses', issues);
+    if (!used.has('mode') && !used.has('channel')) {
+      issues.push({
+        path: 'configure',
+        message: 'the command is never told the mode: use {mode} or {channel} (lacp, static or none)',
+      });
+    }
+    return issues;
+  },
+  label: { en: 'a command of yours (switch ports per mode)', 'zh-CN': '自定义命令（按模式配置交换机端口）' },
+  fields: [
+    {
+      key: 'settleSeconds',
+      input: 'integer',
+      label: { en: 'wait after configuring (s)', 'zh-CN': '配置后等待（秒）' },
+      placeholder: '0',
+    },
+  ],
+  example: {
+    type: 'command',
+    configure: ['/usr/local/bin/switch', 'port-channel', '{port}', '{channel}'],
     ports: { eth1: 'Gi1/0/1', eth2: 'Gi1/0/2' },
   },
 });

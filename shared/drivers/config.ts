@@ -1,6 +1,6 @@
 /**
- * What is derived from the driver definitions (./builtin.ts lists them): the plan's `drivers.power` and
- * `drivers.link` schemas (unions discriminated by `type`) and parsing with every problem listed by field.
+ * What is derived from the driver definitions (./builtin.ts lists them): the plan's `drivers.power`,
+ * `drivers.link` and `drivers.switch` schemas (unions discriminated by `type`) and parsing with every problem listed by field.
  * Pure.
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
@@ -11,6 +11,8 @@ import {
   type LinkDriverConfig,
   POWER_DRIVER_TYPES,
   type PowerDriverConfig,
+  SWITCH_DRIVER_TYPES,
+  type SwitchDriverConfig,
 } from './builtin.js';
 import type { DriverConfigIssue, DriverDefinition, DriverKind, JsonSchema } from './define.js';
 
@@ -27,11 +29,15 @@ export {
   POWER_DRIVERS,
   type PowerDriverConfig,
   type PowerDriverType,
+  SWITCH_DRIVER_TYPES,
+  SWITCH_DRIVERS,
+  type SwitchDriverConfig,
+  type SwitchDriverType,
 } from './builtin.js';
-export type { CommandLinkConfig, CommandPowerConfig } from './command.js';
+export type { CommandLinkConfig, CommandPowerConfig, CommandSwitchConfig } from './command.js';
 export type { DriverConfigIssue, DriverDefinition, DriverField, DriverKind, JsonSchema, Label } from './define.js';
 export type { HostIfdownLinkConfig } from './host-ifdown.js';
-export type { LabLinkConfig, LabPowerConfig } from './lab.js';
+export type { LabLinkConfig, LabPowerConfig, LabSwitchConfig } from './lab.js';
 export type { PduDaemonPowerConfig } from './pdudaemon.js';
 export {
   PDU_PROFILES,
@@ -61,6 +67,7 @@ export {
   POWER_PLACEHOLDERS,
   type PowerAction,
   parseTemplateWord,
+  SWITCH_PLACEHOLDERS,
   TemplateError,
 } from './template.js';
 
@@ -95,6 +102,11 @@ export const LINK_DRIVER_SCHEMA: JsonSchema = discriminated(
   `what pulls the slaves’ cables: ${LINK_DRIVER_TYPES.join(', ')}`,
 );
 
+export const SWITCH_DRIVER_SCHEMA: JsonSchema = discriminated(
+  DRIVERS.switch,
+  `what configures the switch ports for each mode: ${SWITCH_DRIVER_TYPES.join(', ')}`,
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Checks beyond the schema, and parsing
 
@@ -118,6 +130,11 @@ export function powerDriverIssues(config: PowerDriverConfig): DriverConfigIssue[
 /** What the schema cannot say about a built-in link driver. Empty when fine. */
 export function linkDriverIssues(config: LinkDriverConfig): DriverConfigIssue[] {
   return driverDefinition('link', config.type)?.issues(config) ?? [];
+}
+
+/** What the schema cannot say about a built-in switch driver. Empty when fine. */
+export function switchDriverIssues(config: SwitchDriverConfig): DriverConfigIssue[] {
+  return driverDefinition('switch', config.type)?.issues(config) ?? [];
 }
 
 type Validator = ((v: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -179,7 +196,7 @@ export function describeDriverSchemaError(error: ErrorObject): string {
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern': {
-      if (/\/(on|off|cycle|state|pull|plug)\/\d+$/.test(error.instancePath)) {
+      if (/\/(on|off|cycle|state|pull|plug|configure)\/\d+$/.test(error.instancePath)) {
         return 'has a brace that is not a known placeholder (write {{ or }} for a literal brace)';
       }
       return PATTERN_MEANING[error.instancePath.split('/').pop() ?? ''] ?? error.message ?? 'has the wrong form';
@@ -233,4 +250,9 @@ export function parsePowerDriverConfig(value: unknown): PowerDriverConfig {
 /** Validates a link driver and returns it typed; DriverConfigError if not. */
 export function parseLinkDriverConfig(value: unknown): LinkDriverConfig {
   return parseBuiltIn('link', value, LINK_DRIVER_SCHEMA) as LinkDriverConfig;
+}
+
+/** Validates a switch driver and returns it typed; DriverConfigError if not. */
+export function parseSwitchDriverConfig(value: unknown): SwitchDriverConfig {
+  return parseBuiltIn('switch', value, SWITCH_DRIVER_SCHEMA) as SwitchDriverConfig;
 }

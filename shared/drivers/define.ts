@@ -10,8 +10,8 @@ import { TEMPLATE_WORD, TemplateError } from './template.js';
 
 export type JsonSchema = Record<string, unknown>;
 
-/** What a driver drives: the host's power, or the slaves' cables. */
-export type DriverKind = 'power' | 'link';
+/** What a driver drives: the host's power, the slaves' cables, or the switch ports they end in (told each mode). */
+export type DriverKind = 'power' | 'link' | 'switch';
 
 /** A word in every language the catalogue has. */
 export type Label = Readonly<Record<Language, string>>;

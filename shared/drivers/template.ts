@@ -11,6 +11,11 @@ export type LinkAction = 'pull' | 'plug' | 'state';
 export const POWER_PLACEHOLDERS = ['outlet', 'action'] as const;
 export const LINK_PLACEHOLDERS = ['port', 'slave', 'action'] as const;
 export const OID_PLACEHOLDERS = ['outlet'] as const;
+/**
+ * A switch template runs once per slave before each mode's bring-up: `{mode}` the bonding mode (or standalone),
+ * `{channel}` what the mode asks of the switch (lacp, static or none: switchChannelOf), `{slave}`, `{port}`.
+ */
+export const SWITCH_PLACEHOLDERS = ['mode', 'channel', 'slave', 'port'] as const;
 
 /** One word of a template: literal text, `{{`/`}}` for braces, `{name}` for a placeholder. */
 export const TEMPLATE_WORD = (names: readonly string[]) => `^(?:[^{}]|\\{\\{|\\}\\}|\\{(?:${names.join('|')})\\})*$`;

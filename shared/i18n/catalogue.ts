@@ -589,7 +589,7 @@ const en = {
       probeRateValue: '{{rate}} per second ({{interval}} ms resolution)',
       stepList: 'steps per mode',
       repeat: 'repetitions',
-      drivers: 'power / link drivers',
+      drivers: 'power / link (/ switch) drivers',
     },
     apply: {
       runtime: 'runtime (sysfs, no reboot)',
@@ -1338,7 +1338,7 @@ const zhCN: Messages = {
       probeRateValue: '每秒 {{rate}} 个（分辨率 {{interval}} ms）',
       stepList: '每个模式的步骤',
       repeat: '重复次数',
-      drivers: '电源 / 链路驱动',
+      drivers: '电源 / 链路（/ 交换机）驱动',
     },
     apply: {
       runtime: '运行时（sysfs，不重启）',

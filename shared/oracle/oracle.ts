@@ -234,6 +234,8 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   const lacpIssue = mode === '802.3ad' ? lacpProblem(reading) : undefined;
   const noPartner = lacpIssue !== undefined;
   if (lacpIssue) row.notes.push(lacpIssue);
+  // Against a real partner: which aggregator, which partner system and key (IEEE 802.1AX 6.4.2.3).
+  else if (mode === '802.3ad' && reading?.lacp?.negotiated) row.notes.push(`LACP: ${reading.lacp.reason}`);
 
   // eth1 MAC / eth2 MAC: shared with the bond, or each its own.
   if (reading) {

@@ -13,6 +13,7 @@ import {
   driverDefinition,
   LINK_DRIVER_SCHEMA,
   POWER_DRIVER_SCHEMA,
+  SWITCH_DRIVER_SCHEMA,
 } from '../drivers/config.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
@@ -86,7 +87,7 @@ export const PLAN_SCHEMA = {
     drivers: {
       type: 'object',
       additionalProperties: false,
-      properties: { power: POWER_DRIVER_SCHEMA, link: LINK_DRIVER_SCHEMA },
+      properties: { power: POWER_DRIVER_SCHEMA, link: LINK_DRIVER_SCHEMA, switch: SWITCH_DRIVER_SCHEMA },
     },
     bond: {
       type: 'object',
@@ -210,7 +211,7 @@ function validateShape(value: unknown): ErrorObject[] {
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
-type Segment = string | number;
+export type Segment = string | number;
 
 /** A field's path as errors name it: `bond.slaves[1]`, `drivers.power.url`. */
 export function pathText(segments: readonly Segment[]): string {
@@ -435,6 +436,66 @@ function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string 
     : [];
 }
 
+/**
+ * A switch driver that cannot do its job for this plan: the lab's switch re-cables a lab, so the host must be that
+ * lab (whether it was brought up with its LACP partner, `lab up --lacp`, the run's preflight checks); a command
+ * run once per slave with `{port}` must know every slave's port.
+ */
+function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+  const sw = plan.drivers.switch as
+    | ({ type: string; instance?: string; ports?: object } & Record<string, unknown>)
+    | undefined;
+  if (!sw) return [];
+  if (sw.type === 'lab') {
+    const target = plan.host.target.trim();
+    const lab = /^lab(?::(.+))?$/.exec(target);
+    if (!lab) {
+      return [
+        {
+          segments: ['drivers', 'switch', 'type'],
+          message: `the lab switch re-cables the virtual lab, but host.target ${JSON.stringify(target)} is not a lab: use a command switch driver for a real switch`,
+        },
+      ];
+    }
+    if (lab[1] !== undefined && sw.instance !== undefined && lab[1] !== sw.instance) {
+      return [
+        {
+          segments: ['drivers', 'switch', 'instance'],
+          message: `is ${sw.instance}, but the host is lab instance ${lab[1]}: the switch must be the host's own lab`,
+        },
+      ];
+    }
+    const link = plan.drivers.link as { type: string; instance?: string };
+    if (
+      link.type === 'lab' &&
+      link.instance !== undefined &&
+      sw.instance !== undefined &&
+      link.instance !== sw.instance
+    ) {
+      return [
+        {
+          segments: ['drivers', 'switch', 'instance'],
+          message: `is ${sw.instance}, but drivers.link pulls the cables of lab instance ${link.instance}`,
+        },
+      ];
+    }
+    return [];
+  }
+  if (sw.type === 'command' && JSON.stringify(sw.configure).includes('{port}')) {
+    const ports = sw.ports ?? {};
+    const missing = plan.bond.slaves.filter((slave) => !Object.hasOwn(ports, slave));
+    if (missing.length) {
+      return [
+        {
+          segments: ['drivers', 'switch', 'ports'],
+          message: `does not say which switch port ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} cabled to, and every slave's port is configured for each mode`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
 /** Checks that need the plan as a whole; each error names its field. */
 export function semanticErrors(plan: Plan): { segments: Segment[]; message: string }[] {
   const errors: { segments: Segment[]; message: string }[] = [];
@@ -498,9 +559,11 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
   // What the run would refuse when it connects (main/host/target.ts), refused here: root@$(reboot), lab:../../x.
   check(['host', 'target'], () => assertHostTarget(plan.host.target));
   errors.push(...portCoverageErrors(plan));
+  errors.push(...switchErrors(plan));
   // What the driver schemas cannot say (templates, OIDs, SNMP credentials): each driver's own checks.
-  const driverIssues = (['power', 'link'] as const satisfies readonly DriverKind[]).flatMap((kind) => {
+  const driverIssues = (['power', 'link', 'switch'] as const satisfies readonly DriverKind[]).flatMap((kind) => {
     const config = plan.drivers[kind];
+    if (!config) return [];
     return (driverDefinition(kind, config.type)?.issues(config) ?? []).map((issue) => ({
       segments: ['drivers', kind, ...segmentsOf(issue.path)],
       message: issue.message,
@@ -555,8 +618,14 @@ export interface ParsedPlan {
   errors: PlanError[];
 }
 
-/** Parses and validates a plan file; never throws on bad input. */
-export function parsePlan(text: string): ParsedPlan {
+/**
+ * Parses and validates a plan file; never throws on bad input. `more`: checks of the caller's (e.g. the CLI's look
+ * at a lab's state), reported at their field's line like the plan's own.
+ */
+export function parsePlan(
+  text: string,
+  options: { more?: (plan: Plan) => { segments: Segment[]; message: string }[] } = {},
+): ParsedPlan {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const at = (node: Node | null | undefined): { line?: number; column?: number } => {
@@ -607,7 +676,7 @@ export function parsePlan(text: string): ParsedPlan {
     };
   }
   const plan = withDefaults(value as Record<string, unknown>);
-  const semantic = semanticErrors(plan);
+  const semantic = [...semanticErrors(plan), ...(options.more?.(plan) ?? [])];
   if (semantic.length > 0) {
     return {
       errors: semantic.map((e) => ({ path: pathText(e.segments), message: e.message, ...at(nodeAt(e.segments)) })),
@@ -650,6 +719,7 @@ export function planToYaml(plan: Plan): string {
     '# modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
     '# apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
     '# apply.boot: reboot | power-cycle (how a netifrc bring-up boots; power-cycle goes through drivers.power)',
+    '# drivers.switch (optional): told each mode before its bring-up; lab (needs lab up --lacp) | command',
     '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
     '#   | reboot (over SSH) | power-cycle (or power-cycle: {off: <s>}, through drivers.power)',
     '# sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',

@@ -59,6 +59,7 @@ export const DEFAULT_POWER_CYCLES = 2;
 
 export type PowerDriverSpec = { type: string } & Record<string, unknown>;
 export type LinkDriverSpec = { type: string } & Record<string, unknown>;
+export type SwitchDriverSpec = { type: string } & Record<string, unknown>;
 
 export interface Plan {
   version: 1;
@@ -76,7 +77,11 @@ export interface Plan {
     /** Capture on each switch port too (the lab's taps; a mirror port on a real switch). */
     portMirrors?: Record<string, string>;
   };
-  drivers: { power: PowerDriverSpec; link: LinkDriverSpec };
+  /**
+   * `switch` (optional) is told each mode before its bring-up and configures the slaves' switch ports for it
+   * (bonding.rst §5 "Switch Configuration"): the lab re-cables them to its LACP partner for 802.3ad.
+   */
+  drivers: { power: PowerDriverSpec; link: LinkDriverSpec; switch?: SwitchDriverSpec };
   bond: {
     name: string;
     slaves: string[];
@@ -129,14 +134,22 @@ export const DEFAULT_STEPS: StepSpec[] = [
   { kind: 'plug', slave: 'eth2', settleSeconds: 1 },
 ];
 
-/** The write-up's experiment on the virtual lab: baseline, then every mode, runtime changes, one netifrc reboot. */
-export function defaultLabPlan(instance = 'default'): Plan {
+/**
+ * The write-up's experiment on the virtual lab: baseline, then every mode, runtime changes, one netifrc reboot.
+ * With `lacp`, the lab's switch driver too: 802.3ad then runs against the LACP partner of `lab up --lacp` (the
+ * experiment `bondbench run --lab` runs); without, against the plain bridge, where it has no partner.
+ */
+export function defaultLabPlan(instance = 'default', options: { lacp?: boolean } = {}): Plan {
   return {
     version: 1,
     name: 'The write-up: all seven modes, a pull of each slave',
     host: { target: instance === 'default' ? 'lab' : `lab:${instance}`, management: 'eth0' },
     tester: { interface: 'tester0', portMirrors: { eth1: 'tap-eth1', eth2: 'tap-eth2' } },
-    drivers: { power: { type: 'lab', instance }, link: { type: 'lab', instance } },
+    drivers: {
+      power: { type: 'lab', instance },
+      link: { type: 'lab', instance },
+      ...(options.lacp ? { switch: { type: 'lab', instance } } : {}),
+    },
     bond: {
       name: 'bond0',
       slaves: ['eth1', 'eth2'],

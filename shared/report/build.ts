@@ -138,7 +138,11 @@ function planFacts(plan: Plan, steps: readonly StepRecord[]): PlanFacts {
     reaskAfterMs: plan.probe.arpPolicy === 'passive' ? null : (plan.probe.reaskAfterMs ?? 1000),
     steps: plan.steps.map(stepLabel),
     repeat: plan.repeat,
-    drivers: { power: plan.drivers.power.type, link: plan.drivers.link.type },
+    drivers: {
+      power: plan.drivers.power.type,
+      link: plan.drivers.link.type,
+      ...(plan.drivers.switch ? { switch: plan.drivers.switch.type } : {}),
+    },
     yaml: planToYaml(shown),
   };
 }

@@ -384,7 +384,7 @@ function planSection(model: ReportModel): string {
     [e(t(L, 'failover.fact.pullProbe')), e(pullProbeText(L, p))],
     [f('stepList'), e(p.steps.join(' → '))],
     [f('repeat'), e(p.repeat)],
-    [f('drivers'), e(`${p.drivers.power} / ${p.drivers.link}`)],
+    [f('drivers'), e([p.drivers.power, p.drivers.link, p.drivers.switch].filter(Boolean).join(' / '))],
   ];
   return `<section id="plan"><h2>${e(t(L, 'report.section.plan'))}</h2>${factsTable(rows)}<pre class="plan-yaml">${e(p.yaml)}</pre></section>`;
 }

@@ -61,7 +61,8 @@ export interface PlanFacts {
   reaskAfterMs: number | null;
   steps: string[];
   repeat: number;
-  drivers: { power: string; link: string };
+  /** Driver types; `switch` only when the plan has a switch driver. */
+  drivers: { power: string; link: string; switch?: string };
   /** The plan as YAML, as `bondbench run` would read it again. */
   yaml: string;
 }

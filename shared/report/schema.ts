@@ -93,7 +93,7 @@ export const REPORT_SCHEMA = {
         reaskAfterMs: nullable(number),
         steps: { type: 'array', items: str },
         repeat: { type: 'integer', minimum: 1 },
-        drivers: object({ power: str, link: str }),
+        drivers: object({ power: str, link: str, switch: str }, ['switch']),
         yaml: str,
       }),
       columns: {

@@ -252,6 +252,12 @@ export interface StepRecord {
   error?: string;
   /** How the mode was brought up; `verified` lists the sysfs options read back from the host (`name=value`). */
   apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number; verified?: string[] };
+  /**
+   * A bring-up's switch side (plan drivers.switch): what the mode asks of the switch (bonding.rst §5), where the
+   * slaves ended, how long configuring took (ms), and for 802.3ad on an LACP port-channel how long after the bond
+   * came up LACP negotiated (ms; absent when it did not within the bench's wait).
+   */
+  switch?: { driver: string; channel: 'lacp' | 'static' | 'none'; attachedTo: string; ms: number; lacpMs?: number };
   /** The boot this step went through (a netifrc bring-up, a reboot or a power-cycle step). */
   boot?: BootRecord;
   /** Relative to the run folder. */

@@ -199,6 +199,10 @@ export const STEP_RECORD_SCHEMA = {
         { method: { enum: ['runtime', 'netifrc'] }, rebootMs: number, verified: { type: 'array', items: str } },
         ['rebootMs', 'verified'],
       ),
+      switch: open(
+        { driver: str, channel: { enum: ['lacp', 'static', 'none'] }, attachedTo: str, ms: number, lacpMs: number },
+        ['lacpMs'],
+      ),
       boot: open(
         {
           via: { enum: ['reboot', 'power-cycle'] },
@@ -242,7 +246,7 @@ export const STEP_RECORD_SCHEMA = {
       reading: hostReading,
       measurements,
     },
-    ['point', 'slave', 'error', 'apply', 'boot', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
+    ['point', 'slave', 'error', 'apply', 'switch', 'boot', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
   ),
 } as const;
 

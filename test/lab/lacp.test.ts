@@ -1,7 +1,8 @@
 /**
  * 802.3ad against a real LACP partner (`lab up --lacp`: a second guest whose 802.3ad bond plays the switch), and
- * against none (the plain lab, whose bridge never forwards LACPDUs). This file brings up its own LACP lab instance
- * beside the project's plain one and always takes it down.
+ * against none (the plain lab, whose bridge never forwards LACPDUs); a plan whose lab switch driver re-cables the
+ * slaves per mode. This file brings up its own LACP lab instance beside the project's plain one and always takes
+ * it down.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,12 +11,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readPackets, startTcpdump } from '../../bench/tcpdump.js';
+import { startRun } from '../../main/engine/session.js';
 import { VirtualLab } from '../../main/lab/lab.js';
 import type { SshSession } from '../../main/ssh/session.js';
 import { parseProcBonding } from '../../shared/bonding/procfs.js';
 import { LAB_NETWORK, LAB_NICS, LAB_PARTNER, LAB_SLAVES, labSlave } from '../../shared/lab/topology.js';
 import type { TimedFrame } from '../../shared/measure/arp.js';
 import { judgeLacp, type LacpJudgement, type LacpOutcome, lacpduRates } from '../../shared/oracle/lacp.js';
+import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
+import { checkPlan } from '../../shared/plan/plan-file.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 
@@ -288,6 +292,72 @@ describe('802.3ad with the LACP partner (lab up --lacp)', () => {
     const restored = await waitFor(session, 'negotiated', 30_000);
     expect(restored.evidence.activeAggregator?.ports).toBe(2);
   });
+});
+
+describe('a plan with the lab switch driver (drivers.switch: lab)', () => {
+  it('cables 802.3ad to the LACP partner and balance-xor to the bridge, and judges each', async () => {
+    const plan: Plan = {
+      ...defaultLabPlan(lacpLab.instance, { lacp: true }),
+      name: 'switch side per mode',
+      modes: ['802.3ad', 'balance-xor'],
+      apply: { method: 'runtime', netifrcStyle: 'writeup' },
+      steps: [
+        { kind: 'read-macs' },
+        { kind: 'probe', seconds: 2 },
+        { kind: 'pull', slave: 'eth1', holdSeconds: 2 },
+        { kind: 'plug', slave: 'eth1', settleSeconds: 1 },
+      ],
+    };
+    expect(checkPlan(plan)).toEqual([]);
+    const started = performance.now();
+    const outcome = await (await startRun(plan, { runsDir: dir })).finished;
+    console.log(`switch plan: 2 modes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.status).toBe('completed');
+    expect(outcome.restored).toBe(true);
+    expect(outcome.steps.filter((s) => s.status === 'failed').map((s) => `${s.label}: ${s.error}`)).toEqual([]);
+
+    const bringUp = (mode: string) => outcome.steps.find((s) => s.mode === mode && s.kind === 'bring-up')!;
+    const lacp = bringUp('802.3ad');
+    expect(lacp.switch).toMatchObject({ channel: 'lacp', attachedTo: expect.stringContaining(LAB_PARTNER.systemMac) });
+    expect(lacp.switch?.lacpMs).toBeGreaterThanOrEqual(0);
+    console.log(
+      `802.3ad: re-cabled in ${lacp.switch?.ms} ms, LACP negotiated ${lacp.switch?.lacpMs} ms after bring-up`,
+    );
+    const xor = bringUp('balance-xor');
+    expect(xor.switch).toMatchObject({ channel: 'static', attachedTo: expect.stringContaining('bridge sw0') });
+
+    const row = (mode: string) => outcome.matrix.find((r) => r.mode === mode)!;
+    const ad = row('802.3ad');
+    console.log(
+      `802.3ad row: ${JSON.stringify(Object.fromEntries(Object.entries(ad.cells).map(([k, c]) => [k, [c?.text, c?.verdict]])))}; notes ${ad.notes.join(' | ')}`,
+    );
+    // Measured against the partner, not "?": the aggregate, its partner system, and every cell judged.
+    const note = ad.notes.find((n) => n.startsWith('LACP: '));
+    expect(note).toMatch(/eth1 and eth2 in aggregator \d+ with partner 02:00:5e:10:00:01 key \d+/);
+    expect(ad.notes.join(' ')).not.toMatch(/no LACP partner/);
+    for (const column of ['eth1Mac', 'eth2Mac', 'loadBalancing', 'faultTolerance', 'failoverMs'] as const) {
+      expect(ad.cells[column]?.verdict, `802.3ad ${column}: ${ad.cells[column]?.reason}`).toBe('expected');
+    }
+    const readMacs = outcome.steps.find((s) => s.mode === '802.3ad' && s.kind === 'read-macs')!;
+    expect(readMacs.reading?.lacp).toMatchObject({
+      negotiated: true,
+      partnerMac: LAB_PARTNER.systemMac,
+      aggregators: 1,
+    });
+    // balance-xor met plain bridge ports: no LACP, and its row judged too.
+    const x = row('balance-xor');
+    expect(x.cells.faultTolerance?.verdict).toBeDefined();
+    expect(x.cells.eth1Mac?.verdict).toBe('expected');
+    expect(
+      outcome.steps.find((s) => s.mode === 'balance-xor' && s.kind === 'read-macs')?.reading?.lacp,
+    ).toBeUndefined();
+
+    // The cables are back where the run found them (the partner), and the host negotiates again.
+    const status = await lacpLab.status();
+    expect(status.links?.map((l) => l.cabledTo)).toEqual(['partner', 'partner']);
+    await waitFor(session, 'negotiated');
+  }, 180_000);
 });
 
 describe('802.3ad without a partner (the plain lab)', () => {

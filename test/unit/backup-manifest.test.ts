@@ -65,6 +65,13 @@ describe('validateBackupManifest', () => {
     expect(m.bondState.routes).toEqual([{ dst: '10.9.0.0/16', gateway: '10.77.1.1' }]);
   });
 
+  it('accepts the hash policies sysfs prints with a "+" (layer2+3 2, layer3+4 1, encap2+3 3)', () => {
+    for (const policy of ['layer2+3 2', 'layer3+4 1', 'encap2+3 3']) {
+      const m = withChange((x) => (x.bondState.options.xmit_hash_policy = policy));
+      expect(validateBackupManifest(m, 'manifest.json').bondState.options?.xmit_hash_policy).toBe(policy);
+    }
+  });
+
   const refused: [string, (m: Loose) => void, RegExp][] = [
     [
       'a saved file outside the backup (the issue’s example)',

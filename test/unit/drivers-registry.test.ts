@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILT_IN_LINK_DRIVERS,
   BUILT_IN_POWER_DRIVERS,
+  BUILT_IN_SWITCH_DRIVERS,
   createLinkDriver,
   createPowerDriver,
   linkDriverTypes,
@@ -18,7 +19,13 @@ import {
   powerDriverTypes,
   registerPowerDriver,
 } from '../../main/drivers/index.js';
-import { DriverConfigError, LINK_DRIVERS, POWER_DRIVERS, parseDriverSettings } from '../../shared/drivers/config.js';
+import {
+  DriverConfigError,
+  LINK_DRIVERS,
+  POWER_DRIVERS,
+  parseDriverSettings,
+  SWITCH_DRIVERS,
+} from '../../shared/drivers/config.js';
 import { defineDriver, ms, variant } from '../../shared/drivers/define.js';
 
 let dir: string;
@@ -77,8 +84,11 @@ describe('driver registry', () => {
   it('has one unit per definition the plan and the UI list, in the same order, each example valid', () => {
     expect(BUILT_IN_POWER_DRIVERS.map((u) => u.type)).toEqual(POWER_DRIVERS.map((d) => d.type));
     expect(BUILT_IN_LINK_DRIVERS.map((u) => u.type)).toEqual(LINK_DRIVERS.map((d) => d.type));
-    for (const unit of [...BUILT_IN_POWER_DRIVERS, ...BUILT_IN_LINK_DRIVERS]) {
-      const definition = [...POWER_DRIVERS, ...LINK_DRIVERS].find((d) => d.kind === unit.kind && d.type === unit.type);
+    expect(BUILT_IN_SWITCH_DRIVERS.map((u) => u.type)).toEqual(SWITCH_DRIVERS.map((d) => d.type));
+    for (const unit of [...BUILT_IN_POWER_DRIVERS, ...BUILT_IN_LINK_DRIVERS, ...BUILT_IN_SWITCH_DRIVERS]) {
+      const definition = [...POWER_DRIVERS, ...LINK_DRIVERS, ...SWITCH_DRIVERS].find(
+        (d) => d.kind === unit.kind && d.type === unit.type,
+      );
       expect(unit.schema).toBe(definition?.schema);
       expect(parseDriverSettings(unit, unit.example)).toEqual(unit.example);
     }
