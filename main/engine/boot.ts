@@ -111,7 +111,7 @@ async function powerCycle(
  *   the message says what happened and what to do (by hand, and `bondbench host restore <target>`).
  */
 export async function bootHost(control: HostControl, request: BootRequest): Promise<BootRecord> {
-  const { via, power, log } = request;
+  const { via } = request;
   const label = control.label;
   const previousBootId = await control.bootId();
   /** Where the boot time counts from (reboot sent, power on), and where the wait's deadline does. */
@@ -132,12 +132,59 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
     waitFrom = cycled.onDone;
     // The old session died with the power; waitForHost replaces it.
   }
+  return watch(control, request, {
+    previousBootId,
+    from,
+    waitFrom,
+    silentSince: via === 'reboot' ? 'the reboot' : 'power-on',
+  });
+}
+
+/**
+ * The watchdog for a host that stopped answering SSH in the middle of a step (its SSH server gone, a hang, a link
+ * that did not come back), once the bench has tried for `silent.waitedMs` to connect again: it is power-cycled through
+ * the power driver at once, up to timeouts.powerCycles times, each try in the returned record's recoveries. The
+ * record says `via: 'power-cycle'` with `watchdog: true`: nothing the plan asked for booted it.
+ *
+ * @throws RunStopError when timeouts.powerCycles is 0, every power-cycle left it silent, or the power driver
+ *   fails: the message says what happened, what to do by hand, and `bondbench host restore <target>`.
+ */
+export async function recoverHost(
+  control: HostControl,
+  request: Omit<BootRequest, 'via' | 'rollbackSeconds'>,
+  silent: { error: HostDidNotReturnError; waitedMs: number },
+): Promise<BootRecord> {
+  return watch(control, { ...request, via: 'power-cycle' }, { silent, silentSince: 'the connection dropped' });
+}
+
+/**
+ * Waits for SSH on a new boot, power-cycling the host through the power driver each time it stays silent for
+ * timeouts.rebootSeconds, until it answers or the tries run out. `silent`: it is known to be silent already (the
+ * first thing done is a power-cycle).
+ */
+async function watch(
+  control: HostControl,
+  request: BootRequest,
+  start: {
+    previousBootId?: string;
+    from?: number;
+    waitFrom?: number;
+    silent?: { error: HostDidNotReturnError; waitedMs: number };
+    /** What the first silence counts from, in messages: the reboot, power-on, the connection dropped. */
+    silentSince: string;
+  },
+): Promise<BootRecord> {
+  const { via, power, log } = request;
+  const label = control.label;
+  const watchdog = start.silent !== undefined;
+  let { from, waitFrom } = start;
   const recoveries: RecoveryRecord[] = [];
   for (;;) {
     try {
+      if (start.silent && recoveries.length === 0) throw start.silent.error;
       const back = await control.waitForHost({
-        timeoutMs: Math.max(1_000, request.timeoutMs - (performance.now() - waitFrom)),
-        previousBootId,
+        timeoutMs: Math.max(1_000, request.timeoutMs - (performance.now() - (waitFrom ?? performance.now()))),
+        previousBootId: start.previousBootId,
         sentAt: from,
       });
       const last = recoveries.at(-1);
@@ -148,6 +195,7 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
       }
       return {
         via,
+        ...(watchdog ? { watchdog: true } : {}),
         driver: via === 'power-cycle' || recoveries.length ? power.name : undefined,
         offSeconds: via === 'power-cycle' ? request.offSeconds : undefined,
         // After a watchdog power-cycle the boot that counts started at that power-on.
@@ -158,14 +206,18 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
       };
     } catch (error) {
       if (!(error instanceof HostDidNotReturnError)) throw error;
-      const silentFor = `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${recoveries.length ? 'the last power-on' : via === 'reboot' ? 'the reboot' : 'power-on'}`;
+      const silentFor =
+        start.silent && recoveries.length === 0
+          ? `no SSH for ${Math.round(start.silent.waitedMs / 1000)} s after ${start.silentSince}`
+          : `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${recoveries.length ? 'the last power-on' : start.silentSince}`;
       if (recoveries.length >= request.powerCycles) {
+        const what = watchdog ? 'stopped answering SSH' : `did not come back after the ${via}`;
         const stop = new RunStopError(
-          `${label} did not come back after the ${via}: ${silentFor}` +
+          `${label} ${what}: ${silentFor}` +
             (request.powerCycles
               ? `, and ${request.powerCycles} power-cycle${request.powerCycles === 1 ? '' : 's'} through ${power.name} did not bring it back`
               : ' (timeouts.powerCycles is 0: no power-cycle tried)') +
-            `. Check its console; once it answers SSH, run "${restoreCommand(request.target)}"`,
+            `. Check its ${watchdog ? 'SSH server and ' : ''}console; once it answers SSH, run "${restoreCommand(request.target)}"`,
           { cause: error },
         );
         stop.recoveries = recoveries;
@@ -179,7 +231,13 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
       };
       recoveries.push(attempt);
       log(`${label}: ${silentFor}: watchdog power-cycle ${attempt.attempt} of ${request.powerCycles}`);
-      const cycled = await powerCycle(request, label, `power-cycling it because it did not come back`);
+      const cycled = await powerCycle(
+        request,
+        label,
+        watchdog
+          ? 'power-cycling it because it stopped answering SSH'
+          : 'power-cycling it because it did not come back',
+      );
       if (cycled.error) {
         attempt.outcome = 'power-failed';
         cycled.error.recoveries = recoveries;

@@ -28,12 +28,20 @@ export interface HostSide {
   read(plan: Plan): Promise<HostReading>;
   /** The bonding driver's view of a slave, for the link driver to confirm a pull or plug. */
   miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'>;
+  /**
+   * How to power-cycle a host that stops answering SSH in the middle of the run (the watchdog, with the plan's
+   * timeouts): a step it happens in fails, the run goes on with the next mode; without it such a host fails steps.
+   */
+  setWatchdog?(options: WatchdogOptions): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** What the engine says about a boot: the host side adds the rollback. */
 export type BootOptions = Omit<BootRequest, 'rollbackSeconds'>;
+
+/** What the watchdog needs to power-cycle a host that stopped answering mid-run: a boot request without `via`. */
+export type WatchdogOptions = Omit<BootOptions, 'via'>;
 
 export interface ApplyOutcome {
   rebootMs?: number;

@@ -24,6 +24,7 @@ import { bootWire } from '../../shared/run/boot-wire.js';
 import { describeLoss, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
+  type BootRecord,
   type CaptureLoss,
   framesMissing,
   type HostReading,
@@ -156,6 +157,19 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
   let executed = 0;
   let index = records.reduce((max, s) => Math.max(max, s.index + 1), 0);
 
+  // A host that stops answering SSH mid-step is power-cycled like one that does not come back from a boot; its
+  // power off/on go on the timeline of the step it happened in.
+  let stepMarker: ((what: string) => void) | undefined;
+  host.setWatchdog?.({
+    marker: (what) => stepMarker?.(what),
+    power: context.power,
+    offSeconds: DEFAULT_OFF_SECONDS,
+    timeoutMs: (runPlan.timeouts?.rebootSeconds ?? 180) * 1000,
+    powerCycles: runPlan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
+    target: runPlan.host.target,
+    log: (line) => emit({ type: 'log', runId, line }),
+    signal,
+  });
   const completeModes = new Set(completeSteps(runPlan, records).map((s) => modeKey(s.point, s.repetition, s.mode)));
   // A sweep runs the whole plan once per point, with the point's values laid over the bond's options.
   const points: (SweepPoint | undefined)[] = runPlan.sweep ? sweepPoints(runPlan) : [undefined];
@@ -188,7 +202,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
       });
       // Capture files are named in the run folder's terms.
       const inRun = (losses: CaptureLoss[]) => losses.map((l) => ({ ...l, file: relative(writer.dir, l.file) }));
-      let failedMode = false;
+      /** Why the mode's remaining steps cannot mean anything (its bring-up failed, the host lost power). */
+      let failedMode: string | undefined;
       try {
         for (const spec of modeSteps(plan)) {
           if (signal.aborted) throw new RunCancelled();
@@ -227,6 +242,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             markers.push({ atMs, label: what });
             emit({ type: 'marker', runId, atMs, label: what });
           };
+          stepMarker = mark;
           const boot = (via: BootMethod, offSeconds: number): BootOptions => ({
             via,
             power: context.power,
@@ -240,7 +256,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             signal,
           });
           try {
-            if (failedMode) throw new Error('skipped: the mode’s bring-up failed');
+            if (failedMode) throw new Error(`skipped: ${failedMode}`);
             switch (spec.kind) {
               case 'bring-up': {
                 if (context.switch) {
@@ -331,7 +347,13 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             record.status = 'failed';
             record.error = (error as Error).message;
             await writer.log(`${label} failed: ${record.error}`);
-            if (spec.kind === 'bring-up') failedMode = true;
+            if (spec.kind === 'bring-up') failedMode ??= 'the mode’s bring-up failed';
+            const powerCycled = error as { endsMode?: boolean; boot?: BootRecord };
+            if (powerCycled.endsMode) {
+              failedMode ??= 'the watchdog power-cycled the host, the mode’s runtime configuration is gone';
+              // The watchdog's boot is this step's: its time and what the host sent while it booted.
+              record.boot = powerCycled.boot;
+            }
             if (stopsRun(error)) {
               // The host cannot be reached or powered: record what this step saw, then stop the run.
               fatal = error;

@@ -23,8 +23,9 @@ import { HostControl } from '../host/control.js';
 import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
 import { readLiveBondState } from '../host/system.js';
 import { parseHostTarget } from '../host/target.js';
-import { bootHost } from './boot.js';
-import type { ApplyOutcome, BootOptions, HostSide, TesterSide } from './ports.js';
+import { HostDidNotReturnError } from '../host/wait.js';
+import { bootHost, type RunStopError, recoverHost, stopsRun } from './boot.js';
+import type { ApplyOutcome, BootOptions, HostSide, TesterSide, WatchdogOptions } from './ports.js';
 import { AgentTesterSide } from './tester-side.js';
 
 /** How long a dropped SSH connection may take to open again before the step that needs it fails. */
@@ -48,11 +49,34 @@ function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['
   };
 }
 
+/**
+ * The host stopped answering SSH in the middle of a step and the watchdog power-cycled it back: the step's
+ * measurement is lost, and so is the mode's runtime configuration (the engine skips the mode's other steps).
+ */
+export class HostPowerCycledError extends Error {
+  readonly endsMode = true;
+  constructor(
+    label: string,
+    /** The watchdog's boot, for the step's record. */
+    readonly boot: BootRecord,
+  ) {
+    super(
+      `${label} stopped answering SSH; the watchdog power-cycled it through ${boot.driver ?? 'the power driver'} and it came back` +
+        `${boot.bootMs === undefined ? '' : ` ${boot.bootMs} ms after power-on`}: what the mode had set up at runtime is gone, its remaining steps are skipped`,
+    );
+    this.name = 'HostPowerCycledError';
+  }
+}
+
 export class SshHostSide implements HostSide {
   private baselineTaken = false;
   /** What the last netifrc bring-up wrote, to read the bond back against after later boots of that mode. */
   private written?: { mode: ModeName; plan: BondPlan };
   private runDir?: string;
+  /** How a host that stays silent after a dropped connection is power-cycled (set by the engine for a run). */
+  private watchdog?: WatchdogOptions;
+  /** The watchdog gave up on the host: every later command fails with this at once. */
+  private lost?: RunStopError;
 
   constructor(
     readonly control: HostControl,
@@ -94,15 +118,38 @@ export class SshHostSide implements HostSide {
     this.baselineTaken = true;
   }
 
+  /** Power-cycles a host that stopped answering SSH mid-run (see connected); without it such a host fails steps. */
+  setWatchdog(options: WatchdogOptions): void {
+    this.watchdog = options;
+  }
+
   /**
    * A dropped SSH connection (sshd restarted, a reset, the keepalive giving up on a cut management link) is opened
-   * again before the next command, waiting up to RECONNECT_MS for the host to answer; a host that stays away
-   * fails the step with HostDidNotReturnError.
+   * again before the next command, waiting up to RECONNECT_MS for the host to answer. A host that stays away
+   * (its SSH server killed, hung) is power-cycled by the watchdog (recoverHost, timeouts.powerCycles): once back,
+   * the step fails with HostPowerCycledError, since whatever the run had set up at runtime died with the power;
+   * `during: 'restore'` goes on instead. When the watchdog gives up, its RunStopError stops the run.
    */
-  private async connected(): Promise<void> {
+  private async connected(during: 'step' | 'restore' = 'step'): Promise<void> {
+    if (this.lost) throw this.lost;
     if (this.control.session?.isOpen !== false) return;
     this.control.log(`${this.control.label}: the SSH connection dropped; connecting again`);
-    await this.control.waitForHost({ timeoutMs: RECONNECT_MS });
+    const started = performance.now();
+    try {
+      await this.control.waitForHost({ timeoutMs: RECONNECT_MS });
+      return;
+    } catch (error) {
+      if (!(error instanceof HostDidNotReturnError) || !this.watchdog) throw error;
+      let boot: BootRecord;
+      try {
+        boot = await recoverHost(this.control, this.watchdog, { error, waitedMs: performance.now() - started });
+      } catch (stop) {
+        if (stopsRun(stop)) this.lost = stop as RunStopError;
+        throw stop;
+      }
+      if (during === 'restore') return;
+      throw new HostPowerCycledError(this.control.label, boot);
+    }
   }
 
   async apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions): Promise<ApplyOutcome> {
@@ -254,7 +301,7 @@ export class SshHostSide implements HostSide {
 
   async restore(): Promise<void> {
     if (!this.baselineTaken) return;
-    await this.connected();
+    await this.connected('restore');
     await this.control.restore({ runDir: this.runDir });
   }
 

@@ -279,16 +279,21 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       frames: bootStep.measurements?.arpFrames,
       steps: [bootStep.index],
     };
-    const source = bootStep.boot
-      ? ` (measured across a ${bootStep.boot.via}${bootStep.boot.bootMs !== undefined ? `, SSH back after ${bootStep.boot.bootMs} ms` : ''})`
-      : '';
+    // Which boot it was measured across, as a part of the reason in the reader's language.
+    const boot = bootStep.boot;
+    const source: ReasonPart[] = boot
+      ? said(boot.bootMs !== undefined ? 'arpAcrossBoot' : 'arpAcrossBootUntimed', {
+          boot: { key: boot.via === 'reboot' ? 'oracle.bootReboot' : 'oracle.bootPowerCycle' },
+          ...(boot.bootMs !== undefined ? { ms: boot.bootMs } : {}),
+        })
+      : [];
     const text = `${arp.probe} probe${arp.probe === 1 ? '' : 's'}, ${arp.gratuitous} gratuitous`;
     if (count === 0) {
       row.cells.arpAtBoot = saidCell(
         0,
         text,
         expect.duplicates ? 'not-measurable' : 'expected',
-        said(expect.duplicates ? 'arpNoneBroadcast' : 'arpNone'),
+        [...said(expect.duplicates ? 'arpNoneBroadcast' : 'arpNone'), ...source],
         evidence,
       );
     } else {
@@ -298,11 +303,10 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
         count,
         text,
         verdict,
-        said(expect.duplicates ? (even ? 'arpDoubled' : 'arpOdd') : 'arpScripts'),
+        [...said(expect.duplicates ? (even ? 'arpDoubled' : 'arpOdd') : 'arpScripts'), ...source],
         evidence,
       );
     }
-    if (row.cells.arpAtBoot && source) row.cells.arpAtBoot.reason += source;
   }
 
   // Load balancing: how echo replies spread over the slaves (host counters, or the switch ports).

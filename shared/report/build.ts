@@ -45,6 +45,14 @@ import {
 
 export type { RunContent };
 
+/** How a boot row's host was booted, in the reader's language (the Boots table's "boot" column). */
+export function bootVia(language: Language, boot: Pick<BootRow, 'via' | 'offSeconds'>): string {
+  const seconds = boot.offSeconds ?? 0;
+  if (boot.via === 'reboot') return t(language, 'power.report.reboot');
+  if (boot.via === 'watchdog') return t(language, 'power.report.watchdog', { seconds });
+  return t(language, 'power.report.powerCycle', { seconds });
+}
+
 export function modeLabel(language: Language, mode: string): string {
   return t(language, modeKey(mode));
 }
@@ -363,7 +371,7 @@ function bootRows(language: Language, steps: StepRecord[]): BootRow[] {
       {
         ...stepHead(language, step),
         status: step.status,
-        via: boot.via,
+        via: boot.watchdog ? 'watchdog' : boot.via,
         driver: boot.driver ?? null,
         offSeconds: boot.offSeconds ?? null,
         bootMs: boot.bootMs ?? null,

@@ -6,7 +6,7 @@
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS, type Verdict } from '../run/model.js';
-import { modeLabel, stepText } from './build.js';
+import { bootVia, modeLabel, stepText } from './build.js';
 import {
   bondText,
   duration,
@@ -321,10 +321,7 @@ function bootsSection(model: ReportModel): string {
   const h = (key: string, num = false) =>
     `<th scope="col"${num ? ' class="num"' : ''}>${e(t(L, `power.report.${key}`))}</th>`;
   const rows = model.boots.map((b) => {
-    const via =
-      b.via === 'reboot'
-        ? t(L, 'power.report.reboot')
-        : t(L, 'power.report.powerCycle', { seconds: b.offSeconds ?? 0 });
+    const via = bootVia(L, b);
     const persisted =
       b.persisted === null
         ? '–'

@@ -6,7 +6,7 @@
 import type { Language } from '../api.js';
 import { t } from '../i18n/catalogue.js';
 import { MATRIX_COLUMNS } from '../run/model.js';
-import { modeLabel } from './build.js';
+import { bootVia, modeLabel } from './build.js';
 import { mdCode, mdText } from './escape.js';
 import {
   bondText,
@@ -270,7 +270,7 @@ export function renderMarkdown(model: ReportModel): string {
         model.boots.map((b) => [
           String(b.step),
           modeLabel(L, b.mode),
-          b.via === 'reboot' ? h('reboot') : t(L, 'power.report.powerCycle', { seconds: b.offSeconds ?? 0 }),
+          bootVia(L, b),
           b.bootMs === null ? '–' : ms(L, b.bootMs),
           b.persisted === null
             ? '–'

@@ -208,7 +208,8 @@ export interface ArpRow extends StepHead, ArpCounts {
 /** A boot the run went through (netifrc bring-up, reboot or power-cycle step), with what it measured. */
 export interface BootRow extends StepHead {
   status: 'ok' | 'failed';
-  via: 'reboot' | 'power-cycle';
+  /** `watchdog`: a power-cycle of a host that stopped answering SSH mid-step, which no plan step asked for. */
+  via: 'reboot' | 'power-cycle' | 'watchdog';
   /** The power driver, for a power-cycle or a watchdog's. */
   driver: string | null;
   offSeconds: number | null;

@@ -232,7 +232,7 @@ export const REPORT_SCHEMA = {
         items: object({
           ...stepHead,
           status: { enum: ['ok', 'failed'] },
-          via: { enum: ['reboot', 'power-cycle'] },
+          via: { enum: ['reboot', 'power-cycle', 'watchdog'] },
           driver: nullable(str),
           offSeconds: nullable(count),
           bootMs: nullable(count),

@@ -193,6 +193,11 @@ export function framesMissing(loss: CaptureLoss): number {
 export interface BootRecord {
   /** `reboot` typed over SSH, or the power driver's off, offSeconds, on. */
   via: 'reboot' | 'power-cycle';
+  /**
+   * The watchdog's power-cycle of a host that stopped answering SSH in the middle of a step (main/engine/boot.ts
+   * recoverHost): no plan step asked for this boot.
+   */
+  watchdog?: boolean;
   /** The power driver's name (power-cycle only). */
   driver?: string;
   offSeconds?: number;

@@ -44,6 +44,17 @@ async function agentsInLab(): Promise<string[]> {
   return agents;
 }
 
+/** QEMU processes of the lab's guest: exactly one after any fault (a power-cycle must not leave the old one). */
+async function labQemus(): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ip', ['netns', 'pids', namespaceName(lab.instance)]);
+  const qemus: string[] = [];
+  for (const pid of stdout.split(/\s+/).filter(Boolean)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.startsWith('qemu-system') && cmdline.includes(`bondbench-lab-${lab.instance}`)) qemus.push(pid);
+  }
+  return qemus;
+}
+
 /** `bondbench` from source; resolves with its exit code and everything it printed. */
 function cli(args: string[], onOutput?: (text: string) => void): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'test/support/cli.ts'), ...args], {
@@ -188,6 +199,82 @@ describe('faults in the middle of a run', () => {
       /the SSH connection dropped; connecting again/,
     );
     expect(await hostConf()).toBe(originalConf);
+    expect(await agentsInLab()).toEqual([]);
+  }, 600_000);
+
+  it('sshd is killed on the host: the watchdog power-cycles it back, the mode it hit is lost, the run goes on', async () => {
+    const file = join(runsDir, 'sshd.yaml');
+    await writeFile(
+      file,
+      planToYaml({
+        ...defaultLabPlan(lab.instance),
+        name: 'sshd killed',
+        modes: ['balance-rr', 'balance-xor'],
+        steps: [{ kind: 'probe', seconds: 3 }, { kind: 'read-macs' }],
+        timeouts: { pullSeconds: 5, rebootSeconds: 120, powerCycles: 1 },
+      }),
+    );
+    let killed: Promise<string> | undefined;
+    const { code, output } = await cli(['run', file, '--out', runsDir], (text) => {
+      // As the first mode's probe starts, the host's SSH server dies for good, as `kill` leaves OpenRC's sshd:
+      // the guest's init stops respawning dropbear (a copy of inittab without it, bound over the real one, gone
+      // at the next boot), then every dropbear process goes, the bench's connection with them.
+      if (!killed && /mode balance-rr: probe 3 s/.test(text)) {
+        killed = (async () => {
+          const session = await lab.ssh();
+          try {
+            return await guest(
+              session,
+              'grep -v dropbear /etc/inittab > /run/inittab.nossh && mount -o bind /run/inittab.nossh /etc/inittab && kill -HUP 1 && ' +
+                'setsid sh -c \'sleep 1; for d in /proc/[0-9]*; do case "$(tr "\\0" " " < $d/cmdline 2>/dev/null)" in /usr/sbin/dropbear*) kill -9 ${d#/proc/};; esac; done\' </dev/null >/dev/null 2>&1 & echo killing',
+            );
+          } finally {
+            session.close();
+          }
+        })();
+      }
+    });
+    expect((await killed)?.trim(), output).toBe('killing');
+    // 1: the run completed, but a step failed.
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/run completed: \d+ steps, host restored/);
+    const folder = output.match(/results: (\S+)/)![1]!;
+    const run = await readRunFolder(folder);
+    expect(run.manifest.status).toBe('completed');
+    expect(run.manifest.restored).toBe(true);
+    const steps = run.steps.map((s) => `${s.mode} ${s.kind} ${s.status}`);
+    expect(steps).toEqual([
+      'balance-rr bring-up ok',
+      'balance-rr probe failed',
+      'balance-rr read-macs failed',
+      'balance-xor bring-up ok',
+      'balance-xor probe ok',
+      'balance-xor read-macs ok',
+    ]);
+    const lost = run.steps[1]!;
+    expect(lost.error).toMatch(
+      /stopped answering SSH; the watchdog power-cycled it through lab "[^"]+" power and it came back \d+ ms after power-on: what the mode had set up at runtime is gone, its remaining steps are skipped$/,
+    );
+    expect(lost.boot).toMatchObject({ via: 'power-cycle', watchdog: true, bootMs: expect.any(Number) });
+    expect(lost.boot?.recoveries).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'back',
+        reason: expect.stringMatching(/^no SSH for \d+ s after the connection dropped/),
+      }),
+    ]);
+    expect(run.steps[2]!.error).toMatch(/^skipped: the watchdog power-cycled the host/);
+    const log = await readFile(join(folder, 'log.txt'), 'utf8');
+    expect(log).toMatch(/the SSH connection dropped; connecting again/);
+    expect(log).toMatch(/watchdog power-cycle 1 of 1/);
+    // What the first mode measured before the fault stays, and the report names the watchdog's boot.
+    const report = buildReport(run, 'en');
+    expect(report.boots).toEqual([expect.objectContaining({ via: 'watchdog', status: 'failed' })]);
+    expect(run.steps[0]!.reading?.bondMode).toBe('balance-rr');
+    expect(report.matrix.find((r) => r.mode === 'balance-rr')?.cells.length).toBeGreaterThan(0);
+    // The guest answers SSH again (its own inittab back after the power-cycle) with its files as found.
+    expect(await hostConf()).toBe(originalConf);
+    expect(await labQemus()).toHaveLength(1);
     expect(await agentsInLab()).toEqual([]);
   }, 600_000);
 

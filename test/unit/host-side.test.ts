@@ -1,8 +1,11 @@
 /** The engine's host side: a netifrc bring-up is only as good as the bond the host booted into. */
 import { describe, expect, it } from 'vitest';
-import { SshHostSide } from '../../main/engine/sides.js';
+import type { PowerDriver } from '../../main/drivers/types.js';
+import { stopsRun } from '../../main/engine/boot.js';
+import { HostPowerCycledError, SshHostSide } from '../../main/engine/sides.js';
 import { VerifyError } from '../../main/host/backend.js';
 import type { HostControl } from '../../main/host/control.js';
+import { HostDidNotReturnError } from '../../main/host/wait.js';
 import { defaultLabPlan } from '../../shared/plan/plan.js';
 
 /** A HostControl that records calls and answers the live read-back as told. */
@@ -59,5 +62,92 @@ describe('netifrc bring-up', () => {
   it('a runtime bring-up returns the options configure() read back', async () => {
     const { host } = control(async () => ({ checked: [] }));
     expect(await host.apply(plan, 'balance-xor', 'runtime')).toEqual({ verified: ['mode=x'] });
+  });
+});
+
+describe('a host that stops answering SSH mid-run', () => {
+  const plan = defaultLabPlan('fake');
+
+  /** A host whose connection dropped and that answers SSH again only after `silentFor` more waits. */
+  function silentHost(silentFor: number) {
+    const calls: string[] = [];
+    const session = { isOpen: false };
+    const fake = {
+      label: 'fake host',
+      session,
+      log: (line: string) => calls.push(`log ${line}`),
+      waitForHost: async (options: { timeoutMs: number; sentAt?: number }) => {
+        calls.push(`wait ${options.timeoutMs}`);
+        if (silentFor-- > 0) throw new HostDidNotReturnError('fake host', options.timeoutMs, 'connection refused');
+        session.isOpen = true;
+        return { bootMs: 9_000, attempts: 3, bootId: 'new-boot' };
+      },
+      restore: async () => {
+        calls.push('restore');
+      },
+    };
+    const power = {
+      name: 'fake PDU outlet 3',
+      set: async (state: string) => {
+        calls.push(`power ${state}`);
+      },
+      get: async () => 'on' as const,
+    };
+    const host = new SshHostSide(fake as unknown as HostControl, 60_000, 'bond0');
+    const watchdog = (powerCycles: number) =>
+      host.setWatchdog({
+        power: power as unknown as PowerDriver,
+        offSeconds: 0,
+        timeoutMs: 60_000,
+        powerCycles,
+        target: 'root@fake',
+        log: (line) => calls.push(`log ${line}`),
+      });
+    return { calls, host, watchdog };
+  }
+
+  it('power-cycles it through the power driver, fails the step saying so, and keeps the watchdog’s boot', async () => {
+    const { calls, host, watchdog } = silentHost(1);
+    watchdog(2);
+    const error = await host.read(plan).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostPowerCycledError);
+    expect((error as Error).message).toBe(
+      'fake host stopped answering SSH; the watchdog power-cycled it through fake PDU outlet 3 and it came back 9000 ms after power-on: what the mode had set up at runtime is gone, its remaining steps are skipped',
+    );
+    expect((error as HostPowerCycledError).boot).toMatchObject({
+      via: 'power-cycle',
+      watchdog: true,
+      driver: 'fake PDU outlet 3',
+      recoveries: [
+        {
+          attempt: 1,
+          outcome: 'back',
+          reason: expect.stringMatching(/^no SSH for \d+ s after the connection dropped/),
+        },
+      ],
+    });
+    // Reconnect first (30 s), then straight to the power-cycle, then the reboot timeout for the host to answer.
+    expect(calls.filter((c) => !c.startsWith('log '))).toEqual([
+      'wait 30000',
+      'power off',
+      'power on',
+      expect.stringMatching(/^wait \d+(\.\d+)?$/),
+    ]);
+  });
+
+  it('with timeouts.powerCycles 0 stops the run naming the restore, and does not wait for it again', async () => {
+    const { calls, host, watchdog } = silentHost(99);
+    watchdog(0);
+    const error = await host.read(plan).catch((caught: unknown) => caught);
+    expect(stopsRun(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^fake host stopped answering SSH: no SSH for \d+ s after the connection dropped \(timeouts\.powerCycles is 0: no power-cycle tried\)\. Check its SSH server and console; once it answers SSH, run "bondbench host restore root@fake"$/,
+    );
+    expect(calls.filter((c) => c.startsWith('power'))).toEqual([]);
+    // Every later command (the restore at the end of the run too) fails at once with the same words, not after
+    // another 30 s of waiting.
+    const waits = calls.filter((c) => c.startsWith('wait')).length;
+    await expect(host.read(plan)).rejects.toBe(error);
+    expect(calls.filter((c) => c.startsWith('wait')).length).toBe(waits);
   });
 });

@@ -145,7 +145,13 @@ describe('ARP at boot and the report’s boots', async () => {
     const cell = judgeRun(run.plan, steps).find((r) => r.mode === mode)!.cells.arpAtBoot!;
     expect(cell.value).toBe(3);
     expect(cell.evidence).toMatchObject({ steps: [boot.index], frames: [7, 8, 9] });
-    expect(cell.reason).toMatch(/\(measured across a power-cycle, SSH back after 14210 ms\)$/);
+    expect(cell.reason).toMatch(/; measured across a power-cycle, SSH back after 14210 ms$/);
+    // Said in the reader's language, like the rest of the reason.
+    const zh = buildReport({ ...run, steps }, 'zh-CN')
+      .matrix.find((r) => r.mode === mode)!
+      .cells.find((c) => c.column === 'arpAtBoot')!;
+    expect(zh.reason).toContain('在一次断电重启过程中测得，SSH 于 14210 ms 后恢复');
+    expect(zh.reason).not.toMatch(/[A-Za-z]{4,}/);
   });
 
   it('lists each boot in the report with its time, the bond against its persisted configuration and the wire', () => {
@@ -167,5 +173,27 @@ describe('ARP at boot and the report’s boots', async () => {
     expect(renderMarkdown(report)).toContain('## Boots');
     expect(renderHtml(buildReport({ ...run, steps }, 'zh-CN'))).toContain('断电重启，断电 5 秒');
     expect(renderHtml(buildReport(run, 'en'))).toContain('The run did not boot the host');
+  });
+
+  it('names a watchdog power-cycle of a host that stopped answering mid-step as such', () => {
+    const lost: StepRecord = {
+      ...boot,
+      kind: 'probe',
+      status: 'failed',
+      boot: { via: 'power-cycle', watchdog: true, driver: 'lab guest ci', offSeconds: 5, bootMs: 16_000 },
+    };
+    const withLost = [...steps.filter((s) => s !== boot), lost];
+    for (const [language, text] of [
+      ['en', 'watchdog power-cycle (5 s off): SSH stopped answering mid-step'],
+      ['zh-CN', '看门狗断电重启（断电 5 秒）：步骤进行中 SSH 停止响应'],
+    ] as const) {
+      const report = buildReport({ ...run, steps: withLost }, language);
+      expect(report.boots).toEqual([expect.objectContaining({ via: 'watchdog', status: 'failed', bootMs: 16_000 })]);
+      expect(renderHtml(report)).toContain(text);
+      expect(renderMarkdown(report)).toContain(text);
+    }
+    // A failed step's boot never stands for the mode's ARP at boot.
+    const cell = judgeRun(run.plan, withLost).find((r) => r.mode === mode)!.cells.arpAtBoot!;
+    expect(cell.evidence.steps).not.toContain(lost.index);
   });
 });
