@@ -10,6 +10,7 @@ import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
 import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
+import type { LinkDriver } from '../drivers/types.js';
 import { packageRoot } from '../paths.js';
 import { acquireHostLock } from './host-lock.js';
 import { completeSteps, countSteps, executeRun, RunCancelled } from './runner.js';
@@ -164,6 +165,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
     let restored = false;
     let originalSaved = false;
     let folderError: unknown;
+    let link: TrackedLink | undefined;
     /** Writing the run folder must not hide what happened to the host: a failed write is noted, never thrown. */
     const keep = async (write: () => Promise<unknown>) => {
       try {
@@ -179,11 +181,12 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       await writer.update({ host: facts, tester: sides.tester.facts() });
       await sides.host.saveOriginal(writer.dir);
       originalSaved = true;
+      link = trackPulls(sides.link);
       steps = await executeRun({
         plan,
         host: sides.host,
         tester: sides.tester,
-        link: sides.link,
+        link,
         power: sides.power,
         switch: sides.switch,
         writer,
@@ -207,6 +210,18 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         caught instanceof RunCancelled ? undefined : (folderProblem(writer.dir, caught) ?? (caught as Error).message);
       if (error) await keep(() => writer.log(`run failed: ${error}`));
     } finally {
+      // A run that stopped between a pull and its plug leaves no cable out: the slave goes back before the host's
+      // configuration does, so the restored bond finds its slaves as the run found them.
+      for (const slave of link?.pulled() ?? []) {
+        try {
+          await link!.plug(slave);
+          await keep(() => writer.log(`${slave}: cable plugged back in (the run stopped while it was pulled)`));
+        } catch (caught) {
+          const message = `could not plug ${slave} back in: ${(caught as Error).message}; plug it in by hand`;
+          await keep(() => writer.warn(message));
+          error ??= message;
+        }
+      }
       if (sides && originalSaved) {
         let restoreError: unknown;
         try {
@@ -256,4 +271,33 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   })();
 
   return { id: runId, dir: writer.dir, cancel: () => controller.abort(), finished };
+}
+
+/** A link driver that remembers which slaves it pulled and has not plugged back yet. */
+interface TrackedLink extends LinkDriver {
+  /** Slaves pulled through this driver and not plugged since, in pull order. */
+  pulled(): string[];
+}
+
+function trackPulls(link: LinkDriver): TrackedLink {
+  const out = new Set<string>();
+  return {
+    get name() {
+      return link.name;
+    },
+    get physical() {
+      return link.physical;
+    },
+    async pull(slave) {
+      // Counted before the call: a pull that fails half-way may still have taken the cable out.
+      out.add(slave);
+      return link.pull(slave);
+    },
+    async plug(slave) {
+      await link.plug(slave);
+      out.delete(slave);
+    },
+    state: (slave) => link.state(slave),
+    pulled: () => [...out],
+  };
 }

@@ -53,6 +53,9 @@ function repliesAfter(log: EchoLog, sinceMs: number, timeoutMs = 20_000): Promis
 }
 
 beforeAll(async () => {
+  // Both cables in, whatever an earlier file left: the pulls below measure a failover from two live slaves.
+  await lab.plug('eth1');
+  await lab.plug('eth2');
   session = await lab.ssh();
   client = await TesterClient.start({ netns, log: (line) => console.error(`[tester agent] ${line}`) });
   dir = await mkdtemp(join(tmpdir(), 'bondbench-tester-'));

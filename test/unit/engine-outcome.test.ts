@@ -1,5 +1,5 @@
 /** The engine's verdict on a whole run, with fake sides: what the run folder and the CLI then say. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,46 @@ describe('a run in which no mode came up', () => {
       .finished;
     expect(outcome.status).toBe('completed');
     expect(outcome.steps.find((s) => s.mode === 'balance-xor')?.apply?.verified).toEqual(['mode=balance-xor']);
+  });
+});
+
+describe('a run that stops while a cable is out', () => {
+  it('plugs the slave back before restoring the host, and says so in log.txt', async () => {
+    const sides = fakeSides();
+    const calls: string[] = [];
+    let pulled!: () => void;
+    const pulledNow = new Promise<void>((resolve) => (pulled = resolve));
+    sides.link = {
+      ...sides.link,
+      pull: async (slave) => {
+        calls.push(`pull ${slave}`);
+        pulled();
+      },
+      plug: async (slave) => {
+        calls.push(`plug ${slave}`);
+      },
+    };
+    const restore = sides.host.restore.bind(sides.host);
+    sides.host.restore = async () => {
+      calls.push('restore');
+      await restore();
+    };
+    const handle = await startRun(
+      {
+        ...plan(['active-backup']),
+        steps: [
+          { kind: 'pull', slave: 'eth1', holdSeconds: 30 },
+          { kind: 'plug', slave: 'eth1', settleSeconds: 1 },
+        ],
+      },
+      { runsDir, sides, locksDir: runsDir },
+    );
+    await pulledNow;
+    handle.cancel();
+    const outcome = await handle.finished;
+    expect(outcome.status).toBe('cancelled');
+    expect(calls).toEqual(['pull eth1', 'plug eth1', 'restore']);
+    const log = await readFile(join(outcome.dir, 'log.txt'), 'utf8');
+    expect(log).toContain('eth1: cable plugged back in (the run stopped while it was pulled)');
   });
 });
