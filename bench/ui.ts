@@ -3,7 +3,9 @@
  * (startBenchServer, what `bondbench serve` runs), with no lab:
  *  1. following: a synthetic run streams 10 000 frames/s (plus 100 probe samples/s) into the live view for 30 s
  *     with the capture list following; the page's requestAnimationFrame cadence (fps) and long tasks (> 50 ms,
- *     PerformanceObserver) are measured, beside the same page idle for 5 s as the reference (ratio = fps/idle);
+ *     PerformanceObserver) are measured, beside the same page idle for 5 s as the reference (ratio = fps/idle),
+ *     and beside the same stream with every row's detail layers in it (how live rows travelled before the bench
+ *     kept the layers and the detail pane fetched them on select: main/engine/live-details.ts);
  *  2. open: a recorded run with a 1 000 000-frame capture file, written here, opened from History: time from the
  *     click to the first rows in the list (cold: the bench reads and indexes the file; warm: indexed already),
  *     beside the same for the small recorded fixture as the reference, and the bench's own index time.
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { findRenderer } from '../main/cli/serve.js';
 import { Bench } from '../main/engine/bench.js';
+import { LiveFrameDetails } from '../main/engine/live-details.js';
 import { findChromium } from '../main/report/pdf.js';
 import { startBenchServer } from '../main/server/server.js';
 import { API_METHODS, type BenchClient, type BenchEvent, type FrameSummary } from '../shared/api.js';
@@ -117,13 +120,19 @@ async function writeRecordedRun(root: string, id: string, frames: number): Promi
 }
 
 /** The real bench for everything but startRun, which streams synthetic frames for `seconds`. */
-function syntheticBench(real: Bench, seconds: number): BenchClient & { streamed(): number } {
+function syntheticBench(
+  real: Bench,
+  seconds: number,
+): BenchClient & { streamed(): number; sendLayers(on: boolean): void } {
   const listeners = new Set<(event: BenchEvent) => void>();
   const emit = (event: BenchEvent) => {
     for (const listener of listeners) listener(event);
   };
   const templates = Array.from({ length: 2000 }, (_, n) => decodeFrame(frameBytes(n)));
+  // As Bench does: live rows go without their layers, which the detail pane fetches (frameDetail).
+  const details = new LiveFrameDetails();
   let streamed = 0;
+  let withLayers = false;
   const api = Object.fromEntries(
     API_METHODS.map((method) => [
       method,
@@ -137,8 +146,13 @@ function syntheticBench(real: Bench, seconds: number): BenchClient & { streamed(
       return () => listeners.delete(listener);
     },
     streamed: () => streamed,
+    sendLayers: (on) => {
+      withLayers = on;
+    },
+    frameDetail: async (runId, ref) => details.get(runId, ref),
     async startRun() {
       const runId = `synthetic-${Date.now()}`;
+      streamed = 0;
       setTimeout(() => {
         emit({ type: 'run-started', runId, totalSteps: 1 });
         emit({ type: 'progress', runId, step: 1, totalSteps: 1, label: 'mode balance-rr: probe', mode: 'balance-rr' });
@@ -153,7 +167,10 @@ function syntheticBench(real: Bench, seconds: number): BenchClient & { streamed(
             const n = streamed++;
             frames.push(frameSummary(templates[n % templates.length]!, n + 1, n / FRAMES_PER_SECOND, 'tester0'));
           }
-          if (frames.length) emit({ type: 'frames', runId, frames, dropped: 0 });
+          if (frames.length) {
+            const event = { type: 'frames' as const, runId, frames, dropped: 0 };
+            emit(withLayers ? event : details.keep(event));
+          }
           for (let i = 0; i < perBatch / 100; i++)
             emit({ type: 'probe', runId, sample: { atMs: elapsed + i, rttMs: 0.3 + Math.random() * 0.2 } });
           if (elapsed >= seconds * 1000) {
@@ -195,6 +212,29 @@ function measureFrames(page: Page, ms: number): Promise<{ fps: number; longTasks
       }),
     ms,
   );
+}
+
+/** The page's CPU profile by self time, top 25, with the bundle's line:column. */
+function printProfile(result: unknown): void {
+  const { profile } = result as {
+    profile: {
+      nodes: {
+        id: number;
+        callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+      }[];
+      samples: number[];
+    };
+  };
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const id of profile.samples) {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = profile.samples.length;
+  for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 
 /** Clicks History → Open for a run and measures, in the page, until its first rows are in the list. */
@@ -260,51 +300,55 @@ try {
     await page.addInitScript('globalThis.__name = (f) => f;');
     await page.goto(server.url);
 
-    // 1. Following a live run at 10 000 frames/s.
+    // 1. Following a live run at 10 000 frames/s: rows as the bench sends them (without their layers, fetched on
+    // select), beside the same stream with every row's layers in it (how rows travelled before) as the reference.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const idle = await measureFrames(page, 5000);
-    await page.getByRole('button', { name: 'Setup', exact: true }).click();
-    await page.getByRole('button', { name: 'Start run' }).click();
-    await page.locator('.capture-row').first().waitFor();
-    const cdp = process.env.BONDBENCH_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
-    if (cdp) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-    }
-    const following = await measureFrames(page, FOLLOW_SECONDS * 1000 - 1000);
-    if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
-        profile: {
-          nodes: {
-            id: number;
-            callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-          }[];
-          samples: number[];
-        };
-      };
-      const self = new Map<string, number>();
-      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      for (const id of profile.samples) {
-        const f = byId.get(id)!.callFrame;
-        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
-        self.set(key, (self.get(key) ?? 0) + 1);
+    const follow = async (withLayers: boolean) => {
+      bench.sendLayers(withLayers);
+      await page.getByRole('button', { name: 'Setup', exact: true }).click();
+      await page.getByRole('button', { name: 'Start run' }).click();
+      await page.locator('.capture-row').first().waitFor();
+      const cdp =
+        process.env.BONDBENCH_BENCH_PROFILE && !withLayers ? await page.context().newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
       }
-      const total = profile.samples.length;
-      for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
-        console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+      const measured = await measureFrames(page, FOLLOW_SECONDS * 1000 - 1000);
+      if (cdp) printProfile(await cdp.send('Profiler.stop'));
+      await page.waitForTimeout(1500);
+      const lastShown = await page
+        .locator('.capture-row[data-no]')
+        .evaluateAll((rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-no')))));
+      const status = await page.locator('.capture-status').textContent();
+      return { ...measured, lastShown, status, sent: bench.streamed() };
+    };
+    const following = await follow(false);
+    if (process.env.BONDBENCH_BENCH_PROFILE) {
+      console.log(
+        `following: ${following.fps.toFixed(1)} fps, ${following.longTasks} long tasks; idle ${idle.fps.toFixed(1)}`,
+      );
+      process.exit(0);
     }
-    await page.waitForTimeout(1500);
-    const lastShown = await page
-      .locator('.capture-row[data-no]')
-      .evaluateAll((rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-no')))));
-    const status = await page.locator('.capture-status').textContent();
-    console.log(`\nfollowing ${FRAMES_PER_SECOND} frames/s for ${FOLLOW_SECONDS} s (${bench.streamed()} frames sent):`);
-    console.log(`  idle page (reference): ${idle.fps.toFixed(1)} fps, ${idle.longTasks} long tasks`);
-    console.log(
-      `  following:             ${following.fps.toFixed(1)} fps, ${following.longTasks} long tasks (longest ${following.longestMs} ms)`,
-    );
-    console.log(`  ratio following/idle:  ${(following.fps / idle.fps).toFixed(2)}`);
-    console.log(`  list at the end:       newest row shown ${lastShown}; "${status}"`);
+    const before = await follow(true);
+    // A live row's layers come from the bench on select.
+    const picked = await page.locator('.capture-row[data-no]').last().getAttribute('data-no');
+    await page.locator(`.capture-row[data-no="${picked}"]`).click();
+    await page.locator('.frame-detail details').first().waitFor({ timeout: 10_000 });
+    const detailTitle = await page.locator('.frame-detail h3').textContent();
+    const line = (label: string, m: typeof following) =>
+      console.log(
+        `  ${label} ${m.fps.toFixed(1)} fps, ${m.longTasks} long tasks (longest ${m.longestMs} ms); newest row ${m.lastShown} of ${m.sent} sent`,
+      );
+    console.log(`\nfollowing ${FRAMES_PER_SECOND} frames/s for ${FOLLOW_SECONDS} s:`);
+    console.log(`  idle page (reference):           ${idle.fps.toFixed(1)} fps, ${idle.longTasks} long tasks`);
+    line('rows with their layers (before):', before);
+    line('rows without layers (now):      ', following);
+    console.log(`  ratio now/idle:                  ${(following.fps / idle.fps).toFixed(2)}`);
+    console.log(`  ratio now/before:                ${(following.fps / before.fps).toFixed(2)}`);
+    console.log(`  list at the end:                 "${following.status}"`);
+    console.log(`  picked row ${picked}: detail pane "${detailTitle}", its layers fetched from the bench`);
     if (following.fps < 50) failed = true;
 
     // 2. Opening recorded runs: the 1 M-frame one, cold then warm, and the small fixture as the reference.

@@ -46,9 +46,17 @@ export interface FrameSummary {
   tag?: string;
   /** Capture interface (tester port or a switch port mirror). */
   port: string;
-  /** Decoded layers for the detail pane: [layer name, [field, value][]]. */
-  detail: [string, [string, string][]][];
+  /**
+   * Decoded layers for the detail pane. A recorded run's rows carry them; a live run's rows do not (they are kept
+   * on the bench: `frameDetail(runId, ref)`).
+   */
+  detail?: FrameLayers;
+  /** A live row's handle for `frameDetail`: its number among the frames the run delivered (1-based). */
+  ref?: number;
 }
+
+/** A frame's layers as the detail pane shows them, outermost first: [layer name, [field, value][]]. */
+export type FrameLayers = [string, [string, string][]][];
 
 /** One capture file of a recorded run: the tester port's or a switch port mirror's, for one mode and repetition. */
 export interface CaptureFileInfo {
@@ -213,6 +221,11 @@ export interface BenchApi {
   readCapture(runId: string, query: CaptureQuery): Promise<CapturePage>;
   /** A pull step's replies per port and the bond's reaction around it, for the failover chart. */
   pullTraffic(runId: string, step: number): Promise<PullTraffic>;
+  /**
+   * A live run's frame's layers by the row's `ref`, or null once the bench no longer keeps them (it keeps the
+   * last 50 000 frames' of a running run; the capture file has them all).
+   */
+  frameDetail(runId: string, ref: number): Promise<FrameLayers | null>;
   compareRuns(a: string, b: string): Promise<Comparison>;
   /** A report as a file: name, MIME type and base64 content. */
   exportReport(
@@ -238,6 +251,7 @@ export const API_METHODS = [
   'listCaptures',
   'readCapture',
   'pullTraffic',
+  'frameDetail',
   'compareRuns',
   'exportReport',
 ] as const satisfies readonly (keyof BenchApi)[];
@@ -261,6 +275,7 @@ export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'intege
   listCaptures: ['string'],
   readCapture: ['string', 'object'],
   pullTraffic: ['string', 'integer'],
+  frameDetail: ['string', 'integer'],
   compareRuns: ['string', 'string'],
   exportReport: ['string', 'string', 'string'],
 };

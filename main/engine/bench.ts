@@ -12,6 +12,7 @@ import type {
   CaptureQuery,
   CheckItem,
   Comparison,
+  FrameLayers,
   HostCheck,
   Language,
   PullTraffic,
@@ -37,6 +38,7 @@ import type { PdfPrinter } from '../report/pdf.js';
 import { UnknownHostKeyError } from '../ssh/known-hosts.js';
 import { TesterClient } from '../tester/client.js';
 import { RecordedCaptures } from './captures.js';
+import { LiveFrameDetails } from './live-details.js';
 import { type RunHandle, startRun } from './session.js';
 import { labInstanceOf } from './sides.js';
 import {
@@ -66,6 +68,7 @@ export class Bench implements BenchApi {
   private readonly listeners = new Set<(event: BenchEvent) => void>();
   private readonly active = new Map<string, RunHandle>();
   private readonly captures = new RecordedCaptures();
+  private readonly liveDetails = new LiveFrameDetails();
   /** Run folders read for capture browsing, by folder, while unchanged (every window of rows would re-read them). */
   private readonly folders = new Map<string, { stamp: string; run: Promise<RunFolder> }>();
 
@@ -86,7 +89,9 @@ export class Bench implements BenchApi {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: BenchEvent): void {
+  private emit(original: BenchEvent): void {
+    // Live rows go without their layers (the detail pane asks for one frame's: frameDetail).
+    const event = original.type === 'frames' ? this.liveDetails.keep(original) : original;
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -359,6 +364,10 @@ export class Bench implements BenchApi {
     if (!Number.isInteger(step) || step < 0) throw new Error(`step must be a step index (0, 1, …), not ${step}`);
     const run = await this.browsedRun(runId);
     return this.captures.pullTraffic(run.dir, run.plan, run.manifest, run.steps, step);
+  }
+
+  async frameDetail(runId: string, ref: number): Promise<FrameLayers | null> {
+    return this.liveDetails.get(runId, ref);
   }
 
   async compareRuns(a: string, b: string): Promise<Comparison> {

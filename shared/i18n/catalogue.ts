@@ -206,6 +206,9 @@ const en = {
       dropped: '{{count}} dropped',
       trimmed: '{{count}} oldest left the list (they are in the capture files)',
       pickFrame: 'Click a frame to see its layers.',
+      detailLoading: 'Reading its layers from the bench…',
+      detailGone:
+        'The bench keeps the layers of a live run’s last 50 000 frames; this one is older. Its capture file has it: open the run from History.',
       detail: 'Frame detail',
       frameTitle: 'Frame {{no}} on {{port}}',
     },
@@ -967,6 +970,8 @@ const zhCN: Messages = {
       dropped: '丢弃 {{count}} 帧',
       trimmed: '最早的 {{count}} 帧已移出列表（仍在抓包文件中）',
       pickFrame: '点击一帧查看其各层内容。',
+      detailLoading: '正在从测试台读取其各层内容…',
+      detailGone: '测试台只保留实时运行最近 50 000 帧的各层内容，这一帧更早。它在抓包文件中：请从历史记录打开该运行。',
       detail: '帧详情',
       frameTitle: '第 {{no}} 帧，接口 {{port}}',
     },

@@ -10,6 +10,7 @@
 import type { ReactNode } from 'react';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { FrameLayers } from '../../../shared/api.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import type { FrameSource } from '../capture/source.js';
 import { formatCaptureTime } from '../format.js';
@@ -212,29 +213,61 @@ export function CaptureList({
   );
 }
 
-export function FrameDetail({ frame }: { frame?: ListedFrame }) {
+/**
+ * The picked frame's layers. A recorded row carries them; a live row is fetched from the bench by `load` (the live
+ * list's rows travel without them), and says so when the bench no longer keeps them.
+ */
+export function FrameDetail({
+  frame,
+  load,
+}: {
+  frame?: ListedFrame;
+  load?: (frame: ListedFrame) => Promise<FrameLayers | null>;
+}) {
   const { t } = useTranslation();
+  const [fetched, setFetched] = useState<{ frame: ListedFrame; layers: FrameLayers | null | Error }>();
+  useEffect(() => {
+    if (!frame || frame.detail || !load) return;
+    let current = true;
+    load(frame).then(
+      (layers) => current && setFetched({ frame, layers }),
+      (error: Error) => current && setFetched({ frame, layers: error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [frame, load]);
   if (!frame) return <section className="frame-detail empty">{t('ui.capture.pickFrame')}</section>;
+  const answer = frame.detail ?? (fetched?.frame === frame ? fetched.layers : undefined);
   return (
     <section className="frame-detail" aria-label={t('ui.capture.detail')}>
       <h3>
         {t('ui.capture.frameTitle', { no: frame.no, port: frame.port })}
         {frame.mode ? ` · ${frame.mode}${frame.rep > 1 ? ` #${frame.rep}` : ''}` : ''}
       </h3>
-      {frame.detail.map(([layer, fields]) => (
-        <details key={layer} open>
-          <summary>{layer}</summary>
-          <dl>
-            {fields.map(([name, value], i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: fields repeat (VLAN tags) and never reorder
-              <div key={`${name}${i}`}>
-                <dt>{name}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-        </details>
-      ))}
+      {answer === undefined ? <p className="subtle">{t('ui.capture.detailLoading')}</p> : null}
+      {answer === null ? <p className="subtle">{t('ui.capture.detailGone')}</p> : null}
+      {answer instanceof Error ? (
+        <p className="error" role="alert">
+          {answer.message}
+        </p>
+      ) : null}
+      {Array.isArray(answer)
+        ? answer.map(([layer, fields]) => (
+            <details key={layer} open>
+              <summary>{layer}</summary>
+              <dl>
+                {fields.map(([name, value], i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: fields repeat (VLAN tags) and never reorder
+                  <div key={`${name}${i}`}>
+                    <dt>{name}</dt>
+                    <dd>{value}</dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          ))
+        : null}
     </section>
   );
 }

@@ -3,7 +3,7 @@
  * wire shows (the capture list and a frame's layers), and what it means (the result matrix), with the probe
  * timeline under it. Shows the live run, or a recorded one opened from History.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchApi, RunView as RecordedRun } from '../../../shared/api.js';
 import { readField, readList } from '../../../shared/plan/yaml-edit.js';
@@ -21,7 +21,7 @@ import { Timeline } from '../components/Timeline.js';
 import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
-  client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic'>;
+  client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic' | 'frameDetail'>;
   live: LiveRun;
   /** The plan the live run was started with. */
   livePlan: string;
@@ -85,6 +85,12 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
   const [liveHighlight, setLiveHighlight] = useState<ReadonlySet<number>>();
 
   const runKey = recorded ? recorded.manifest.id : state.runId;
+  const liveRunId = state.runId;
+  const loadDetail = useCallback(
+    (frame: ListedFrame) =>
+      liveRunId && frame.ref !== undefined ? client.frameDetail(liveRunId, frame.ref) : Promise.resolve(null),
+    [client, liveRunId],
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: a different run closes the evidence of the last one
   useEffect(() => {
     setExplained(undefined);
@@ -196,7 +202,7 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
                 highlight={liveHighlight}
               />
               {evidencePane}
-              <FrameDetail frame={selected} />
+              <FrameDetail frame={selected} load={loadDetail} />
             </>
           )}
         </div>
