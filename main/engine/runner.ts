@@ -393,6 +393,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             if (record.status === 'ok') {
               record.measurements = measureStep({
                 plan,
+                mode,
                 frames: stepFrames,
                 echo,
                 rate: spec.kind === 'pull' ? plan.probe.pullRate : plan.probe.rate,

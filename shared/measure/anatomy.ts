@@ -39,6 +39,13 @@ export interface AnatomyInput extends PullInstants {
   hostMacs: readonly string[];
   /** The tester's own MAC (its ARP requests are its re-asks). */
   testerMac?: string;
+  /**
+   * How long after carrier off (± its uncertainty) the pull may still start losses, ms: the bond acts on a pull
+   * when its monitor notices it (miimon + downdelay), and what it does then — balance-alb's MAC swap strands a
+   * peer that sent to the pulled slave's MAC — is the pull's outage too, even after replies came back for a while.
+   * Default: max(100, 10 probe intervals).
+   */
+  reachMs?: number;
 }
 
 export type ReactionKind =
@@ -128,7 +135,10 @@ export interface PullAnatomy {
    * losing frames then. Unlike the first reply after, it does not depend on how soon the tester sent again.
    */
   lastLostSentMs?: number;
-  /** Some requests in the span were answered: only frames hashed to the dead slave were lost. */
+  /**
+   * Only some of the span's requests were lost, spread through it (frames hashed to the dead slave), not one
+   * silence: some were answered, and no run of consecutive losses holds half of the lost or more.
+   */
   partial: boolean;
   /** Longest reply gap holding lost requests (resolution: one interval), and RFC 6413 loss-derived time (lost × interval). */
   gapMs: number;
@@ -197,6 +207,27 @@ function nearest(list: Echo[] | undefined, port: (p: string) => boolean, nearMs:
 }
 
 /**
+ * Only some of the span's requests were lost, spread through it (the frames hashed to the dead slave), rather than
+ * one silence: answered requests in the span, and no run of consecutive losses holding half of them or more.
+ */
+function isPartial(records: readonly EchoRecord[], lost: readonly EchoRecord[], span?: [number, number]): boolean {
+  if (!span) return false;
+  const lostSet = new Set(lost);
+  let run = 0;
+  let longest = 0;
+  let answered = 0;
+  for (const r of records) {
+    if (r.sentMs < span[0] || r.sentMs > span[1]) continue;
+    if (lostSet.has(r)) longest = Math.max(longest, ++run);
+    else {
+      run = 0;
+      answered++;
+    }
+  }
+  return answered > 0 && longest * 2 < lost.length;
+}
+
+/**
  * Builds the anatomy of one pull.
  * @param echo the probe's records (sent/reply times on libpcap's clock)
  * @param frames every frame captured during the step, tester port and mirrors, with their port
@@ -246,9 +277,9 @@ export function pullAnatomy(
   // in the switch or the tester's own capture — and is no part of the bond's outage.
   const replied = (r: EchoRecord) =>
     !!nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000);
-  // The pull's losses start at carrier off (frames for the dead slave are lost from then on): a loss that only
-  // starts well after it is something else.
-  const latestStart = carrierOffMs + uncertaintyMs + Math.max(100, 10 * intervalMs);
+  // The pull's losses start at carrier off (frames for the dead slave are lost from then on) or when the bond
+  // acts on it: a loss that only starts after that is something else.
+  const latestStart = carrierOffMs + uncertaintyMs + (input.reachMs ?? Math.max(100, 10 * intervalMs));
   let beyondBond = 0;
   // Requests answered since the last loss: a run of them ends the outage (a tester that stalls sends none, and
   // a stall is no reason to split one outage in two).
@@ -265,7 +296,15 @@ export function pullAnatomy(
       continue;
     }
     if (lostRecords.length === 0 && r.sentMs > latestStart) break;
-    if (lostRecords.length && answeredSince >= 10 && r.sentMs - lostRecords.at(-1)!.sentMs > joinMs) break;
+    // Within the pull's reach every loss is the pull's: a first blip at carrier off and the bond's own action on
+    // it a miimon later are one outage, whatever was answered between.
+    if (
+      lostRecords.length &&
+      answeredSince >= 10 &&
+      r.sentMs - lostRecords.at(-1)!.sentMs > joinMs &&
+      r.sentMs > latestStart
+    )
+      break;
     answeredSince = 0;
     if (!settled(r) && lostRecords.length === 0) break;
     lostRecords.push(r);
@@ -376,7 +415,7 @@ export function pullAnatomy(
     sentInOutage,
     lossSpanMs: span ? round3(span[1] - span[0] + intervalMs) : 0,
     ...(span ? { lastLostSentMs: rel(span[1]) } : {}),
-    partial: sentInOutage > lostRecords.length,
+    partial: isPartial(records, lostRecords, span),
     gapMs: round3(estimate.gapMs),
     lossDerivedMs: round3(lostRecords.length * intervalMs),
     lostPaths,

@@ -7,12 +7,15 @@ import { type PullInstants, pullAnatomy } from '../measure/anatomy.js';
 import { type EchoRecord, echoSamples, echoStats } from '../measure/echo.js';
 import { failoverPhases, failoverSignal, failoverTime } from '../measure/failover.js';
 import { txShareFromCounters } from '../measure/share.js';
-import type { Plan } from '../plan/plan.js';
+import { linkMonitoring, TIMER_SLACK_MS } from '../oracle/failover.js';
+import { type ModeName, modeOptions, type Plan } from '../plan/plan.js';
 import type { ArpCounts, HostReading, ProbeStats, StepMeasurements } from './model.js';
 import type { CapturedFrame } from './samples.js';
 
 export interface StepInput {
   plan: Plan;
+  /** The mode the step ran in: its link monitoring bounds how late a pull may still cause losses. */
+  mode?: ModeName;
   frames: CapturedFrame[];
   /** The probe's requests and replies, when the step probed. */
   echo?: EchoRecord[];
@@ -185,9 +188,18 @@ export function measureStep(input: StepInput): StepMeasurements {
     measurements.probe.markers = input.markers;
     if (input.pull) {
       // The interval the tester actually kept: a tester that fell behind sent fewer probes than asked.
+      const intervalMs = 1000 / Math.min(input.rate, measurements.probe.achievedRate ?? input.rate);
+      // The bond acts on the pull when its monitor notices (miimon + downdelay): losses from then are the pull's.
+      const detectionMs =
+        input.mode && input.mode !== 'standalone'
+          ? linkMonitoring(modeOptions(plan, input.mode)).detectionMs
+          : Number.POSITIVE_INFINITY;
       const anatomy = pullAnatomy(input.echo, frames, {
         ...input.pull,
-        intervalMs: 1000 / Math.min(input.rate, measurements.probe.achievedRate ?? input.rate),
+        intervalMs,
+        ...(Number.isFinite(detectionMs)
+          ? { reachMs: Math.max(100, 10 * intervalMs, detectionMs + TIMER_SLACK_MS) }
+          : {}),
         bondIp,
         testerPort: plan.tester.interface,
         mirrors: plan.tester.portMirrors,

@@ -143,6 +143,46 @@ describe('the anatomy of a synthetic pull', () => {
     expect(sayReason('en', verdict.reason)).toMatch(/^49 of 97 replies lost over 97 ms; /);
   });
 
+  it('balance-alb: a blip at the pull and the MAC swap a miimon later are one outage, ended by the bond’s ARP', () => {
+    // Seen by bench:failover against tcpdump: pulling the slave with the bond's MAC loses one request at carrier
+    // off; replies come back; at MII detection (+36 ms) the surviving slave takes the bond's MAC and the tester,
+    // sending to its old MAC, is stranded until the bond's ARP reply re-points it (+222 ms).
+    const echo = stream(
+      3000,
+      (s) => s === 1001 || (s >= 1036 && s < 1223),
+      (s) => (s < 1223 ? ETH2_MAC : ETH1_MAC),
+    );
+    const repoint = buildArp({
+      opcode: 'reply',
+      senderMac: ETH1_MAC,
+      senderIp: BOND_IP,
+      targetMac: TESTER_MAC,
+      targetIp: TESTER_IP,
+    });
+    const request = (seq: number, dst: string) =>
+      frame(
+        T0 + seq,
+        buildIcmpEcho({
+          kind: 'request',
+          srcMac: TESTER_MAC,
+          dstMac: dst,
+          srcIp: TESTER_IP,
+          dstIp: BOND_IP,
+          identifier: 7,
+          sequence: seq,
+        }),
+        seq,
+      );
+    const frames = [request(1000, ETH2_MAC), frame(PULL + 222.5, repoint, 10), request(1223, ETH1_MAC)];
+    // Within the bond's reach (miimon 100 + 50 ms): one outage of 188 lost, not partial.
+    const a = pullAnatomy(echo, frames, { ...base, reachMs: 150 });
+    expect(a).toMatchObject({ lost: 188, partial: false, endedBy: 'bond-arp' });
+    expect(a.outageMs).toBeCloseTo(223, 6);
+    expect(a.repoint).toMatchObject({ kind: 'arp-announce', arpMac: ETH1_MAC });
+    // A loss that starts only after the bond's reach is something else: the blip alone.
+    expect(pullAnatomy(echo, frames, { ...base, reachMs: 20 })).toMatchObject({ lost: 1 });
+  });
+
   it('narrows the driver’s carrier-off span by the last frame the host still put on the pulled slave’s port', () => {
     const reply = buildIcmpEcho({
       kind: 'reply',
