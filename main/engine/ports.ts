@@ -59,6 +59,11 @@ export interface Capture {
   comment(text: string): Promise<void>;
   /** Each capture file's counts since the previous checkpoint (or the start): one step's accounting. `file` is the path given to startCapture, or a port mirror's beside it. */
   checkpoint(): Promise<CaptureLoss[]>;
+  /**
+   * The first capture port whose reading stopped for good (its interface removed or gone down), with the
+   * tester's message; undefined while every port captures. Its file keeps what came before.
+   */
+  failure?(): { port: string; file: string; error: string } | undefined;
   /** Stops; `files`: each file's counts over the whole capture, `sinceCheckpoint`: after the last checkpoint. */
   stop(): Promise<{ frames: number; files: CaptureLoss[]; sinceCheckpoint: CaptureLoss[] }>;
 }

@@ -14,6 +14,7 @@ import {
   type BootMethod,
   DEFAULT_OFF_SECONDS,
   DEFAULT_POWER_CYCLES,
+  DEFAULT_REBOOT_SECONDS,
   type ModeName,
   type Plan,
   type StepSpec,
@@ -34,7 +35,7 @@ import {
 } from '../../shared/run/model.js';
 import { frameSummary } from '../../shared/wire/summary.js';
 import type { PullReceipt } from '../drivers/types.js';
-import { stopsRun } from './boot.js';
+import { RunStopError, stopsRun } from './boot.js';
 import type {
   BootOptions,
   CapturedFrame,
@@ -164,7 +165,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
     marker: (what) => stepMarker?.(what),
     power: context.power,
     offSeconds: DEFAULT_OFF_SECONDS,
-    timeoutMs: (runPlan.timeouts?.rebootSeconds ?? 180) * 1000,
+    timeoutMs: (runPlan.timeouts?.rebootSeconds ?? DEFAULT_REBOOT_SECONDS) * 1000,
     powerCycles: runPlan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
     target: runPlan.host.target,
     log: (line) => emit({ type: 'log', runId, line }),
@@ -247,7 +248,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             via,
             power: context.power,
             offSeconds,
-            timeoutMs: (plan.timeouts?.rebootSeconds ?? 180) * 1000,
+            timeoutMs: (plan.timeouts?.rebootSeconds ?? DEFAULT_REBOOT_SECONDS) * 1000,
             powerCycles: plan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
             target: plan.host.target,
             // The session's relay writes log events into log.txt.
@@ -381,6 +382,18 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             if (losses) {
               record.capture = inRun(losses);
               for (const loss of record.capture) if (worthWarning(loss)) await writer.log(describeLoss(loss, label));
+            }
+            const lost = capture.failure?.();
+            if (lost && !fatal) {
+              // A capture port went away (adapter removed, driver reset): nothing later can be captured there, and
+              // a step without its frames measures nothing. What came before is in the file; the run stops.
+              const message = `the tester's capture stopped (${lost.error}): what it captured until then is kept in ${relative(writer.dir, lost.file)}; check the tester's network adapter (removed, disabled, its driver reset) and run the plan again`;
+              if (record.status === 'ok') {
+                record.status = 'failed';
+                record.error = message;
+                await writer.log(`${label} failed: ${message}`);
+              }
+              fatal = new RunStopError(message);
             }
             if (record.boot) {
               // From the last power-on (or the reboot command) on: what the host sent while it booted.

@@ -6,7 +6,14 @@ import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { bondMonitors } from '../../shared/oracle/failover.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
-import { type ApplyMethod, type ModeName, modeOptions, modeRequest, type Plan } from '../../shared/plan/plan.js';
+import {
+  type ApplyMethod,
+  DEFAULT_REBOOT_SECONDS,
+  type ModeName,
+  modeOptions,
+  modeRequest,
+  type Plan,
+} from '../../shared/plan/plan.js';
 import type { BootRecord, HostFacts, HostReading } from '../../shared/run/model.js';
 import {
   createLinkDriver,
@@ -328,7 +335,11 @@ export function labInstanceOf(plan: Plan): string | undefined {
 
 export async function connectSides(plan: Plan, log: (line: string) => void): Promise<Sides> {
   const control = await HostControl.open(plan.host.target, { sudo: plan.host.sudo, log });
-  const host = new SshHostSide(control, (plan.timeouts?.rebootSeconds ?? 180) * 1000, plan.bond.name);
+  const host = new SshHostSide(
+    control,
+    (plan.timeouts?.rebootSeconds ?? DEFAULT_REBOOT_SECONDS) * 1000,
+    plan.bond.name,
+  );
   let tester: TesterSide | undefined;
   try {
     const instance = labInstanceOf(plan);

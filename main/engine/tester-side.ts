@@ -121,6 +121,7 @@ export class AgentTesterSide implements TesterSide {
     const ids: string[] = [];
     const started: { id: string; port: string; path: string; last?: CaptureCounters }[] = [];
     const unsubscribe: (() => void)[] = [];
+    let failure: { port: string; file: string; error: string } | undefined;
     for (const { port, device, file: path } of ports) {
       const id = nextId('capture');
       unsubscribe.push(
@@ -132,6 +133,12 @@ export class AgentTesterSide implements TesterSide {
             frame,
           }));
           for (const listener of listeners) listener(converted, skipped);
+        }),
+      );
+      unsubscribe.push(
+        this.client.onEvent((event) => {
+          if (event.type === 'capture.failed' && event.captureId === id)
+            failure ??= { port, file: path, error: event.error };
         }),
       );
       const began = await this.client.startCapture({
@@ -162,6 +169,7 @@ export class AgentTesterSide implements TesterSide {
         await this.client.mark({ label: text, captureIds: ids });
       },
       checkpoint,
+      failure: () => failure,
       stop: async () => {
         let frames = 0;
         const files: CaptureLoss[] = [];

@@ -156,6 +156,15 @@ export async function createLabNamespace(ns: string, options: { lacp?: boolean }
     for (const slave of LAB_SLAVES) await crossConnect(ns, labSlave(slave).tap, partnerNicFor(slave).tap);
   }
   await ipIn(ns, ['addr', 'add', n.managementHostAddress, 'dev', LAB_NICS[0]!.tap]);
+  await addTesterPort(ns);
+}
+
+/**
+ * The tester's port: a veth whose peer is a switch port on the lab's bridge, with the tester's MAC and address.
+ * Also puts it back after a test removed it (the fault suite's "capture interface removed").
+ */
+export async function addTesterPort(ns: string): Promise<void> {
+  const n = LAB_NETWORK;
   await ipIn(ns, [
     'link',
     'add',

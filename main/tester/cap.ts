@@ -28,6 +28,11 @@ export interface PacketSource {
   onBatch(listener: (batch: PacketBatch) => void): void;
   send(frame: Uint8Array): void;
   stats(): KernelStats | undefined;
+  /**
+   * Called once if reading stops for good (the interface removed or gone down): libpcap's message. Frames read
+   * before it were delivered; close() is still due.
+   */
+  onError?(listener: (message: string) => void): void;
   close(): void;
 }
 
@@ -56,6 +61,8 @@ interface CapHandle {
     options?: { snapLength?: number; immediate?: boolean; timeoutMs?: number },
   ): string;
   on(event: 'packets', listener: (count: number, bytes: number) => void): void;
+  /** Our patch: a read that failed for good (scripts/patches/cap+0.2.1.patch). */
+  on(event: 'error', listener: (error: Error) => void): void;
   send(buffer: Buffer, length?: number): void;
   close(): boolean;
   stats?: () => KernelStats;
@@ -146,6 +153,13 @@ export function openLive(options: OpenOptions): PacketSource {
   let closed = false;
   let listener: ((batch: PacketBatch) => void) | undefined;
   cap.on('packets', (count, bytes) => listener?.({ buffer, count, bytes }));
+  // Always listened to: an 'error' nobody listens to would throw out of the addon's callback.
+  let failure: string | undefined;
+  let errorListener: ((message: string) => void) | undefined;
+  cap.on('error', (error) => {
+    failure ??= error.message;
+    errorListener?.(failure);
+  });
   return {
     device: options.device,
     filter: options.filter,
@@ -156,6 +170,10 @@ export function openLive(options: OpenOptions): PacketSource {
     },
     onBatch(l) {
       listener = l;
+    },
+    onError(l) {
+      errorListener = l;
+      if (failure !== undefined) l(failure);
     },
     send(frame) {
       if (closed) throw new Error(`capture on ${options.device} is closed`);

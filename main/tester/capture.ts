@@ -69,6 +69,7 @@ export class LiveCapture {
   private readonly batchTimer: NodeJS.Timeout;
   private readonly countersTimer: NodeJS.Timeout;
   private writerFailed: string | undefined;
+  private sourceFailed: string | undefined;
   stoppedMs: number | undefined;
 
   constructor(
@@ -84,6 +85,11 @@ export class LiveCapture {
     this.liveRate = spec.liveFramesPerSecond ?? DEFAULT_LIVE_FRAMES_PER_SECOND;
     this.tokens = this.liveRate;
     source.onBatch((batch) => this.onBatch(batch));
+    // The interface went away mid-capture: said once; what was captured stays in the file, closed at stop.
+    source.onError?.((message) => {
+      this.sourceFailed = message;
+      output.emit({ type: 'capture.failed', captureId: spec.id, error: `${source.device}: ${message}` });
+    });
     this.batchTimer = setInterval(() => this.sendBatches(false), BATCH_INTERVAL_MS);
     this.countersTimer = setInterval(
       () => output.emit({ type: 'counters', captureId: spec.id, counters: this.snapshot() }),
@@ -232,5 +238,10 @@ export class LiveCapture {
 
   get writerError(): string | undefined {
     return this.writerFailed;
+  }
+
+  /** libpcap's message when reading stopped for good (the interface removed). */
+  get sourceError(): string | undefined {
+    return this.sourceFailed;
   }
 }

@@ -230,8 +230,12 @@ export class TesterClient {
   }
 
   /** Every event (frames, counters, echo, probe.ended, capture.failed, log). */
-  onEvent(listener: (event: TesterEvent) => void): void {
+  onEvent(listener: (event: TesterEvent) => void): () => void {
     this.eventListeners.push(listener);
+    return () => {
+      const at = this.eventListeners.indexOf(listener);
+      if (at >= 0) this.eventListeners.splice(at, 1);
+    };
   }
 
   interfaces(): Promise<InterfaceInfo[]> {

@@ -99,6 +99,9 @@ export class EchoProbe {
     this.intervalMs = 1000 / spec.rate;
     this.targetMac = spec.targetMac?.toLowerCase() ?? '';
     rx.onPacket((data, sec, nsec) => this.onPacket(data, pcapTimeToMs(sec, nsec)));
+    rx.onError?.((message) =>
+      this.output.emit({ type: 'log', level: 'warn', message: `probe ${spec.id}: no more replies: ${message}` }),
+    );
     this.eventTimer = setInterval(() => this.flushEvents(false), EVENT_INTERVAL_MS);
   }
 

@@ -158,6 +158,14 @@ const en = {
       remove: 'Remove step {{n}}',
       addStep: 'Add a step',
       repeat: 'Repetitions',
+      boots: 'Bring-up and boots',
+      bootsHint:
+        'netifrc writes /etc/conf.d/net and boots into it, by reboot over SSH or by power-cycle through the power driver (the write-up’s way); reboot and power-cycle steps need every mode on netifrc. The watchdog power-cycles a host that does not answer SSH within the reboot timeout, at most the given number of times.',
+      applyMethod: 'how each mode is applied',
+      applyBoot: 'a netifrc bring-up boots by',
+      applyOff: 'power off for (s)',
+      rebootSeconds: 'SSH back within (s)',
+      powerCycles: 'watchdog power-cycles',
     },
     check: {
       title: 'Before a run',
@@ -922,6 +930,14 @@ const zhCN: Messages = {
       remove: '删除步骤 {{n}}',
       addStep: '添加步骤',
       repeat: '重复次数',
+      boots: '启用与启动',
+      bootsHint:
+        'netifrc 写入 /etc/conf.d/net 并启动进入该配置：通过 SSH 重启，或经电源驱动断电重启（实验记录的做法）；重启和断电重启步骤要求所有模式都用 netifrc。主机在重启超时内没有响应 SSH 时，看门狗会经电源驱动断电重启它，最多重试所设次数。',
+      applyMethod: '各模式的应用方式',
+      applyBoot: 'netifrc 启用时的启动方式',
+      applyOff: '断电时长（秒）',
+      rebootSeconds: 'SSH 恢复时限（秒）',
+      powerCycles: '看门狗断电重启次数',
     },
     check: {
       title: '运行之前',

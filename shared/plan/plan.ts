@@ -54,6 +54,8 @@ export type BootMethod = 'reboot' | 'power-cycle';
 
 /** Seconds a power-cycle keeps the host off when the plan does not say (capacitors drain; pdudaemon's default). */
 export const DEFAULT_OFF_SECONDS = 5;
+/** How long SSH may stay silent after a reboot or power-on before the watchdog acts, when the plan does not say. */
+export const DEFAULT_REBOOT_SECONDS = 180;
 /** Watchdog power-cycles tried on a host that does not come back, when the plan does not say. */
 export const DEFAULT_POWER_CYCLES = 2;
 

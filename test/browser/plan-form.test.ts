@@ -94,4 +94,41 @@ describe('the plan form', () => {
     expect(parsePlan(await yaml().inputValue()).plan?.probe.rate).toBe(200);
     expect(session.problems).toEqual([]);
   }, 60_000);
+
+  it('sets up the write-up’s boots: netifrc by power-cycle, a power-cycle step, the watchdog’s limits', async () => {
+    const boots = form().getByRole('group', { name: 'Bring-up and boots' });
+    await boots.getByRole('combobox', { name: 'how each mode is applied' }).selectOption('netifrc');
+    await boots.getByRole('combobox', { name: 'a netifrc bring-up boots by' }).selectOption('power-cycle');
+    await boots.getByRole('textbox', { name: 'power off for (s)' }).fill('3');
+    await boots.getByRole('textbox', { name: 'SSH back within (s)' }).fill('90');
+    await boots.getByRole('textbox', { name: 'watchdog power-cycles' }).fill('1');
+    // A power-cycle after the bring-up, as the last step.
+    await form().getByRole('button', { name: 'Add a step' }).click();
+    const steps = form().locator('.plan-step');
+    const n = await steps.count();
+    const kind = form().getByRole('combobox', { name: `Step ${n}`, exact: true });
+    await kind.selectOption('power-cycle');
+    // Standalone has no bond to write into /etc/conf.d/net: the check refuses a boot of it, at the step.
+    await expect.poll(() => kind.getAttribute('aria-invalid')).toBe('true');
+    const message = form().locator(`[id="${await kind.getAttribute('aria-describedby')}"]`);
+    await expect
+      .poll(() => message.textContent())
+      .toMatch(/a power-cycle boots what \/etc\/conf.d\/net holds, but standalone is applied at runtime/);
+    await form().getByRole('checkbox', { name: 'standalone (no bond)' }).uncheck();
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+    const plan = parsePlan(await yaml().inputValue()).plan!;
+    expect(plan.apply).toMatchObject({ method: 'netifrc', boot: 'power-cycle', offSeconds: 3 });
+    expect(plan.timeouts).toMatchObject({ rebootSeconds: 90, powerCycles: 1 });
+    expect(plan.steps.at(-1)).toEqual({ kind: 'power-cycle', offSeconds: 5 });
+
+    // Back to runtime: a power-cycle would boot what /etc/conf.d/net holds, not the mode: refused again, naming
+    // the modes (active-backup stays netifrc through apply.perMode).
+    await boots.getByRole('combobox', { name: 'how each mode is applied' }).selectOption('runtime');
+    await expect.poll(() => kind.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => message.textContent()).toMatch(/but balance-rr, balance-xor, .* are applied at runtime/);
+    await boots.getByRole('combobox', { name: 'how each mode is applied' }).selectOption('netifrc');
+    await expect.poll(() => status().textContent()).toBe('✓ The plan is valid.');
+    await boots.screenshot({ path: join(ARTIFACTS, 'plan-form-boots.png') });
+    expect(session.problems).toEqual([]);
+  }, 60_000);
 });

@@ -12,13 +12,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../main/engine/session.js';
 import { readRunFolder } from '../../main/engine/store.js';
+import { addTesterPort } from '../../main/lab/netns.js';
 import { packageRoot } from '../../main/paths.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { buildReport } from '../../shared/report/build.js';
+import { readPcapng } from '../../shared/wire/capture-file.js';
 import { type PduDaemon, startPduDaemon } from '../support/drivers-pdudaemon.js';
-import { guest, testLab } from '../support/lab.js';
+import { guest, testLab, until } from '../support/lab.js';
 
 const lab = testLab();
 let runsDir: string;
@@ -276,6 +278,82 @@ describe('faults in the middle of a run', () => {
     expect(await hostConf()).toBe(originalConf);
     expect(await labQemus()).toHaveLength(1);
     expect(await agentsInLab()).toEqual([]);
+  }, 600_000);
+
+  it('the tester’s capture interface is removed mid-capture: the agent says so, the run stops and keeps it', async () => {
+    const netns = namespaceName(lab.instance);
+    const file = join(runsDir, 'nic.yaml');
+    await writeFile(
+      file,
+      planToYaml({
+        ...defaultLabPlan(lab.instance),
+        name: 'tester NIC removed',
+        modes: ['balance-rr', 'balance-xor'],
+        steps: [{ kind: 'probe', seconds: 3 }, { kind: 'read-macs' }],
+      }),
+    );
+    let removed: Promise<unknown> | undefined;
+    try {
+      const { code, output } = await cli(['run', file, '--out', runsDir], (text) => {
+        // Once the first mode's probe has sent 50 requests (tester0's own counter, so the file has them), the
+        // tester's adapter goes away, as a USB NIC pulled out would.
+        if (!removed && /mode balance-rr: probe 3 s/.test(text)) {
+          const sent = async () =>
+            Number(
+              (
+                await promisify(execFile)('ip', [
+                  'netns',
+                  'exec',
+                  netns,
+                  'cat',
+                  '/sys/class/net/tester0/statistics/tx_packets',
+                ])
+              ).stdout,
+            );
+          removed = (async () => {
+            const before = await sent();
+            await until(
+              '50 probe requests on tester0',
+              async () => ((await sent()) >= before + 50 ? true : undefined),
+              60_000,
+            );
+            await promisify(execFile)('ip', ['-n', netns, 'link', 'del', 'tester0']);
+          })();
+        }
+      });
+      await removed;
+      expect(removed, output).toBeDefined();
+      expect(code, output).toBe(2);
+      const errorLines = output.split('\n').filter((l) => l.startsWith('error: '));
+      expect(errorLines, output).toEqual([
+        expect.stringMatching(
+          /^error: the tester's capture stopped \(tester0: The interface disappeared\): what it captured until then is kept in capture\/r1-balance-rr\.pcapng; check the tester's network adapter \(removed, disabled, its driver reset\) and run the plan again$/,
+        ),
+      ]);
+      // The host was reachable all along: the run put it back.
+      expect(output).toMatch(/run failed: 2 steps, host restored/);
+      expect(await hostConf()).toBe(originalConf);
+      const folder = output.match(/results: (\S+)/)![1]!;
+      const run = await readRunFolder(folder);
+      expect(run.manifest.status).toBe('failed');
+      expect(run.steps.map((s) => `${s.mode} ${s.kind} ${s.status}`)).toEqual([
+        'balance-rr bring-up ok',
+        'balance-rr probe failed',
+      ]);
+      // What was captured before the adapter went is a whole pcapng file: the bring-up's frames and the probe's
+      // first second, with the section the reader needs.
+      const pcap = await readFile(join(folder, 'capture/r1-balance-rr.pcapng'));
+      const frames = readPcapng(new Uint8Array(pcap)).packets;
+      expect(frames.length).toBeGreaterThanOrEqual(50);
+      expect(run.steps[1]!.frames?.first).toBeGreaterThan(0);
+      expect(buildReport(run, 'en').steps).toHaveLength(2);
+      expect(await agentsInLab()).toEqual([]);
+      expect(await labQemus()).toHaveLength(1);
+    } finally {
+      await removed?.catch(() => undefined);
+      // The next test gets its tester port back.
+      await addTesterPort(netns).catch(() => undefined);
+    }
   }, 600_000);
 
   it('the management link is cut for longer than the keepalive: the bench reconnects once it is back', async () => {

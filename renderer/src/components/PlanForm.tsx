@@ -8,7 +8,13 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BOND_OPTION_NAMES, BOND_OPTION_SPECS, type BondOptionName } from '../../../shared/bonding/options.js';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
-import { DEFAULT_PROBE, MODE_NAMES } from '../../../shared/plan/plan.js';
+import {
+  DEFAULT_OFF_SECONDS,
+  DEFAULT_POWER_CYCLES,
+  DEFAULT_PROBE,
+  DEFAULT_REBOOT_SECONDS,
+  MODE_NAMES,
+} from '../../../shared/plan/plan.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
 import {
   errorsAt,
@@ -389,6 +395,41 @@ function StepRow(props: {
   );
 }
 
+/**
+ * How modes come up and how the host is booted (plan apply and timeouts): netifrc with a reboot or a power-cycle
+ * through the power driver, the power-off time, and the watchdog's limits. Defaults as placeholders.
+ */
+const BOOT_FIELDS: readonly { path: FieldPath; label: string; placeholder: string; choices?: readonly string[] }[] = [
+  { path: ['apply', 'method'], label: 'applyMethod', placeholder: 'runtime', choices: ['runtime', 'netifrc'] },
+  { path: ['apply', 'boot'], label: 'applyBoot', placeholder: 'reboot', choices: ['reboot', 'power-cycle'] },
+  { path: ['apply', 'offSeconds'], label: 'applyOff', placeholder: String(DEFAULT_OFF_SECONDS) },
+  { path: ['timeouts', 'rebootSeconds'], label: 'rebootSeconds', placeholder: String(DEFAULT_REBOOT_SECONDS) },
+  { path: ['timeouts', 'powerCycles'], label: 'powerCycles', placeholder: String(DEFAULT_POWER_CYCLES) },
+];
+
+function BootsField({ plan, errors, edit }: SectionProps) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="plan-boots">
+      <legend>{t('ui.planForm.boots')}</legend>
+      {BOOT_FIELDS.map((field) => (
+        <ScalarField
+          key={field.path.join('.')}
+          plan={plan}
+          path={field.path}
+          label={t(`ui.planForm.${field.label}`)}
+          errors={errors}
+          edit={edit}
+          choices={field.choices}
+          number={!field.choices}
+          placeholder={field.placeholder}
+        />
+      ))}
+      <p className="subtle">{t('ui.planForm.bootsHint')}</p>
+    </fieldset>
+  );
+}
+
 /** The probe's settings (shared/plan/plan.ts ProbeSettings; defaults from DEFAULT_PROBE as placeholders). */
 const PROBE_FIELDS: readonly { key: string; placeholder: string; choices?: readonly string[] }[] = [
   { key: 'rate', placeholder: String(DEFAULT_PROBE.rate) },
@@ -433,6 +474,7 @@ export function PlanForm({ plan, onPlanChange, errors }: PlanFormProps) {
             />
           ))}
         </fieldset>
+        <BootsField plan={plan} errors={errors} edit={edit} />
         <StepsField plan={plan} errors={errors} edit={edit} />
         <div className="row">
           <ScalarField
