@@ -7,6 +7,7 @@ import type { EchoRecord } from '../../shared/measure/echo.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
 import type { BootRecord, CaptureLoss, HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
+import type { LoadOutcome, LoadRequest } from '../lab/load.js';
 import type { BootRequest } from './boot.js';
 
 export type { CapturedFrame, EchoRecord };
@@ -73,6 +74,12 @@ export interface Probe {
   onSample(listener: (sample: { sentAtMs: number; rttMs: number }) => void): void;
   /** Stops sending and gives every request with its replies. */
   stop(): Promise<EchoRecord[]>;
+}
+
+/** The tester as many peers (a load step); the lab's is main/lab/load.ts. */
+export interface LoadSide {
+  /** Sends the step's flows to `target` and resolves when they have ended, the peers removed again. */
+  run(target: string, request: LoadRequest): Promise<LoadOutcome>;
 }
 
 export interface TesterSide {

@@ -35,6 +35,7 @@ import {
 } from '../../shared/run/model.js';
 import { frameSummary } from '../../shared/wire/summary.js';
 import type { PullReceipt } from '../drivers/types.js';
+import type { LoadOutcome } from '../lab/load.js';
 import { RunStopError, stopsRun } from './boot.js';
 import type {
   BootOptions,
@@ -42,6 +43,7 @@ import type {
   EchoRecord,
   HostSide,
   LinkSide,
+  LoadSide,
   PowerSide,
   Probe,
   SwitchSide,
@@ -65,6 +67,8 @@ export interface RunContext {
   power: PowerSide;
   /** The plan's switch driver: told each mode before its bring-up (bonding.rst §5 "Switch Configuration"). */
   switch?: SwitchSide;
+  /** The tester as many peers, for load steps (the lab's namespace). */
+  load?: LoadSide;
   writer: RunWriter;
   signal: AbortSignal;
   emit: (event: BenchEvent) => void;
@@ -237,6 +241,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let pullAtMs: number | undefined;
           let pull: ({ slave: string } & PullInstants) | undefined;
           let probe: Probe | undefined;
+          let load: LoadOutcome | undefined;
           let fatal: unknown;
           const mark = (what: string) => {
             const atMs = Date.now() - stepStartMs;
@@ -308,6 +313,14 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               }
               case 'read-macs':
                 break;
+              case 'load': {
+                if (!context.load) throw new Error('a load step needs the virtual lab’s tester (host.target lab)');
+                before = await host.read(plan);
+                mark(`load ${spec.peers} peers × ${spec.flows} flows`);
+                load = await context.load.run(plan.bond.address.split('/')[0]!, spec);
+                await writer.log(`${label}: ${load.sent} requests sent, ${load.received} answered`);
+                break;
+              }
               case 'probe': {
                 before = await host.read(plan);
                 probe = await startProbe(tester, plan, plan.probe.rate, runId, stepStartMs, emit);
@@ -417,6 +430,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 before,
                 after: record.reading,
                 markers,
+                load,
               });
               record.measurements.droppedFrames = missingFrames(record.capture);
               const probe = record.measurements.probe;

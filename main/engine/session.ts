@@ -189,6 +189,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         link,
         power: sides.power,
         switch: sides.switch,
+        load: sides.load,
         writer,
         signal: controller.signal,
         emit: relay,

@@ -31,8 +31,9 @@ import { removeBondScript, runRuntimeScript } from '../host/runtime.js';
 import { readLiveBondState } from '../host/system.js';
 import { parseHostTarget } from '../host/target.js';
 import { HostDidNotReturnError } from '../host/wait.js';
+import { runLabLoad } from '../lab/load.js';
 import { bootHost, type RunStopError, recoverHost, stopsRun } from './boot.js';
-import type { ApplyOutcome, BootOptions, HostSide, TesterSide, WatchdogOptions } from './ports.js';
+import type { ApplyOutcome, BootOptions, HostSide, LoadSide, TesterSide, WatchdogOptions } from './ports.js';
 import { AgentTesterSide } from './tester-side.js';
 
 /** How long a dropped SSH connection may take to open again before the step that needs it fails. */
@@ -324,6 +325,8 @@ export interface Sides {
   power: PowerDriver;
   /** The plan's drivers.switch, told each mode before its bring-up; absent when the plan has none. */
   switch?: SwitchDriver;
+  /** The tester as many peers for load steps: the lab's namespace only. */
+  load?: LoadSide;
   close(): Promise<void>;
 }
 
@@ -375,6 +378,11 @@ export async function connectSides(plan: Plan, log: (line: string) => void): Pro
       link,
       power,
       ...(switchSide ? { switch: switchSide } : {}),
+      ...(instance
+        ? {
+            load: { run: (target, request) => runLabLoad(namespaceName(instance), target, request) } satisfies LoadSide,
+          }
+        : {}),
       close: async () => {
         await testerSide.close().catch(() => undefined);
         await host.close();

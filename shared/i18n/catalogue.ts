@@ -152,6 +152,7 @@ const en = {
         plug: 'plug a cable',
         reboot: 'reboot (over SSH)',
         'power-cycle': 'power-cycle (power driver)',
+        load: 'load (many peers, lab)',
       },
       up: 'Move step {{n}} up',
       down: 'Move step {{n}} down',
@@ -425,6 +426,34 @@ const en = {
     spreadNoAggregate: '{{issue}}: there is no aggregate to spread over',
     spreadSingle: 'one peer stays on one slave ({{source}})',
     spreadByLoad: 'spread by load; with one peer mostly one slave ({{source}})',
+    load: {
+      rrEven:
+        'round robin: replies to {{peers}} peers ({{flows}} flows) in sequential order over the slaves, the least loaded {{min}}% (Jain {{jain}}; bonding.rst, mode balance-rr; port mirrors)',
+      rrUneven:
+        'round robin should spread replies evenly, but the least loaded slave carried {{min}}% (Jain {{jain}}; bonding.rst, mode balance-rr; port mirrors)',
+      broadcastAll: 'every one of {{distinct}} replies left by every slave (bonding.rst, mode broadcast; port mirrors)',
+      broadcastMissing:
+        'broadcast sends every reply on every slave, but a slave missed some of {{distinct}} (bonding.rst, mode broadcast; port mirrors)',
+      activeOne: 'only the active slave sent: {{max}}% of the replies (bonding.rst, mode active-backup; port mirrors)',
+      activeSpread:
+        'only the active slave should send, but it carried {{max}}% (bonding.rst, mode active-backup; port mirrors)',
+      hashPerPeer:
+        'xmit_hash_policy {{policy}} keeps each of {{peers}} peers on one slave (Jain {{jain}} over {{flows}} flows; bonding.rst, xmit_hash_policy; port mirrors)',
+      hashPerPeerSplit:
+        'xmit_hash_policy {{policy}} hashes per peer, but {{split}} peer(s) were answered over more than one slave (Jain {{jain}}; bonding.rst, xmit_hash_policy; port mirrors)',
+      hashPerFlow:
+        'xmit_hash_policy {{policy}} keeps each of {{flows}} flows on one slave (Jain {{jain}} over {{peers}} peers; bonding.rst, xmit_hash_policy; port mirrors)',
+      hashPerFlowSplit:
+        'xmit_hash_policy {{policy}} hashes per flow, but {{split}} flow(s) were answered over more than one slave (Jain {{jain}}; bonding.rst, xmit_hash_policy; port mirrors)',
+      hashOne:
+        'xmit_hash_policy {{policy}} hashes the bond’s own MAC: one slave for all (Jain {{jain}}; bonding.rst, xmit_hash_policy; port mirrors)',
+      hashSpreadSrcMac:
+        'xmit_hash_policy {{policy}} should keep everything on one slave, but replies were spread (Jain {{jain}}; bonding.rst, xmit_hash_policy; port mirrors)',
+      tlbPerPeer:
+        'spread by load, each peer on one slave at a time (moved at most {{moves}} time(s), ≤ {{allowed}} rebalances of 10 s; Jain {{jain}} over {{peers}} peers; bonding.rst, balance-tlb/alb; port mirrors)',
+      tlbMoved:
+        'a peer moved between slaves {{moves}} times, more than the {{allowed}} rebalance(s) of 10 s allow (Jain {{jain}}; bonding.rst, balance-tlb/alb; port mirrors)',
+    },
     spreadNone: 'no bond to balance: the NIC holding the address carried the replies ({{text}}, {{source}})',
   },
   analysis: {
@@ -635,6 +664,7 @@ const en = {
       plug: 'plug',
       'power-cycle': 'power-cycle',
       reboot: 'reboot',
+      load: 'load',
     },
     evidence: {
       pcapng: 'capture {{file}}',
@@ -924,6 +954,7 @@ const zhCN: Messages = {
         plug: '插网线',
         reboot: '重启（通过 SSH）',
         'power-cycle': '断电重启（电源驱动）',
+        load: '负载（多个对端，实验室）',
       },
       up: '上移步骤 {{n}}',
       down: '下移步骤 {{n}}',
@@ -1190,6 +1221,33 @@ const zhCN: Messages = {
     spreadNoAggregate: '{{issue}}：没有可供分担的聚合组',
     spreadSingle: '同一对端固定走一个从属接口（{{source}}）',
     spreadByLoad: '按负载分配；只有一个对端时主要走一个从属接口（{{source}}）',
+    load: {
+      rrEven:
+        '轮转：对 {{peers}} 个对端（{{flows}} 条流）的应答按顺序分布在各从属接口上，负载最少的占 {{min}}%（Jain {{jain}}；bonding.rst，balance-rr 模式；端口镜像）',
+      rrUneven:
+        '轮转应均匀分布应答，但负载最少的从属接口只占 {{min}}%（Jain {{jain}}；bonding.rst，balance-rr 模式；端口镜像）',
+      broadcastAll: '{{distinct}} 个应答每一个都从每个从属接口发出（bonding.rst，broadcast 模式；端口镜像）',
+      broadcastMissing:
+        '广播模式应在每个从属接口发出每个应答，但有从属接口缺少部分应答（共 {{distinct}} 个）（bonding.rst，broadcast 模式；端口镜像）',
+      activeOne: '只有活动从属接口发送：占应答的 {{max}}%（bonding.rst，active-backup 模式；端口镜像）',
+      activeSpread: '应只有活动从属接口发送，但它只占 {{max}}%（bonding.rst，active-backup 模式；端口镜像）',
+      hashPerPeer:
+        'xmit_hash_policy {{policy}} 使 {{peers}} 个对端各走一个从属接口（{{flows}} 条流，Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      hashPerPeerSplit:
+        'xmit_hash_policy {{policy}} 按对端散列，但有 {{split}} 个对端的应答走了多个从属接口（Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      hashPerFlow:
+        'xmit_hash_policy {{policy}} 使 {{flows}} 条流各走一个从属接口（{{peers}} 个对端，Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      hashPerFlowSplit:
+        'xmit_hash_policy {{policy}} 按流散列，但有 {{split}} 条流的应答走了多个从属接口（Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      hashOne:
+        'xmit_hash_policy {{policy}} 按绑定自身 MAC 散列：全部走一个从属接口（Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      hashSpreadSrcMac:
+        'xmit_hash_policy {{policy}} 应全部走一个从属接口，但应答被分散了（Jain {{jain}}；bonding.rst，xmit_hash_policy；端口镜像）',
+      tlbPerPeer:
+        '按负载分配，每个对端同一时刻只走一个从属接口（最多移动 {{moves}} 次，≤ {{allowed}} 次 10 秒的重新均衡；{{peers}} 个对端，Jain {{jain}}；bonding.rst，balance-tlb/alb；端口镜像）',
+      tlbMoved:
+        '有对端在从属接口间移动了 {{moves}} 次，超过 {{allowed}} 次 10 秒重新均衡所允许的次数（Jain {{jain}}；bonding.rst，balance-tlb/alb；端口镜像）',
+    },
     spreadNone: '没有绑定可供均衡：持有该地址的网卡承载了应答（{{text}}，{{source}}）',
   },
   analysis: {
@@ -1399,6 +1457,7 @@ const zhCN: Messages = {
       plug: '插线',
       'power-cycle': '断电重启',
       reboot: '重启',
+      load: '负载',
     },
     evidence: {
       pcapng: '抓包文件 {{file}}',

@@ -68,6 +68,16 @@ export const LAB_NETWORK = {
   bondSubnet: '10.77.1.0/24',
 } as const;
 
+/**
+ * The tester as K peers for a load step: peer i (1–32) is a macvlan on the tester port, inside the lab's
+ * namespace, with its own locally administered MAC and an address on the bond's subnet (10.77.1.101 on).
+ */
+export const LAB_MAX_PEERS = 32;
+export function labLoadPeer(i: number): { name: string; mac: string; address: string } {
+  if (!Number.isInteger(i) || i < 1 || i > LAB_MAX_PEERS) throw new Error(`load peer ${i}: use 1–${LAB_MAX_PEERS}`);
+  return { name: `peer${i}`, mac: `02:00:5e:20:00:${i.toString(16).padStart(2, '0')}`, address: `10.77.1.${100 + i}` };
+}
+
 export function labNic(name: string): LabNic {
   const nic = LAB_NICS.find((n) => n.guestName === name);
   if (!nic)

@@ -3,6 +3,7 @@
  * cell of the write-up's table — as expected, unexpected, or not measurable — with the reason and the evidence.
  * Pure.
  */
+
 import type { PullAnatomy } from '../measure/anatomy.js';
 import { wholePercentages } from '../measure/share.js';
 import { type BondOptions, type ModeName, modeOptions, type Plan } from '../plan/plan.js';
@@ -20,6 +21,7 @@ import {
 } from '../run/model.js';
 import { percentile, spread } from '../run/stats.js';
 import { judgePull, type PullVerdict, sayReason } from './failover.js';
+import { judgeLoad } from './load.js';
 
 export interface ModeExpectation {
   /** Slaves share the bond's MAC (true) or keep their own (false); undefined when there is no bond. */
@@ -309,10 +311,21 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     }
   }
 
-  // Load balancing: how echo replies spread over the slaves (host counters, or the switch ports).
+  // Load balancing: a load step (many peers and flows) says the most; else how one peer's replies spread.
+  const loadStep = mine.find((s) => s.kind === 'load' && s.status === 'ok' && s.measurements?.load);
+  const load = loadStep?.measurements?.load;
+  if (loadStep && load && mode !== 'standalone') {
+    const shares = plan.bond.slaves.map((slave) => load.share[slave] ?? 0);
+    const text = `${wholePercentages(shares).join('% / ')}% · J ${load.jain.toFixed(2)}`;
+    const judged = judgeLoad(mode, options, load, load.seconds);
+    const evidence: Evidence = { pcapng: loadStep.pcapng, steps: [loadStep.index] };
+    row.cells.loadBalancing = noPartner
+      ? saidCell(text, text, 'not-measurable', said('spreadNoAggregate', { issue: lacpIssue ?? '' }), evidence)
+      : saidCell(text, text, judged.verdict, judged.parts, evidence);
+  }
   const probeStep = mine.find((s) => s.kind === 'probe' && s.status === 'ok');
   const share = probeStep?.measurements?.portShare ?? probeStep?.measurements?.txShare;
-  if (probeStep && share && first && second) {
+  if (!row.cells.loadBalancing && probeStep && share && first && second) {
     const a = share[first] ?? 0;
     const b = share[second] ?? 0;
     // Shares of the same replies: said so they add up to 100.

@@ -15,13 +15,17 @@ import {
   POWER_DRIVER_SCHEMA,
   SWITCH_DRIVER_SCHEMA,
 } from '../drivers/config.js';
+import { LAB_MAX_PEERS, LAB_NETWORK, labLoadPeer } from '../lab/topology.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
 import {
   applyMethodFor,
+  DEFAULT_LOAD,
   DEFAULT_OFF_SECONDS,
   DEFAULT_PROBE,
   DEFAULT_STEPS,
+  MAX_LOAD_FLOWS,
+  MAX_LOAD_RATE,
   MODE_NAMES,
   modeRequest,
   type Plan,
@@ -158,6 +162,24 @@ export const PLAN_SCHEMA = {
           },
           { const: 'reboot' },
           { const: 'power-cycle' },
+          { const: 'load' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['load'],
+            properties: {
+              load: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  peers: { type: 'integer', minimum: 1, maximum: LAB_MAX_PEERS },
+                  flows: { type: 'integer', minimum: 1, maximum: 16 },
+                  seconds: { type: 'integer', minimum: 1, maximum: 60 },
+                  rate: { type: 'integer', minimum: 1, maximum: 100 },
+                },
+              },
+            },
+          },
           {
             type: 'object',
             additionalProperties: false,
@@ -274,12 +296,14 @@ export function normaliseStep(raw: unknown): StepSpec {
   if (raw === 'read-macs') return { kind: 'read-macs' };
   if (raw === 'reboot') return { kind: 'reboot' };
   if (raw === 'power-cycle') return { kind: 'power-cycle', offSeconds: DEFAULT_OFF_SECONDS };
+  if (raw === 'load') return { kind: 'load', ...DEFAULT_LOAD };
   const entry = raw as Record<string, unknown>;
   if ('power-cycle' in entry) {
     const off = (entry['power-cycle'] as { off?: number }).off;
     return { kind: 'power-cycle', offSeconds: off ?? DEFAULT_OFF_SECONDS };
   }
   if ('probe' in entry) return { kind: 'probe', seconds: entry.probe as number };
+  if ('load' in entry) return { kind: 'load', ...DEFAULT_LOAD, ...(entry.load as object) };
   if ('pull' in entry) {
     const pull = entry.pull as string | { slave: string; hold?: number };
     return typeof pull === 'string'
@@ -309,6 +333,10 @@ export function stepToYaml(step: StepSpec): unknown {
       return 'reboot';
     case 'power-cycle':
       return step.offSeconds === DEFAULT_OFF_SECONDS ? 'power-cycle' : { 'power-cycle': { off: step.offSeconds } };
+    case 'load': {
+      const { kind: _, ...load } = step;
+      return JSON.stringify(load) === JSON.stringify(DEFAULT_LOAD) ? 'load' : { load };
+    }
   }
 }
 
@@ -437,6 +465,60 @@ function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string 
 }
 
 /**
+ * A load step's peers are made in the lab's namespace (labLoadPeer: 10.77.1.101 on), and its spread is read from
+ * the slaves' port mirrors: refused for a host that is not a lab, a bond off the lab's subnet, mirrors that do not
+ * cover every slave, or more traffic than the tester can send.
+ */
+function loadStepErrors(
+  plan: Plan,
+  index: number,
+  step: Extract<StepSpec, { kind: 'load' }>,
+): { segments: Segment[]; message: string }[] {
+  const errors: { segments: Segment[]; message: string }[] = [];
+  const at: Segment[] = ['steps', index];
+  if (!/^lab(:|$)/.test(plan.host.target.trim())) {
+    errors.push({
+      segments: at,
+      message: 'a load step makes its peers in the virtual lab’s namespace: host.target must be lab or lab:<instance>',
+    });
+  }
+  const [address] = plan.bond.address.split('/');
+  if (!address?.startsWith('10.77.1.') || plan.bond.address.split('/')[1] !== '24') {
+    errors.push({
+      segments: at,
+      message: `the load peers live on the lab’s ${LAB_NETWORK.bondSubnet}: bond.address must be in it`,
+    });
+  } else {
+    const clash = Array.from({ length: step.peers }, (_, i) => labLoadPeer(i + 1).address).find(
+      (a) => a === address || a === plan.bond.peer,
+    );
+    if (clash)
+      errors.push({ segments: at, message: `peer address ${clash} is the bond’s or the tester’s: use fewer peers` });
+  }
+  const mirrors = plan.tester.portMirrors ?? {};
+  const unmirrored = plan.bond.slaves.filter((s) => !Object.hasOwn(mirrors, s));
+  if (unmirrored.length) {
+    errors.push({
+      segments: at,
+      message: `the spread is read from the slaves’ port mirrors, and tester.portMirrors has none for ${unmirrored.join(', ')}`,
+    });
+  }
+  if (step.peers * step.flows > MAX_LOAD_FLOWS) {
+    errors.push({
+      segments: at,
+      message: `${step.peers} peers × ${step.flows} flows is more than the ${MAX_LOAD_FLOWS} flows a load step runs`,
+    });
+  }
+  if (step.peers * step.flows * step.rate > MAX_LOAD_RATE) {
+    errors.push({
+      segments: at,
+      message: `${step.peers} peers × ${step.flows} flows × ${step.rate}/s is more than the ${MAX_LOAD_RATE} requests/s the tester sends`,
+    });
+  }
+  return errors;
+}
+
+/**
  * A switch driver that cannot do its job for this plan: the lab's switch re-cables a lab, so the host must be that
  * lab (whether it was brought up with its LACP partner, `lab up --lacp`, the run's preflight checks); a command
  * run once per slave with `{port}` must know every slave's port.
@@ -535,6 +617,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
         message: `${step.slave} is not one of bond.slaves (${bond.slaves.join(', ')})`,
       });
     }
+    if (step.kind === 'load') errors.push(...loadStepErrors(plan, i, step));
     if (step.kind === 'power-cycle' || step.kind === 'reboot') {
       // A boot brings up what is on disk: a runtime change would be gone, and the step would measure the old bond.
       const runtime = plan.modes.filter((mode) => mode === 'standalone' || applyMethodFor(plan, mode) === 'runtime');
@@ -722,6 +805,7 @@ export function planToYaml(plan: Plan): string {
     '# drivers.switch (optional): told each mode before its bring-up; lab (needs lab up --lacp) | command',
     '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
     '#   | reboot (over SSH) | power-cycle (or power-cycle: {off: <s>}, through drivers.power)',
+    '#   | load (or load: {peers: 4, flows: 2, seconds: 3, rate: 20}: the tester as peers, lab only)',
     '# sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',
     '',
   ].join('\n');

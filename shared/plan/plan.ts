@@ -47,7 +47,23 @@ export type StepSpec =
   /** The power driver switches the host off, waits offSeconds, switches it on; the bench waits for SSH. */
   | { kind: 'power-cycle'; offSeconds: number }
   /** `reboot` typed over SSH, as the write-up did. */
-  | { kind: 'reboot' };
+  | { kind: 'reboot' }
+  /**
+   * The tester as `peers` peers (own MAC and address each) sending `flows` echo flows each (one ICMP identifier a
+   * flow) at `rate` requests/s per flow for `seconds`: how the bond spreads its replies over the slaves.
+   */
+  | { kind: 'load'; peers: number; flows: number; seconds: number; rate: number };
+
+/** A load step's defaults: `load` alone in a plan. */
+export const DEFAULT_LOAD = { peers: 4, flows: 2, seconds: 3, rate: 20 } as const;
+/**
+ * Requests per second a load step may send in all (peers × flows × rate): with the replies at most 1 600 frames/s
+ * per capture, under the 2 000/s the capture path decodes of traffic that is not the probe's (shared/wire/classify.ts),
+ * so the spread is counted from every frame, never a sample.
+ */
+export const MAX_LOAD_RATE = 800;
+/** Flows a load step may run in all (peers × flows): one `ping` process each. */
+export const MAX_LOAD_FLOWS = 64;
 
 /** How a netifrc bring-up boots into the new /etc/conf.d/net: `reboot` over SSH, or a power-cycle by the PDU. */
 export type BootMethod = 'reboot' | 'power-cycle';
@@ -186,6 +202,8 @@ export function stepLabel(step: StepSpec): string {
       return `power-cycle (off ${step.offSeconds} s)`;
     case 'reboot':
       return 'reboot';
+    case 'load':
+      return `load ${step.peers} peers × ${step.flows} flows, ${step.seconds} s`;
   }
 }
 

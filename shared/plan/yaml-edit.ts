@@ -206,7 +206,7 @@ export function fieldValue(input: 'text' | 'integer', text: string): string | nu
 // Steps
 
 export type StepKind = StepSpec['kind'];
-export const STEP_KINDS: readonly StepKind[] = ['read-macs', 'probe', 'pull', 'plug', 'reboot', 'power-cycle'];
+export const STEP_KINDS: readonly StepKind[] = ['read-macs', 'probe', 'pull', 'plug', 'reboot', 'power-cycle', 'load'];
 
 /**
  * One step as the form shows it: its kind, the slave it pulls or plugs, and its one time as typed — probe
@@ -216,6 +216,8 @@ export interface StepFields {
   kind: StepKind;
   slave?: string;
   seconds?: string;
+  /** A load step's other settings (peers, flows, rate) as the file has them, kept through an edit of its seconds. */
+  load?: Record<string, unknown>;
 }
 
 const SECONDS_KEY = { pull: 'hold', plug: 'settle', 'power-cycle': 'off' } as const;
@@ -228,6 +230,10 @@ function stepFieldsOf(raw: unknown): StepFields {
   const entry = (raw ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
   if ('probe' in entry) return { kind: 'probe', seconds: text(entry.probe) };
+  if ('load' in entry) {
+    const { seconds, ...rest } = (entry.load ?? {}) as Record<string, unknown>;
+    return { kind: 'load', seconds: text(seconds), load: rest };
+  }
   for (const kind of ['pull', 'plug', 'power-cycle'] as const) {
     if (!(kind in entry)) continue;
     const body = entry[kind];
@@ -261,6 +267,10 @@ export function stepEntry(fields: StepFields): unknown {
       return fields.kind;
     case 'probe':
       return { probe: seconds ?? 2 };
+    case 'load': {
+      const load = { ...fields.load, ...(seconds === undefined ? {} : { seconds }) };
+      return Object.keys(load).length ? { load } : 'load';
+    }
     case 'power-cycle':
       return seconds === undefined || seconds === DEFAULT_OFF_SECONDS
         ? 'power-cycle'

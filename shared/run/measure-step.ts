@@ -6,10 +6,11 @@
 import { type PullInstants, pullAnatomy } from '../measure/anatomy.js';
 import { type EchoRecord, echoSamples, echoStats } from '../measure/echo.js';
 import { failoverPhases, failoverSignal, failoverTime } from '../measure/failover.js';
+import { loadSpread } from '../measure/load.js';
 import { txShareFromCounters } from '../measure/share.js';
 import { linkMonitoring, TIMER_SLACK_MS } from '../oracle/failover.js';
 import { type ModeName, modeOptions, type Plan } from '../plan/plan.js';
-import type { ArpCounts, HostReading, ProbeStats, StepMeasurements } from './model.js';
+import type { ArpCounts, HostReading, LoadRun, ProbeStats, StepMeasurements } from './model.js';
 import type { CapturedFrame } from './samples.js';
 
 export interface StepInput {
@@ -30,6 +31,8 @@ export interface StepInput {
   before?: HostReading;
   after?: HostReading;
   markers: { atMs: number; label: string }[];
+  /** For load steps: the peers' addresses, what each flow sent and got back, and the step's length. */
+  load?: LoadRun;
 }
 
 const emptyArp = (): ArpCounts => ({ probe: 0, gratuitous: 0, request: 0, reply: 0 });
@@ -176,6 +179,14 @@ export function measureStep(input: StepInput): StepMeasurements {
   if (input.before && input.after) {
     const share = txShare(input.before, input.after);
     if (share) measurements.txShare = share;
+  }
+  if (input.load) {
+    const spread = loadSpread(frames, {
+      bondIp,
+      peers: input.load.peerAddresses,
+      mirrors: plan.tester.portMirrors ?? {},
+    });
+    if (spread) measurements.load = { ...input.load, ...spread };
   }
   if (input.echo) {
     const pullAtMs = input.pull?.carrierOffMs ?? input.pullAtMs;

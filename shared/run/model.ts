@@ -8,7 +8,9 @@
  *   log.txt          what happened, line by line
  * Pure.
  */
+
 import type { PullAnatomy } from '../measure/anatomy.js';
+import type { LoadSpread } from '../measure/load.js';
 import type { ModeName, StepSpec } from '../plan/plan.js';
 
 export const RUN_FORMAT = 1;
@@ -146,6 +148,16 @@ export interface StepMeasurements {
   probe?: ProbeStats;
   /** Frames of this step missing from its capture files: kernel and writer drops of every CaptureLoss. */
   droppedFrames: number;
+  /** A load step: what the peers sent and how the bond spread its replies over the slaves (port mirrors). */
+  load?: LoadRun & LoadSpread;
+}
+
+/** What a load step ran: its peers' addresses, its length (s), and per flow what was sent and answered. */
+export interface LoadRun {
+  peerAddresses: string[];
+  seconds: number;
+  sent: number;
+  received: number;
 }
 
 /**
