@@ -14,7 +14,13 @@ export interface FakeHostLog {
   booted: string[];
 }
 
-export function fakeSides(options: { failBringUp?: (mode: ModeName) => string | undefined } = {}): Sides & {
+export function fakeSides(
+  options: {
+    failBringUp?: (mode: ModeName) => string | undefined;
+    /** The tester's capture port goes away during this mode's first step (capture.failed from the agent). */
+    captureGoneIn?: ModeName;
+  } = {},
+): Sides & {
   log: FakeHostLog;
 } {
   const log: FakeHostLog = { applied: [], booted: [] };
@@ -44,10 +50,12 @@ export function fakeSides(options: { failBringUp?: (mode: ModeName) => string | 
     facts: () => ({ interface: 'fake0', filter: '', timestamps: 'none' }),
     startCapture: async (file) => {
       await writeFile(file, '');
+      const gone = options.captureGoneIn !== undefined && file.includes(`-${options.captureGoneIn}.pcapng`);
       return {
         onFrames: () => undefined,
         comment: async () => undefined,
         checkpoint: async () => [],
+        failure: () => (gone ? { port: 'fake0', file, error: 'fake0: The interface disappeared' } : undefined),
         stop: async () => ({ frames: 0, files: [], sinceCheckpoint: [] }),
       };
     },

@@ -80,3 +80,35 @@ describe('a run that stops while a cable is out', () => {
     expect(log).toContain('eth1: cable plugged back in (the run stopped while it was pulled)');
   });
 });
+
+describe('a run whose capture port goes away', () => {
+  it('fails the step it happened in, stops with one line naming the file that keeps the frames, restores the host', async () => {
+    const sides = fakeSides({ captureGoneIn: 'broadcast' });
+    let restored = 0;
+    sides.host.restore = async () => {
+      restored++;
+    };
+    const outcome = await (
+      await startRun(
+        { ...plan(['balance-xor', 'broadcast', 'balance-rr']), steps: [{ kind: 'read-macs' }] },
+        {
+          runsDir,
+          sides,
+          locksDir: runsDir,
+        },
+      )
+    ).finished;
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toBe(
+      "the tester's capture stopped (fake0: The interface disappeared): what it captured until then is kept in capture/r1-broadcast.pcapng; check the tester's network adapter (removed, disabled, its driver reset) and run the plan again",
+    );
+    expect(outcome.steps.map((s) => `${s.mode} ${s.kind} ${s.status}`)).toEqual([
+      'balance-xor bring-up ok',
+      'balance-xor read-macs ok',
+      'broadcast bring-up failed',
+    ]);
+    expect(outcome.restored).toBe(true);
+    expect(restored).toBe(1);
+    expect(sides.log.applied.map((a) => a.mode)).toEqual(['balance-xor', 'broadcast']);
+  });
+});
