@@ -58,9 +58,11 @@ function printStatus(status: LabStatus): void {
     );
   }
   for (const link of status.links ?? []) {
-    const cable = link.partnerTap
-      ? `cable ${link.tap} ↔ ${link.partnerTap}, carrier ${link.switchCarrier ? 'on' : 'off'}/${link.partnerCarrier ? 'on' : 'off'}`
-      : `switch port ${link.tap} carrier ${link.switchCarrier ? 'on' : 'off'}`;
+    // With the partner, the switch driver moves the cable between the partner's port and the bridge.
+    const cable =
+      link.partnerTap && link.cabledTo !== 'bridge'
+        ? `cable ${link.tap} ↔ ${link.partnerTap}${link.cabledTo === 'loose' ? ' (NOT CONNECTED)' : ''}, carrier ${link.switchCarrier ? 'on' : 'off'}/${link.partnerCarrier ? 'on' : 'off'}`
+        : `switch port ${link.tap} carrier ${link.switchCarrier ? 'on' : 'off'}${link.partnerTap ? ` (re-cabled to the bridge; partner port ${link.partnerTap} dark)` : ''}`;
     console.log(`  ${link.slave}:       ${link.pulled ? 'PULLED' : 'plugged'} (${cable})`);
   }
 }
