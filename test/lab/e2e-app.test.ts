@@ -2,7 +2,8 @@
  * End to end: `bondbench serve` with the real engine against the virtual lab, driven in Debian's Chromium
  * (playwright-core). Set up the lab host (accepting its key when asked), run a short plan — two modes, one pull
  * each — and watch the capture list and the matrix fill; cancel a second run and see the host restored, on the
- * screen and on the host itself. Screenshots of the views go to test-artifacts/. Any console error or failed
+ * screen and on the host itself; set up a netifrc bring-up by power-cycle and a power-cycle step in the plan form
+ * and run it (ARP at boot says which boot, the exported report lists the boots). Screenshots of the views go to test-artifacts/. Any console error or failed
  * request fails the test, and so does the server answering without its token.
  */
 import { createHash } from 'node:crypto';
@@ -343,6 +344,63 @@ describe('the app in a browser, against the lab', () => {
     await until('one run left in History', async () => ((await rows.count()) === 1 ? true : undefined));
     expect(await page.locator('table.runs tr.status-completed').count()).toBe(1);
     expect((await readdir(runsDir)).length).toBe(1);
+  }, 600_000);
+
+  it('runs the write-up’s way from the form: netifrc by power-cycle, then a power-cycle step; boots shown', async () => {
+    await page.getByRole('button', { name: 'Setup', exact: true }).click();
+    const editor = page.getByRole('textbox', { name: 'Plan (YAML)' });
+    // One mode, so the two boots stay within the lab's time; the rest is set in the form, as a user would.
+    await editor.fill(
+      planToYaml({
+        ...shortPlan(),
+        name: 'e2e: power-cycle after the netifrc bring-up',
+        modes: ['active-backup'],
+        steps: [{ kind: 'read-macs' }],
+      }),
+    );
+    await page.getByText('✓ The plan is valid.').waitFor();
+    const form = page.getByRole('region', { name: 'Plan form' });
+    const boots = form.getByRole('group', { name: 'Bring-up and boots' });
+    await boots.getByRole('combobox', { name: 'how each mode is applied' }).selectOption('netifrc');
+    await boots.getByRole('combobox', { name: 'a netifrc bring-up boots by' }).selectOption('power-cycle');
+    await boots.getByRole('textbox', { name: 'power off for (s)' }).fill('1');
+    await form.getByRole('button', { name: 'Add a step' }).click();
+    await form.getByRole('combobox', { name: 'Step 2', exact: true }).selectOption('power-cycle');
+    await form.getByRole('textbox', { name: 'off (s) of step 2' }).fill('1');
+    await page.getByText('✓ The plan is valid.').waitFor();
+    expect(await editor.inputValue()).toMatch(/boot: power-cycle\n {2}offSeconds: 1\n/);
+    await screenshot('power-setup');
+
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const banner = page.locator('p.banner.status-completed');
+    await banner.waitFor({ timeout: 300_000 });
+    expect(await banner.getAttribute('data-restored')).toBe('yes');
+    // ARP at boot comes from the power-cycle step's boot (the last real boot), and says so.
+    const arp = page.locator('tr[data-mode="active-backup"] td[data-column="arpAtBoot"]');
+    expect(await arp.getAttribute('title')).toMatch(/measured across a power-cycle, SSH back after \d+ ms/);
+    await screenshot('power-run');
+
+    // The report exported from History lists both boots, each a power-cycle with 1 s off and its time.
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const row = page.locator('table.runs tr', { hasText: 'power-cycle after the netifrc bring-up' });
+    await row.waitFor();
+    await page.getByRole('combobox', { name: 'Report format' }).selectOption('html');
+    const download = page.waitForEvent('download');
+    await row.getByRole('button', { name: 'Export html' }).click();
+    const report = await readFile((await (await download).path())!, 'utf8');
+    const bootsTable = report.match(/<section id="boots">[\s\S]*?<\/section>/)?.[0] ?? '';
+    expect(bootsTable.match(/power-cycle, 1 s off/g)).toHaveLength(2);
+    const folder = (await readdir(runsDir)).find((name) => name.includes('1modes'))!;
+    const steps = (await readFile(join(runsDir, folder, 'steps.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; status: string; boot?: { via: string; bootMs?: number } });
+    expect(steps.map((st) => `${st.kind} ${st.status} ${st.boot?.via ?? '-'}`)).toEqual([
+      'bring-up ok power-cycle',
+      'read-macs ok -',
+      'power-cycle ok power-cycle',
+    ]);
+    for (const st of steps.filter((x) => x.boot)) expect(st.boot!.bootMs).toBeGreaterThan(1000);
   }, 600_000);
 
   it('saw no console error and no failed request', () => {
