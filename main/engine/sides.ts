@@ -54,6 +54,7 @@ function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['
     negotiated: judgement.negotiated,
     outcome: judgement.outcome,
     reason: judgement.reason,
+    reasonParts: judgement.reasonParts,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { TFunction } from 'i18next';
 import { sayReasonWith } from '../../shared/oracle/failover.js';
-import type { Cell, MatrixColumn, MatrixRow, StepRecord } from '../../shared/run/model.js';
+import type { Cell, MatrixColumn, MatrixRow, ReasonPart, StepRecord } from '../../shared/run/model.js';
 
 /** A cell's text in the UI's language. */
 export function cellText(column: MatrixColumn, cell: Cell, steps: readonly StepRecord[], t: TFunction): string {
@@ -34,15 +34,20 @@ export interface SummaryOptions {
 }
 
 /**
- * A row's notes in the UI's language: the first is always the oracle's summary of the mode (expectationFor), which
- * is said again from the mode and the options; the others — bring-up errors, LACP problems, MAC moves — are the
- * engine's and the oracle's own words, shown as written.
+ * A row's notes in the UI's language: each note the oracle said in message parts (noteParts: the mode's summary
+ * with the bond's options, LACP's reason, MAC moves, a bring-up that failed) is said again from them; a note
+ * without parts (an LACP reason read before runs kept its parts) is shown as written. A row without parts has its
+ * first note — always the mode's summary — said from the mode and `options`.
  */
 export function rowNotes(row: MatrixRow, options: SummaryOptions, t: TFunction): string[] {
-  const [, ...rest] = row.notes;
-  const summary = t(`analysis.note.${row.mode.replaceAll('.', '')}`, {
-    num_grat_arp: options.num_grat_arp ?? '1',
-    xmit_hash_policy: options.xmit_hash_policy ?? 'layer2',
+  const say = (parts: readonly ReasonPart[]) => sayReasonWith((key, vars) => t(key, vars ?? {}), parts);
+  return row.notes.map((note, i) => {
+    const parts = row.noteParts?.[i];
+    if (parts) return say(parts);
+    if (i > 0 || row.noteParts) return note;
+    return t(`analysis.note.${row.mode.replaceAll('.', '')}`, {
+      num_grat_arp: options.num_grat_arp ?? '1',
+      xmit_hash_policy: options.xmit_hash_policy ?? 'layer2',
+    });
   });
-  return row.notes.length ? [summary, ...rest] : [];
 }

@@ -401,6 +401,13 @@ const en = {
     'not-measurable': 'not measurable',
   },
   oracle: {
+    note: {
+      bringUpFailed: 'bring-up failed: {{error}}',
+      notRun: 'not run',
+      lacp: 'LACP: {{reason}}',
+      macMoved: 'after pulling {{pulled}}: {{survivor}} took the bond MAC {{mac}} (as documented)',
+      macKept: 'after pulling {{pulled}}: {{survivor}} kept {{mac}}, the bond MAC {{bondMac}} did not move',
+    },
     macMissing: 'slave not found on the host',
     macOwn: 'no bond: the NIC keeps its own MAC',
     macNotOwn: 'no bond, yet the NIC does not carry its own MAC',
@@ -801,6 +808,49 @@ const en = {
       mirror: 'mirror {{slave}}',
     },
   },
+  lacpJudge: {
+    comma: '{{a}}, {{b}}',
+    and: '{{head}} and {{last}}',
+    inAggregator: '{{slave}} in {{id}}',
+    notMode: 'the bond is in {{mode}} mode, not 802.3ad',
+    noSlaves: 'the bond has no slaves',
+    allDown: 'no slave is up ({{slaves}} down)',
+    hint: 'partner details are hidden (read /proc/net/bonding as root to see them)',
+    hiddenZeroPartner: "no LACP partner: the active aggregator's partner MAC is {{zero}} ({{where}})",
+    hiddenShared: '{{slaves}} share aggregator {{id}}; {{hint}}, so collecting and distributing are not checked',
+    hiddenEachOwn: 'no LACP partner: each slave is its own aggregator ({{where}}); {{hint}}',
+    hiddenUnknown: '{{where}}; {{hint}}',
+    notFull_one:
+      '; {{slaves}} reports no full duplex (Duplex: {{duplex}}), and the driver runs LACP only on full-duplex ports',
+    notFull_other:
+      '; {{slaves}} report no full duplex (Duplex: {{duplex}}), and the driver runs LACP only on full-duplex ports',
+    bothPassive:
+      'no LACPDU from a partner while the bond itself is passive (lacp_active off): the partner is passive too, or there is none; one side must be active for LACP to start{{silent}}',
+    noPartnerEach: 'no LACP partner: each slave is its own aggregator (partner MAC {{zero}}, {{where}}){{silent}}',
+    noPartnerOne: 'no LACP partner on {{slave}} (partner MAC {{zero}}){{silent}}',
+    partial_one: '{{lonely}} hears no LACP partner while {{answered}}: a cable to a port without LACP',
+    partial_other: '{{lonely}} hear no LACP partner while {{answered}}: a cable to a port without LACP',
+    answered_one: '{{slaves}} does',
+    answered_other: '{{slaves}} do',
+    partnerMismatch:
+      'the slaves reach different partner systems ({{systems}}): ports on different switches or port-channels cannot form one aggregate',
+    individual:
+      'the partner marks {{slaves}} as individual (Aggregation bit off): the switch port is not in an LACP port-channel',
+    actorKeys:
+      'actor keys differ ({{keys}}; {{where}}): the slaves differ in speed or duplex, so the bond cannot aggregate them',
+    partnerKeys:
+      "the partner's keys differ ({{keys}}; {{where}}): the switch puts the ports in different aggregation groups",
+    differentAggregators: 'the slaves are in different aggregators ({{where}}) with equal keys',
+    portState: '{{slave}} (actor {{actor}}; partner {{partner}})',
+    notInSync:
+      '{{ports}} not in sync, collecting and distributing: negotiation unfinished, or the partner holds the port out',
+    partner: 'partner {{mac}} key {{key}}',
+    shrunk_one:
+      'the aggregate shrank to {{up}} of {{total}} slaves: {{down}} is down; {{slaves}} in aggregator {{id}} ({{partner}})',
+    shrunk_other:
+      'the aggregate shrank to {{up}} of {{total}} slaves: {{down}} are down; {{slaves}} in aggregator {{id}} ({{partner}})',
+    negotiated: '{{slaves}} in aggregator {{id}} with {{partner}}, collecting and distributing',
+  },
   drivers: driverMessages('en'),
   // Capture accounting and the live list under overload (main/tester, shared/run/capture-loss.ts).
   captureLoss: {
@@ -1197,6 +1247,13 @@ const zhCN: Messages = {
     'not-measurable': '无法测量',
   },
   oracle: {
+    note: {
+      bringUpFailed: '启用失败：{{error}}',
+      notRun: '未运行',
+      lacp: 'LACP：{{reason}}',
+      macMoved: '拔掉 {{pulled}} 后：{{survivor}} 接过了 bond MAC {{mac}}（与文档一致）',
+      macKept: '拔掉 {{pulled}} 后：{{survivor}} 仍为 {{mac}}，bond MAC {{bondMac}} 没有迁移',
+    },
     macMissing: '主机上找不到该从属接口',
     macOwn: '不绑定：网卡保留自己的 MAC',
     macNotOwn: '没有绑定，网卡却没有使用自己的 MAC',
@@ -1593,6 +1650,42 @@ const zhCN: Messages = {
       tester: '测试端口',
       mirror: '镜像 {{slave}}',
     },
+  },
+  lacpJudge: {
+    comma: '{{a}}、{{b}}',
+    and: '{{head}} 和 {{last}}',
+    inAggregator: '{{slave}} 在聚合器 {{id}}',
+    notMode: 'bond 处于 {{mode}} 模式，不是 802.3ad',
+    noSlaves: 'bond 没有 slave',
+    allDown: '没有处于 up 的 slave（{{slaves}} 均为 down）',
+    hint: '对端详情被隐藏（以 root 读取 /proc/net/bonding 才能看到）',
+    hiddenZeroPartner: '没有 LACP 对端：活动聚合器的对端 MAC 为 {{zero}}（{{where}}）',
+    hiddenShared: '{{slaves}} 共用聚合器 {{id}}；{{hint}}，因此未检查 collecting 和 distributing',
+    hiddenEachOwn: '没有 LACP 对端：每个 slave 各自成为一个聚合器（{{where}}）；{{hint}}',
+    hiddenUnknown: '{{where}}；{{hint}}',
+    notFull_one: '；{{slaves}} 未报告全双工（Duplex: {{duplex}}），而驱动只在全双工端口上运行 LACP',
+    notFull_other: '；{{slaves}} 未报告全双工（Duplex: {{duplex}}），而驱动只在全双工端口上运行 LACP',
+    bothPassive:
+      'bond 自身为被动（lacp_active off）时没有收到对端的 LACPDU：对端也是被动的，或者根本没有对端；LACP 要启动，至少一方必须是主动的{{silent}}',
+    noPartnerEach: '没有 LACP 对端：每个 slave 各自成为一个聚合器（对端 MAC {{zero}}，{{where}}）{{silent}}',
+    noPartnerOne: '{{slave}} 上没有 LACP 对端（对端 MAC {{zero}}）{{silent}}',
+    partial_one: '{{lonely}} 收不到 LACP 对端，而 {{answered}}：有一根网线接到了未启用 LACP 的端口',
+    partial_other: '{{lonely}} 收不到 LACP 对端，而 {{answered}}：有网线接到了未启用 LACP 的端口',
+    answered_one: '{{slaves}} 能收到',
+    answered_other: '{{slaves}} 能收到',
+    partnerMismatch: '各 slave 连到不同的对端系统（{{systems}}）：不同交换机或不同端口通道上的端口无法组成一个聚合',
+    individual: '对端把 {{slaves}} 标记为独立端口（Aggregation 位为 0）：交换机端口不在 LACP 端口通道中',
+    actorKeys: '本端 key 不同（{{keys}}；{{where}}）：各 slave 的速率或双工不同，bond 无法聚合它们',
+    partnerKeys: '对端 key 不同（{{keys}}；{{where}}）：交换机把这些端口放进了不同的聚合组',
+    differentAggregators: '各 slave 在不同的聚合器中（{{where}}），key 却相同',
+    portState: '{{slave}}（本端 {{actor}}；对端 {{partner}}）',
+    notInSync: '{{ports}} 未处于 in-sync、collecting 和 distributing 状态：协商未完成，或对端把端口排除在外',
+    partner: '对端 {{mac}}，key {{key}}',
+    shrunk_one:
+      '聚合缩小到 {{total}} 个 slave 中的 {{up}} 个：{{down}} 为 down；{{slaves}} 在聚合器 {{id}}（{{partner}}）',
+    shrunk_other:
+      '聚合缩小到 {{total}} 个 slave 中的 {{up}} 个：{{down}} 为 down；{{slaves}} 在聚合器 {{id}}（{{partner}}）',
+    negotiated: '{{slaves}} 在聚合器 {{id}}，{{partner}}，正在 collecting 和 distributing',
   },
   drivers: driverMessages('zh-CN'),
   captureLoss: {

@@ -7,6 +7,8 @@ import type { LacpPortState } from '../bonding/lacp.js';
 import type { ActiveAggregator, ProcBondStatus, SlaveMiiStatus } from '../bonding/procfs.js';
 import type { TimedFrame, TimeWindow } from '../measure/arp.js';
 import { inWindow } from '../measure/arp.js';
+import type { ReasonPart } from '../run/model.js';
+import { sayReason } from './failover.js';
 
 export type LacpOutcome =
   /** One aggregator with every slave, all collecting and distributing, a real partner. */
@@ -63,8 +65,10 @@ export interface LacpEvidence {
 export interface LacpJudgement {
   negotiated: boolean;
   outcome: LacpOutcome;
-  /** One sentence for the report: what was seen and why it means this. */
+  /** One sentence for the report: what was seen and why it means this (English). */
   reason: string;
+  /** The same in message keys (`lacpJudge.*`), said in the reader's language by sayReason. */
+  reasonParts: ReasonPart[];
   evidence: LacpEvidence;
 }
 
@@ -116,24 +120,44 @@ function evidenceOf(status: ProcBondStatus): LacpEvidence {
   return evidence;
 }
 
-const list = (names: string[]) =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+/** A message part of the LACP judge (catalogue `lacpJudge.*`). */
+const part = (key: string, vars?: ReasonPart['vars']): ReasonPart => ({
+  key: `lacpJudge.${key}`,
+  ...(vars ? { vars } : {}),
+});
 
-/** Judges 802.3ad negotiation from a parsed /proc/net/bonding/<bond>. */
+/** "eth1", "eth1 and eth2", "eth1, eth2 and eth3" in the reader's language. */
+function list(items: (string | ReasonPart)[]): string | ReasonPart {
+  if (items.length <= 1) return items[0] ?? '';
+  const head = items.slice(0, -1).reduce((a, b) => part('comma', { a, b }));
+  return part('and', { head, last: items[items.length - 1]! });
+}
+
+/** "eth1 in 1, eth2 in 2": where each slave is. */
+const whereOf = (slaves: LacpSlaveEvidence[]): string | ReasonPart =>
+  slaves
+    .map((s): string | ReasonPart => part('inAggregator', { slave: s.name, id: s.aggregatorId ?? 'N/A' }))
+    .reduce((a, b) => part('comma', { a, b }));
+
+/**
+ * Judges 802.3ad negotiation from a parsed /proc/net/bonding/<bond>. The reason is English; `reasonParts` says the
+ * same in message keys (`lacpJudge.*`), for the UI and reports in the reader's language.
+ */
 export function judgeLacp(status: ProcBondStatus): LacpJudgement {
   const evidence = evidenceOf(status);
-  const verdict = (outcome: LacpOutcome, reason: string): LacpJudgement => ({
+  const verdict = (outcome: LacpOutcome, reason: ReasonPart): LacpJudgement => ({
     negotiated: outcome === 'negotiated' || outcome === 'aggregated-unverified',
     outcome,
-    reason,
+    reason: sayReason('en', [reason]),
+    reasonParts: [reason],
     evidence,
   });
-  if (status.mode !== '802.3ad') return verdict('not-802.3ad', `the bond is in ${status.mode} mode, not 802.3ad`);
+  if (status.mode !== '802.3ad') return verdict('not-802.3ad', part('notMode', { mode: status.mode }));
   const slaves = evidence.slaves;
-  if (slaves.length === 0) return verdict('no-slaves', 'the bond has no slaves');
+  if (slaves.length === 0) return verdict('no-slaves', part('noSlaves'));
   const up = slaves.filter((s) => s.miiStatus === 'up');
   const down = slaves.filter((s) => s.miiStatus !== 'up');
-  if (up.length === 0) return verdict('slaves-down', `no slave is up (${list(slaves.map((s) => s.name))} down)`);
+  if (up.length === 0) return verdict('slaves-down', part('allDown', { slaves: list(slaves.map((s) => s.name)) }));
 
   const hidden = up.every((s) => !s.partnerState && s.partnerMac === undefined);
   if (hidden) {
@@ -141,22 +165,21 @@ export function judgeLacp(status: ProcBondStatus): LacpJudgement {
     // Ports share an aggregator only with a partner that aggregates them, so one shared ID still means LACP
     // worked; the state bits cannot be checked.
     const ids = new Set(up.map((s) => s.aggregatorId));
-    const where = up.map((s) => `${s.name} in ${s.aggregatorId ?? 'N/A'}`).join(', ');
-    const hint = 'partner details are hidden (read /proc/net/bonding as root to see them)';
+    const where = whereOf(up);
+    const hint = part('hint');
     if (evidence.activeAggregator?.partnerMac === ZERO_MAC) {
-      return verdict('no-partner', `no LACP partner: the active aggregator's partner MAC is ${ZERO_MAC} (${where})`);
+      return verdict('no-partner', part('hiddenZeroPartner', { zero: ZERO_MAC, where }));
     }
     if (ids.size === 1 && !ids.has(null) && up.length > 1 && down.length === 0) {
       return verdict(
         'aggregated-unverified',
-        `${list(up.map((s) => s.name))} share aggregator ${[...ids][0]}; ${hint}, so collecting and distributing ` +
-          'are not checked',
+        part('hiddenShared', { slaves: list(up.map((s) => s.name)), id: [...ids][0]!, hint }),
       );
     }
     if (ids.size === up.length && up.length > 1 && !ids.has(null)) {
-      return verdict('no-partner', `no LACP partner: each slave is its own aggregator (${where}); ${hint}`);
+      return verdict('no-partner', part('hiddenEachOwn', { where, hint }));
     }
-    return verdict('unknown', `${where}; ${hint}`);
+    return verdict('unknown', part('hiddenUnknown', { where, hint }));
   }
 
   const noPartner = (s: LacpSlaveEvidence) =>
@@ -167,91 +190,85 @@ export function judgeLacp(status: ProcBondStatus): LacpJudgement {
     // port sends no LACPDU either, which no partner could answer.
     const notFull = up.filter((s) => s.duplex !== undefined && s.duplex !== 'full');
     const silent = notFull.length
-      ? `; ${list(notFull.map((s) => s.name))} report${notFull.length === 1 ? 's' : ''} no full duplex ` +
-        `(Duplex: ${notFull[0]!.duplex ?? 'Unknown'}), and the driver runs LACP only on full-duplex ports`
+      ? part('notFull', {
+          count: notFull.length,
+          slaves: list(notFull.map((s) => s.name)),
+          duplex: notFull[0]!.duplex ?? 'Unknown',
+        })
       : '';
     const passive = evidence.lacpActive === false || up.every((s) => s.actorState && !s.actorState.lacpActivity);
-    if (passive) {
-      return verdict(
-        'both-passive',
-        'no LACPDU from a partner while the bond itself is passive (lacp_active off): the partner is passive too, ' +
-          `or there is none; one side must be active for LACP to start${silent}`,
-      );
-    }
+    if (passive) return verdict('both-passive', part('bothPassive', { silent }));
     return verdict(
       'no-partner',
-      (up.length > 1
-        ? `no LACP partner: each slave is its own aggregator (partner MAC ${ZERO_MAC}, ${up.map((s) => `${s.name} in ${s.aggregatorId ?? 'N/A'}`).join(', ')})`
-        : `no LACP partner on ${up[0]!.name} (partner MAC ${ZERO_MAC})`) + silent,
+      up.length > 1
+        ? part('noPartnerEach', { zero: ZERO_MAC, where: whereOf(up), silent })
+        : part('noPartnerOne', { slave: up[0]!.name, zero: ZERO_MAC, silent }),
     );
   }
   if (lonely.length > 0) {
     const answered = up.filter((s) => !noPartner(s));
     return verdict(
       'partial-partner',
-      `${list(lonely.map((s) => s.name))} hear${lonely.length === 1 ? 's' : ''} no LACP partner while ` +
-        `${list(answered.map((s) => `${s.name} (${s.partnerMac})`))} do${answered.length === 1 ? 'es' : ''}: ` +
-        'a cable to a port without LACP',
+      part('partial', {
+        count: lonely.length,
+        lonely: list(lonely.map((s) => s.name)),
+        answered: part('answered', {
+          count: answered.length,
+          slaves: list(answered.map((s) => `${s.name} (${s.partnerMac})`)),
+        }),
+      }),
     );
   }
   const systems = [...new Set(up.map((s) => s.partnerMac!))];
   if (systems.length > 1) {
     return verdict(
       'partner-mismatch',
-      `the slaves reach different partner systems (${up.map((s) => `${s.name} ${s.partnerMac}`).join(', ')}): ` +
-        'ports on different switches or port-channels cannot form one aggregate',
+      part('partnerMismatch', { systems: up.map((s) => `${s.name} ${s.partnerMac}`).join(', ') }),
     );
   }
   const individual = up.filter((s) => s.partnerState && !s.partnerState.aggregation);
   if (individual.length > 0) {
-    return verdict(
-      'individual',
-      `the partner marks ${list(individual.map((s) => s.name))} as individual (Aggregation bit off): ` +
-        'the switch port is not in an LACP port-channel',
-    );
+    return verdict('individual', part('individual', { slaves: list(individual.map((s) => s.name)) }));
   }
   const upIds = new Set(up.map((s) => s.aggregatorId));
   if (upIds.size > 1 || upIds.has(null)) {
-    const where = up.map((s) => `${s.name} in ${s.aggregatorId ?? 'N/A'}`).join(', ');
+    const where = whereOf(up);
     const actorKeys = new Set(up.map((s) => s.actorKey));
     const partnerKeys = new Set(up.map((s) => s.partnerKey));
     if (actorKeys.size > 1) {
-      return verdict(
-        'key-mismatch',
-        `actor keys differ (${up.map((s) => `${s.name} ${s.actorKey}`).join(', ')}; ${where}): ` +
-          'the slaves differ in speed or duplex, so the bond cannot aggregate them',
-      );
+      const keys = up.map((s) => `${s.name} ${s.actorKey}`).join(', ');
+      return verdict('key-mismatch', part('actorKeys', { keys, where }));
     }
     if (partnerKeys.size > 1) {
-      return verdict(
-        'key-mismatch',
-        `the partner's keys differ (${up.map((s) => `${s.name} ${s.partnerKey}`).join(', ')}; ${where}): ` +
-          'the switch puts the ports in different aggregation groups',
-      );
+      const keys = up.map((s) => `${s.name} ${s.partnerKey}`).join(', ');
+      return verdict('key-mismatch', part('partnerKeys', { keys, where }));
     }
-    return verdict('key-mismatch', `the slaves are in different aggregators (${where}) with equal keys`);
+    return verdict('key-mismatch', part('differentAggregators', { where }));
   }
   const stuck = up.filter((s) => !operational(s.actorState) || !operational(s.partnerState));
   if (stuck.length > 0) {
-    return verdict(
-      'not-in-sync',
-      `${list(stuck.map((s) => `${s.name} (actor ${flags(s.actorState)}; partner ${flags(s.partnerState)})`))} ` +
-        'not in sync, collecting and distributing: negotiation unfinished, or the partner holds the port out',
+    const ports = stuck.map((s) =>
+      part('portState', { slave: s.name, actor: flags(s.actorState), partner: flags(s.partnerState) }),
     );
+    return verdict('not-in-sync', part('notInSync', { ports: list(ports) }));
   }
-  const aggregatorId = up[0]!.aggregatorId;
-  const partner = `partner ${systems[0]} key ${up[0]!.partnerKey}`;
+  const aggregatorId = up[0]!.aggregatorId ?? 'N/A';
+  const partner = part('partner', { mac: systems[0]!, key: up[0]!.partnerKey ?? '?' });
   if (down.length > 0) {
     return verdict(
       'shrunk',
-      `the aggregate shrank to ${up.length} of ${slaves.length} slaves: ${list(down.map((s) => s.name))} ` +
-        `${down.length === 1 ? 'is' : 'are'} down; ${list(up.map((s) => s.name))} in aggregator ${aggregatorId} (${partner})`,
+      part('shrunk', {
+        up: up.length,
+        total: slaves.length,
+        count: down.length,
+        down: list(down.map((s) => s.name)),
+        slaves: list(up.map((s) => s.name)),
+        id: aggregatorId,
+        partner,
+      }),
     );
   }
-  return verdict(
-    'negotiated',
-    `${list(up.map((s) => s.name))} in aggregator ${aggregatorId} with ${partner}, collecting and distributing`,
-  );
+  return verdict('negotiated', part('negotiated', { slaves: list(up.map((s) => s.name)), id: aggregatorId, partner }));
 }
 
 /** 802.1AX periodic times: fast 1 s, slow 30 s. */

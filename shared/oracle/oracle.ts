@@ -218,16 +218,47 @@ function anatomyFromStats(slave: string, probe: ProbeStats): PullAnatomy {
   };
 }
 
+/** Adds a note said by message parts: English in `notes`, the parts beside it in `noteParts`, index for index. */
+function addNote(row: MatrixRow, part: ReasonPart): void {
+  const parts = row.noteParts ?? row.notes.map(() => undefined);
+  parts.length = row.notes.length;
+  row.notes.push(sayReason('en', [part]));
+  parts.push([part]);
+  row.noteParts = parts;
+}
+
+/** The mode's summary (expectationFor) as a message part: catalogue `analysis.note.<mode>` with the options it names. */
+export function summaryParts(mode: ModeName, options: BondOptions): ReasonPart[] {
+  return [
+    {
+      key: `analysis.note.${mode.replaceAll('.', '')}`,
+      vars: { num_grat_arp: options.num_grat_arp ?? 1, xmit_hash_policy: options.xmit_hash_policy ?? 'layer2' },
+    },
+  ];
+}
+
 /** Judges one mode of one repetition from its step records. */
 export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps: StepRecord[]): MatrixRow {
   const mine = steps.filter((s) => s.mode === mode && s.repetition === repetition);
   // The options this mode ran with: the common ones it has and its own (plan.bond.perMode).
   const options = mode === 'standalone' ? plan.bond.options : modeOptions(plan, mode);
   const expect = expectationFor(mode, options);
-  const row: MatrixRow = { mode, repetition, cells: {}, notes: [expect.summary] };
+  const row: MatrixRow = {
+    mode,
+    repetition,
+    cells: {},
+    notes: [expect.summary],
+    noteParts: [summaryParts(mode, options)],
+  };
   const bringUp = mine.find((s) => s.kind === 'bring-up');
   if (!bringUp || bringUp.status === 'failed') {
-    row.notes.push(bringUp?.error ? `bring-up failed: ${bringUp.error}` : 'not run');
+    // The engine's error is its own words (English), carried as written inside the note.
+    addNote(
+      row,
+      bringUp?.error
+        ? { key: 'oracle.note.bringUpFailed', vars: { error: bringUp.error } }
+        : { key: 'oracle.note.notRun' },
+    );
     return row;
   }
   const [first, second] = plan.bond.slaves;
@@ -235,9 +266,19 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
   const reading = macStep.reading;
   const lacpIssue = mode === '802.3ad' ? lacpProblem(reading) : undefined;
   const noPartner = lacpIssue !== undefined;
-  if (lacpIssue) row.notes.push(lacpIssue);
+  // The LACP judge's reason in parts when the reading kept them (runs recorded before said it in English only).
+  const lacpParts = reading?.lacp?.reasonParts;
+  // What a cell's reason names as the LACP problem: the judge's part, or its English words in older runs.
+  const lacpSaid: string | ReasonPart = lacpParts?.length === 1 ? lacpParts[0]! : (lacpIssue ?? '');
+  if (lacpIssue) {
+    if (lacpParts?.length === 1) addNote(row, lacpParts[0]!);
+    else row.notes.push(lacpIssue);
+  }
   // Against a real partner: which aggregator, which partner system and key (IEEE 802.1AX 6.4.2.3).
-  else if (mode === '802.3ad' && reading?.lacp?.negotiated) row.notes.push(`LACP: ${reading.lacp.reason}`);
+  else if (mode === '802.3ad' && reading?.lacp?.negotiated) {
+    if (lacpParts?.length === 1) addNote(row, { key: 'oracle.note.lacp', vars: { reason: lacpParts[0]! } });
+    else row.notes.push(`LACP: ${reading.lacp.reason}`);
+  }
 
   // eth1 MAC / eth2 MAC: shared with the bond, or each its own.
   if (reading) {
@@ -351,7 +392,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       case 'single':
         if (noPartner) {
           verdict = 'not-measurable';
-          reason = said('spreadNoAggregate', { issue: lacpIssue ?? '' });
+          reason = said('spreadNoAggregate', { issue: lacpSaid });
         } else {
           verdict = Math.max(a, b) >= 0.9 ? 'expected' : 'unexpected';
           reason = said('spreadSingle', { source });
@@ -425,7 +466,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       }
       if (noPartner) {
         verdict = 'not-measurable';
-        parts = [{ key: 'failover.noAggregate', vars: { reason: lacpIssue ?? '' } }, ...parts];
+        parts = [{ key: 'failover.noAggregate', vars: { reason: lacpSaid } }, ...parts];
       }
       const evidence: Evidence = {
         pcapng: worst.step.pcapng,
@@ -443,10 +484,14 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
       const survivor = after?.slaves.find((s) => s.name === second);
       const bondMac = after?.bondMac;
       if (survivor && bondMac) {
-        row.notes.push(
+        addNote(
+          row,
           survivor.mac === bondMac
-            ? `after pulling ${first}: ${second} took the bond MAC ${shortMac(bondMac)} (as documented)`
-            : `after pulling ${first}: ${second} kept ${shortMac(survivor.mac)}, the bond MAC ${shortMac(bondMac)} did not move`,
+            ? { key: 'oracle.note.macMoved', vars: { pulled: first!, survivor: second!, mac: shortMac(bondMac) } }
+            : {
+                key: 'oracle.note.macKept',
+                vars: { pulled: first!, survivor: second!, mac: shortMac(survivor.mac), bondMac: shortMac(bondMac) },
+              },
         );
       }
     }

@@ -202,7 +202,11 @@ function matrixRows(
         },
       ];
     }),
-    notes: [...row.notes],
+    // Notes the oracle said in message parts are said in the report's language; the others as written.
+    notes: row.notes.map((note, i) => {
+      const parts = row.noteParts?.[i];
+      return parts ? sayReason(language, parts) : note;
+    }),
   }));
 }
 

@@ -87,6 +87,8 @@ export interface HostReading {
     negotiated: boolean;
     outcome: string;
     reason: string;
+    /** The reason in message keys (shared/oracle/lacp.ts); absent in runs recorded before it was kept. */
+    reasonParts?: ReasonPart[];
   };
 }
 
@@ -338,5 +340,8 @@ export interface MatrixRow {
   /** The sweep point (index into sweepPoints(plan)) in a sweep's run. */
   point?: number;
   cells: Partial<Record<MatrixColumn, Cell>>;
+  /** In English. */
   notes: string[];
+  /** The notes in message parts, index for index (undefined where a note has none: said as written). */
+  noteParts?: (ReasonPart[] | undefined)[];
 }

@@ -3,12 +3,16 @@
  * gives the oracle's own text for every cell and mode summary of the recorded fixtures, so a change to the oracle's
  * wording that the catalogue does not follow fails here; in Chinese those cells and summaries hold no English.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInstance } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { cellText, rowNotes } from '../../renderer/src/cells.js';
+import { parseProcBonding } from '../../shared/bonding/procfs.js';
 import { i18nextResources } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
-import { expectationFor, judgeRun } from '../../shared/oracle/oracle.js';
+import { judgeLacp } from '../../shared/oracle/lacp.js';
+import { expectationFor, judgeMode, judgeRun } from '../../shared/oracle/oracle.js';
 import { MODE_NAMES } from '../../shared/plan/plan.js';
 import { MATRIX_COLUMNS } from '../../shared/run/model.js';
 import { fixtureNames, loadFixture } from './report-fixtures.js';
@@ -85,5 +89,62 @@ describe('the matrix in the UI’s language', () => {
         ).not.toMatch(/[a-z]{4,}/i);
       }
     }
+  });
+
+  it('in Chinese, says every note — mode summary, LACP’s reason, MAC moves, a failed bring-up — in Chinese', async () => {
+    const t = translator('zh-CN');
+    const en = translator('en');
+    const lacpFile = (name: string) =>
+      judgeLacp(
+        parseProcBonding(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'lacp', name), 'utf8'), name),
+      );
+    const seen = new Set<string>();
+    for (const lacp of [lacpFile('plain-no-partner.txt'), lacpFile('partner-negotiated-fast.txt')]) {
+      for (const name of fixtureNames()) {
+        const run = await loadFixture(name);
+        // The 802.3ad readings as a run records them now: the judge's reason with its message parts.
+        const steps = run.steps.map((step) =>
+          step.reading?.lacp
+            ? {
+                ...step,
+                reading: {
+                  ...step.reading,
+                  lacp: {
+                    ...step.reading.lacp,
+                    negotiated: lacp.negotiated,
+                    outcome: lacp.outcome,
+                    reason: lacp.reason,
+                    reasonParts: lacp.reasonParts,
+                  },
+                },
+              }
+            : step,
+        );
+        const rows = [...judgeRun(run.plan, steps), judgeMode(run.plan, 'balance-rr', 99, [])];
+        for (const row of rows) {
+          for (const part of (row.noteParts ?? []).flat()) if (part) seen.add(part.key);
+          // A cell that names the LACP problem says it in Chinese too.
+          for (const cell of Object.values(row.cells)) {
+            if (!JSON.stringify(cell.reasonParts ?? []).includes('lacpJudge.')) continue;
+            seen.add('cell');
+            const said = sayReason('zh-CN', cell.reasonParts!);
+            expect(said).not.toContain(lacp.reason);
+            expect(said).toContain(sayReason('zh-CN', lacp.reasonParts));
+          }
+          // In English the parts say what the oracle wrote.
+          expect(rowNotes(row, {}, en)).toEqual(row.notes);
+          for (const note of rowNotes(row, {}, t)) {
+            const left = note.replace(
+              /eth\d+|[0-9a-f]{2}(:[0-9a-f]{2}){2,5}|LACPDU|LACP|lacp_active|num_grat_arp|xmit_hash_policy|layer\d(\+\d)?|MAC|ARP|bond|slave|key|Duplex|Unknown|in-sync|collecting|distributing|up|down|off/g,
+              '',
+            );
+            expect(left, note).not.toMatch(/[a-z]{3,}/i);
+          }
+        }
+      }
+    }
+    for (const key of ['oracle.note.notRun', 'oracle.note.lacp', 'lacpJudge.noPartnerEach', 'cell'])
+      expect(seen).toContain(key);
+    expect([...seen].some((key) => key === 'oracle.note.macMoved' || key === 'oracle.note.macKept')).toBe(true);
   });
 });

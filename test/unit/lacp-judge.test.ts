@@ -9,11 +9,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProcBonding } from '../../shared/bonding/procfs.js';
 import { LAB_PARTNER } from '../../shared/lab/topology.js';
-import { judgeLacp } from '../../shared/oracle/lacp.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { judgeLacp, type LacpJudgement } from '../../shared/oracle/lacp.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 const text = (path: string) => readFileSync(join(fixtures, path), 'utf8');
-const judgeText = (body: string, name = 'fixture') => judgeLacp(parseProcBonding(body, name));
+/** Every judgement the cases below make, for the Chinese check at the end. */
+const judged: LacpJudgement[] = [];
+const judgeText = (body: string, name = 'fixture') => {
+  const judgement = judgeLacp(parseProcBonding(body, name));
+  judged.push(judgement);
+  return judgement;
+};
 const judge = (path: string) => judgeText(text(path), path);
 
 /** Replaces the n-th (0-based) line matching `pattern` in a recorded file: for the edited cases. */
@@ -163,5 +170,27 @@ describe('cases edited from the negotiated recording', () => {
   it('no slave up', () => {
     const down = negotiated.replaceAll(/^MII Status: up$/gm, 'MII Status: down');
     expect(judgeText(down)).toMatchObject({ outcome: 'slaves-down', negotiated: false });
+  });
+});
+
+describe('in the reader’s language', () => {
+  it('says every reason above in message parts: the same English, and Chinese with only the field’s terms', () => {
+    const outcomes = new Set(judged.map((j) => j.outcome));
+    expect(outcomes.size).toBeGreaterThanOrEqual(10);
+    for (const judgement of judged) {
+      expect(sayReason('en', judgement.reasonParts)).toBe(judgement.reason);
+      const zh = sayReason('zh-CN', judgement.reasonParts);
+      expect(zh, judgement.reason).toMatch(/[\u4e00-\u9fff]/);
+      // Interface names, MACs, keys, the protocol's and procfs's own names and the 802.1AX state bits stay as
+      // the kernel prints them; no English word of ours may.
+      const names = judgement.evidence.slaves.map((slave) => slave.name);
+      const left = names
+        .reduce((text, name) => text.replaceAll(name, ''), zh)
+        .replace(
+          /eth\d+|[0-9a-f]{2}(:[0-9a-f]{2}){5}|LACPDU|LACP|lacp_active|802\.3ad|balance-\w+|active-backup|\/proc\/net\/bonding|root|N\/A|Duplex|Unknown|Half|Aggregation|bond|slave|key|in-sync|collecting|distributing|active|short-timeout|aggregatable|defaulted|expired|none|off|down|up|MAC/g,
+          '',
+        );
+      expect(left, zh).not.toMatch(/[a-z]{3,}/i);
+    }
   });
 });
