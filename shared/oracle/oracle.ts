@@ -361,7 +361,7 @@ export function judgeMode(plan: Plan, mode: ModeName, repetition: number, steps:
     const judged = judgeLoad(mode, options, load, load.seconds);
     const evidence: Evidence = { pcapng: loadStep.pcapng, steps: [loadStep.index] };
     row.cells.loadBalancing = noPartner
-      ? saidCell(text, text, 'not-measurable', said('spreadNoAggregate', { issue: lacpIssue ?? '' }), evidence)
+      ? saidCell(text, text, 'not-measurable', said('spreadNoAggregate', { issue: lacpSaid }), evidence)
       : saidCell(text, text, judged.verdict, judged.parts, evidence);
   }
   const probeStep = mine.find((s) => s.kind === 'probe' && s.status === 'ok');

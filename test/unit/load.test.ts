@@ -5,9 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { jainIndex, type LoadSpread, loadSpread } from '../../shared/measure/load.js';
 import { hashUnit, judgeLoad } from '../../shared/oracle/load.js';
+import { judgeMode } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { checkPlan, loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { readSteps, writeSteps } from '../../shared/plan/yaml-edit.js';
+import type { HostReading, StepRecord } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 import type { DecodedFrame } from '../../shared/wire/types.js';
 
@@ -179,5 +181,81 @@ describe('the load step in a plan', () => {
     const edited = writeSteps(yaml, [steps[0]!, { ...steps[1]!, seconds: '7' }]);
     expect(loadPlan(edited).steps[1]).toEqual({ kind: 'load', peers: 8, flows: 4, seconds: 7, rate: 10 });
     expect(readSteps(writeSteps(yaml, [{ kind: 'load' }]))!.steps).toEqual([{ kind: 'load' }]);
+  });
+});
+
+describe('the matrix cell from a load step', () => {
+  const plan = { ...defaultLabPlan('ci'), steps: [{ kind: 'load', peers: 4, flows: 2, seconds: 3, rate: 20 }] } as Plan;
+  const load = {
+    peerAddresses: PEERS,
+    seconds: 3,
+    sent: 480,
+    received: 480,
+    replies: { eth1: 240, eth2: 240 },
+    share: { eth1: 0.5, eth2: 0.5 },
+    jain: 1,
+    distinct: 480,
+    flows: 8,
+    peers: 4,
+    splitFlows: 8,
+    splitPeers: 4,
+    maxPeerMoves: 40,
+  };
+  const step = (mode: StepRecord['mode'], index: number, kind: StepRecord['kind'], more: Partial<StepRecord> = {}) =>
+    ({
+      index,
+      repetition: 1,
+      mode,
+      kind,
+      label: kind,
+      startedAt: '',
+      durationMs: 0,
+      status: 'ok',
+      ...more,
+    }) as StepRecord;
+  const measurements = {
+    arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
+    arpBySource: {},
+    arpFrames: [],
+    bondIpMacs: [],
+    learningFrames: 0,
+    unsolicitedNa: 0,
+    lacpdus: 0,
+    droppedFrames: 0,
+    load,
+  };
+
+  it('says the spread and Jain’s index, judged by the mode', () => {
+    const row = judgeMode(plan, 'balance-rr', 1, [
+      step('balance-rr', 0, 'bring-up'),
+      step('balance-rr', 1, 'load', { measurements }),
+    ]);
+    expect(row.cells.loadBalancing).toMatchObject({ text: '50% / 50% · J 1.00', verdict: 'expected' });
+    expect(row.cells.loadBalancing?.reasonParts?.[0]?.key).toBe('oracle.load.rrEven');
+    // layer2 hashes per peer: every peer split over both slaves is wrong for balance-xor.
+    const xor = judgeMode(plan, 'balance-xor', 1, [
+      step('balance-xor', 0, 'bring-up'),
+      step('balance-xor', 1, 'load', { measurements }),
+    ]);
+    expect(xor.cells.loadBalancing?.verdict).toBe('unexpected');
+  });
+
+  it('is not measurable for 802.3ad without an LACP partner, naming why', () => {
+    const reading = {
+      at: '',
+      slaves: [],
+      lacp: {
+        aggregators: 2,
+        negotiated: false,
+        outcome: 'no-partner',
+        reason: 'no LACP partner: each slave is its own aggregator',
+      },
+    } as unknown as HostReading;
+    const row = judgeMode(plan, '802.3ad', 1, [
+      step('802.3ad', 0, 'bring-up', { reading }),
+      step('802.3ad', 1, 'load', { measurements, reading }),
+    ]);
+    expect(row.cells.loadBalancing?.verdict).toBe('not-measurable');
+    expect(row.cells.loadBalancing?.reason).toMatch(/no LACP partner/);
   });
 });
