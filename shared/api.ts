@@ -120,6 +120,15 @@ export interface PullTraffic {
   namedFrames: { no: number; atMs: number }[];
   /** The step's longest reply gap as measured (ms). */
   gapMs?: number;
+  /**
+   * From the pull's anatomy (shared/measure/anatomy.ts), when the run recorded one: the instant both carriers went
+   * (ms since the pull, ± carrierOffUncertaintyMs), and when the host confirmed the slave down — its MII status
+   * (`confirmedBy: 'mii'`, the bond's monitor) or, failing that, the carrier — ms since the pull.
+   */
+  carrierOffMs?: number;
+  carrierOffUncertaintyMs?: number;
+  confirmedMs?: number;
+  confirmedBy?: 'mii' | 'carrier';
 }
 
 export interface HostKeyPrompt {

@@ -187,6 +187,15 @@ export class RecordedCaptures {
       namedFrames: [],
     };
     if (probe.failoverMs !== undefined) traffic.gapMs = probe.failoverMs;
+    const anatomy = probe.anatomy;
+    if (anatomy) {
+      traffic.carrierOffMs = round(anatomy.carrierOffAtMs - pullAt);
+      traffic.carrierOffUncertaintyMs = anatomy.carrierOffUncertaintyMs;
+      if (anatomy.confirmedMs !== undefined) {
+        traffic.confirmedMs = round(anatomy.carrierOffAtMs + anatomy.confirmedMs - pullAt);
+        traffic.confirmedBy = anatomy.confirmedBy ?? 'mii';
+      }
+    }
     let firstReaction: number | undefined;
     for (const info of files) {
       const { path, name } = await this.resolve(dir, info.file);

@@ -530,6 +530,9 @@ const en = {
       },
       reactionFrame: '{{kind}}: frame {{no}} on {{port}} at {{ms}} ms',
       noMii: 'The run did not record when the host saw MII down; the pull is the link driver’s call.',
+      carrierOff: 'carrier off',
+      miiDown: 'MII down (host)',
+      carrierDown: 'carrier down (host)',
     },
     timeline: {
       all: 'all modes',
@@ -1374,6 +1377,9 @@ const zhCN: Messages = {
       },
       reactionFrame: '{{kind}}：{{port}} 上的第 {{no}} 帧，{{ms}} ms',
       noMii: '本次运行未记录主机看到 MII down 的时刻；拔线时刻为链路驱动发出指令的时刻。',
+      carrierOff: '载波断开',
+      miiDown: 'MII down（主机）',
+      carrierDown: '载波 down（主机）',
     },
     timeline: {
       all: '全部模式',

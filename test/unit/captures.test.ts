@@ -4,7 +4,7 @@
  * and times (tshark is the judge); the display filter and windows work on the server; and nothing outside the
  * run's capture/ folder can be read.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,37 @@ describe('a pull, read back from the capture files', () => {
     expect(pull.firstReactionMs!).toBeLessThan(pull.firstReplyMs!);
     expect(Math.abs(pull.firstReplyMs! - pull.lastReplyMs! - pull.gapMs!)).toBeLessThanOrEqual(10);
     expect(pull.namedFrames.map((f) => f.no)).toEqual([1028, 1039]);
+  });
+
+  it('places the host’s side of the pull from its anatomy: carrier off and MII down, in ms since the pull', async () => {
+    // The fixture predates anatomies: a copy of it with one written into the pull's record.
+    const id = `${FIXTURE}-anatomy`;
+    cpSync(fixtureDir(FIXTURE), join(runs, id), { recursive: true });
+    const stepsFile = join(runs, id, 'steps.jsonl');
+    const lines = readFileSync(stepsFile, 'utf8').trimEnd().split('\n');
+    const at = lines.findIndex((line) => JSON.parse(line).index === 19);
+    const record = JSON.parse(lines[at]!);
+    const pullAt = Date.parse(record.startedAt) + record.measurements.probe.markers[0].atMs;
+    record.measurements.probe.anatomy = {
+      ...(record.measurements.probe.anatomy ?? {}),
+      carrierOffAtMs: pullAt + 2.5,
+      carrierOffUncertaintyMs: 0.5,
+      confirmedMs: 97.5,
+      confirmedBy: 'mii',
+    };
+    lines[at] = JSON.stringify(record);
+    writeFileSync(stepsFile, `${lines.join('\n')}\n`);
+    const pull = await bench.pullTraffic(id, 19);
+    expect(pull).toMatchObject({
+      carrierOffMs: 2.5,
+      carrierOffUncertaintyMs: 0.5,
+      confirmedMs: 100,
+      confirmedBy: 'mii',
+    });
+    // Without an anatomy the chart is told nothing of the host's side.
+    const plain = await bench.pullTraffic(runId, 19);
+    expect(plain.confirmedMs).toBeUndefined();
+    expect(plain.carrierOffMs).toBeUndefined();
   });
 
   it('refuses a step that is not a measured pull', async () => {

@@ -2,7 +2,8 @@
  * One pull, as the wire saw it: a lane per capture port (the tester port, then each slave's switch port mirror)
  * with a tick for every echo reply from the bond, the bond's reaction frames (gratuitous ARP, ARP reply,
  * unsolicited NA, learning frame) as diamonds on the port they left by, and the moments that make the outage —
- * the pull, the last reply before the gap, the bond's reaction, the first reply after — as labelled lines, so the
+ * the pull, both carriers off and the host seeing the slave down (MII status, from the pull's anatomy), the last
+ * reply before the gap, the bond's reaction, the first reply after — as labelled lines, so the
  * outage is seen as well as read. Labels that would overlap are stacked; the shaded band is the gap the cell
  * reports. Read from the run's capture files through the API (pullTraffic).
  */
@@ -17,7 +18,7 @@ const LEFT = 110;
 const RIGHT = 10;
 const LANE = 30;
 const LABEL_ROW = 12;
-const LABEL_ROWS = 3;
+const LABEL_ROWS = 4;
 const TOP = LABEL_ROW * LABEL_ROWS + 6;
 const AXIS = 26;
 interface Moment {
@@ -38,9 +39,13 @@ export function FailoverChartView({ traffic }: { traffic: PullTraffic }) {
   const kind = (k: string) => t(`analysis.chart.kind.${k}`);
 
   const view = useMemo(() => {
-    const interesting = [0, traffic.firstReactionMs, traffic.firstReplyMs, traffic.lastReplyMs].filter(
-      (v): v is number => v !== undefined,
-    );
+    const interesting = [
+      0,
+      traffic.firstReactionMs,
+      traffic.firstReplyMs,
+      traffic.lastReplyMs,
+      traffic.confirmedMs,
+    ].filter((v): v is number => v !== undefined);
     const from = whole ? traffic.fromMs : Math.max(traffic.fromMs, Math.min(-200, ...interesting) - 100);
     const to = whole ? traffic.toMs : Math.min(traffic.toMs, Math.max(400, ...interesting) + 200);
     const x = (ms: number) => LEFT + ((ms - from) / (to - from || 1)) * (WIDTH - LEFT - RIGHT);
@@ -53,6 +58,15 @@ export function FailoverChartView({ traffic }: { traffic: PullTraffic }) {
   const moments: Moment[] = [
     { atMs: 0, label: t('analysis.chart.pull', { slave: traffic.slave ?? '' }), className: 'pull' },
   ];
+  // The host's side of the pull, from its anatomy: both carriers off, then the slave seen down (MII, or carrier).
+  if (traffic.carrierOffMs !== undefined && Math.abs(traffic.carrierOffMs) >= 1)
+    moments.push({ atMs: traffic.carrierOffMs, label: t('analysis.chart.carrierOff'), className: 'carrier-off' });
+  if (traffic.confirmedMs !== undefined)
+    moments.push({
+      atMs: traffic.confirmedMs,
+      label: t(traffic.confirmedBy === 'carrier' ? 'analysis.chart.carrierDown' : 'analysis.chart.miiDown'),
+      className: 'mii-down',
+    });
   if (traffic.lastReplyMs !== undefined)
     moments.push({ atMs: traffic.lastReplyMs, label: t('analysis.chart.lastReply'), className: 'last-reply' });
   if (firstReaction)
@@ -197,7 +211,7 @@ export function FailoverChartView({ traffic }: { traffic: PullTraffic }) {
           {t('analysis.chart.axis')}
         </text>
       </svg>
-      <p className="subtle chart-note">{t('analysis.chart.noMii')}</p>
+      {traffic.confirmedMs === undefined ? <p className="subtle chart-note">{t('analysis.chart.noMii')}</p> : null}
     </div>
   );
 }
