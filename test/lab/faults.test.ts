@@ -91,6 +91,11 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(await hostConf()).toBe(originalConf);
   expect(await agentsInLab()).toEqual([]);
+  // No run that a fault stopped left a cable out (the engine plugs back what it pulled).
+  const pulled = ((await lab.status()).links ?? []).filter((l) => l.pulled).map((l) => l.slave);
+  await lab.plug('eth1');
+  await lab.plug('eth2');
+  expect(pulled).toEqual([]);
 });
 
 describe('faults in the middle of a run', () => {
