@@ -227,13 +227,31 @@ export class SshSession {
     });
   }
 
-  /** Runs one command. The caller builds it from validated, quoted values only (shared/net/names.ts). */
-  exec(command: string, options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
+  /**
+   * Runs one command. The caller builds it from validated, quoted values only (shared/net/names.ts).
+   * A server that refuses the exec request (ssh2's "Unable to exec": CHANNEL_FAILURE, RFC 4254 §6.5 — seen from
+   * dropbear on a loaded lab guest) never started the command, so it is asked again, EXEC_REFUSED_RETRIES times.
+   */
+  async exec(command: string, options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.execOnce(command, options);
+      } catch (error) {
+        if (!(error instanceof ExecRefused) || attempt >= EXEC_REFUSED_RETRIES.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, EXEC_REFUSED_RETRIES[attempt]));
+      }
+    }
+  }
+
+  private execOnce(command: string, options: { input?: string | Buffer; timeoutMs?: number }): Promise<ExecResult> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error(`SSH connection to ${this.label} is closed`));
       this.client.exec(command, (error, channel) => {
-        if (error) return reject(new Error(`cannot run a command on ${this.label}: ${error.message}`));
+        if (error) {
+          const message = `cannot run a command on ${this.label}: ${error.message}`;
+          return reject(error.message === 'Unable to exec' ? new ExecRefused(message) : new Error(message));
+        }
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let code: number | null = null;
@@ -282,3 +300,9 @@ export class SshSession {
     this.client.end();
   }
 }
+
+/** Waits before asking a server again to run a command it refused to start, ms. */
+const EXEC_REFUSED_RETRIES = [200, 500, 1000];
+
+/** The server refused the exec request: the command did not start. */
+class ExecRefused extends Error {}
