@@ -854,6 +854,16 @@ const en = {
       'the aggregate shrank to {{up}} of {{total}} slaves: {{down}} are down; {{slaves}} in aggregator {{id}} ({{partner}})',
     negotiated: '{{slaves}} in aggregator {{id}} with {{partner}}, collecting and distributing',
   },
+  filter: {
+    badNumbers: 'no: wants frame numbers and ranges like 3,17,40-52, not "{{part}}"',
+    backwards: 'no: the range {{part}} runs backwards',
+    emptyAlternativeText: 'a term has an empty alternative',
+    emptyAlternative: '{{key}}: has an empty alternative',
+    badRep: 'rep: wants a repetition number (1, 2, …)',
+    bang: '"!" needs a term after it, e.g. !proto:lacp',
+    noValue: '{{key}}: needs a value, e.g. {{key}}:{{example}}',
+    unknown: 'unknown filter "{{key}}:": use {{keys}} or plain text',
+  },
   drivers: driverMessages('en'),
   // Capture accounting and the live list under overload (main/tester, shared/run/capture-loss.ts).
   captureLoss: {
@@ -1692,6 +1702,16 @@ const zhCN: Messages = {
     shrunk_other:
       '聚合缩小到 {{total}} 个 slave 中的 {{up}} 个：{{down}} 为 down；{{slaves}} 在聚合器 {{id}}（{{partner}}）',
     negotiated: '{{slaves}} 在聚合器 {{id}}，{{partner}}，正在 collecting 和 distributing',
+  },
+  filter: {
+    badNumbers: 'no: 需要帧号或范围，例如 3,17,40-52，而不是 "{{part}}"',
+    backwards: 'no: 范围 {{part}} 的起止颠倒了',
+    emptyAlternativeText: '某个条件含有空的备选项',
+    emptyAlternative: '{{key}}: 含有空的备选项',
+    badRep: 'rep: 需要重复序号（1、2、…）',
+    bang: '"!" 后面需要一个条件，例如 !proto:lacp',
+    noValue: '{{key}}: 需要一个值，例如 {{key}}:{{example}}',
+    unknown: '未知的过滤键 "{{key}}:"：请使用 {{keys}} 或纯文本',
   },
   drivers: driverMessages('zh-CN'),
   captureLoss: {

@@ -11,6 +11,7 @@
  *   !term               negates, e.g. !addr:10.77.0   (the write-up's !(ip.host contains 192.168.0))
  */
 import type { FrameSummary } from '../api.js';
+import { t } from '../i18n/catalogue.js';
 import { frameList } from '../report/format.js';
 
 /** A frame as the list holds it: the summary plus where in the run it was captured. */
@@ -26,26 +27,49 @@ type FilterKey = (typeof FILTER_KEYS)[number];
 
 type Test = (frame: ListedFrame) => boolean;
 
-export type ParsedFilter = { ok: true; test: Test; empty: boolean } | { ok: false; error: string };
+/** What is wrong with a filter: a catalogue key (`filter.*`) and its values, said in the reader's language. */
+export interface FilterProblem {
+  key: string;
+  vars?: Record<string, string>;
+}
+
+/** `error` is the problem in English (the API's `filterError`); `problem` says it in any language. */
+export type ParsedFilter =
+  | { ok: true; test: Test; empty: boolean }
+  | { ok: false; error: string; problem: FilterProblem };
+
+const problem = (key: string, vars?: Record<string, string>): FilterProblem => ({
+  key: `filter.${key}`,
+  ...(vars ? { vars } : {}),
+});
+const failed = (found: FilterProblem): ParsedFilter => ({
+  ok: false,
+  error: t('en', found.key, found.vars),
+  problem: found,
+});
+const isProblem = (value: unknown): value is FilterProblem =>
+  typeof value === 'object' && value !== null && 'key' in value;
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
-function numberSet(value: string): ((n: number) => boolean) | string {
+function numberSet(value: string): ((n: number) => boolean) | FilterProblem {
   const ranges: [number, number][] = [];
   for (const part of value.split(',')) {
     const match = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!match) return `no: wants frame numbers and ranges like 3,17,40-52, not "${part}"`;
+    if (!match) return problem('badNumbers', { part });
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from) return `no: the range ${part} runs backwards`;
+    if (to < from) return problem('backwards', { part });
     ranges.push([from, to]);
   }
   return (n) => ranges.some(([from, to]) => n >= from && n <= to);
 }
 
-function termTest(key: FilterKey | 'text', value: string): Test | string {
+function termTest(key: FilterKey | 'text', value: string): Test | FilterProblem {
   const alternatives = value.split('|').map((v) => v.toLowerCase());
-  if (alternatives.some((a) => a === '')) return `${key === 'text' ? 'a term' : `${key}:`} has an empty alternative`;
+  if (alternatives.some((a) => a === '')) {
+    return key === 'text' ? problem('emptyAlternativeText') : problem('emptyAlternative', { key });
+  }
   const any = (pick: (f: ListedFrame) => string, exact: boolean): Test => {
     return exact
       ? (f) => alternatives.includes(lower(pick(f)))
@@ -75,14 +99,14 @@ function termTest(key: FilterKey | 'text', value: string): Test | string {
       };
     case 'rep': {
       const wanted = alternatives.map(Number);
-      if (wanted.some((n) => !Number.isInteger(n) || n < 1)) return 'rep: wants a repetition number (1, 2, …)';
+      if (wanted.some((n) => !Number.isInteger(n) || n < 1)) return problem('badRep');
       return (f) => wanted.includes(f.rep);
     }
     case 'no': {
       const tests = alternatives.map(numberSet);
-      const error = tests.find((t) => typeof t === 'string');
-      if (typeof error === 'string') return error;
-      return (f) => tests.some((t) => (t as (n: number) => boolean)(f.no));
+      const error = tests.find(isProblem);
+      if (error) return error;
+      return (f) => tests.some((test) => (test as (n: number) => boolean)(f.no));
     }
     case 'text':
       return (f) => {
@@ -99,24 +123,21 @@ export function parseFilter(expression: string): ParsedFilter {
   for (const raw of terms) {
     const negated = raw.startsWith('!');
     const term = negated ? raw.slice(1) : raw;
-    if (!term) return { ok: false, error: '"!" needs a term after it, e.g. !proto:lacp' };
+    if (!term) return failed(problem('bang'));
     const colon = term.indexOf(':');
     // A colon inside a MAC or IPv6 address is text, not a key.
     const key = colon > 0 ? term.slice(0, colon).toLowerCase() : undefined;
-    let test: Test | string;
+    let test: Test | FilterProblem;
     if (key && (FILTER_KEYS as readonly string[]).includes(key)) {
       const value = term.slice(colon + 1);
-      if (!value) return { ok: false, error: `${key}: needs a value, e.g. ${key}:${exampleFor(key as FilterKey)}` };
+      if (!value) return failed(problem('noValue', { key, example: exampleFor(key as FilterKey) }));
       test = termTest(key as FilterKey, value);
     } else if (key && /^[a-z]+$/.test(key) && !/^[0-9a-f]{2}$/.test(key)) {
-      return {
-        ok: false,
-        error: `unknown filter "${key}:": use ${FILTER_KEYS.map((k) => `${k}:`).join(' ')} or plain text`,
-      };
+      return failed(problem('unknown', { key, keys: FILTER_KEYS.map((k) => `${k}:`).join(' ') }));
     } else {
       test = termTest('text', term);
     }
-    if (typeof test === 'string') return { ok: false, error: test };
+    if (isProblem(test)) return failed(test);
     const inner = test;
     tests.push(negated ? (f) => !inner(f) : inner);
   }

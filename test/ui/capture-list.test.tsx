@@ -150,6 +150,17 @@ describe('CaptureList', () => {
     expect(screen.getByRole('alert').textContent).toContain('runs backwards');
   });
 
+  it('says a bad filter in Chinese in the Chinese UI', () => {
+    const store = new FrameStore();
+    store.add(frames(10));
+    renderIn(<Harness store={store} />, 'zh-CN');
+    const filter = screen.getByRole('searchbox');
+    fireEvent.change(filter, { target: { value: 'no:9-3' } });
+    expect(screen.getByRole('alert').textContent).toBe('no: 范围 9-3 的起止颠倒了');
+    fireEvent.change(filter, { target: { value: 'colour:red' } });
+    expect(screen.getByRole('alert').textContent).toMatch(/^未知的过滤键 "colour:"：请使用 proto: /);
+  });
+
   it('shows a clicked frame’s decoded layers', () => {
     const store = new FrameStore();
     store.setMode('broadcast');

@@ -11,7 +11,7 @@ import type { ReactNode } from 'react';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FrameLayers } from '../../../shared/api.js';
-import type { ListedFrame } from '../../../shared/wire/filter.js';
+import type { FilterProblem, ListedFrame } from '../../../shared/wire/filter.js';
 import type { FrameSource } from '../capture/source.js';
 import { formatCaptureTime } from '../format.js';
 
@@ -45,14 +45,16 @@ export function CaptureList({
 }: CaptureListProps) {
   const { t } = useTranslation();
   useSyncExternalStore(store.subscribe, store.getVersion);
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FilterProblem>();
+  // Said at render, so the message follows the language.
+  const error = problem ? t(problem.key, problem.vars ?? {}) : undefined;
   const [follow, setFollow] = useState(store.live);
   const scroller = useRef<HTMLDivElement>(null);
   const count = store.count;
 
   useEffect(() => {
     const parsed = store.setFilter(filter);
-    setError(parsed.ok ? undefined : parsed.error);
+    setProblem(parsed.ok ? undefined : parsed.problem);
   }, [store, filter]);
 
   // The window: which rows are in view, from the scroll position and the list's height.
