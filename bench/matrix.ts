@@ -1,14 +1,22 @@
 /**
  * npm run bench:matrix — the full default matrix on the virtual lab: total time beside the sum of the waits no
- * bench can avoid (the probe windows, holding a pull, miimon detection, the netifrc reboot), and their ratio.
+ * bench can avoid (the probe windows, the lead-in and hold of a pull, miimon detection after a plug, the listen
+ * after a bring-up, the netifrc reboot), their ratio, and where the rest went (each step kind's time beyond its
+ * waits, and the time between steps: captures, bring-up commands, the run folder).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BRING_UP_LISTEN_MS } from '../main/engine/runner.js';
+import { BRING_UP_LISTEN_MS, PULL_LEAD_IN_MS } from '../main/engine/runner.js';
 import { startRun } from '../main/engine/session.js';
 import { VirtualLab } from '../main/lab/lab.js';
 import { defaultLabPlan } from '../shared/plan/plan.js';
+
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const instance = process.env.BONDBENCH_BENCH_INSTANCE ?? 'bench';
 const lab = new VirtualLab(instance);
@@ -17,6 +25,7 @@ if (!wasUp) await lab.up({ log: (line) => console.error(`lab: ${line}`) });
 const runsDir = await mkdtemp(join(tmpdir(), 'bondbench-bench-'));
 try {
   const plan = defaultLabPlan(instance);
+  const loadBefore = load();
   const started = performance.now();
   const handle = await startRun(plan, { runsDir });
   const outcome = await handle.finished;
@@ -24,18 +33,43 @@ try {
   if (outcome.status !== 'completed') throw new Error(`the run ${outcome.status}: ${outcome.error ?? ''}`);
   const miimon = plan.bond.options.miimon ?? 0;
   let waitsMs = 0;
+  const kinds = new Map<string, { count: number; stepMs: number; waitMs: number }>();
   for (const step of outcome.steps) {
     const spec = plan.steps.find((s) => step.kind === s.kind && (!('slave' in s) || s.slave === step.slave));
-    if (step.kind === 'bring-up') waitsMs += BRING_UP_LISTEN_MS + (step.apply?.rebootMs ?? 0);
-    else if (spec?.kind === 'probe') waitsMs += spec.seconds * 1000;
-    else if (spec?.kind === 'pull') waitsMs += 500 + spec.holdSeconds * 1000 + miimon;
-    else if (spec?.kind === 'plug') waitsMs += spec.settleSeconds * 1000 + miimon;
+    let wait = 0;
+    if (step.kind === 'bring-up') wait = BRING_UP_LISTEN_MS + (step.apply?.rebootMs ?? 0);
+    else if (spec?.kind === 'probe') wait = spec.seconds * 1000;
+    // The hold counts from the pull: the driver's confirmation (about miimon) is inside it.
+    else if (spec?.kind === 'pull') wait = PULL_LEAD_IN_MS + spec.holdSeconds * 1000;
+    else if (spec?.kind === 'plug') wait = spec.settleSeconds * 1000 + miimon;
+    waitsMs += wait;
+    const k = kinds.get(step.kind) ?? { count: 0, stepMs: 0, waitMs: 0 };
+    k.count++;
+    k.stepMs += step.durationMs;
+    k.waitMs += wait;
+    kinds.set(step.kind, k);
   }
+  const stepsMs = [...kinds.values()].reduce((sum, k) => sum + k.stepMs, 0);
   const failed = outcome.steps.filter((s) => s.status === 'failed').length;
   console.log(`full default matrix: ${plan.modes.length} modes, ${outcome.steps.length} steps (${failed} failed)`);
-  console.log(`total:              ${(totalMs / 1000).toFixed(1)} s`);
-  console.log(`unavoidable waits:  ${(waitsMs / 1000).toFixed(1)} s (probe windows, pull holds, miimon, reboot)`);
+  console.log(`total:              ${s(totalMs)}`);
+  console.log(
+    `unavoidable waits:  ${s(waitsMs)} (probe windows, pull lead-in + hold, plug settle + miimon, bring-up listen, reboot)`,
+  );
   console.log(`ratio total/waits:  ${(totalMs / waitsMs).toFixed(2)}`);
+  console.log(`load average before: ${loadBefore}; after: ${load()}`);
+  console.log('');
+  console.log(
+    `${'step kind'.padEnd(12)} ${'steps'.padStart(5)} ${'time'.padStart(9)} ${'waits'.padStart(9)} ${'beyond'.padStart(9)} ${'per step'.padStart(9)}`,
+  );
+  for (const [kind, k] of kinds) {
+    console.log(
+      `${kind.padEnd(12)} ${String(k.count).padStart(5)} ${s(k.stepMs).padStart(9)} ${s(k.waitMs).padStart(9)} ${s(k.stepMs - k.waitMs).padStart(9)} ${s((k.stepMs - k.waitMs) / k.count).padStart(9)}`,
+    );
+  }
+  console.log(
+    `${'between steps'.padEnd(12)} ${''.padStart(5)} ${s(totalMs - stepsMs).padStart(9)}   (connecting, captures, run folder, restore)`,
+  );
 } finally {
   await rm(runsDir, { recursive: true, force: true });
   if (!wasUp) await lab.down();

@@ -89,6 +89,8 @@ const BRING_UP_LISTEN_MS = 2500;
  */
 const LACP_NEGOTIATION_MS = 35_000;
 const LACP_POLL_MS = 250;
+/** The probe runs this long before a pull: the replies before it, and the port each came on. */
+const PULL_LEAD_IN_MS = 500;
 
 /** The steps of every (repetition, mode) that finished all its steps: what a resumed run keeps. */
 export function completeSteps(plan: Plan, steps: StepRecord[]): StepRecord[] {
@@ -126,6 +128,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Lets frames already captured reach us (they come in batches); not cut short by a cancel. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
 }
 
 function captureName(point: SweepPoint | undefined, repetition: number, mode: ModeName): string {
@@ -242,6 +249,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let pull: ({ slave: string } & PullInstants) | undefined;
           let probe: Probe | undefined;
           let load: LoadOutcome | undefined;
+          let settling: Promise<void> | undefined;
           let fatal: unknown;
           const mark = (what: string) => {
             const atMs = Date.now() - stepStartMs;
@@ -330,9 +338,12 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 break;
               }
               case 'pull': {
-                before = await host.read(plan);
+                // The host is read while the probe's lead-in runs: the reading is not traffic on the bond's slaves.
+                const reading = host.read(plan);
+                // Awaited below; a probe that fails to start must not leave it unobserved.
+                reading.catch(() => undefined);
                 probe = await startProbe(tester, plan, plan.probe.pullRate, runId, stepStartMs, emit);
-                await sleep(500, signal);
+                [before] = await Promise.all([reading, sleep(PULL_LEAD_IN_MS, signal)]);
                 pullAtMs = Date.now();
                 // The link driver confirms the pull on the host (MII down, or carrier without monitoring) before
                 // it returns, and says when the host's end of the cable lost carrier where it can tell.
@@ -340,7 +351,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 pull = pullInstants(spec.slave, pullAtMs, receipt);
                 markers.push({ atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
                 emit({ type: 'marker', runId, atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
-                await sleep(spec.holdSeconds * 1000, signal);
+                // The cable stays out holdSeconds from the pull: the driver's confirmation is part of that time.
+                await sleep(Math.max(0, spec.holdSeconds * 1000 - (Date.now() - pullAtMs)), signal);
                 echo = await probe.stop();
                 probe = undefined;
                 break;
@@ -353,7 +365,9 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 break;
               }
             }
-            record.reading = await host.read(plan);
+            // Frames still on their way settle while the host is read.
+            settling = settle();
+            [record.reading] = await Promise.all([host.read(plan), settling]);
             emit({ type: 'host', runId, reading: record.reading });
           } catch (error) {
             if (probe) await probe.stop().catch(() => undefined);
@@ -384,7 +398,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               }
             }
           } finally {
-            await new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
+            // A step that failed before its reading still lets its last frames arrive.
+            await (settling ?? settle());
             record.durationMs = Math.round(performance.now() - t0);
             record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
             // What each capture file lost in this step, and where (kernel, interface, writer).
@@ -501,4 +516,4 @@ export function pullInstants(
   return instants;
 }
 
-export { BRING_UP_LISTEN_MS };
+export { BATCH_SETTLE_MS, BRING_UP_LISTEN_MS, PULL_LEAD_IN_MS };
