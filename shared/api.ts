@@ -186,8 +186,14 @@ export type BenchEvent =
       runId: string;
       step: number;
       totalSteps: number;
+      /** In English, as the run's log says it. */
       label: string;
       mode: string;
+      /** The step's kind ('bring-up' or a plan step's kind) and slave, for the UI to say the step in its language. */
+      stepKind?: string;
+      slave?: string;
+      /** The sweep point's label (option=value …), when the run sweeps. */
+      point?: string;
       etaMs?: number;
     }
   | { type: 'step'; runId: string; step: StepRecord; matrix: MatrixRow[] }

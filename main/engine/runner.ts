@@ -222,7 +222,19 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           const label = `${point ? `${pointLabel(point)}, ` : ''}mode ${mode}: ${spec.kind === 'bring-up' ? 'bring-up' : stepLabel(spec)}`;
           const done = records.length - (context.done?.length ?? 0);
           const etaMs = done > 0 ? ((performance.now() - started) / done) * (totalSteps - records.length) : undefined;
-          emit({ type: 'progress', runId, step: records.length + 1, totalSteps, label, mode, etaMs });
+          const slave = 'slave' in spec && typeof spec.slave === 'string' ? spec.slave : undefined;
+          emit({
+            type: 'progress',
+            runId,
+            step: records.length + 1,
+            totalSteps,
+            label,
+            mode,
+            stepKind: spec.kind,
+            ...(slave ? { slave } : {}),
+            ...(point ? { point: pointLabel(point) } : {}),
+            etaMs,
+          });
           await writer.log(label);
           await capture.comment(label);
           stepFrames = [];

@@ -66,6 +66,7 @@ const en = {
       idle: 'No run in progress',
       label: 'Run progress',
       running: 'Step {{step}} of {{total}}: {{label}}',
+      step: '{{mode}}: {{step}}',
       eta: 'about {{eta}} left',
       etaUnknown: 'estimating time left…',
       cancel: 'Cancel run',
@@ -545,6 +546,8 @@ const en = {
         probe: 'probe',
         pull: 'pull {{slave}}',
         plug: 'plug {{slave}}',
+        reboot: 'reboot',
+        'power-cycle': 'power-cycle',
       },
     },
     cell: {
@@ -933,6 +936,7 @@ const zhCN: Messages = {
       idle: '当前没有运行',
       label: '运行进度',
       running: '第 {{step}}/{{total}} 步：{{label}}',
+      step: '{{mode}}：{{step}}',
       eta: '约剩 {{eta}}',
       etaUnknown: '正在估算剩余时间…',
       cancel: '取消运行',
@@ -1402,6 +1406,8 @@ const zhCN: Messages = {
         probe: '探测',
         pull: '拔 {{slave}}',
         plug: '插 {{slave}}',
+        reboot: '重启',
+        'power-cycle': '断电重启',
       },
     },
     cell: {

@@ -44,6 +44,10 @@ export interface LiveState {
   totalSteps: number;
   step: number;
   label?: string;
+  /** The running step's kind, slave and sweep point (the progress line says them in the UI's language). */
+  stepKind?: string;
+  slave?: string;
+  point?: string;
   mode?: string;
   etaMs?: number;
   /** Wall time the ETA was given at, to count it down between progress events. */
@@ -135,6 +139,9 @@ export class LiveRun {
           totalSteps: event.totalSteps,
           label: event.label,
           mode: event.mode,
+          stepKind: event.stepKind,
+          slave: event.slave,
+          point: event.point,
           etaMs: event.etaMs,
           etaAt: this.now(),
         });
