@@ -99,6 +99,18 @@ describe.each(reports())('the HTML report of %s (%s) in Chromium', (name, langua
         if (model.timelines[i]!.received > 1) expect(plot.line, `plot ${i}`).toBeGreaterThan(0);
       });
       expect(await page.locator('svg[data-plot="share"]').count()).toBe(model.share.length);
+      // Every pull's outage, a dot each, laid out inside its plot.
+      const pulls = model.outages.reduce((n, s) => n + s.pulls.length, 0);
+      expect(pulls).toBeGreaterThan(0);
+      const dots = await page.$$eval('svg[data-plot="outages"] circle.dot', (circles) =>
+        circles.map((c) => {
+          const r = c.getBoundingClientRect();
+          const plot = c.closest('svg')!.getBoundingClientRect();
+          return r.width > 0 && r.left >= plot.left && r.right <= plot.right + 1;
+        }),
+      );
+      expect(dots).toHaveLength(pulls);
+      expect(dots.every(Boolean)).toBe(true);
       expect(await page.locator('h1').textContent()).toBe(t(language, 'report.title'));
       await page.screenshot({ path: join(ARTIFACTS, `report-${language}.png`), fullPage: true });
     } finally {
