@@ -38,6 +38,8 @@ import { AgentTesterSide } from './tester-side.js';
 
 /** How long a dropped SSH connection may take to open again before the step that needs it fails. */
 const RECONNECT_MS = 30_000;
+/** A command cut off by a dropped connection fails before ssh2 has closed the session: how long to wait for that, ms. */
+const DROP_NOTICE_MS = 2_000;
 
 /** Files the bench may change on the host for a bond: what a baseline backup saves and a restore puts back. */
 function persistentFiles(bond: string): string[] {
@@ -254,7 +256,30 @@ export class SshHostSide implements HostSide {
     }
   }
 
+  /**
+   * The host's links, counters and bond status. Reading changes nothing, so a read cut short by a dropped
+   * connection (sshd killed, a reset) is made again once connected() has the host back or the watchdog has acted.
+   */
   async read(plan: Plan): Promise<HostReading> {
+    try {
+      return await this.readOnce(plan);
+    } catch (error) {
+      if (!(await this.droppedSince())) throw error;
+      return this.readOnce(plan);
+    }
+  }
+
+  /** True once the SSH connection is seen closed, waiting up to DROP_NOTICE_MS for ssh2 to notice. */
+  private async droppedSince(): Promise<boolean> {
+    const deadline = performance.now() + DROP_NOTICE_MS;
+    while (this.control.session?.isOpen !== false) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return true;
+  }
+
+  private async readOnce(plan: Plan): Promise<HostReading> {
     await this.connected();
     const bond = plan.bond.name;
     const [links, counters, status] = await Promise.all([
