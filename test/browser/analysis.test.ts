@@ -217,6 +217,14 @@ describe('a recorded run in the analysis view', () => {
     }
     const notes = await page.locator('table.matrix td.notes').allTextContents();
     for (const note of notes) expect(note.split('；')[0]!.replace(terms, ''), note).not.toMatch(english);
+    // Every note of the other modes too (MAC moves, a mode not run): the fixture's 802.3ad reading predates the
+    // LACP judge's message parts, so its LACP note is the one left in English.
+    const others = await page
+      .locator('table.matrix tr[data-mode]:not([data-mode="802.3ad"]) td.notes')
+      .allTextContents();
+    expect(others.some((note) => note.includes('bond MAC'))).toBe(true);
+    for (const note of others)
+      expect(note.replace(terms, '').replace(/eth\d|bond|[0-9a-f]{2}(:[0-9a-f]{2})+/g, ''), note).not.toMatch(english);
     const headers = await page.locator('table.matrix thead th').allTextContents();
     for (const header of headers) expect(header.replace(/eth\d|MAC|ARP/g, ''), header).not.toMatch(english);
 
