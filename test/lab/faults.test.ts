@@ -35,26 +35,38 @@ async function hostConf(): Promise<string> {
   }
 }
 
-/** Tester agents running in the lab's namespace (the lab's own QEMU is not one). */
-async function agentsInLab(): Promise<string[]> {
+/** Processes in the lab's namespace whose command line passes `match`, as "pid command line". */
+async function labProcesses(match: (cmdline: string) => boolean): Promise<string[]> {
   const { stdout } = await promisify(execFile)('ip', ['netns', 'pids', namespaceName(lab.instance)]);
-  const agents: string[] = [];
+  const found: string[] = [];
   for (const pid of stdout.split(/\s+/).filter(Boolean)) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('tester/agent')) agents.push(`${pid} ${cmdline.replaceAll('\0', ' ')}`);
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (match(cmdline)) found.push(`${pid} ${cmdline}`);
   }
-  return agents;
+  return found;
 }
 
+/** Tester agents running in the lab's namespace (the lab's own QEMU is not one). */
+const agentsInLab = () => labProcesses((cmdline) => cmdline.includes('tester/agent'));
+
 /** QEMU processes of the lab's guest: exactly one after any fault (a power-cycle must not leave the old one). */
-async function labQemus(): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('ip', ['netns', 'pids', namespaceName(lab.instance)]);
-  const qemus: string[] = [];
-  for (const pid of stdout.split(/\s+/).filter(Boolean)) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.startsWith('qemu-system') && cmdline.includes(`bondbench-lab-${lab.instance}`)) qemus.push(pid);
-  }
-  return qemus;
+const labQemus = () =>
+  labProcesses((cmdline) => cmdline.startsWith('qemu-system') && cmdline.includes(`bondbench-lab-${lab.instance}`));
+
+/** A plan file for the CLI: two modes at runtime, a 3 s probe and a MAC read in each, as `overrides` change it. */
+async function twoModePlan(name: string, overrides: Partial<Plan> = {}): Promise<string> {
+  const file = join(runsDir, `${name.replace(/\W+/g, '-')}.yaml`);
+  await writeFile(
+    file,
+    planToYaml({
+      ...defaultLabPlan(lab.instance),
+      name,
+      modes: ['balance-rr', 'balance-xor'],
+      steps: [{ kind: 'probe', seconds: 3 }, { kind: 'read-macs' }],
+      ...overrides,
+    }),
+  );
+  return file;
 }
 
 /** `bondbench` from source; resolves with its exit code and everything it printed. */
@@ -210,17 +222,9 @@ describe('faults in the middle of a run', () => {
   }, 600_000);
 
   it('sshd is killed on the host: the watchdog power-cycles it back, the mode it hit is lost, the run goes on', async () => {
-    const file = join(runsDir, 'sshd.yaml');
-    await writeFile(
-      file,
-      planToYaml({
-        ...defaultLabPlan(lab.instance),
-        name: 'sshd killed',
-        modes: ['balance-rr', 'balance-xor'],
-        steps: [{ kind: 'probe', seconds: 3 }, { kind: 'read-macs' }],
-        timeouts: { pullSeconds: 5, rebootSeconds: 120, powerCycles: 1 },
-      }),
-    );
+    const file = await twoModePlan('sshd killed', {
+      timeouts: { pullSeconds: 5, rebootSeconds: 120, powerCycles: 1 },
+    });
     let killed: Promise<string> | undefined;
     const { code, output } = await cli(['run', file, '--out', runsDir], (text) => {
       // As the first mode's probe starts, the host's SSH server dies for good, as `kill` leaves OpenRC's sshd:
@@ -287,16 +291,7 @@ describe('faults in the middle of a run', () => {
 
   it('the tester’s capture interface is removed mid-capture: the agent says so, the run stops and keeps it', async () => {
     const netns = namespaceName(lab.instance);
-    const file = join(runsDir, 'nic.yaml');
-    await writeFile(
-      file,
-      planToYaml({
-        ...defaultLabPlan(lab.instance),
-        name: 'tester NIC removed',
-        modes: ['balance-rr', 'balance-xor'],
-        steps: [{ kind: 'probe', seconds: 3 }, { kind: 'read-macs' }],
-      }),
-    );
+    const file = await twoModePlan('tester NIC removed');
     let removed: Promise<unknown> | undefined;
     try {
       const { code, output } = await cli(['run', file, '--out', runsDir], (text) => {

@@ -395,11 +395,32 @@ function StepRow(props: {
   );
 }
 
+/** A scalar of the plan in a group of the form: where it lives, its label key (ui.planForm.*), its default. */
+interface ScalarSpec {
+  path: FieldPath;
+  label: string;
+  placeholder: string;
+  /** A choice among these (a number otherwise). */
+  choices?: readonly string[];
+}
+
+/** The probe's settings (shared/plan/plan.ts ProbeSettings; defaults from DEFAULT_PROBE as placeholders). */
+const PROBE_FIELDS: readonly ScalarSpec[] = [
+  { path: ['probe', 'rate'], label: 'rate', placeholder: String(DEFAULT_PROBE.rate) },
+  { path: ['probe', 'pullRate'], label: 'pullRate', placeholder: String(DEFAULT_PROBE.pullRate) },
+  {
+    path: ['probe', 'arpPolicy'],
+    label: 'arpPolicy',
+    placeholder: DEFAULT_PROBE.arpPolicy,
+    choices: ['passive', 'os-like'],
+  },
+];
+
 /**
  * How modes come up and how the host is booted (plan apply and timeouts): netifrc with a reboot or a power-cycle
  * through the power driver, the power-off time, and the watchdog's limits. Defaults as placeholders.
  */
-const BOOT_FIELDS: readonly { path: FieldPath; label: string; placeholder: string; choices?: readonly string[] }[] = [
+const BOOT_FIELDS: readonly ScalarSpec[] = [
   { path: ['apply', 'method'], label: 'applyMethod', placeholder: 'runtime', choices: ['runtime', 'netifrc'] },
   { path: ['apply', 'boot'], label: 'applyBoot', placeholder: 'reboot', choices: ['reboot', 'power-cycle'] },
   { path: ['apply', 'offSeconds'], label: 'applyOff', placeholder: String(DEFAULT_OFF_SECONDS) },
@@ -407,12 +428,21 @@ const BOOT_FIELDS: readonly { path: FieldPath; label: string; placeholder: strin
   { path: ['timeouts', 'powerCycles'], label: 'powerCycles', placeholder: String(DEFAULT_POWER_CYCLES) },
 ];
 
-function BootsField({ plan, errors, edit }: SectionProps) {
+/** A fieldset of scalars, each read from and written into the YAML at its path. */
+function ScalarGroup({
+  plan,
+  errors,
+  edit,
+  className,
+  legend,
+  fields,
+  hint,
+}: SectionProps & { className: string; legend: string; fields: readonly ScalarSpec[]; hint?: string }) {
   const { t } = useTranslation();
   return (
-    <fieldset className="plan-boots">
-      <legend>{t('ui.planForm.boots')}</legend>
-      {BOOT_FIELDS.map((field) => (
+    <fieldset className={className}>
+      <legend>{t(legend)}</legend>
+      {fields.map((field) => (
         <ScalarField
           key={field.path.join('.')}
           plan={plan}
@@ -425,17 +455,10 @@ function BootsField({ plan, errors, edit }: SectionProps) {
           placeholder={field.placeholder}
         />
       ))}
-      <p className="subtle">{t('ui.planForm.bootsHint')}</p>
+      {hint ? <p className="subtle">{t(hint)}</p> : null}
     </fieldset>
   );
 }
-
-/** The probe's settings (shared/plan/plan.ts ProbeSettings; defaults from DEFAULT_PROBE as placeholders). */
-const PROBE_FIELDS: readonly { key: string; placeholder: string; choices?: readonly string[] }[] = [
-  { key: 'rate', placeholder: String(DEFAULT_PROBE.rate) },
-  { key: 'pullRate', placeholder: String(DEFAULT_PROBE.pullRate) },
-  { key: 'arpPolicy', placeholder: DEFAULT_PROBE.arpPolicy, choices: ['passive', 'os-like'] },
-];
 
 export function PlanForm({ plan, onPlanChange, errors }: PlanFormProps) {
   const { t } = useTranslation();
@@ -458,23 +481,23 @@ export function PlanForm({ plan, onPlanChange, errors }: PlanFormProps) {
           />
         </div>
         <OptionsField plan={plan} errors={errors} edit={edit} />
-        <fieldset className="plan-probe">
-          <legend>{t('ui.planForm.probe')}</legend>
-          {PROBE_FIELDS.map((field) => (
-            <ScalarField
-              key={field.key}
-              plan={plan}
-              path={['probe', field.key]}
-              label={t(`ui.planForm.${field.key}`)}
-              errors={errors}
-              edit={edit}
-              choices={field.choices}
-              number={!field.choices}
-              placeholder={field.placeholder}
-            />
-          ))}
-        </fieldset>
-        <BootsField plan={plan} errors={errors} edit={edit} />
+        <ScalarGroup
+          plan={plan}
+          errors={errors}
+          edit={edit}
+          className="plan-probe"
+          legend="ui.planForm.probe"
+          fields={PROBE_FIELDS}
+        />
+        <ScalarGroup
+          plan={plan}
+          errors={errors}
+          edit={edit}
+          className="plan-boots"
+          legend="ui.planForm.boots"
+          fields={BOOT_FIELDS}
+          hint="ui.planForm.bootsHint"
+        />
         <StepsField plan={plan} errors={errors} edit={edit} />
         <div className="row">
           <ScalarField
