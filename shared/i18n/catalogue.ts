@@ -300,6 +300,8 @@ const en = {
     },
     toDeadPort:
       '{{count}} of the {{lost}} lost requests were forwarded by the switch to {{slave}}’s port after the pull (port mirror): the switch side of the cable kept its carrier',
+    partnerSide:
+      '{{count}} of the {{lost}} lost requests never reached a live slave: the LACP partner kept sending them to the pulled link until {{until}} ms after the pull — its own failover, not the bond’s (each system’s Frame Distributor picks the link for the frames it sends, IEEE 802.1AX-2014 §6.2.4)',
     ended: {
       noOutage: 'no reply lost when {{slave}} was pulled',
       notRecovered: 'replies did not resume within {{hold}} s',
@@ -325,6 +327,11 @@ const en = {
         'the last probe lost left {{lastLost}} ms after the pull (replies back at {{recovery}} ms), within the {{bound}} ms the driver allows',
       beyond:
         'a probe sent {{lastLost}} ms after the pull was still lost (replies back at {{recovery}} ms), beyond the {{bound}} ms the driver allows',
+      hostWithin:
+        'the bond’s own last loss (a request that reached a live slave unanswered) was sent {{lastLost}} ms after the pull, within the {{bound}} ms the driver allows',
+      hostNone: 'the bond answered every request that reached a live slave',
+      hostBeyond:
+        'a request that reached a live slave {{lastLost}} ms after the pull went unanswered, beyond the {{bound}} ms the driver allows',
     },
     rule: {
       activeBackup:
@@ -1166,6 +1173,8 @@ const zhCN: Messages = {
     },
     toDeadPort:
       '丢失的 {{lost}} 个请求中有 {{count}} 个在拔线后仍被交换机转发到 {{slave}} 的端口（端口镜像）：线缆交换机一侧的载波未断开',
+    partnerSide:
+      '丢失的 {{lost}} 个请求中有 {{count}} 个从未到达存活的从属接口：LACP 对端直到拔线后 {{until}} 毫秒仍把它们发往被拔的链路——这是对端自身的故障切换，而非 bond 的（每个系统由自己的帧分发器为其发送的帧选择链路，IEEE 802.1AX-2014 §6.2.4）',
     ended: {
       noOutage: '拔掉 {{slave}} 时没有丢失任何应答',
       notRecovered: '应答在 {{hold}} 秒内未恢复',
@@ -1189,6 +1198,10 @@ const zhCN: Messages = {
         '最后一个丢失的探测在拔线后 {{lastLost}} 毫秒发出（应答在 {{recovery}} 毫秒恢复），在驱动允许的 {{bound}} 毫秒之内',
       beyond:
         '拔线后 {{lastLost}} 毫秒发出的探测仍然丢失（应答在 {{recovery}} 毫秒恢复），超出驱动允许的 {{bound}} 毫秒',
+      hostWithin:
+        'bond 自身的最后一次丢失（到达存活从属接口却未得到应答的请求）在拔线后 {{lastLost}} 毫秒发出，在驱动允许的 {{bound}} 毫秒之内',
+      hostNone: '到达存活从属接口的请求，bond 全部作了应答',
+      hostBeyond: '拔线后 {{lastLost}} 毫秒到达存活从属接口的请求未得到应答，超出驱动允许的 {{bound}} 毫秒',
     },
     rule: {
       activeBackup:

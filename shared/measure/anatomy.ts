@@ -156,6 +156,13 @@ export interface PullAnatomy {
   requestPortBefore?: string;
   requestPortAfter?: string;
   lostPaths: LostPaths;
+  /** The slaves' port mirrors were captured: lostPaths can tell the switch's losses from the host's. */
+  mirrored?: boolean;
+  /**
+   * When the last lost request that reached a live slave's port (lostPaths.noReply: the host's own loss) was sent,
+   * ms after carrier off; absent when the host lost none. Requests lost before any host port are the switch's.
+   */
+  lastHostLossSentMs?: number;
   /** Replies and duplicate replies per slave (mirror), and first replies out of order, over the whole step. */
   perSlave?: Record<string, { replies: number; duplicates: number }>;
   /** The tester's destination MAC before and after the outage. */
@@ -340,11 +347,15 @@ export function pullAnatomy(
     r ? nearest(index.get(`request/${r.seq & 0xffff}`), (p) => p === testerPort, r.sentMs, 1)?.dstMac : undefined;
 
   const lostPaths: LostPaths = { toPulledSlave: 0, noReply: 0, replyNotDelivered: beyondBond, unseen: 0 };
+  let lastHostLoss: number | undefined;
   for (const r of lostRecords) {
     const request = nearest(index.get(`request/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 50);
     if (!request) lostPaths.unseen++;
     else if (request.port === pulledPort) lostPaths.toPulledSlave++;
-    else lostPaths.noReply++;
+    else {
+      lostPaths.noReply++;
+      lastHostLoss = Math.max(lastHostLoss ?? r.sentMs, r.sentMs);
+    }
   }
 
   // The outage a reaction may end: carrier off (less its uncertainty) → the first reply after.
@@ -415,6 +426,8 @@ export function pullAnatomy(
     sentInOutage,
     lossSpanMs: span ? round3(span[1] - span[0] + intervalMs) : 0,
     ...(span ? { lastLostSentMs: rel(span[1]) } : {}),
+    ...(slaveOfPort.size > 0 ? { mirrored: true } : {}),
+    ...(lastHostLoss !== undefined ? { lastHostLossSentMs: rel(lastHostLoss) } : {}),
     partial: isPartial(records, lostRecords, span),
     gapMs: round3(estimate.gapMs),
     lossDerivedMs: round3(lostRecords.length * intervalMs),

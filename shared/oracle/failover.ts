@@ -75,6 +75,8 @@ export interface PullContext {
   physical: boolean;
   /** The tester's address, named when the bond re-points it. */
   peer: string;
+  /** What the switch side of the mode was (the bring-up's switch driver record), when one was told. */
+  switchChannel?: 'lacp' | 'static' | 'none';
 }
 
 export interface PullVerdict {
@@ -220,17 +222,37 @@ export function judgePull(context: PullContext): PullVerdict {
   if (a.endedBy === 'no-outage') {
     return { verdict: 'expected', reason: [ending(context), part], boundMs, counts: true, recovered };
   }
+  // 802.3ad against an LACP partner: each system's Frame Distributor picks the link for the frames it sends
+  // (IEEE 802.1AX-2014 §6.2.4), so requests the partner still sent to the pulled link were lost in the switch —
+  // its failover, not the bond's. With the port mirrors to tell them apart, the bond is held to its own losses.
+  const switchLost = a.lostPaths.unseen + a.lostPaths.toPulledSlave;
+  const partnerSide =
+    mode === '802.3ad' && context.physical && context.switchChannel === 'lacp' && !!a.mirrored && switchLost > 0;
   // The last probe lost says how long the bond kept losing; the first reply after also waits on the tester's
   // next send, which a loaded tester can delay.
-  const lastLost = a.lastLostSentMs ?? a.recoveryMs ?? 0;
+  const lastLost = partnerSide ? (a.lastHostLossSentMs ?? 0) : (a.lastLostSentMs ?? a.recoveryMs ?? 0);
   const fits = lastLost <= boundMs;
   const fit: ReasonPart = {
-    key: fits ? 'failover.fit.within' : 'failover.fit.beyond',
+    key: partnerSide
+      ? a.lastHostLossSentMs === undefined
+        ? 'failover.fit.hostNone'
+        : fits
+          ? 'failover.fit.hostWithin'
+          : 'failover.fit.hostBeyond'
+      : fits
+        ? 'failover.fit.within'
+        : 'failover.fit.beyond',
     vars: { lastLost: ms(lastLost), recovery: ms(a.recoveryMs ?? lastLost), bound: ms(boundMs) },
   };
   const reason = [...loss, ending(context), fit, part];
+  if (partnerSide) {
+    reason.splice(reason.indexOf(fit), 0, {
+      key: 'failover.partnerSide',
+      vars: { count: switchLost, lost: a.lost, until: ms(a.lastLostSentMs ?? 0) },
+    });
+  }
   // The port mirrors show the switch still forwarding to the dead port: the cable's far end kept its carrier.
-  if (a.lostPaths.toPulledSlave > 0 && !fits) {
+  if (a.lostPaths.toPulledSlave > 0 && !fits && !partnerSide) {
     reason.push({
       key: 'failover.toDeadPort',
       vars: { count: a.lostPaths.toPulledSlave, lost: a.lost, slave: a.slave },

@@ -20,7 +20,7 @@ import {
   type Verdict,
 } from '../run/model.js';
 import { percentile, spread } from '../run/stats.js';
-import { judgePull, type PullVerdict, sayReason } from './failover.js';
+import { judgePull, type PullContext, type PullVerdict, sayReason } from './failover.js';
 import { judgeLoad } from './load.js';
 
 export interface ModeExpectation {
@@ -168,7 +168,9 @@ interface JudgedPull {
 export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): JudgedPull[] {
   const up = new Set(plan.bond.slaves);
   const judged: JudgedPull[] = [];
+  let switchChannel: PullContext['switchChannel'];
   for (const step of steps) {
+    if (step.kind === 'bring-up') switchChannel = step.switch?.channel;
     if (step.kind === 'plug' && step.slave && step.status === 'ok') up.add(step.slave);
     if (step.kind !== 'pull' || !step.slave) continue;
     up.delete(step.slave);
@@ -184,6 +186,7 @@ export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): Jud
       holdSeconds: spec && spec.kind === 'pull' ? spec.holdSeconds : 0,
       physical: plan.drivers.link.type !== 'host-ifdown',
       peer: plan.bond.peer ?? '',
+      switchChannel,
     });
     judged.push({ step, anatomy, verdict });
   }

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { readRunFolder } from '../../main/engine/store.js';
 import { packageRoot } from '../../main/paths.js';
-import { pullAnatomy } from '../../shared/measure/anatomy.js';
+import { type PullAnatomy, pullAnatomy } from '../../shared/measure/anatomy.js';
 import type { EchoRecord } from '../../shared/measure/echo.js';
 import { judgePull, linkMonitoring, sayReason } from '../../shared/oracle/failover.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
@@ -440,5 +440,66 @@ describe('the probe during pulls', () => {
     expect(model.plan.pullRate).toBe(100);
     expect(renderHtml(model)).toContain('passive — keeps the bond’s MAC from the start');
     expect(renderMarkdown(buildReport(run100, 'zh-CN'))).toContain('os-like（类操作系统）');
+  });
+});
+
+describe('802.3ad against an LACP partner', () => {
+  // One pull as the lab recorded it (802.3ad, partner lacp_rate fast): most requests were lost before any host port.
+  const anatomy: PullAnatomy = {
+    slave: 'eth2',
+    intervalMs: 1,
+    carrierOffAtMs: 1_795_990_479_047,
+    carrierOffUncertaintyMs: 0.245,
+    endedBy: 'bond-announcement',
+    lost: 497,
+    sentInOutage: 497,
+    lossSpanMs: 496,
+    lastLostSentMs: 495,
+    partial: false,
+    gapMs: 498,
+    lossDerivedMs: 497,
+    lostPaths: { toPulledSlave: 0, noReply: 26, replyNotDelivered: 0, unseen: 471 },
+    mirrored: true,
+    lastHostLossSentMs: 24,
+    confirmedMs: 102,
+    confirmedBy: 'mii',
+    firstReplyAfter: { atMs: 498.8, port: 'tester0', frame: 6940 },
+    reaction: { atMs: 393.9, port: 'tap-eth1', frame: 734, kind: 'lacpdu', srcMac: ETH1_MAC },
+    recoveryMs: 498.8,
+  };
+  const context = {
+    mode: '802.3ad' as const,
+    options: { miimon: 100 },
+    anatomy,
+    slavesLeft: ['eth1'],
+    holdSeconds: 2,
+    physical: true,
+    peer: TESTER_IP,
+  };
+
+  it('holds the bond to its own losses: the partner’s losses on the pulled link are its own failover', () => {
+    const verdict = judgePull({ ...context, switchChannel: 'lacp' });
+    expect(verdict.verdict).toBe('expected');
+    expect(verdict.reason.map((p) => p.key)).toEqual([
+      'failover.ended.announcement',
+      'failover.partnerSide',
+      'failover.fit.hostWithin',
+      'failover.rule.lacp',
+    ]);
+    expect(sayReason('en', verdict.reason)).toContain(
+      '471 of the 497 lost requests never reached a live slave: the LACP partner kept sending them to the pulled link until 495 ms after the pull',
+    );
+    expect(sayReason('zh-CN', verdict.reason)).toContain('LACP 对端直到拔线后 495 毫秒');
+    // The bond's own late loss is still its own.
+    const late = judgePull({ ...context, switchChannel: 'lacp', anatomy: { ...anatomy, lastHostLossSentMs: 300 } });
+    expect(late.verdict).toBe('unexpected');
+    expect(late.reason.map((p) => p.key)).toContain('failover.fit.hostBeyond');
+  });
+
+  it('without a partner (or without port mirrors) holds the bond to every loss', () => {
+    expect(judgePull({ ...context, switchChannel: 'none' }).verdict).toBe('unexpected');
+    expect(judgePull({ ...context, switchChannel: 'lacp', anatomy: { ...anatomy, mirrored: undefined } }).verdict).toBe(
+      'unexpected',
+    );
   });
 });
