@@ -57,6 +57,10 @@ const en = {
         'The connection to BondBench was lost ({{reason}}). Start "bondbench serve" again and open the address it prints.',
       cannotConnect: 'BondBench cannot start here:',
     },
+    sweep: {
+      mode: 'mode',
+      noneYet: 'No failover measured yet at any point: the plot appears with the first pull that recovers.',
+    },
     view: {
       setup: 'Setup',
       run: 'Run',
@@ -933,6 +937,10 @@ const zhCN: Messages = {
       dismiss: '关闭',
       connectionLost: '与 BondBench 的连接已断开（{{reason}}）。请重新运行 "bondbench serve" 并打开它打印的地址。',
       cannotConnect: 'BondBench 无法在此启动：',
+    },
+    sweep: {
+      mode: '模式',
+      noneYet: '尚未在任何扫描点测得故障切换：第一次恢复的拔线之后显示图表。',
     },
     view: {
       setup: '设置',

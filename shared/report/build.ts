@@ -488,8 +488,15 @@ function outageSeries(
   );
 }
 
-/** A sweep's axes, points and figures per mode. */
-function sweepReport(plan: RunContent['plan'], steps: StepRecord[], modeOrder: readonly ModeName[]): SweepReport {
+/**
+ * A sweep's axes, points and figures per mode (in `modeOrder`): what the report and the UI plot. The plan must have
+ * a `sweep` (a plan without one has a single point and nothing to plot).
+ */
+export function sweepReport(
+  plan: RunContent['plan'],
+  steps: readonly StepRecord[],
+  modeOrder: readonly ModeName[],
+): SweepReport {
   const points = sweepPoints(plan);
   return {
     axes: sweepAxes(plan).map(([option, values]) => ({ option, values })),

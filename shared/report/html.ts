@@ -24,7 +24,7 @@ import {
   VERDICT_MARK,
 } from './format.js';
 import type { ReportModel, ReportRow, Timeline } from './model.js';
-import { outageSvg, shareSvg, sweepSvg, timelineSvg } from './svg.js';
+import { outageSvg, PLOT_CSS, shareSvg, sweepSvg, timelineSvg } from './svg.js';
 
 const CSS = `
 :root { --ink: #1b1f24; --muted: #5b6570; --line: #c9d1d9; --head: #eef2f6;
@@ -75,24 +75,7 @@ tr.all td { font-weight: 600; }
 figure { margin: 10px 0 16px; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 12px; margin-top: 2px; }
 figcaption strong { color: var(--ink); }
-svg.plot { display: block; max-width: 100%; height: auto; font-family: inherit; }
-svg .frame { fill: #fff; stroke: var(--line); }
-svg .grid { stroke: #e3e8ee; stroke-width: 1; }
-svg .tickmark { stroke: var(--muted); }
-svg .tick { font-size: 10px; fill: var(--muted); }
-svg .axis { font-size: 11px; fill: var(--muted); }
-svg .rtt { fill: none; stroke: #1f6fb2; stroke-width: 1.4; stroke-linejoin: round; }
-svg .rtt-dot { fill: #1f6fb2; }
-svg .lost { fill: #d62728; fill-opacity: 0.18; }
-svg .marker { stroke: #444; stroke-dasharray: 4 3; stroke-width: 1.2; }
-svg .marker-label { font-size: 10px; fill: #222; }
-svg.share { width: 220px; }
-svg .share-bg { fill: #eef2f6; }
-svg .dot.v-expected { fill: #2ca02c; } svg .dot.v-unexpected { fill: #d62728; } svg .dot.v-not-measurable { fill: #888; }
-svg .median { stroke: #222; stroke-width: 2; } svg .p95 { stroke: #222; stroke-width: 1.2; }
-svg .series-0 { stroke: #1f6fb2; fill: #1f6fb2; } svg .series-1 { stroke: #e3822b; fill: #e3822b; } svg .series-2 { stroke: #2ca02c; fill: #2ca02c; } svg .series-3 { stroke: #9467bd; fill: #9467bd; } svg .series-4 { stroke: #8c564b; fill: #8c564b; } svg .series-5 { stroke: #d62728; fill: #d62728; } svg .series-6 { stroke: #17becf; fill: #17becf; }
-svg path[class^="series-"] { fill: none; stroke-width: 1.6; } svg .whisker { stroke-width: 1.2; } svg .legend { font-size: 11px; fill: var(--ink); }
-svg .share-0 { fill: #1f6fb2; } svg .share-1 { fill: #e3822b; } svg .share-2 { fill: #2ca02c; } svg .share-3 { fill: #9467bd; }
+${PLOT_CSS}
 .timelines { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0 24px; }
 footer { margin-top: 32px; font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 @page { size: A4; margin: 14mm 12mm 16mm 12mm;

@@ -17,9 +17,9 @@ import { junitInputOf, runToJunit } from '../../shared/report/junit.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { REPORT_SCHEMA } from '../../shared/report/schema.js';
 import { compareRuns, sweepPointRun } from '../../shared/run/compare.js';
-import type { StepRecord } from '../../shared/run/model.js';
 import { percentile, sweepSeries } from '../../shared/run/stats.js';
 import { fakeSides } from '../support/fake-sides.js';
+import { sweepPull } from '../support/sweep-steps.js';
 
 const base = `version: 1
 host:
@@ -86,27 +86,7 @@ describe('sweep plans', () => {
 });
 
 describe('the figure against the value', () => {
-  const pull = (
-    point: number,
-    mode: 'balance-rr' | '802.3ad',
-    failoverMs: number | undefined,
-    lost: number,
-  ): StepRecord =>
-    ({
-      index: 0,
-      point,
-      repetition: 1,
-      mode,
-      kind: 'pull',
-      slave: 'eth1',
-      label: 'pull eth1',
-      startedAt: '',
-      durationMs: 1,
-      status: 'ok',
-      measurements: {
-        probe: { rate: 100, sent: 200, received: 200 - lost, lost, failoverMs, samples: [], markers: [] },
-      },
-    }) as unknown as StepRecord;
+  const pull = sweepPull;
 
   it('median, nearest-rank p95 and lost probes per mode and point; a point without a measured pull has none', () => {
     const steps = [

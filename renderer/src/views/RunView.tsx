@@ -17,6 +17,7 @@ import { FailoverChart } from '../components/FailoverChart.js';
 import { HostState } from '../components/HostState.js';
 import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
+import { SweepPlot } from '../components/SweepPlot.js';
 import { Timeline } from '../components/Timeline.js';
 import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
@@ -223,6 +224,7 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
             <span className="swatch verdict-unexpected" /> {t('verdict.unexpected')}{' '}
             <span className="swatch verdict-not-measurable" /> {t('verdict.not-measurable')}
           </p>
+          <SweepPlot planYaml={plan} steps={steps} />
           <CaptureLosses steps={recorded ? recorded.steps : state.steps} />
           <Timeline
             samples={recordedLine ? recordedLine.samples : state.samples}
