@@ -6,6 +6,7 @@
  */
 import type { TFunction } from 'i18next';
 import { sayReasonWith } from '../../shared/oracle/failover.js';
+import type { PlanError } from '../../shared/plan/plan-file.js';
 import type { Cell, MatrixColumn, MatrixRow, ReasonPart, StepRecord } from '../../shared/run/model.js';
 
 /** A cell's text in the UI's language. */
@@ -50,4 +51,9 @@ export function rowNotes(row: MatrixRow, options: SummaryOptions, t: TFunction):
       xmit_hash_policy: options.xmit_hash_policy ?? 'layer2',
     });
   });
+}
+
+/** A plan check finding's message in the UI's language: from its parts (`planCheck.*`) when it has them, else as the check said it. */
+export function planErrorText(error: PlanError, t: TFunction): string {
+  return error.parts ? sayReasonWith((key, vars) => t(key, vars ?? {}), error.parts) : error.message;
 }

@@ -18,6 +18,8 @@ import {
 import { LAB_MAX_PEERS, LAB_NETWORK, labLoadPeer } from '../lab/topology.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
+import { sayReason } from '../oracle/failover.js';
+import type { ReasonPart } from '../run/model.js';
 import {
   applyMethodFor,
   DEFAULT_LOAD,
@@ -37,9 +39,37 @@ import { planAtPoint, pointLabel, SWEEP_SCHEMA, type SweepOption, type SweepValu
 export interface PlanError {
   /** Where in the plan, e.g. `bond.slaves[1]`. */
   path: string;
+  /** In English (the CLI prints it); `parts` says the same in any language. */
   message: string;
+  /** The message as catalogue keys (`planCheck.*`) and values, for the UI's language; absent where the check says
+   * it only in English (YAML syntax, bond option rules, value validators, driver checks). */
+  parts?: ReasonPart[];
   line?: number;
   column?: number;
+}
+
+/** A check's finding: the field it names, its English message and, where the check has keys, its parts. */
+export interface PlanIssue {
+  segments: Segment[];
+  message: string;
+  parts?: ReasonPart[];
+}
+
+type PartVars = ReasonPart['vars'];
+
+/** A `planCheck.*` message as a part. */
+const part = (key: string, vars?: PartVars): ReasonPart => ({ key: `planCheck.${key}`, ...(vars ? { vars } : {}) });
+
+/** A finding at `segments` said by one `planCheck.*` message; its English is the catalogue's. */
+function said(segments: Segment[], key: string, vars?: PartVars): PlanIssue {
+  const parts = [part(key, vars)];
+  return { segments, message: sayReason('en', parts), parts };
+}
+
+/** "eth1", "eth1 and eth2", "eth1 and eth2 and eth3" as a part, said in the reader's language. */
+function andList(items: readonly string[]): string | ReasonPart {
+  const [first, ...rest] = items;
+  return rest.length ? part('and', { a: first ?? '', b: andList(rest) }) : (first ?? '');
 }
 
 export class PlanInvalidError extends Error {
@@ -250,18 +280,62 @@ function decodePointer(pointer: string): Segment[] {
 }
 
 /** ajv says what is wrong in its own words; say it in the plan's (the driver schemas have their own words). */
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject): { message: string; parts?: ReasonPart[] } {
+  const parts = schemaParts(error);
+  if (parts) return { message: sayReason('en', parts), parts };
+  return { message: describeDriverSchemaError(error) };
+}
+
+const JSON_TYPES = new Set(['integer', 'number', 'string', 'boolean', 'object', 'array', 'null']);
+const LIMITS: Record<string, string> = { minimum: '>=', maximum: '<=', exclusiveMinimum: '>', exclusiveMaximum: '<' };
+
+/**
+ * An ajv error as `planCheck.schema.*` parts, in English exactly as describe() always said it (ajv's own words for
+ * type and limits; the driver schemas' words from describeDriverSchemaError where they are generic); undefined for
+ * a driver pattern, whose meaning shared/drivers/config.ts says in English only.
+ */
+function schemaParts(error: ErrorObject): ReasonPart[] | undefined {
   const p = error.params as Record<string, unknown>;
-  if (error.instancePath.startsWith('/drivers/')) return describeDriverSchemaError(error);
+  const schema = (key: string, vars?: PartVars) => [part(`schema.${key}`, vars)];
+  const inDrivers = error.instancePath.startsWith('/drivers/');
   switch (error.keyword) {
     case 'const':
-      return `must be ${JSON.stringify(p.allowedValue)}`;
+      return inDrivers ? undefined : schema('const', { value: JSON.stringify(p.allowedValue) });
     case 'pattern':
-      return 'must be an interface name (letters, digits, . _ -, at most 15 characters)';
+      return inDrivers ? undefined : schema('interfaceName');
     case 'oneOf':
-      return 'is none of the accepted forms (see `bondbench plan init` for examples)';
+      return inDrivers ? undefined : schema('oneOf');
+    case 'additionalProperties':
+      return schema('unknownField', { field: String(p.additionalProperty) });
+    case 'required':
+      return schema('missingField', { field: String(p.missingProperty) });
+    case 'enum':
+      return schema('oneOfValues', { values: (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ') });
+    case 'anyOf':
+      return inDrivers ? schema('wordOrNumber') : undefined;
+    case 'propertyNames':
+      return schema('notInterfaceName', { name: JSON.stringify(p.propertyName) });
+    case 'type': {
+      const type = String(p.type);
+      return JSON_TYPES.has(type) ? schema('type', { type: part(`typeName.${type}`) }) : undefined;
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return schema('limit', { comparison: String(p.comparison ?? LIMITS[error.keyword]), limit: Number(p.limit) });
+    case 'minItems':
+      return schema('minItems', { count: Number(p.limit) });
+    case 'maxItems':
+      return schema('maxItems', { count: Number(p.limit) });
+    case 'minLength':
+      return schema('minLength', { count: Number(p.limit) });
+    case 'maxLength':
+      return schema('maxLength', { count: Number(p.limit) });
+    case 'uniqueItems':
+      return schema('uniqueItems', { i: Number(p.i), j: Number(p.j) });
     default:
-      return describeDriverSchemaError(error);
+      return undefined;
   }
 }
 
@@ -274,8 +348,8 @@ function segmentsOf(path: string): Segment[] {
 }
 
 /** Keeps the most useful error per place: ajv reports every branch of a oneOf. */
-function schemaErrors(errors: ErrorObject[]): { segments: Segment[]; message: string }[] {
-  const byPath = new Map<string, { segments: Segment[]; message: string; rank: number }>();
+function schemaErrors(errors: ErrorObject[]): PlanIssue[] {
+  const byPath = new Map<string, PlanIssue & { rank: number }>();
   for (const error of errors) {
     const segments = decodePointer(error.instancePath);
     if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
@@ -286,9 +360,9 @@ function schemaErrors(errors: ErrorObject[]): { segments: Segment[]; message: st
     const key = pathText(segments);
     const rank = error.keyword === 'oneOf' ? 0 : error.keyword === 'type' ? 1 : 2;
     const current = byPath.get(key);
-    if (!current || rank > current.rank) byPath.set(key, { segments, message: describe(error), rank });
+    if (!current || rank > current.rank) byPath.set(key, { segments, ...describe(error), rank });
   }
-  return [...byPath.values()];
+  return [...byPath.values()].map(({ rank: _, ...issue }) => issue);
 }
 
 /** One `steps` entry of a plan file (already schema-valid) as a StepSpec, defaults filled in. */
@@ -367,7 +441,7 @@ function issueSegments(plan: Plan, mode: BondingMode, issue: BondOptionIssue): S
  * The option rules the run applies (checkBondRequest on each mode's request), for every mode the plan names: an
  * option refused in three modes is one error that names the three.
  */
-export function bondOptionErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+export function bondOptionErrors(plan: Plan): PlanIssue[] {
   const grouped = new Map<string, { segments: Segment[]; message: string; modes: string[] }>();
   for (const mode of plan.modes) {
     if (mode === 'standalone') continue;
@@ -385,10 +459,7 @@ export function bondOptionErrors(plan: Plan): { segments: Segment[]; message: st
   }));
   for (const mode of Object.keys(plan.bond.perMode ?? {})) {
     if (!plan.modes.includes(mode as BondingMode)) {
-      errors.push({
-        segments: ['bond', 'perMode', mode],
-        message: `${mode} is not in modes: these settings would never be used`,
-      });
+      errors.push(said(['bond', 'perMode', mode], 'perModeUnused', { mode }));
     }
   }
   return errors;
@@ -398,12 +469,12 @@ export function bondOptionErrors(plan: Plan): { segments: Segment[]; message: st
  * A sweep: the option rules at every point (an error caused by a swept value points at that value), and no
  * per-mode setting that would hide a swept option from its mode.
  */
-function sweepErrors(plan: Plan): { segments: Segment[]; message: string }[] {
-  const errors = new Map<string, { segments: Segment[]; message: string }>();
+function sweepErrors(plan: Plan): PlanIssue[] {
+  const errors = new Map<string, PlanIssue>();
   const axes = Object.entries(plan.sweep ?? {}) as [SweepOption, SweepValue[]][];
   const points = sweepPoints(plan);
   // Which points each error shows at: one at every point is the plan's; one at some is a swept value's doing.
-  const seen = new Map<string, { error: { segments: Segment[]; message: string }; points: Set<number> }>();
+  const seen = new Map<string, { error: PlanIssue; points: Set<number> }>();
   for (const point of points) {
     for (const error of bondOptionErrors(planAtPoint(plan, point))) {
       const key = `${pathText(error.segments)}\n${error.message}`;
@@ -426,18 +497,23 @@ function sweepErrors(plan: Plan): { segments: Segment[]; message: string }[] {
       const field = pathText(error.segments.slice(2));
       const segments = axis ? ['sweep', axis[0], axis[1].indexOf(point.values[axis[0]]!)] : error.segments;
       const where = axis ? `${axis[0]}=${point.values[axis[0]]}` : pointLabel(point);
-      const message = `at ${where}: ${axis && field !== axis[0] ? `${field}: ` : ''}${error.message}`;
-      const key = `${pathText(segments)}\n${message}`;
-      if (!errors.has(key)) errors.set(key, { segments, message });
+      const inner = error.parts?.length === 1 ? error.parts[0]! : error.message;
+      const atPoint = said(segments, 'sweepAt', {
+        where,
+        field: axis && field !== axis[0] ? `${field}: ` : '',
+        message: inner,
+      });
+      const key = `${pathText(segments)}\n${atPoint.message}`;
+      if (!errors.has(key)) errors.set(key, atPoint);
     }
   }
   for (const [mode, own] of Object.entries(plan.bond.perMode ?? {})) {
     for (const [option] of axes) {
       if (own && option in own) {
-        errors.set(`perMode ${mode} ${option}`, {
-          segments: ['bond', 'perMode', mode, option],
-          message: `sets ${option}, which the sweep varies: ${mode} would never see the swept values`,
-        });
+        errors.set(
+          `perMode ${mode} ${option}`,
+          said(['bond', 'perMode', mode, option], 'sweepHides', { option, mode }),
+        );
       }
     }
   }
@@ -445,7 +521,7 @@ function sweepErrors(plan: Plan): { segments: Segment[]; message: string }[] {
 }
 
 /** A link driver that maps slaves to switch ports must map every slave a step pulls or plugs. */
-function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+function portCoverageErrors(plan: Plan): PlanIssue[] {
   const link = plan.drivers.link as { type: string; ports?: Record<string, unknown> } & Record<string, unknown>;
   const templates = JSON.stringify([link.pull, link.plug, link.state]);
   const mapsPorts = link.type === 'snmp' || (link.type === 'command' && templates.includes('{port}'));
@@ -455,12 +531,7 @@ function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string 
   // Own keys only: a slave named like an Object property (constructor, toString) is not mapped by inheritance.
   const missing = used.filter((slave) => !Object.hasOwn(ports, slave));
   return missing.length
-    ? [
-        {
-          segments: ['drivers', 'link', 'ports'],
-          message: `does not say which switch port ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} cabled to, and the steps pull ${missing.length > 1 ? 'them' : 'it'}`,
-        },
-      ]
+    ? [said(['drivers', 'link', 'ports'], 'linkPortsMissing', { slaves: andList(missing), count: missing.length })]
     : [];
 }
 
@@ -469,51 +540,31 @@ function portCoverageErrors(plan: Plan): { segments: Segment[]; message: string 
  * the slaves' port mirrors: refused for a host that is not a lab, a bond off the lab's subnet, mirrors that do not
  * cover every slave, or more traffic than the tester can send.
  */
-function loadStepErrors(
-  plan: Plan,
-  index: number,
-  step: Extract<StepSpec, { kind: 'load' }>,
-): { segments: Segment[]; message: string }[] {
-  const errors: { segments: Segment[]; message: string }[] = [];
+function loadStepErrors(plan: Plan, index: number, step: Extract<StepSpec, { kind: 'load' }>): PlanIssue[] {
+  const errors: PlanIssue[] = [];
   const at: Segment[] = ['steps', index];
   if (!/^lab(:|$)/.test(plan.host.target.trim())) {
-    errors.push({
-      segments: at,
-      message: 'a load step makes its peers in the virtual lab’s namespace: host.target must be lab or lab:<instance>',
-    });
+    errors.push(said(at, 'load.notLab'));
   }
   const [address] = plan.bond.address.split('/');
   if (!address?.startsWith('10.77.1.') || plan.bond.address.split('/')[1] !== '24') {
-    errors.push({
-      segments: at,
-      message: `the load peers live on the lab’s ${LAB_NETWORK.bondSubnet}: bond.address must be in it`,
-    });
+    errors.push(said(at, 'load.subnet', { subnet: LAB_NETWORK.bondSubnet }));
   } else {
     const clash = Array.from({ length: step.peers }, (_, i) => labLoadPeer(i + 1).address).find(
       (a) => a === address || a === plan.bond.peer,
     );
-    if (clash)
-      errors.push({ segments: at, message: `peer address ${clash} is the bond’s or the tester’s: use fewer peers` });
+    if (clash) errors.push(said(at, 'load.peerClash', { address: clash }));
   }
   const mirrors = plan.tester.portMirrors ?? {};
   const unmirrored = plan.bond.slaves.filter((s) => !Object.hasOwn(mirrors, s));
   if (unmirrored.length) {
-    errors.push({
-      segments: at,
-      message: `the spread is read from the slaves’ port mirrors, and tester.portMirrors has none for ${unmirrored.join(', ')}`,
-    });
+    errors.push(said(at, 'load.unmirrored', { slaves: unmirrored.join(', ') }));
   }
   if (step.peers * step.flows > MAX_LOAD_FLOWS) {
-    errors.push({
-      segments: at,
-      message: `${step.peers} peers × ${step.flows} flows is more than the ${MAX_LOAD_FLOWS} flows a load step runs`,
-    });
+    errors.push(said(at, 'load.flows', { peers: step.peers, flows: step.flows, max: MAX_LOAD_FLOWS }));
   }
   if (step.peers * step.flows * step.rate > MAX_LOAD_RATE) {
-    errors.push({
-      segments: at,
-      message: `${step.peers} peers × ${step.flows} flows × ${step.rate}/s is more than the ${MAX_LOAD_RATE} requests/s the tester sends`,
-    });
+    errors.push(said(at, 'load.rate', { peers: step.peers, flows: step.flows, rate: step.rate, max: MAX_LOAD_RATE }));
   }
   return errors;
 }
@@ -523,7 +574,7 @@ function loadStepErrors(
  * lab (whether it was brought up with its LACP partner, `lab up --lacp`, the run's preflight checks); a command
  * run once per slave with `{port}` must know every slave's port.
  */
-function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
+function switchErrors(plan: Plan): PlanIssue[] {
   const sw = plan.drivers.switch as
     | ({ type: string; instance?: string; ports?: object } & Record<string, unknown>)
     | undefined;
@@ -532,20 +583,10 @@ function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
     const target = plan.host.target.trim();
     const lab = /^lab(?::(.+))?$/.exec(target);
     if (!lab) {
-      return [
-        {
-          segments: ['drivers', 'switch', 'type'],
-          message: `the lab switch re-cables the virtual lab, but host.target ${JSON.stringify(target)} is not a lab: use a command switch driver for a real switch`,
-        },
-      ];
+      return [said(['drivers', 'switch', 'type'], 'switch.notLab', { target: JSON.stringify(target) })];
     }
     if (lab[1] !== undefined && sw.instance !== undefined && lab[1] !== sw.instance) {
-      return [
-        {
-          segments: ['drivers', 'switch', 'instance'],
-          message: `is ${sw.instance}, but the host is lab instance ${lab[1]}: the switch must be the host's own lab`,
-        },
-      ];
+      return [said(['drivers', 'switch', 'instance'], 'switch.hostInstance', { instance: sw.instance, lab: lab[1] })];
     }
     const link = plan.drivers.link as { type: string; instance?: string };
     if (
@@ -555,10 +596,7 @@ function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
       link.instance !== sw.instance
     ) {
       return [
-        {
-          segments: ['drivers', 'switch', 'instance'],
-          message: `is ${sw.instance}, but drivers.link pulls the cables of lab instance ${link.instance}`,
-        },
+        said(['drivers', 'switch', 'instance'], 'switch.linkInstance', { instance: sw.instance, link: link.instance }),
       ];
     }
     return [];
@@ -568,10 +606,10 @@ function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
     const missing = plan.bond.slaves.filter((slave) => !Object.hasOwn(ports, slave));
     if (missing.length) {
       return [
-        {
-          segments: ['drivers', 'switch', 'ports'],
-          message: `does not say which switch port ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} cabled to, and every slave's port is configured for each mode`,
-        },
+        said(['drivers', 'switch', 'ports'], 'switch.portsMissing', {
+          slaves: andList(missing),
+          count: missing.length,
+        }),
       ];
     }
   }
@@ -579,8 +617,8 @@ function switchErrors(plan: Plan): { segments: Segment[]; message: string }[] {
 }
 
 /** Checks that need the plan as a whole; each error names its field. */
-export function semanticErrors(plan: Plan): { segments: Segment[]; message: string }[] {
-  const errors: { segments: Segment[]; message: string }[] = [];
+export function semanticErrors(plan: Plan): PlanIssue[] {
+  const errors: PlanIssue[] = [];
   const check = (segments: Segment[], fn: () => void) => {
     try {
       fn();
@@ -596,36 +634,26 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     const [address, prefix] = bond.address.split('/') as [string, string];
     const mask = Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0;
     if ((ipv4ToInt(address) & mask) >>> 0 !== (ipv4ToInt(bond.peer) & mask) >>> 0) {
-      errors.push({
-        segments: ['bond', 'peer'],
-        message: `${bond.peer} is not on the bond's subnet ${bond.address}: probes could not reach the bond directly`,
-      });
+      errors.push(said(['bond', 'peer'], 'peerSubnet', { peer: bond.peer, address: bond.address }));
     }
-    if (address === bond.peer) errors.push({ segments: ['bond', 'peer'], message: 'is the bond’s own address' });
+    if (address === bond.peer) errors.push(said(['bond', 'peer'], 'peerIsBond'));
   }
   if (plan.host.management && bond.slaves.includes(plan.host.management)) {
-    errors.push({
-      segments: ['bond', 'slaves'],
-      message: `${plan.host.management} carries the SSH session (host.management) and cannot be enslaved`,
-    });
+    errors.push(said(['bond', 'slaves'], 'managementSlave', { name: plan.host.management }));
   }
   errors.push(...(plan.sweep ? sweepErrors(plan) : bondOptionErrors(plan)));
   plan.steps.forEach((step, i) => {
     if ((step.kind === 'pull' || step.kind === 'plug') && !bond.slaves.includes(step.slave)) {
-      errors.push({
-        segments: ['steps', i],
-        message: `${step.slave} is not one of bond.slaves (${bond.slaves.join(', ')})`,
-      });
+      errors.push(said(['steps', i], 'stepSlave', { slave: step.slave, slaves: bond.slaves.join(', ') }));
     }
     if (step.kind === 'load') errors.push(...loadStepErrors(plan, i, step));
     if (step.kind === 'power-cycle' || step.kind === 'reboot') {
       // A boot brings up what is on disk: a runtime change would be gone, and the step would measure the old bond.
       const runtime = plan.modes.filter((mode) => mode === 'standalone' || applyMethodFor(plan, mode) === 'runtime');
       if (runtime.length) {
-        errors.push({
-          segments: ['steps', i],
-          message: `a ${step.kind} boots what /etc/conf.d/net holds, but ${runtime.join(', ')} ${runtime.length === 1 ? 'is' : 'are'} applied at runtime (standalone always is): set apply.method: netifrc, or leave ${runtime.length === 1 ? 'that mode' : 'those modes'} out`,
-        });
+        errors.push(
+          said(['steps', i], 'bootRuntime', { kind: step.kind, modes: runtime.join(', '), count: runtime.length }),
+        );
       }
     }
   });
@@ -633,10 +661,7 @@ export function semanticErrors(plan: Plan): { segments: Segment[]; message: stri
     plan.apply.boot === 'power-cycle' &&
     !plan.modes.some((m) => m !== 'standalone' && applyMethodFor(plan, m) === 'netifrc')
   ) {
-    errors.push({
-      segments: ['apply', 'boot'],
-      message: 'boots a netifrc bring-up, but no mode is applied with netifrc: set apply.method: netifrc',
-    });
+    errors.push(said(['apply', 'boot'], 'bootNoNetifrc'));
   }
   check(['bond', 'name'], () => assertInterfaceName(bond.name, 'bond.name'));
   // What the run would refuse when it connects (main/host/target.ts), refused here: root@$(reboot), lab:../../x.
@@ -705,10 +730,7 @@ export interface ParsedPlan {
  * Parses and validates a plan file; never throws on bad input. `more`: checks of the caller's (e.g. the CLI's look
  * at a lab's state), reported at their field's line like the plan's own.
  */
-export function parsePlan(
-  text: string,
-  options: { more?: (plan: Plan) => { segments: Segment[]; message: string }[] } = {},
-): ParsedPlan {
+export function parsePlan(text: string, options: { more?: (plan: Plan) => PlanIssue[] } = {}): ParsedPlan {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const at = (node: Node | null | undefined): { line?: number; column?: number } => {
@@ -747,25 +769,33 @@ export function parsePlan(
   const value = doc.toJS() as unknown;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
-      errors: [
-        { path: '', message: 'a plan is a YAML mapping (version: 1, host:, bond:, modes: …)', line: 1, column: 1 },
-      ],
+      errors: [planError(said([], 'notMapping'), { line: 1, column: 1 })],
     };
   }
   const shape = schemaErrors(validateShape(value));
   if (shape.length > 0) {
     return {
-      errors: shape.map((e) => ({ path: pathText(e.segments), message: e.message, ...at(nodeAt(e.segments)) })),
+      errors: shape.map((e) => planError(e, at(nodeAt(e.segments)))),
     };
   }
   const plan = withDefaults(value as Record<string, unknown>);
   const semantic = [...semanticErrors(plan), ...(options.more?.(plan) ?? [])];
   if (semantic.length > 0) {
     return {
-      errors: semantic.map((e) => ({ path: pathText(e.segments), message: e.message, ...at(nodeAt(e.segments)) })),
+      errors: semantic.map((e) => planError(e, at(nodeAt(e.segments)))),
     };
   }
   return { plan, errors: [] };
+}
+
+/** A finding as the API and CLI report it: path text, English message, its parts when it has them, line. */
+function planError(issue: PlanIssue, at: { line?: number; column?: number }): PlanError {
+  return {
+    path: pathText(issue.segments),
+    message: issue.message,
+    ...(issue.parts ? { parts: issue.parts } : {}),
+    ...at,
+  };
 }
 
 /** Parses a plan or throws PlanInvalidError listing every problem. */

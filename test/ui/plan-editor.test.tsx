@@ -42,6 +42,16 @@ describe('PlanEditor', () => {
     expect(screen.queryAllByRole('listitem')).toHaveLength(0);
   });
 
+  it('says the check’s findings in the UI’s language, with their line and field', async () => {
+    const peerIsBond = valid.replace('peer: 10.77.1.252', 'peer: 10.77.1.253');
+    const line = peerIsBond.split('\n').findIndex((l) => /^\s+peer: /.test(l)) + 1;
+    renderIn(<Harness initial={peerIsBond} />, 'zh-CN');
+    await waitFor(() => expect(screen.getAllByRole('listitem').length).toBeGreaterThan(0));
+    const items = screen.getAllByRole('listitem').map((li) => li.textContent ?? '');
+    expect(items).toContain(`${line}:3 bond.peer 是绑定自己的地址`);
+    expect(items.join('\n')).not.toMatch(/own address/);
+  });
+
   it('reports YAML syntax errors with their position, and puts the caret there on click', async () => {
     const text = 'version: 1\nhost:\n  target: lab\n  target: lab:x\n';
     renderIn(<Harness initial={text} />);

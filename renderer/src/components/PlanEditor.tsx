@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
+import { planErrorText } from '../cells.js';
 
 export interface PlanEditorProps {
   value: string;
@@ -80,7 +81,7 @@ export function PlanEditor({ value, onChange, check, onChecked, delayMs = 250 }:
       if (error.line)
         byLine.set(error.line, [
           ...(byLine.get(error.line) ?? []),
-          error.path ? `${error.path}: ${error.message}` : error.message,
+          error.path ? `${error.path}: ${planErrorText(error, t)}` : planErrorText(error, t),
         ]);
     }
   }
@@ -139,7 +140,7 @@ export function PlanEditor({ value, onChange, check, onChecked, delayMs = 250 }:
               <button type="button" className="link" onClick={() => goTo(error)}>
                 {error.line ? `${error.line}:${error.column ?? 1}` : t('ui.plan.noLine')}
               </button>{' '}
-              {error.path ? <code>{error.path}</code> : null} {error.message}
+              {error.path ? <code>{error.path}</code> : null} {planErrorText(error, t)}
             </li>
           ))}
         </ul>

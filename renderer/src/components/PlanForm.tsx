@@ -30,6 +30,7 @@ import {
   writeList,
   writeSteps,
 } from '../../../shared/plan/yaml-edit.js';
+import { planErrorText } from '../cells.js';
 
 export interface PlanFormProps {
   plan: string;
@@ -63,7 +64,10 @@ export function FieldErrors({ id, errors }: { id: string; errors: readonly PlanE
   return (
     <span className="field-error" id={id} role="alert">
       {errors
-        .map((e) => (e.line ? t('ui.planForm.atLine', { line: e.line, message: e.message }) : e.message))
+        .map((e) => {
+          const message = planErrorText(e, t);
+          return e.line ? t('ui.planForm.atLine', { line: e.line, message }) : message;
+        })
         .join('; ')}
     </span>
   );

@@ -1,0 +1,137 @@
+/**
+ * The plan check's findings are catalogue keys with values (PlanError.parts): said in English they are exactly the
+ * message `plan check` prints, said in Chinese they hold no English beyond the plan's own names (fields, values,
+ * modes, interface names) that the user typed or must type.
+ */
+import { describe, expect, it } from 'vitest';
+import { t } from '../../shared/i18n/catalogue.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { type PlanError, parsePlan } from '../../shared/plan/plan-file.js';
+import type { ReasonPart } from '../../shared/run/model.js';
+
+const minimal = `version: 1
+host:
+  target: root@192.168.0.253
+bond:
+  slaves: [eth1, eth2]
+  address: 192.168.1.253/24
+  peer: 192.168.1.252
+modes: [balance-rr, active-backup]
+`;
+
+/** Plans each broken in one way (or a few), named by the check they trip. */
+const BROKEN: Record<string, string> = {
+  notMapping: '- a\n- b\n',
+  unknownField: `${minimal}colour: red\n`,
+  missingField: minimal.replace('modes: [balance-rr, active-backup]\n', ''),
+  type: `${minimal}repeat: two\n`,
+  limit: `${minimal}repeat: 0\n`,
+  const: minimal.replace('version: 1', 'version: 2'),
+  interfaceName: minimal.replace('[eth1, eth2]', '["eth 1", eth2]'),
+  peerSubnet: minimal.replace('peer: 192.168.1.252', 'peer: 10.0.0.1'),
+  peerIsBond: minimal.replace('peer: 192.168.1.252', 'peer: 192.168.1.253'),
+  managementSlave: minimal.replace('target: root@192.168.0.253', 'target: root@192.168.0.253\n  management: eth1'),
+  stepSlave: `${minimal}steps:\n  - pull: eth3\n`,
+  bootRuntime: `${minimal}steps:\n  - reboot\n`,
+  bootNoNetifrc: `${minimal}apply:\n  boot: power-cycle\n`,
+  perModeUnused: minimal.replace(
+    '  peer: 192.168.1.252\n',
+    '  peer: 192.168.1.252\n  perMode:\n    balance-xor: { miimon: 100 }\n',
+  ),
+  sweepHides: `${minimal.replace('  peer: 192.168.1.252\n', '  peer: 192.168.1.252\n  perMode:\n    balance-rr: { miimon: 100 }\n')}sweep:\n  miimon: [50, 100]\n`,
+  load: `${minimal}steps:\n  - load: { peers: 32, flows: 4, seconds: 3, rate: 20 }\n`,
+  switchNotLab: `${minimal}drivers:\n  switch:\n    type: lab\n`,
+};
+
+/** Every string value in parts, nested parts included: what the plan supplied. */
+function values(parts: readonly ReasonPart[]): string[] {
+  return parts.flatMap((part) =>
+    Object.values(part.vars ?? {}).flatMap((v) =>
+      typeof v === 'object' ? values([v]) : typeof v === 'string' ? [v] : [],
+    ),
+  );
+}
+
+/** Names a user types into a plan, left in Latin in Chinese: dotted fields, keywords, commands, paths. */
+const PLAN_WORDS =
+  /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d)\b|\/s\b/g;
+
+function errorsOf(name: string): PlanError[] {
+  const { plan, errors } = parsePlan(BROKEN[name]!);
+  expect(plan, name).toBeUndefined();
+  expect(errors.length, name).toBeGreaterThan(0);
+  return errors;
+}
+
+describe('plan check findings in the reader’s language', () => {
+  it('carry parts whose English is the printed message, and whose Chinese has no English sentence', () => {
+    const keys = new Set<string>();
+    for (const name of Object.keys(BROKEN)) {
+      for (const error of errorsOf(name)) {
+        expect(error.parts, `${name}: ${error.message}`).toBeDefined();
+        const parts = error.parts!;
+        for (const part of parts) keys.add(part.key);
+        expect(sayReason('en', parts)).toBe(error.message);
+        const zh = sayReason('zh-CN', parts);
+        expect(zh, zh).toMatch(/[\u4e00-\u9fff]/);
+        let left = zh;
+        for (const value of values(parts).sort((a, b) => b.length - a.length)) left = left.replaceAll(value, '');
+        left = left.replace(PLAN_WORDS, '');
+        expect(left, `${name}: ${zh}`).not.toMatch(/[a-z]{2,}/i);
+      }
+    }
+    for (const key of [
+      'planCheck.notMapping',
+      'planCheck.schema.unknownField',
+      'planCheck.schema.missingField',
+      'planCheck.schema.type',
+      'planCheck.schema.limit',
+      'planCheck.schema.const',
+      'planCheck.schema.interfaceName',
+      'planCheck.peerSubnet',
+      'planCheck.peerIsBond',
+      'planCheck.managementSlave',
+      'planCheck.stepSlave',
+      'planCheck.bootRuntime',
+      'planCheck.bootNoNetifrc',
+      'planCheck.perModeUnused',
+      'planCheck.sweepHides',
+      'planCheck.load.notLab',
+      'planCheck.load.subnet',
+      'planCheck.load.unmirrored',
+      'planCheck.load.flows',
+      'planCheck.switch.notLab',
+    ]) {
+      expect(keys, key).toContain(key);
+    }
+  });
+
+  it('keep the English the CLI prints, field and line included', () => {
+    const [error] = errorsOf('peerIsBond');
+    expect(error).toEqual({
+      path: 'bond.peer',
+      message: 'is the bond’s own address',
+      parts: [{ key: 'planCheck.peerIsBond' }],
+      line: 7,
+      column: 3,
+    });
+    const [runtime] = errorsOf('bootRuntime');
+    expect(runtime!.message).toBe(
+      'a reboot boots what /etc/conf.d/net holds, but balance-rr, active-backup are applied at runtime (standalone always is): set apply.method: netifrc, or leave those modes out',
+    );
+    expect(t('zh-CN', runtime!.parts![0]!.key, runtime!.parts![0]!.vars as Record<string, string | number>)).toContain(
+      '去掉这些模式',
+    );
+  });
+
+  it('say a swept value’s finding inside the point it shows at, and list slaves in the reader’s words', () => {
+    const { errors } = parsePlan(
+      `${minimal}drivers:\n  power: { type: lab }\n  link:\n    type: command\n    pull: [ip, link, set, '{port}', down]\n    plug: [ip, link, set, '{port}', up]\n    state: [ip, link, show, '{port}']\n    ports: {}\n`,
+    );
+    const missing = errors.find((e) => e.path === 'drivers.link.ports');
+    expect(missing?.message).toBe(
+      'does not say which switch port eth1 and eth2 are cabled to, and the steps pull them',
+    );
+    expect(sayReason('zh-CN', missing!.parts!)).toBe('未说明 eth1 和 eth2 接在哪些交换机端口上，而步骤会拔它们的网线');
+  });
+});
