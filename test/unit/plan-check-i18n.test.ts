@@ -8,16 +8,9 @@ import { t } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { type PlanError, parsePlan } from '../../shared/plan/plan-file.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { MINIMAL_PLAN } from '../support/plans.js';
 
-const minimal = `version: 1
-host:
-  target: root@192.168.0.253
-bond:
-  slaves: [eth1, eth2]
-  address: 192.168.1.253/24
-  peer: 192.168.1.252
-modes: [balance-rr, active-backup]
-`;
+const minimal = MINIMAL_PLAN;
 
 /** Plans each broken in one way (or a few), named by the check they trip. */
 const BROKEN: Record<string, string> = {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultLabPlan, MODE_NAMES, modeOptions, modeRequest } from '../../shared/plan/plan.js';
 import { checkPlan, loadPlan, PlanInvalidError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { MINIMAL_PLAN } from '../support/plans.js';
 
-const minimal = `version: 1
-host:
-  target: root@192.168.0.253
-bond:
-  slaves: [eth1, eth2]
-  address: 192.168.1.253/24
-  peer: 192.168.1.252
-modes: [balance-rr, active-backup]
-`;
+const minimal = MINIMAL_PLAN;
 
 describe('plan files', () => {
   it('round-trips the built-in default plan through YAML', () => {
