@@ -87,16 +87,7 @@ describe('plan files', () => {
 
 describe('plan check runs the run’s option rules for every mode it names', () => {
   const withOptions = (options: string, modes = '[balance-rr, active-backup, 802.3ad, balance-tlb, balance-alb]') =>
-    `version: 1
-host:
-  target: root@192.168.0.253
-bond:
-  slaves: [eth1, eth2]
-  address: 192.168.1.253/24
-  peer: 192.168.1.252
-${options}
-modes: ${modes}
-`;
+    minimal.replace('modes: [balance-rr, active-backup]\n', `${options}\nmodes: ${modes}\n`);
 
   it('refuses the ARP monitor with 802.3ad, balance-tlb and balance-alb at its line, once for the three', () => {
     const { errors } = parsePlan(
