@@ -372,8 +372,21 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               case 'plug': {
                 markers.push({ atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
                 emit({ type: 'marker', runId, atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
+                const pluggedAt = performance.now();
                 await link.plug(spec.slave);
                 await sleep(spec.settleSeconds * 1000, signal);
+                const bringUp = records.filter((r) => r.kind === 'bring-up' && r.mode === mode).at(-1);
+                if (mode === '802.3ad' && bringUp?.switch?.channel === 'lacp') {
+                  // A plugged port carries traffic only once LACP has it collecting and distributing in the
+                  // aggregator again (IEEE 802.1AX-2014 §6.4.15 Mux machine); a pull before that pulls the last
+                  // aggregated slave, not a failover. So the plug waits for the aggregate, as the bring-up does.
+                  const lacp = await waitForLacp(host, plan, signal);
+                  await writer.log(
+                    lacp.negotiated
+                      ? `${label}: ${spec.slave} back in the aggregate ${Math.round(lacp.atMs - pluggedAt)} ms after the plug: ${lacp.reason}`
+                      : `${label}: ${spec.slave} not back in the aggregate within ${LACP_NEGOTIATION_MS / 1000} s: ${lacp.reason}`,
+                  );
+                }
                 break;
               }
             }

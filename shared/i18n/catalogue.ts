@@ -285,6 +285,8 @@ const en = {
     eachPull: 'outage per pull (ms): {{list}}',
     noAggregate: '{{reason}}: there is no aggregate to judge',
     lastSlave: 'pull of {{slave}}, the last slave up: an outage is expected (no slave left)',
+    notAggregated:
+      'pull of {{slave}}, the last slave in the aggregate: {{others}} was up but not in its aggregator (LACP had not taken it back since its plug), so the outage is the re-aggregation’s, not a failover (IEEE 802.1AX-2014 §6.4.15)',
     standalone: 'no bond: nothing takes over the pulled NIC’s traffic',
     noMonitoring:
       'not recovered within {{hold}} s — the bond has no link monitoring (miimon 0, arp_interval 0), so it never marks a slave down (bonding.rst “Link Monitoring”)',
@@ -1225,6 +1227,8 @@ const zhCN: Messages = {
     eachPull: '每次拔线的中断（毫秒）：{{list}}',
     noAggregate: '{{reason}}：没有聚合组可供判断',
     lastSlave: '拔掉 {{slave}}，即最后一个在线的从属接口：中断在预期之中（已无从属接口）',
+    notAggregated:
+      '拔掉 {{slave}}，即聚合组中的最后一个从属接口：{{others}} 虽已连通但不在其聚合组中（插回后 LACP 尚未把它重新纳入），因此这次中断属于重新聚合，而非故障切换（IEEE 802.1AX-2014 §6.4.15）',
     standalone: '无 bond：没有接口接管被拔网卡的流量',
     noMonitoring:
       '{{hold}} 秒内未恢复 — 该 bond 未启用链路监测（miimon 0、arp_interval 0），因此从不把从属接口标记为断开（bonding.rst “Link Monitoring”）',

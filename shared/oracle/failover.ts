@@ -67,8 +67,10 @@ export interface PullContext {
   mode: ModeName;
   options: BondOptions;
   anatomy: PullAnatomy;
-  /** Slaves still up after this pull (in plan order). */
+  /** Slaves still up after this pull (in plan order); for 802.3ad, those in the pulled slave's aggregator. */
   slavesLeft: string[];
+  /** 802.3ad: slaves up (MII) but outside the pulled slave's aggregator when it was pulled (not yet re-aggregated). */
+  unaggregated?: string[];
   /** How long the step held the cable out, s. */
   holdSeconds: number;
   /** False when the switch side keeps carrier (host-ifdown): an LACP partner then waits for its timeout. */
@@ -199,7 +201,12 @@ export function judgePull(context: PullContext): PullVerdict {
   if (context.slavesLeft.length === 0) {
     return {
       verdict: 'expected',
-      reason: [{ key: 'failover.lastSlave', vars: { slave: a.slave } }, ending(context)],
+      reason: [
+        context.unaggregated?.length
+          ? { key: 'failover.notAggregated', vars: { slave: a.slave, others: context.unaggregated.join(', ') } }
+          : { key: 'failover.lastSlave', vars: { slave: a.slave } },
+        ending(context),
+      ],
       counts: false,
       recovered,
     };

@@ -169,7 +169,10 @@ export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): Jud
   const up = new Set(plan.bond.slaves);
   const judged: JudgedPull[] = [];
   let switchChannel: PullContext['switchChannel'];
+  let previous: StepRecord | undefined;
   for (const step of steps) {
+    const before = previous;
+    previous = step;
     if (step.kind === 'bring-up') switchChannel = step.switch?.channel;
     if (step.kind === 'plug' && step.slave && step.status === 'ok') up.add(step.slave);
     if (step.kind !== 'pull' || !step.slave) continue;
@@ -178,11 +181,18 @@ export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): Jud
     if (!probe) continue;
     const anatomy = probe.anatomy ?? anatomyFromStats(step.slave, probe);
     const spec = plan.steps.find((s) => s.kind === 'pull' && s.slave === step.slave);
+    const left = plan.bond.slaves.filter((s) => up.has(s));
+    // 802.3ad on an LACP partner carries traffic on the pulled slave's aggregator: a slave up but elsewhere (LACP
+    // had not taken it back after its plug, as the host read it just before) waits for the partner to re-aggregate.
+    // Without a partner each port sits in an aggregator of its own and the bond fails over by reselecting one.
+    const unaggregated =
+      mode === '802.3ad' && switchChannel === 'lacp' ? outsideAggregator(before, step.slave, left) : [];
     const verdict = judgePull({
       mode,
       options: mode === 'standalone' ? plan.bond.options : modeOptions(plan, mode),
       anatomy,
-      slavesLeft: plan.bond.slaves.filter((s) => up.has(s)),
+      slavesLeft: left.filter((s) => !unaggregated.includes(s)),
+      unaggregated,
       holdSeconds: spec && spec.kind === 'pull' ? spec.holdSeconds : 0,
       physical: plan.drivers.link.type !== 'host-ifdown',
       peer: plan.bond.peer ?? '',
@@ -191,6 +201,17 @@ export function judgePulls(plan: Plan, mode: ModeName, steps: StepRecord[]): Jud
     judged.push({ step, anatomy, verdict });
   }
   return judged;
+}
+
+/** Slaves of `left` whose aggregator differed from the pulled slave's in the host reading before the pull. */
+function outsideAggregator(before: StepRecord | undefined, pulled: string, left: string[]): string[] {
+  const slaves = before?.reading?.slaves ?? [];
+  const id = slaves.find((s) => s.name === pulled)?.aggregatorId;
+  if (id === undefined) return [];
+  return left.filter((name) => {
+    const other = slaves.find((s) => s.name === name)?.aggregatorId;
+    return other !== undefined && other !== id;
+  });
 }
 
 /** The outage a failover cell shows for one pull: last reply before → first reply after, ms (0 when none was lost). */

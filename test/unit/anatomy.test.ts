@@ -11,7 +11,8 @@ import { packageRoot } from '../../main/paths.js';
 import { type PullAnatomy, pullAnatomy } from '../../shared/measure/anatomy.js';
 import type { EchoRecord } from '../../shared/measure/echo.js';
 import { judgePull, linkMonitoring, sayReason } from '../../shared/oracle/failover.js';
-import { judgeRun } from '../../shared/oracle/oracle.js';
+import { judgePulls, judgeRun } from '../../shared/oracle/oracle.js';
+import { defaultLabPlan } from '../../shared/plan/plan.js';
 import { buildReport } from '../../shared/report/build.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
@@ -494,6 +495,46 @@ describe('802.3ad against an LACP partner', () => {
     const late = judgePull({ ...context, switchChannel: 'lacp', anatomy: { ...anatomy, lastHostLossSentMs: 300 } });
     expect(late.verdict).toBe('unexpected');
     expect(late.reason.map((p) => p.key)).toContain('failover.fit.hostBeyond');
+  });
+
+  it('a pull of the last aggregated slave (the other not yet taken back by LACP) is no failover', () => {
+    const plan = defaultLabPlan('test', { lacp: true });
+    const slaves = (eth1: number, eth2: number) => [
+      { name: 'eth1', mac: ETH1_MAC, mii: 'up', linkFailures: 1, aggregatorId: eth1 },
+      { name: 'eth2', mac: ETH1_MAC, mii: 'up', linkFailures: 0, aggregatorId: eth2 },
+    ];
+    const step = (index: number, kind: StepRecord['kind'], extra: Partial<StepRecord>): StepRecord =>
+      ({
+        index,
+        repetition: 1,
+        mode: '802.3ad',
+        kind,
+        label: `mode 802.3ad: ${kind}`,
+        startedAt: '2026-11-29T22:14:30.000Z',
+        durationMs: 1000,
+        status: 'ok',
+        ...extra,
+      }) as StepRecord;
+    const steps = [
+      step(0, 'bring-up', {
+        switch: { driver: 'lab', channel: 'lacp', attachedTo: 'partner', ms: 300 },
+        reading: { at: '', slaves: slaves(1, 1) } as unknown as StepRecord['reading'],
+      }),
+      // As read after the plug's settle: eth1 up, but LACP has it in an aggregator of its own.
+      step(1, 'plug', { slave: 'eth1', reading: { at: '', slaves: slaves(2, 1) } as unknown as StepRecord['reading'] }),
+      step(2, 'pull', { slave: 'eth2', measurements: pullMeasurements({ ...anatomy, lastHostLossSentMs: 495 }) }),
+    ];
+    const [judged] = judgePulls(plan, '802.3ad', steps);
+    expect(judged!.verdict).toMatchObject({ verdict: 'expected', counts: false });
+    expect(sayReason('en', judged!.verdict.reason)).toContain(
+      'pull of eth2, the last slave in the aggregate: eth1 was up but not in its aggregator',
+    );
+    // Read back in the aggregate, eth1 takes over: the same outage is then the bond's failover, and too long.
+    steps[1] = step(1, 'plug', {
+      slave: 'eth1',
+      reading: { at: '', slaves: slaves(1, 1) } as unknown as StepRecord['reading'],
+    });
+    expect(judgePulls(plan, '802.3ad', steps)[0]!.verdict.verdict).toBe('unexpected');
   });
 
   it('without a partner (or without port mirrors) holds the bond to every loss', () => {
