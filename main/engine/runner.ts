@@ -22,7 +22,7 @@ import {
 } from '../../shared/plan/plan.js';
 import { planAtPoint, pointLabel, type SweepPoint, sweepPoints } from '../../shared/plan/sweep.js';
 import { bootWire } from '../../shared/run/boot-wire.js';
-import { describeLoss, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
+import { describeLoss, lossParts, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
   type BootRecord,
@@ -489,12 +489,17 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
         }
       } finally {
         const stats = await capture.stop().catch(async (error: Error) => {
-          await writer.warn(`${file}: stopping the capture failed, its counts are unknown: ${error.message}`);
+          await writer.warn(`${file}: stopping the capture failed, its counts are unknown: ${error.message}`, [
+            { key: 'runWarning.captureStop', vars: { file, error: error.message } },
+          ]);
           return undefined;
         });
         // The run's warning: each file's losses over the whole mode (the steps' records say which step).
         for (const loss of inRun(stats?.files ?? []))
-          if (worthWarning(loss)) await writer.warn(describeLoss(loss, `mode ${mode}, repetition ${repetition}`));
+          if (worthWarning(loss)) {
+            const where = { key: 'runWarning.where', vars: { mode, repetition } };
+            await writer.warn(describeLoss(loss, where), lossParts(loss, where));
+          }
         for (const loss of inRun(stats?.sinceCheckpoint ?? []))
           if (framesMissing(loss) > 0) await writer.log(describeLoss(loss, `mode ${mode}: after the last step`));
       }

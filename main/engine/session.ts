@@ -5,11 +5,12 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
-import type { MatrixRow, RunStatus, StepRecord } from '../../shared/run/model.js';
+import type { MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../shared/run/model.js';
 import type { LinkDriver } from '../drivers/types.js';
 import { packageRoot } from '../paths.js';
 import { acquireHostLock } from './host-lock.js';
@@ -161,6 +162,14 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
     let sides: Sides | undefined;
     let status: RunStatus = 'completed';
     let error: string | undefined;
+    // The error in message parts when the run said it in its own words (set beside `error`, cleared with it).
+    let errorParts: ReasonPart[] | undefined;
+    /** The run's first problem said in its own words: English in `error`, parts beside it. */
+    const failWith = (parts: ReasonPart[]) => {
+      if (error !== undefined) return;
+      error = sayReason('en', parts);
+      errorParts = parts;
+    };
     let steps: StepRecord[] = done;
     let restored = false;
     let originalSaved = false;
@@ -196,13 +205,18 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         done,
       });
       if (steps.some((s) => s.status === 'failed')) {
-        await writer.warn(`${steps.filter((s) => s.status === 'failed').length} step(s) failed; see log.txt`);
+        const parts = [
+          { key: 'runWarning.stepsFailed', vars: { count: steps.filter((s) => s.status === 'failed').length } },
+        ];
+        await writer.warn(sayReason('en', parts), parts);
       }
       // A run in which no mode came up measured nothing: it failed, whatever the steps say one by one.
       const bringUps = steps.filter((s) => s.kind === 'bring-up');
       if (bringUps.length > 0 && bringUps.every((s) => s.status === 'failed')) {
         status = 'failed';
-        error = `no mode came up: ${bringUps[0]!.error ?? 'bring-up failed'}`;
+        failWith([
+          { key: 'runWarning.noModeUp', vars: { error: bringUps[0]!.error ?? { key: 'runWarning.bringUpFailed' } } },
+        ]);
         await writer.log(`run failed: ${error}`);
       }
     } catch (caught) {
@@ -218,9 +232,9 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
           await link!.plug(slave);
           await keep(() => writer.log(`${slave}: cable plugged back in (the run stopped while it was pulled)`));
         } catch (caught) {
-          const message = `could not plug ${slave} back in: ${(caught as Error).message}; plug it in by hand`;
-          await keep(() => writer.warn(message));
-          error ??= message;
+          const parts = [{ key: 'runWarning.plugBack', vars: { slave, error: (caught as Error).message } }];
+          await keep(() => writer.warn(sayReason('en', parts), parts));
+          failWith(parts);
         }
       }
       if (sides && originalSaved) {
@@ -233,25 +247,27 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         }
         if (restored) await keep(() => writer.log('host restored to its original configuration'));
         else {
-          const message = `could not restore the host: ${(restoreError as Error).message}; run "bondbench host restore ${plan.host.target}"`;
-          await keep(() => writer.warn(message));
-          error ??= message;
+          const parts = [
+            { key: 'runWarning.restore', vars: { error: (restoreError as Error).message, target: plan.host.target } },
+          ];
+          await keep(() => writer.warn(sayReason('en', parts), parts));
+          failWith(parts);
         }
         if (sides.switch) {
           // The switch as the run found it (the lab's cables back where they were), after the host is back.
           try {
             await sides.switch.restore();
           } catch (caught) {
-            const message = `could not put the switch back: ${(caught as Error).message}`;
-            await keep(() => writer.warn(message));
-            error ??= message;
+            const parts = [{ key: 'runWarning.switchBack', vars: { error: (caught as Error).message } }];
+            await keep(() => writer.warn(sayReason('en', parts), parts));
+            failWith(parts);
           }
         }
       }
       if (sides && !options.sides) await sides.close().catch(() => undefined);
       // Steps written so far are the truth, also for a failed run.
       steps = (await readRunFolder(writer.dir).catch(() => undefined))?.steps ?? steps;
-      await keep(() => writer.update({ status, finishedAt: new Date().toISOString(), restored, error }));
+      await keep(() => writer.update({ status, finishedAt: new Date().toISOString(), restored, error, errorParts }));
       if (folderError && !error) {
         status = 'failed';
         error =

@@ -7,11 +7,12 @@ import { appendFile, mkdir, open, readdir, realpath, rename, rm, stat, writeFile
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
+import { mapPartText } from '../../shared/oracle/failover.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { maskSecrets, stripUrlCredentials } from '../../shared/plan/secrets.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
-import { RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
+import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
 import { parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
 
 /** Run folders: $BONDBENCH_RUNS, %LOCALAPPDATA%\bondbench\runs on Windows, else XDG data (runsDirFor). */
@@ -126,12 +127,19 @@ export class RunWriter {
   update(patch: Partial<RunManifest>): Promise<void> {
     Object.assign(this.manifest, patch);
     if (this.manifest.error) this.manifest.error = this.mask(this.manifest.error);
+    if (this.manifest.errorParts) this.manifest.errorParts = mapPartText(this.manifest.errorParts, (s) => this.mask(s));
     const text = `${JSON.stringify(this.manifest, null, 2)}\n`;
     return this.enqueue(() => writeFileAtomic(join(this.dir, 'run.json'), text));
   }
 
-  warn(message: string): Promise<void> {
-    this.manifest.warnings.push(this.mask(message));
+  /** Records a warning (English, also in log.txt) and, when given, its message parts for the reader's language. */
+  warn(message: string, parts?: ReasonPart[]): Promise<void> {
+    const { manifest } = this;
+    if (parts || manifest.warningParts) {
+      const before = manifest.warningParts ?? manifest.warnings.map(() => null);
+      manifest.warningParts = [...before, parts ? mapPartText(parts, (s) => this.mask(s)) : null];
+    }
+    manifest.warnings.push(this.mask(message));
     return Promise.all([this.update({}), this.log(`warning: ${message}`)]).then(() => undefined);
   }
 

@@ -7,7 +7,7 @@
 import type { TFunction } from 'i18next';
 import { sayReasonWith } from '../../shared/oracle/failover.js';
 import type { PlanError } from '../../shared/plan/plan-file.js';
-import type { Cell, MatrixColumn, MatrixRow, ReasonPart, StepRecord } from '../../shared/run/model.js';
+import type { Cell, MatrixColumn, MatrixRow, ReasonPart, RunManifest, StepRecord } from '../../shared/run/model.js';
 
 /** A cell's text in the UI's language. */
 export function cellText(column: MatrixColumn, cell: Cell, steps: readonly StepRecord[], t: TFunction): string {
@@ -56,4 +56,9 @@ export function rowNotes(row: MatrixRow, options: SummaryOptions, t: TFunction):
 /** A plan check finding's message in the UI's language: from its parts (`planCheck.*`) when it has them, else as the check said it. */
 export function planErrorText(error: PlanError, t: TFunction): string {
   return error.parts ? sayReasonWith((key, vars) => t(key, vars ?? {}), error.parts) : error.message;
+}
+
+/** A run's error in the UI's language: from its parts when the run said it in its own words, else as recorded. */
+export function runErrorText(manifest: RunManifest, t: TFunction): string | undefined {
+  return manifest.errorParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), manifest.errorParts) : manifest.error;
 }

@@ -956,6 +956,20 @@ const en = {
       'a {{kind}} boots what /etc/conf.d/net holds, but {{modes}} are applied at runtime (standalone always is): set apply.method: netifrc, or leave those modes out',
     bootNoNetifrc: 'boots a netifrc bring-up, but no mode is applied with netifrc: set apply.method: netifrc',
   },
+  // The run's own warnings and errors (main/engine/session.ts, runner.ts): the English is log.txt's.
+  runWarning: {
+    stepsFailed: '{{count}} step(s) failed; see log.txt',
+    noModeUp: 'no mode came up: {{error}}',
+    bringUpFailed: 'bring-up failed',
+    plugBack: 'could not plug {{slave}} back in: {{error}}; plug it in by hand',
+    restore: 'could not restore the host: {{error}}; run "bondbench host restore {{target}}"',
+    switchBack: 'could not put the switch back: {{error}}',
+    captureStop: '{{file}}: stopping the capture failed, its counts are unknown: {{error}}',
+    where: 'mode {{mode}}, repetition {{repetition}}',
+    loss: "{{where}}: {{file}} ({{port}}): {{missing}} of {{total}} frames are not in the file — kernel dropped {{kernel}}, writer dropped {{writer}}; the interface's own drop counter rose by {{interface}}",
+    lossStopped:
+      "{{where}}: {{file}} ({{port}}): {{missing}} of {{total}} frames are not in the file — kernel dropped {{kernel}}, writer dropped {{writer}}; the interface's own drop counter rose by {{interface}}; writing stopped: {{error}}",
+  },
   doctor: doctorMessages('en'),
 };
 
@@ -1878,6 +1892,19 @@ const zhCN: Messages = {
     bootRuntime_other:
       '{{kind}} 启动的是 /etc/conf.d/net 中的配置，但 {{modes}} 在运行时应用（standalone 总是如此）：请设置 apply.method: netifrc，或去掉这些模式',
     bootNoNetifrc: '以 netifrc 方式启动，但没有模式使用 netifrc 应用：请设置 apply.method: netifrc',
+  },
+  runWarning: {
+    stepsFailed: '{{count}} 个步骤失败；详见 log.txt',
+    noModeUp: '没有任何模式成功启用：{{error}}',
+    bringUpFailed: '启用失败',
+    plugBack: '无法把 {{slave}} 的网线插回：{{error}}；请手动插上',
+    restore: '无法恢复主机：{{error}}；请运行 "bondbench host restore {{target}}"',
+    switchBack: '无法把交换机恢复原状：{{error}}',
+    captureStop: '{{file}}：停止抓包失败，其计数未知：{{error}}',
+    where: '模式 {{mode}}，第 {{repetition}} 轮',
+    loss: '{{where}}：{{file}}（{{port}}）：{{total}} 帧中有 {{missing}} 帧不在文件中——内核丢弃 {{kernel}}，写入器丢弃 {{writer}}；接口自身的丢包计数增加了 {{interface}}',
+    lossStopped:
+      '{{where}}：{{file}}（{{port}}）：{{total}} 帧中有 {{missing}} 帧不在文件中——内核丢弃 {{kernel}}，写入器丢弃 {{writer}}；接口自身的丢包计数增加了 {{interface}}；写入已停止：{{error}}',
   },
   doctor: doctorMessages('zh-CN'),
 };

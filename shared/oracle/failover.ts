@@ -286,6 +286,18 @@ export function sayReasonWith(
   return parts.map(say).join(translate('failover.separator'));
 }
 
+/** The parts with every string value passed through `map` (e.g. masking credentials), nested parts too. */
+export function mapPartText(parts: readonly ReasonPart[], map: (text: string) => string): ReasonPart[] {
+  const each = (part: ReasonPart): ReasonPart => {
+    if (!part.vars) return part;
+    const vars: Record<string, string | number | ReasonPart> = {};
+    for (const [name, value] of Object.entries(part.vars))
+      vars[name] = typeof value === 'string' ? map(value) : typeof value === 'object' ? each(value) : value;
+    return { ...part, vars };
+  };
+  return parts.map(each);
+}
+
 /** A reason's parts in a language, joined with the language's separator. */
 export function sayReason(language: Language, parts: readonly ReasonPart[]): string {
   return sayReasonWith((key, vars) => t(language, key, vars), parts);

@@ -5,7 +5,7 @@
 
 import type { Language } from '../api.js';
 import { modeKey, t } from '../i18n/catalogue.js';
-import { sayReason } from '../oracle/failover.js';
+import { mapPartText, sayReason } from '../oracle/failover.js';
 import { judgeRun, outageDistribution } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planToYaml } from '../plan/plan-file.js';
@@ -85,7 +85,12 @@ export function stepText(
 // One home for what counts as a credential: shared/plan/secrets.ts.
 export { planHasSecrets, redactPlan } from '../plan/secrets.js';
 
-function runFacts(manifest: RunManifest, steps: StepRecord[]): RunFacts {
+/** The run's error in a language: from its parts when the run said it in its own words, else as recorded. */
+function runError(language: Language, manifest: RunManifest): string | undefined {
+  return manifest.errorParts ? sayReason(language, manifest.errorParts) : manifest.error;
+}
+
+function runFacts(language: Language, manifest: RunManifest, steps: StepRecord[]): RunFacts {
   const started = Date.parse(manifest.startedAt);
   const finished = manifest.finishedAt ? Date.parse(manifest.finishedAt) : Number.NaN;
   return {
@@ -116,7 +121,7 @@ function runFacts(manifest: RunManifest, steps: StepRecord[]): RunFacts {
         }
       : null,
     restored: manifest.restored ?? null,
-    error: manifest.error ?? null,
+    error: runError(language, manifest) ?? null,
     stepsDone: steps.length,
     totalSteps: manifest.totalSteps,
   };
@@ -414,11 +419,15 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
   if (manifest.status !== 'completed') {
     add('status', null, 'status', { status: t(language, `report.status.${manifest.status}`) });
   }
-  if (manifest.error) add('error', null, 'error', { text: manifest.error });
+  const error = runError(language, manifest);
+  if (error) add('error', null, 'error', { text: error });
   if (steps.length < manifest.totalSteps)
     add('incomplete', null, 'incomplete', { done: steps.length, total: manifest.totalSteps });
   if (manifest.restored === false) add('not-restored', null, 'notRestored', {});
-  for (const text of manifest.warnings) add('run', null, 'run', { text });
+  manifest.warnings.forEach((text, i) => {
+    const parts = manifest.warningParts?.[i];
+    add('run', null, 'run', { text: parts ? sayReason(language, parts) : text });
+  });
   for (const step of steps) {
     const vars = { step: step.index, mode: modeLabel(language, step.mode), label: stepText(language, step) };
     if (step.status === 'failed') add('step-failed', step.index, 'stepFailed', { ...vars, error: step.error ?? '?' });
@@ -519,6 +528,8 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     ...run.manifest,
     error: run.manifest.error === undefined ? undefined : mask(run.manifest.error),
     warnings: run.manifest.warnings.map(mask),
+    errorParts: run.manifest.errorParts && mapPartText(run.manifest.errorParts, mask),
+    warningParts: run.manifest.warningParts?.map((parts) => parts && mapPartText(parts, mask)),
   };
   const steps = run.steps.map((s) => (s.error ? { ...s, error: mask(s.error) } : s));
   const byIndex = new Map(steps.map((s) => [s.index, s]));
@@ -532,7 +543,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     version: REPORT_VERSION,
     language,
     title: t(language, 'report.title'),
-    run: runFacts(manifest, steps),
+    run: runFacts(language, manifest, steps),
     plan: planFacts(plan, steps),
     columns,
     matrix: matrixRows(

@@ -2,8 +2,10 @@
  * Per-step capture accounting: a capture's counters (shared/tester/protocol.ts CaptureCounters, cumulative since
  * it started) turned into what one period — a step, or the whole capture — lost, and where. Pure.
  */
+
+import { sayReason } from '../oracle/failover.js';
 import type { CaptureCounters } from '../tester/protocol.js';
-import { type CaptureLoss, framesMissing, type ProbeStats, type StepRecord } from './model.js';
+import { type CaptureLoss, framesMissing, type ProbeStats, type ReasonPart, type StepRecord } from './model.js';
 
 /** How far below the plan's rate the probe may fall before the run says so (5 %: scheduling jitter stays under). */
 export const PROBE_RATE_TOLERANCE = 0.05;
@@ -78,26 +80,28 @@ export function stepNotes(step: StepRecord): LossNote[] {
   return notes;
 }
 
+/** A file's loss as the `captureLoss.*` and `runWarning.loss*` messages name it. */
+function lossFigures(loss: CaptureLoss): Record<string, string | number> {
+  const missing = framesMissing(loss);
+  return {
+    file: loss.file,
+    port: loss.port,
+    missing,
+    total: loss.written + missing,
+    kernel: loss.kernelDropped,
+    writer: loss.writerDropped,
+    interface: loss.interfaceDropped,
+  };
+}
+
 /**
  * What the report and the UI say about one file's loss in a step (nothing when there is nothing to say). The
  * caller adds the step's own variables (step, mode, label) in its language.
  */
 export function lossNotes(loss: CaptureLoss): LossNote[] {
   if (!worthWarning(loss)) return [];
-  const missing = framesMissing(loss);
   const notes: LossNote[] = [
-    {
-      key: missing > 0 ? 'captureLoss.step' : 'captureLoss.interfaceOnly',
-      vars: {
-        file: loss.file,
-        port: loss.port,
-        missing,
-        total: loss.written + missing,
-        kernel: loss.kernelDropped,
-        writer: loss.writerDropped,
-        interface: loss.interfaceDropped,
-      },
-    },
+    { key: framesMissing(loss) > 0 ? 'captureLoss.step' : 'captureLoss.interfaceOnly', vars: lossFigures(loss) },
   ];
   if (loss.writerError)
     notes.push({ key: 'captureLoss.writerError', vars: { file: loss.file, error: loss.writerError } });
@@ -109,13 +113,14 @@ export function lossNotes(loss: CaptureLoss): LossNote[] {
  * "capture/r1-balance-rr.pcapng (tester0): 1 200 of 51 200 frames are not in the file — kernel dropped 1 000,
  * writer dropped 200; the interface dropped 0".
  */
-export function describeLoss(loss: CaptureLoss, where: string): string {
-  const missing = framesMissing(loss);
-  const total = loss.written + missing;
-  return (
-    `${where}: ${loss.file} (${loss.port}): ${missing} of ${total} frames are not in the file — ` +
-    `kernel dropped ${loss.kernelDropped}, writer dropped ${loss.writerDropped}; ` +
-    `the interface's own drop counter rose by ${loss.interfaceDropped}` +
-    (loss.writerError ? `; writing stopped: ${loss.writerError}` : '')
-  );
+export function describeLoss(loss: CaptureLoss, where: string | ReasonPart): string {
+  return sayReason('en', lossParts(loss, where));
+}
+
+/** describeLoss as message parts (`runWarning.loss`, `runWarning.lossStopped`), for the run's warnings. */
+export function lossParts(loss: CaptureLoss, where: string | ReasonPart): ReasonPart[] {
+  const vars = { where, ...lossFigures(loss) };
+  return loss.writerError
+    ? [{ key: 'runWarning.lossStopped', vars: { ...vars, error: loss.writerError } }]
+    : [{ key: 'runWarning.loss', vars }];
 }

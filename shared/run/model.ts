@@ -54,8 +54,14 @@ export interface RunManifest {
   totalSteps: number;
   /** Whether the host's original configuration was put back at the end. */
   restored?: boolean;
+  /** In English, as log.txt has them. */
   warnings: string[];
+  /** The warnings in message parts (`runWarning.*`), index for index; null where a warning has none (said as written). */
+  warningParts?: (ReasonPart[] | null)[];
+  /** In English. */
   error?: string;
+  /** The error in message parts, when the run said it in its own words (not a message caught from outside). */
+  errorParts?: ReasonPart[];
 }
 
 export type StepKind = 'bring-up' | StepSpec['kind'];

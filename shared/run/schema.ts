@@ -39,6 +39,17 @@ function open(properties: Record<string, unknown>, optional: string[] = []) {
   return { ...object(properties, optional), additionalProperties: true } as const;
 }
 
+/** A message part (ReasonPart) nested up to `depth` parts deep: a catalogue key and its values. */
+function messagePart(depth: number): Record<string, unknown> {
+  const value = depth > 1 ? { anyOf: [str, number, messagePart(depth - 1)] } : { anyOf: [str, number] };
+  return object(
+    { key: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' }, vars: { type: 'object', additionalProperties: value } },
+    ['vars'],
+  );
+}
+/** A message said in parts (RunManifest.warningParts, errorParts), as the run wrote them. */
+export const messageParts = { type: 'array', items: messagePart(3) } as const;
+
 export const arpCounts = { probe: count, gratuitous: count, request: count, reply: count };
 
 export const slaveReading = object(
@@ -90,10 +101,12 @@ export const RUN_MANIFEST_SCHEMA = {
       totalSteps: count,
       restored: bool,
       warnings: { type: 'array', items: str },
+      warningParts: { type: 'array', items: { anyOf: [messageParts, { type: 'null' }] } },
       error: str,
+      errorParts: messageParts,
       pid: { type: 'integer', minimum: 1 },
     },
-    ['finishedAt', 'host', 'tester', 'restored', 'error', 'pid'],
+    ['finishedAt', 'host', 'tester', 'restored', 'warningParts', 'error', 'errorParts', 'pid'],
   ),
 } as const;
 

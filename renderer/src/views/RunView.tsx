@@ -10,6 +10,7 @@ import { readField, readList } from '../../../shared/plan/yaml-edit.js';
 import type { RunManifest } from '../../../shared/run/model.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { frameNumbersTerm } from '../../../shared/wire/filter.js';
+import { runErrorText } from '../cells.js';
 import { CaptureList, FrameDetail } from '../components/CaptureList.js';
 import { CaptureLosses } from '../components/CaptureLosses.js';
 import { CellEvidence } from '../components/CellEvidence.js';
@@ -71,7 +72,7 @@ function RestoredBanner({ manifest }: { manifest?: RunManifest }) {
       {t(`report.status.${manifest.status}`)}
       {' · '}
       {manifest.restored ? t('ui.run.restored') : t('ui.run.notRestored')}
-      {manifest.error ? ` · ${manifest.error}` : ''}
+      {manifest.error ? ` · ${runErrorText(manifest, t)}` : ''}
     </p>
   );
 }
