@@ -5,7 +5,14 @@
 import type { BondingMode } from '../../shared/bonding/modes.js';
 import type { EchoRecord } from '../../shared/measure/echo.js';
 import type { ApplyMethod, ModeName, Plan } from '../../shared/plan/plan.js';
-import type { BootRecord, CaptureLoss, HostFacts, HostReading, TesterFacts } from '../../shared/run/model.js';
+import type {
+  BootRecord,
+  CaptureLoss,
+  HostFacts,
+  HostReading,
+  PersistedCheck,
+  TesterFacts,
+} from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 import type { LoadOutcome, LoadRequest } from '../lab/load.js';
 import type { BootRequest } from './boot.js';
@@ -25,7 +32,7 @@ export interface HostSide {
   /** Reboots or power-cycles the host and waits for SSH on a new boot, with the watchdog. */
   boot(options: BootOptions): Promise<BootRecord>;
   /** The running bond against the mode's persisted (netifrc) configuration. */
-  persisted(plan: Plan, mode: ModeName): Promise<{ matches: boolean; differences: string[] }>;
+  persisted(plan: Plan, mode: ModeName): Promise<PersistedCheck>;
   read(plan: Plan): Promise<HostReading>;
   /** The bonding driver's view of a slave, for the link driver to confirm a pull or plug. */
   miiStatus(slave: string): Promise<'up' | 'down' | 'unknown'>;

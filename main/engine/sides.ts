@@ -2,9 +2,11 @@
  * Connects what a plan names: the host over SSH (HostControl), the tester agent, and the power and link drivers —
  * the lab being one more implementation of each.
  */
+
+import { mismatchPart } from '../../shared/bonding/options.js';
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import { namespaceName } from '../../shared/lab/topology.js';
-import { bondMonitors } from '../../shared/oracle/failover.js';
+import { bondMonitors, sayReason } from '../../shared/oracle/failover.js';
 import { judgeLacp } from '../../shared/oracle/lacp.js';
 import {
   type ApplyMethod,
@@ -14,7 +16,7 @@ import {
   modeRequest,
   type Plan,
 } from '../../shared/plan/plan.js';
-import type { BootRecord, HostFacts, HostReading } from '../../shared/run/model.js';
+import type { BootRecord, HostFacts, HostReading, PersistedCheck, ReasonPart } from '../../shared/run/model.js';
 import {
   createLinkDriver,
   createPowerDriver,
@@ -212,7 +214,11 @@ export class SshHostSide implements HostSide {
     // The host booted from what was written: the live bond must be what the plan asked, or this bring-up fails
     // saying what differs (the session's restore puts the host back at the end); the boot's record is kept.
     const live = await this.readBack(written);
-    record.persisted = { matches: !live.mismatch, differences: live.differences };
+    record.persisted = {
+      matches: !live.mismatch,
+      differences: live.differences,
+      differenceParts: live.differenceParts,
+    };
     return { rebootMs: record.bootMs, verified: live.checked, boot: record, mismatch: live.mismatch };
   }
 
@@ -226,31 +232,34 @@ export class SshHostSide implements HostSide {
    * The running bond against what the mode's netifrc bring-up wrote (every option, up, address), as after a
    * boot: [] differences when it came up as written.
    */
-  async persisted(plan: Plan, mode: ModeName): Promise<{ matches: boolean; differences: string[] }> {
+  async persisted(plan: Plan, mode: ModeName): Promise<PersistedCheck> {
     await this.connected();
-    if (mode === 'standalone') return { matches: true, differences: [] };
+    if (mode === 'standalone') return { matches: true, differences: [], differenceParts: [] };
     const written =
       this.written?.mode === mode
         ? this.written.plan
         : await this.control.plan(modeRequest(plan, mode), { backend: 'runtime' });
     const live = await this.readBack(written);
-    return { matches: !live.mismatch, differences: live.differences };
+    return { matches: !live.mismatch, differences: live.differences, differenceParts: live.differenceParts };
   }
 
-  private async readBack(
-    written: BondPlan,
-  ): Promise<{ checked?: string[]; differences: string[]; mismatch?: string; error?: VerifyError }> {
+  private async readBack(written: BondPlan): Promise<{
+    checked?: string[];
+    differences: string[];
+    differenceParts: ReasonPart[];
+    mismatch?: string;
+    error?: VerifyError;
+  }> {
     try {
-      return { checked: (await this.control.verify(written, { live: true })).checked, differences: [] };
+      const { checked } = await this.control.verify(written, { live: true });
+      return { checked, differences: [], differenceParts: [] };
     } catch (error) {
       if (!(error instanceof VerifyError)) throw error;
       const relabelled = new VerifyError(`${this.control.label} after booting from /etc/conf.d/net`, error.mismatches);
       return {
         error: relabelled,
-        differences: error.mismatches.map(
-          (m) =>
-            `${m.option} is ${m.actual === undefined ? 'missing' : JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`,
-        ),
+        differences: error.mismatches.map((m) => sayReason('en', [mismatchPart(m)])),
+        differenceParts: error.mismatches.map(mismatchPart),
         mismatch: relabelled.message,
       };
     }

@@ -1,7 +1,8 @@
 /** The one interface both configuration backends implement: plan → apply → verify → restore. */
-import type { BondConfig, BondRequest, OptionMismatch } from '../../shared/bonding/options.js';
+import { type BondConfig, type BondRequest, mismatchPart, type OptionMismatch } from '../../shared/bonding/options.js';
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import type { ConfStyle } from '../../shared/netifrc/editor.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import type { LiveBondState } from './system.js';
 
 export type BackendKind = 'runtime' | 'netifrc';
@@ -99,12 +100,7 @@ export class VerifyError extends Error {
     readonly mismatches: OptionMismatch[],
   ) {
     super(
-      `${host}: the bond does not match the plan: ${mismatches
-        .map(
-          (m) =>
-            `${m.option} is ${m.actual === undefined ? 'missing' : JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`,
-        )
-        .join('; ')}`,
+      `${host}: the bond does not match the plan: ${mismatches.map((m) => sayReason('en', [mismatchPart(m)])).join('; ')}`,
     );
     this.name = 'VerifyError';
   }

@@ -4,6 +4,7 @@
  * anything touches a host. Also the sysfs values that prove a configuration was applied. Pure.
  */
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
+import type { ReasonPart } from '../run/model.js';
 import { type BondingMode, parseBondingMode, usesPrimary } from './modes.js';
 
 export const XMIT_HASH_POLICIES = ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4', 'vlan+srcmac'] as const;
@@ -431,6 +432,17 @@ export interface OptionMismatch {
   option: string;
   expected: string;
   actual: string | undefined;
+}
+
+/**
+ * A mismatch as a message part (`persisted.differs`, `persisted.missing`), e.g. in English
+ * `mode is "balance-rr", expected "active-backup"`; values quoted as JSON, as read.
+ */
+export function mismatchPart(m: OptionMismatch): ReasonPart {
+  const vars = { option: m.option, expected: JSON.stringify(m.expected) };
+  return m.actual === undefined
+    ? { key: 'persisted.missing', vars }
+    : { key: 'persisted.differs', vars: { ...vars, actual: JSON.stringify(m.actual) } };
 }
 
 /**

@@ -970,6 +970,11 @@ const en = {
     lossStopped:
       "{{where}}: {{file}} ({{port}}): {{missing}} of {{total}} frames are not in the file — kernel dropped {{kernel}}, writer dropped {{writer}}; the interface's own drop counter rose by {{interface}}; writing stopped: {{error}}",
   },
+  // The bond after a boot against its configuration on disk (shared/bonding/options.ts mismatchPart).
+  persisted: {
+    differs: '{{option}} is {{actual}}, expected {{expected}}',
+    missing: '{{option}} is missing, expected {{expected}}',
+  },
   doctor: doctorMessages('en'),
 };
 
@@ -1905,6 +1910,10 @@ const zhCN: Messages = {
     loss: '{{where}}：{{file}}（{{port}}）：{{total}} 帧中有 {{missing}} 帧不在文件中——内核丢弃 {{kernel}}，写入器丢弃 {{writer}}；接口自身的丢包计数增加了 {{interface}}',
     lossStopped:
       '{{where}}：{{file}}（{{port}}）：{{total}} 帧中有 {{missing}} 帧不在文件中——内核丢弃 {{kernel}}，写入器丢弃 {{writer}}；接口自身的丢包计数增加了 {{interface}}；写入已停止：{{error}}',
+  },
+  persisted: {
+    differs: '{{option}} 为 {{actual}}，应为 {{expected}}',
+    missing: '缺少 {{option}}，应为 {{expected}}',
   },
   doctor: doctorMessages('zh-CN'),
 };

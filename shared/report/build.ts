@@ -385,7 +385,9 @@ function bootRows(language: Language, steps: StepRecord[]): BootRow[] {
         offSeconds: boot.offSeconds ?? null,
         bootMs: boot.bootMs ?? null,
         persisted: boot.persisted ? boot.persisted.matches : null,
-        differences: [...(boot.persisted?.differences ?? [])],
+        differences: boot.persisted?.differenceParts
+          ? boot.persisted.differenceParts.map((part) => sayReason(language, [part]))
+          : [...(boot.persisted?.differences ?? [])],
         linkFailures: (step.reading?.slaves ?? []).flatMap((s) =>
           s.linkFailures === undefined ? [] : [{ slave: s.name, count: s.linkFailures }],
         ),

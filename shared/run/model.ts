@@ -230,7 +230,7 @@ export interface BootRecord {
    * The bond after the boot against the configuration on disk (the mode's netifrc bring-up): the differences
    * HostControl.verify found, [] when the bond came up as persisted; absent when not checked.
    */
-  persisted?: { matches: boolean; differences: string[] };
+  persisted?: PersistedCheck;
   /** What the host sent from the power-on (or reboot command) until the bond was up, per capture port. */
   wire?: BootWire[];
   /** Power-cycles the watchdog needed because SSH did not answer within timeouts.rebootSeconds. */
@@ -302,6 +302,15 @@ export interface Evidence {
   frames?: number[];
   steps?: number[];
   readings?: string[];
+}
+
+/** The running bond against the configuration on disk, after a boot (HostSide.persisted). */
+export interface PersistedCheck {
+  matches: boolean;
+  /** In English, e.g. `mode is "balance-rr", expected "active-backup"`; [] when it came up as persisted. */
+  differences: string[];
+  /** The differences in message parts (`persisted.*`), index for index; absent in runs recorded before them. */
+  differenceParts?: ReasonPart[];
 }
 
 /** One piece of a reason as a message key (shared/i18n/catalogue.ts) and its values; a value may be a part itself. */

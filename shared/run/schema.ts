@@ -224,7 +224,10 @@ export const STEP_RECORD_SCHEMA = {
           bootMs: number,
           attempts: count,
           bootId: str,
-          persisted: open({ matches: bool, differences: { type: 'array', items: str } }),
+          persisted: open(
+            { matches: bool, differences: { type: 'array', items: str }, differenceParts: messageParts },
+            ['differenceParts'],
+          ),
           wire: {
             type: 'array',
             items: open({

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunFolder } from '../../main/engine/store.js';
 import { packageRoot } from '../../main/paths.js';
+import { mismatchPart } from '../../shared/bonding/options.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { checkPlan, loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
@@ -127,7 +129,11 @@ describe('ARP at boot and the report’s boots', async () => {
       driver: 'lab "ci" power',
       offSeconds: 5,
       bootMs: 14_210,
-      persisted: { matches: false, differences: ['mode is "balance-rr 0", expected "active-backup 1"'] },
+      persisted: {
+        matches: false,
+        differences: ['mode is "balance-rr 0", expected "active-backup 1"'],
+        differenceParts: [mismatchPart({ option: 'mode', expected: 'active-backup 1', actual: 'balance-rr 0' })],
+      },
       wire: [{ port: 'tester', frames: 3, arpProbe: 0, arpGratuitous: 3, arpOther: 0, lacpdus: 0, learningFrames: 0 }],
       recoveries: [{ attempt: 1, at: '2026-01-01T00:00:00Z', reason: 'no SSH', outcome: 'back', bootMs: 15_000 }],
     },
@@ -171,7 +177,19 @@ describe('ARP at boot and the report’s boots', async () => {
     expect(html).toContain('no: mode is &quot;balance-rr 0&quot;, expected &quot;active-backup 1&quot;');
     expect(html).toContain('tester: 0/3/0, 0, 0');
     expect(renderMarkdown(report)).toContain('## Boots');
-    expect(renderHtml(buildReport({ ...run, steps }, 'zh-CN'))).toContain('断电重启，断电 5 秒');
+    const zhHtml = renderHtml(buildReport({ ...run, steps }, 'zh-CN'));
+    expect(zhHtml).toContain('断电重启，断电 5 秒');
+    // The differences in the reader's language, the option and its values as the host has them.
+    expect(zhHtml).toContain('mode 为 &quot;balance-rr 0&quot;，应为 &quot;active-backup 1&quot;');
+    expect(zhHtml).not.toContain('expected &quot;');
+    expect(renderMarkdown(buildReport({ ...run, steps }, 'zh-CN'))).toContain(
+      'mode 为 "balance-rr 0"，应为 "active-backup 1"',
+    );
+    // The English is the one the host check throws (VerifyError), word for word.
+    expect(sayReason('en', boot.boot!.persisted!.differenceParts!)).toBe(boot.boot!.persisted!.differences[0]);
+    expect(sayReason('zh-CN', [mismatchPart({ option: 'miimon', expected: '100', actual: undefined })])).toBe(
+      '缺少 miimon，应为 "100"',
+    );
     expect(renderHtml(buildReport(run, 'en'))).toContain('The run did not boot the host');
   });
 
