@@ -3,6 +3,8 @@
  * drivers/net/bonding/bond_options.c) — and the one rule set that a plan check, the CLI and a run all apply before
  * anything touches a host. Also the sysfs values that prove a configuration was applied. Pure.
  */
+
+import { t } from '../i18n/catalogue.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import type { ReasonPart } from '../run/model.js';
 import { type BondingMode, parseBondingMode, usesPrimary } from './modes.js';
@@ -167,18 +169,31 @@ export interface BondOptionIssue {
   option: BondOptionName | 'mode' | 'slaves' | 'bond' | 'address';
   index?: number;
   message: string;
+  /**
+   * The message as a `bondRule.*` part, its `modes` value left for the caller (the plan check names every mode an
+   * issue hits); absent where a value validator said it (English only).
+   */
+  part?: ReasonPart;
   mode?: BondingMode;
 }
 
-function wholeNumber(value: unknown, max = 2 ** 31 - 1, min = 0): string | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
-    ? undefined
-    : `must be a whole number from ${min} to ${max}`;
+/** A `bondRule.*` message: the part, and its English with `%mode` where the modes go. */
+function rule(key: string, vars: Record<string, string | number> = {}): { message: string; part: ReasonPart } {
+  const part = { key: `bondRule.${key}`, vars };
+  return { message: t('en', part.key, { modes: '%mode', ...vars }), part };
 }
 
-function oneOf(value: unknown, allowed: readonly (string | number)[]): string | undefined {
-  return allowed.includes(value as string) ? undefined : `must be one of ${allowed.join(', ')}`;
+function wholeNumber(value: unknown, max = 2 ** 31 - 1, min = 0): Said | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : rule('wholeNumber', { min, max });
 }
+
+function oneOf(value: unknown, allowed: readonly (string | number)[]): Said | undefined {
+  return allowed.includes(value as string) ? undefined : rule('oneOf', { values: allowed.join(', ') });
+}
+
+type Said = string | { message: string; part: ReasonPart };
 
 function captured(fn: () => unknown): string | undefined {
   try {
@@ -205,12 +220,8 @@ export function checkBondRequest(request: BondRequest): {
 } {
   const issues: BondOptionIssue[] = [];
   const notes: string[] = [];
-  const add = (
-    option: BondOptionIssue['option'],
-    message: string | undefined,
-    extra: Partial<BondOptionIssue> = {},
-  ) => {
-    if (message) issues.push({ option, message, ...extra });
+  const add = (option: BondOptionIssue['option'], said: Said | undefined, extra: Partial<BondOptionIssue> = {}) => {
+    if (said) issues.push({ option, ...(typeof said === 'string' ? { message: said } : said), ...extra });
   };
   let mode: BondingMode;
   try {
@@ -224,7 +235,7 @@ export function checkBondRequest(request: BondRequest): {
     captured(() => assertInterfaceName(bond, 'bond')),
   );
   const slaves = Array.isArray(request.slaves) ? request.slaves : [];
-  if (slaves.length === 0) add('slaves', 'must name at least one interface, e.g. eth1,eth2');
+  if (slaves.length === 0) add('slaves', rule('noSlaves'));
   for (const [i, s] of slaves.entries()) {
     add(
       'slaves',
@@ -233,8 +244,8 @@ export function checkBondRequest(request: BondRequest): {
     );
   }
 
-  if (new Set(slaves).size !== slaves.length) add('slaves', 'names a slave twice');
-  if (slaves.includes(bond)) add('slaves', `cannot include the bond ${bond} itself`);
+  if (new Set(slaves).size !== slaves.length) add('slaves', rule('slaveTwice'));
+  if (slaves.includes(bond)) add('slaves', rule('bondAsSlave', { bond }));
   if (request.address !== undefined)
     add(
       'address',
@@ -247,13 +258,7 @@ export function checkBondRequest(request: BondRequest): {
     if (value === undefined) continue;
     if (!optionAllowedIn(name, mode)) {
       const where = BOND_OPTION_SPECS[name].modes!.join(', ');
-      add(
-        name,
-        name === 'arp_interval' || name === 'arp_ip_target'
-          ? `the ARP monitor does not run in %mode mode, which needs miimon (bonding.rst: ${where} only)`
-          : `applies only to ${where}, not %mode (the driver refuses it)`,
-        { mode },
-      );
+      add(name, rule(name === 'arp_interval' || name === 'arp_ip_target' ? 'arpNotIn' : 'onlyIn', { where }), { mode });
     }
   }
   const numbers: [BondOptionName, number?, number?][] = [
@@ -276,7 +281,7 @@ export function checkBondRequest(request: BondRequest): {
   if (o.tlb_dynamic_lb !== undefined) add('tlb_dynamic_lb', oneOf(o.tlb_dynamic_lb, [0, 1]));
 
   const targets = o.arp_ip_target ?? [];
-  if (!Array.isArray(targets)) add('arp_ip_target', 'must be a list of IPv4 addresses');
+  if (!Array.isArray(targets)) add('arp_ip_target', rule('targetList'));
   else {
     targets.forEach((t, i) => {
       add(
@@ -285,28 +290,25 @@ export function checkBondRequest(request: BondRequest): {
         { index: i },
       );
     });
-    if (targets.length > 16) add('arp_ip_target', 'holds more than 16 targets (the driver’s BOND_MAX_ARP_TARGETS)');
-    targets.forEach((t, i) => {
-      if (targets.indexOf(t) !== i)
-        add('arp_ip_target', `names ${t} twice (first at [${targets.indexOf(t)}])`, { index: i });
+    if (targets.length > 16) add('arp_ip_target', rule('tooManyTargets'));
+    targets.forEach((target, i) => {
+      if (targets.indexOf(target) !== i)
+        add('arp_ip_target', rule('targetTwice', { target, first: targets.indexOf(target) }), { index: i });
     });
   }
   const arpInterval = typeof o.arp_interval === 'number' ? o.arp_interval : 0;
   const arp = arpInterval > 0;
-  if (arp && targets.length === 0) add('arp_ip_target', 'must name at least one address when arp_interval is set');
-  if (!arp && targets.length > 0) add('arp_ip_target', 'needs arp_interval greater than 0');
+  if (arp && targets.length === 0) add('arp_ip_target', rule('noTargets'));
+  if (!arp && targets.length > 0) add('arp_ip_target', rule('needsArpInterval'));
   const miimon = typeof o.miimon === 'number' ? o.miimon : arp ? 0 : DRIVER_DEFAULTS.miimon;
   if (arp && miimon > 0) {
-    add(
-      'arp_interval',
-      'and miimon exclude each other (the driver turns one off when the other is set): set miimon: 0',
-    );
+    add('arp_interval', rule('arpAndMiimon'));
   }
   const delay = (field: 'updelay' | 'downdelay'): number => {
     const asked = o[field];
     if (typeof asked !== 'number' || asked === 0 || !Number.isInteger(asked)) return 0;
     if (miimon === 0) {
-      add(field, 'works only with miimon: the driver refuses it while MII monitoring is disabled');
+      add(field, rule('delayNeedsMiimon'));
       return 0;
     }
     const rounded = Math.floor(asked / miimon) * miimon;
@@ -317,15 +319,12 @@ export function checkBondRequest(request: BondRequest): {
   const updelay = delay('updelay');
   const downdelay = delay('downdelay');
   if (o.num_grat_arp !== undefined && o.num_unsol_na !== undefined && o.num_grat_arp !== o.num_unsol_na) {
-    add(
-      'num_unsol_na',
-      `differs from num_grat_arp ${o.num_grat_arp}: since Linux 3.0 both set one count of peer notifications (bonding.rst)`,
-    );
+    add('num_unsol_na', rule('notifyDiffers', { num_grat_arp: o.num_grat_arp }));
   }
   if (o.primary !== undefined && o.primary !== '' && optionAllowedIn('primary', mode)) {
     const bad = captured(() => assertInterfaceName(o.primary, 'primary'));
     add('primary', bad);
-    if (!bad && !slaves.includes(o.primary)) add('primary', `must be one of the slaves (${slaves.join(', ')})`);
+    if (!bad && !slaves.includes(o.primary)) add('primary', rule('primaryNotSlave', { slaves: slaves.join(', ') }));
   }
   if (issues.length > 0) return { issues, notes };
 

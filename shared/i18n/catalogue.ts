@@ -975,6 +975,26 @@ const en = {
     differs: '{{option}} is {{actual}}, expected {{expected}}',
     missing: '{{option}} is missing, expected {{expected}}',
   },
+  // The driver's option rules (shared/bonding/options.ts checkBondRequest); {{modes}}: the modes an issue hits.
+  bondRule: {
+    noSlaves: 'must name at least one interface, e.g. eth1,eth2',
+    slaveTwice: 'names a slave twice',
+    bondAsSlave: 'cannot include the bond {{bond}} itself',
+    arpNotIn: 'the ARP monitor does not run in {{modes}} mode, which needs miimon (bonding.rst: {{where}} only)',
+    onlyIn: 'applies only to {{where}}, not {{modes}} (the driver refuses it)',
+    wholeNumber: 'must be a whole number from {{min}} to {{max}}',
+    oneOf: 'must be one of {{values}}',
+    targetList: 'must be a list of IPv4 addresses',
+    tooManyTargets: 'holds more than 16 targets (the driver’s BOND_MAX_ARP_TARGETS)',
+    targetTwice: 'names {{target}} twice (first at [{{first}}])',
+    noTargets: 'must name at least one address when arp_interval is set',
+    needsArpInterval: 'needs arp_interval greater than 0',
+    arpAndMiimon: 'and miimon exclude each other (the driver turns one off when the other is set): set miimon: 0',
+    delayNeedsMiimon: 'works only with miimon: the driver refuses it while MII monitoring is disabled',
+    notifyDiffers:
+      'differs from num_grat_arp {{num_grat_arp}}: since Linux 3.0 both set one count of peer notifications (bonding.rst)',
+    primaryNotSlave: 'must be one of the slaves ({{slaves}})',
+  },
   doctor: doctorMessages('en'),
 };
 
@@ -1914,6 +1934,25 @@ const zhCN: Messages = {
   persisted: {
     differs: '{{option}} 为 {{actual}}，应为 {{expected}}',
     missing: '缺少 {{option}}，应为 {{expected}}',
+  },
+  bondRule: {
+    noSlaves: '至少要指定一个接口，例如 eth1,eth2',
+    slaveTwice: '重复指定了同一个从属接口',
+    bondAsSlave: '不能包含绑定 {{bond}} 本身',
+    arpNotIn: 'ARP 监控在 {{modes}} 模式下不运行，该模式需要 miimon（bonding.rst：仅限 {{where}}）',
+    onlyIn: '仅适用于 {{where}}，不适用于 {{modes}}（驱动会拒绝）',
+    wholeNumber: '必须是 {{min}} 到 {{max}} 之间的整数',
+    oneOf: '必须是以下之一：{{values}}',
+    targetList: '必须是 IPv4 地址列表',
+    tooManyTargets: '目标超过 16 个（驱动的 BOND_MAX_ARP_TARGETS）',
+    targetTwice: '重复指定了 {{target}}（首次在 [{{first}}]）',
+    noTargets: '设置了 arp_interval 时至少要指定一个地址',
+    needsArpInterval: '需要 arp_interval 大于 0',
+    arpAndMiimon: '与 miimon 互斥（设置其一时驱动会关闭另一个）：请设置 miimon: 0',
+    delayNeedsMiimon: '仅在启用 miimon 时有效：MII 监控关闭时驱动会拒绝',
+    notifyDiffers:
+      '与 num_grat_arp {{num_grat_arp}} 不同：自 Linux 3.0 起二者设置的是同一个对端通告次数（bonding.rst）',
+    primaryNotSlave: '必须是从属接口之一（{{slaves}}）',
   },
   doctor: doctorMessages('zh-CN'),
 };

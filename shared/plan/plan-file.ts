@@ -442,21 +442,24 @@ function issueSegments(plan: Plan, mode: BondingMode, issue: BondOptionIssue): S
  * option refused in three modes is one error that names the three.
  */
 export function bondOptionErrors(plan: Plan): PlanIssue[] {
-  const grouped = new Map<string, { segments: Segment[]; message: string; modes: string[] }>();
+  const grouped = new Map<string, { segments: Segment[]; message: string; part?: ReasonPart; modes: string[] }>();
   for (const mode of plan.modes) {
     if (mode === 'standalone') continue;
     for (const issue of checkBondRequest(modeRequest(plan, mode)).issues) {
       const segments = issueSegments(plan, mode, issue);
       const key = `${pathText(segments)}\n${issue.message}`;
-      const entry = grouped.get(key) ?? { segments, message: issue.message, modes: [] };
+      const entry = grouped.get(key) ?? { segments, message: issue.message, part: issue.part, modes: [] };
       entry.modes.push(mode);
       grouped.set(key, entry);
     }
   }
-  const errors = [...grouped.values()].map((e) => ({
-    segments: e.segments,
-    message: e.message.replaceAll('%mode', e.modes.join(', ')),
-  }));
+  const errors = [...grouped.values()].map(
+    (e): PlanIssue => ({
+      segments: e.segments,
+      message: e.message.replaceAll('%mode', e.modes.join(', ')),
+      ...(e.part ? { parts: [{ ...e.part, vars: { ...e.part.vars, modes: e.modes.join(', ') } }] } : {}),
+    }),
+  );
   for (const mode of Object.keys(plan.bond.perMode ?? {})) {
     if (!plan.modes.includes(mode as BondingMode)) {
       errors.push(said(['bond', 'perMode', mode], 'perModeUnused', { mode }));

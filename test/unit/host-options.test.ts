@@ -238,7 +238,10 @@ describe('options the plan once accepted and never applied', () => {
       arp_interval: 100,
       arp_ip_target: ['10.0.0.1', '10.0.0.2', '10.0.0.1'],
     });
-    expect(issues).toEqual([{ option: 'arp_ip_target', index: 2, message: 'names 10.0.0.1 twice (first at [0])' }]);
+    expect(issues).toMatchObject([
+      { option: 'arp_ip_target', index: 2, message: 'names 10.0.0.1 twice (first at [0])' },
+    ]);
+    expect(issues).toHaveLength(1);
   });
 
   it('miimon 0 without the ARP monitor: the script never writes a delay the driver would refuse', () => {

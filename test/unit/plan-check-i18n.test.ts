@@ -34,6 +34,20 @@ const BROKEN: Record<string, string> = {
   sweepHides: `${minimal.replace('  peer: 192.168.1.252\n', '  peer: 192.168.1.252\n  perMode:\n    balance-rr: { miimon: 100 }\n')}sweep:\n  miimon: [50, 100]\n`,
   load: `${minimal}steps:\n  - load: { peers: 32, flows: 4, seconds: 3, rate: 20 }\n`,
   switchNotLab: `${minimal}drivers:\n  switch:\n    type: lab\n`,
+  // The driver's option rules, one error naming every mode it hits, and inside a sweep point.
+  delayNeedsMiimon: minimal.replace(
+    '  peer: 192.168.1.252\n',
+    '  peer: 192.168.1.252\n  options: { miimon: 0, updelay: 100 }\n',
+  ),
+  onlyIn: minimal.replace(
+    '  peer: 192.168.1.252\n',
+    '  peer: 192.168.1.252\n  perMode:\n    balance-rr: { lacp_rate: fast }\n',
+  ),
+  arpRules: minimal.replace(
+    '  peer: 192.168.1.252\n',
+    '  peer: 192.168.1.252\n  options: { miimon: 100, arp_interval: 100, arp_ip_target: [10.0.0.1, 10.0.0.1] }\n',
+  ),
+  sweepRule: `${minimal.replace('  peer: 192.168.1.252\n', '  peer: 192.168.1.252\n  options: { updelay: 200 }\n')}sweep:\n  miimon: [0, 100]\n`,
 };
 
 /** Every string value in parts, nested parts included: what the plan supplied. */
@@ -45,9 +59,9 @@ function values(parts: readonly ReasonPart[]): string[] {
   );
 }
 
-/** Names a user types into a plan, left in Latin in Chinese: dotted fields, keywords, commands, paths. */
+/** Names a user types into a plan, left in Latin in Chinese: dotted fields, sysfs options, keywords, commands, paths. */
 const PLAN_WORDS =
-  /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d)\b|\/s\b/g;
+  /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|[A-Za-z]+(_[A-Za-z]+)+|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d|miimon|MII|ARP|IPv4|Linux)\b|\/s\b/g;
 
 function errorsOf(name: string): PlanError[] {
   const { plan, errors } = parsePlan(BROKEN[name]!);
@@ -63,7 +77,10 @@ describe('plan check findings in the reader’s language', () => {
       for (const error of errorsOf(name)) {
         expect(error.parts, `${name}: ${error.message}`).toBeDefined();
         const parts = error.parts!;
-        for (const part of parts) keys.add(part.key);
+        for (const part of parts) {
+          keys.add(part.key);
+          for (const value of Object.values(part.vars ?? {})) if (typeof value === 'object') keys.add(value.key);
+        }
         expect(sayReason('en', parts)).toBe(error.message);
         const zh = sayReason('zh-CN', parts);
         expect(zh, zh).toMatch(/[\u4e00-\u9fff]/);
@@ -94,6 +111,11 @@ describe('plan check findings in the reader’s language', () => {
       'planCheck.load.unmirrored',
       'planCheck.load.flows',
       'planCheck.switch.notLab',
+      'planCheck.sweepAt',
+      'bondRule.delayNeedsMiimon',
+      'bondRule.onlyIn',
+      'bondRule.targetTwice',
+      'bondRule.arpAndMiimon',
     ]) {
       expect(keys, key).toContain(key);
     }
