@@ -125,6 +125,22 @@ const base = {
   testerMac: TESTER_MAC,
 };
 
+/** The tester's echo request number `seq`, sent `seq` ms after T0 to `dst`, as captured on the tester port. */
+const request = (seq: number, dst: string) =>
+  frame(
+    T0 + seq,
+    buildIcmpEcho({
+      kind: 'request',
+      srcMac: TESTER_MAC,
+      dstMac: dst,
+      srcIp: TESTER_IP,
+      dstIp: BOND_IP,
+      identifier: 7,
+      sequence: seq,
+    }),
+    seq,
+  );
+
 describe('the anatomy of a synthetic pull', () => {
   it('reports partial loss as what it is: N of M replies lost over X ms', () => {
     // balance-xor-like: every other reply lost for 98 ms after the pull.
@@ -160,20 +176,6 @@ describe('the anatomy of a synthetic pull', () => {
       targetMac: TESTER_MAC,
       targetIp: TESTER_IP,
     });
-    const request = (seq: number, dst: string) =>
-      frame(
-        T0 + seq,
-        buildIcmpEcho({
-          kind: 'request',
-          srcMac: TESTER_MAC,
-          dstMac: dst,
-          srcIp: TESTER_IP,
-          dstIp: BOND_IP,
-          identifier: 7,
-          sequence: seq,
-        }),
-        seq,
-      );
     const frames = [request(1000, ETH2_MAC), frame(PULL + 222.5, repoint, 10), request(1223, ETH1_MAC)];
     // Within the bond's reach (miimon 100 + 50 ms): one outage of 188 lost, not partial.
     const a = pullAnatomy(echo, frames, { ...base, reachMs: 150 });
@@ -223,20 +225,6 @@ describe('the anatomy of a synthetic pull', () => {
       targetIp: TESTER_IP,
     });
     // The tester's requests as captured: to eth1's MAC before, to eth2's after.
-    const request = (seq: number, dst: string) =>
-      frame(
-        T0 + seq,
-        buildIcmpEcho({
-          kind: 'request',
-          srcMac: TESTER_MAC,
-          dstMac: dst,
-          srcIp: TESTER_IP,
-          dstIp: BOND_IP,
-          identifier: 7,
-          sequence: seq,
-        }),
-        seq,
-      );
     const frames = [frame(PULL + 1000, ask, 10), frame(PULL + 1001, answer, 11)];
     const a = pullAnatomy(echo, frames, base);
     expect(a.testerReask?.atMs).toBe(1000);
