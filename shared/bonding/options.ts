@@ -195,12 +195,14 @@ function oneOf(value: unknown, allowed: readonly (string | number)[]): Said | un
 
 type Said = string | { message: string; part: ReasonPart };
 
-function captured(fn: () => unknown): string | undefined {
+function captured(fn: () => unknown): Said | undefined {
   try {
     fn();
     return undefined;
   } catch (error) {
-    return error instanceof InvalidValueError ? error.message.replace(/^\S+: /, '') : String(error);
+    if (!(error instanceof InvalidValueError)) return String(error);
+    const message = error.message.replace(/^\S+: /, '');
+    return error.part ? { message, part: error.part } : message;
   }
 }
 

@@ -12,6 +12,7 @@
 import type { Language } from '../api.js';
 import { doctorMessages } from '../doctor/messages.js';
 import { driverMessages } from '../drivers/builtin.js';
+import { VALUE_REASONS } from '../net/names.js';
 
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
 
@@ -995,6 +996,8 @@ const en = {
       'differs from num_grat_arp {{num_grat_arp}}: since Linux 3.0 both set one count of peer notifications (bonding.rst)',
     primaryNotSlave: 'must be one of the slaves ({{slaves}})',
   },
+  // A value refused (shared/net/names.ts InvalidValueError): the reasons are that module's own words.
+  value: { said: '{{value}} {{reason}}', ...VALUE_REASONS },
   doctor: doctorMessages('en'),
 };
 
@@ -1953,6 +1956,20 @@ const zhCN: Messages = {
     notifyDiffers:
       '与 num_grat_arp {{num_grat_arp}} 不同：自 Linux 3.0 起二者设置的是同一个对端通告次数（bonding.rst）',
     primaryNotSlave: '必须是从属接口之一（{{slaves}}）',
+  },
+  value: {
+    said: '{{value}} {{reason}}',
+    interfaceName: '必须是非空的接口名，例如 eth1',
+    tooLong: '超过了内核限制的 15 个字符',
+    notInterface: '不是有效的接口名',
+    nameChars: '只能包含字母、数字及 "."、"_"、"-"',
+    ipv4: '必须是 IPv4 地址，例如 192.168.1.253',
+    cidr: '必须是带前缀长度的地址，例如 10.77.1.253/24',
+    mac: '必须是 MAC 地址，例如 00:e0:4c:83:07:9c',
+    hostName: '必须是主机名或地址，例如 gentoo-1 或 192.168.0.253',
+    user: '必须是登录名，例如 root',
+    port: '必须是 1 到 65535 之间的 TCP 端口',
+    noHost: '未指明主机：请写成 user@host[:port]',
   },
   doctor: doctorMessages('zh-CN'),
 };

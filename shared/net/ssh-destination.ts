@@ -18,21 +18,20 @@ const USER = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 export function assertHostName(value: string, field = 'host'): string {
   if (!(HOST.test(value) || (value.includes(':') && IPV6.test(value))) || value.length > 253) {
-    throw new InvalidValueError(field, value, 'must be a host name or address such as gentoo-1 or 192.168.0.253');
+    throw new InvalidValueError(field, value, { key: 'hostName' });
   }
   return value;
 }
 
 export function assertUserName(value: string, field = 'user'): string {
-  if (!USER.test(value) || value.length > 64)
-    throw new InvalidValueError(field, value, 'must be a login name such as root');
+  if (!USER.test(value) || value.length > 64) throw new InvalidValueError(field, value, { key: 'user' });
   return value;
 }
 
 export function assertPort(value: string | number, field = 'port'): number {
   const port = Number(value);
   if (!/^\d{1,5}$/.test(String(value)) || port < 1 || port > 65535) {
-    throw new InvalidValueError(field, value, 'must be a TCP port from 1 to 65535');
+    throw new InvalidValueError(field, value, { key: 'port' });
   }
   return port;
 }
@@ -58,7 +57,7 @@ export function parseSshDestination(text: string): SshDestination {
     host = h!;
     port = assertPort(p!);
   }
-  if (!host) throw new InvalidValueError('target', text, 'names no host: use user@host[:port]');
+  if (!host) throw new InvalidValueError('target', text, { key: 'noHost' });
   return { user, host: assertHostName(host, 'target host'), port };
 }
 

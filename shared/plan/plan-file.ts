@@ -627,7 +627,8 @@ export function semanticErrors(plan: Plan): PlanIssue[] {
       fn();
     } catch (error) {
       const message = error instanceof InvalidValueError ? error.message.replace(/^\S+: /, '') : String(error);
-      errors.push({ segments, message });
+      const part = error instanceof InvalidValueError ? error.part : undefined;
+      errors.push({ segments, message, ...(part ? { parts: [part] } : {}) });
     }
   };
   const { bond } = plan;

@@ -34,6 +34,10 @@ const BROKEN: Record<string, string> = {
   sweepHides: `${minimal.replace('  peer: 192.168.1.252\n', '  peer: 192.168.1.252\n  perMode:\n    balance-rr: { miimon: 100 }\n')}sweep:\n  miimon: [50, 100]\n`,
   load: `${minimal}steps:\n  - load: { peers: 32, flows: 4, seconds: 3, rate: 20 }\n`,
   switchNotLab: `${minimal}drivers:\n  switch:\n    type: lab\n`,
+  // Values refused by the validators the run uses too (shared/net).
+  cidr: minimal.replace('address: 192.168.1.253/24', 'address: 192.168.1.253'),
+  noHost: minimal.replace('target: root@192.168.0.253', 'target: "root@"'),
+  user: minimal.replace('target: root@192.168.0.253', 'target: "ro ot@gentoo-1"'),
   // The driver's option rules, one error naming every mode it hits, and inside a sweep point.
   delayNeedsMiimon: minimal.replace(
     '  peer: 192.168.1.252\n',
@@ -61,7 +65,7 @@ function values(parts: readonly ReasonPart[]): string[] {
 
 /** Names a user types into a plan, left in Latin in Chinese: dotted fields, sysfs options, keywords, commands, paths. */
 const PLAN_WORDS =
-  /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|[A-Za-z]+(_[A-Za-z]+)+|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d|miimon|MII|ARP|IPv4|Linux)\b|\/s\b/g;
+  /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|user@host\[:port\]|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|[A-Za-z]+(_[A-Za-z]+)+|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d|miimon|MII|ARP|IPv4|Linux|root|gentoo-1|TCP|MAC)\b|\/s\b/g;
 
 function errorsOf(name: string): PlanError[] {
   const { plan, errors } = parsePlan(BROKEN[name]!);
@@ -116,6 +120,9 @@ describe('plan check findings in the reader’s language', () => {
       'bondRule.onlyIn',
       'bondRule.targetTwice',
       'bondRule.arpAndMiimon',
+      'value.cidr',
+      'value.noHost',
+      'value.user',
     ]) {
       expect(keys, key).toContain(key);
     }
