@@ -36,12 +36,12 @@ export interface SweepPoint {
 }
 
 /** The sweep's axes in plan order: [option, values]. */
-export function sweepAxes(plan: Plan): [SweepOption, SweepValue[]][] {
+export function sweepAxes(plan: Pick<Plan, 'sweep'>): [SweepOption, SweepValue[]][] {
   return Object.entries(plan.sweep ?? {}) as [SweepOption, SweepValue[]][];
 }
 
 /** Every combination of the axes; a plan without a sweep has no points. */
-export function sweepPoints(plan: Plan): SweepPoint[] {
+export function sweepPoints(plan: Pick<Plan, 'sweep'>): SweepPoint[] {
   const axes = sweepAxes(plan);
   if (axes.length === 0) return [];
   let combos: Partial<Record<SweepOption, SweepValue>>[] = [{}];

@@ -504,7 +504,7 @@ function outageSeries(
  * a `sweep` (a plan without one has a single point and nothing to plot).
  */
 export function sweepReport(
-  plan: RunContent['plan'],
+  plan: Pick<RunContent['plan'], 'sweep'>,
   steps: readonly StepRecord[],
   modeOrder: readonly ModeName[],
 ): SweepReport {
