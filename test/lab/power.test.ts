@@ -99,7 +99,7 @@ describe('power steps', () => {
       expect(boot.driver).toMatch(/^lab ".+" power$/);
       expect(boot.recoveries).toBeUndefined();
       // The bond came up as /etc/conf.d/net persisted it, and is in the mode under test.
-      expect(boot.persisted, step.label).toEqual({ matches: true, differences: [] });
+      expect(boot.persisted, step.label).toEqual({ matches: true, differences: [], differenceParts: [] });
       expect(step.reading?.bondMode, step.label).toBe(step.mode);
       // The link failure counters of the new boot are read (/proc/net/bonding).
       expect(step.reading?.slaves.map((s) => typeof s.linkFailures)).toEqual(['number', 'number']);
@@ -179,7 +179,7 @@ describe('the watchdog', () => {
         outcome: 'back',
       },
     ]);
-    expect(bringUp.boot?.persisted).toEqual({ matches: true, differences: [] });
+    expect(bringUp.boot?.persisted).toEqual({ matches: true, differences: [], differenceParts: [] });
     expect(bringUp.reading?.bondMode).toBe('active-backup');
     const log = await readFile(join(outcome.dir, 'log.txt'), 'utf8');
     expect(log).toMatch(/no SSH within 45 s after the reboot: watchdog power-cycle 1 of 2/);
