@@ -64,11 +64,8 @@ export function rebuildAnatomy(runDir: string, plan: Plan, steps: StepRecord[], 
   });
 }
 
-/** A synthetic pull step's measurements: nothing but the probe at 1000/s over 3 s, with its anatomy. */
-export function pullMeasurements(
-  anatomy: PullAnatomy,
-  extra: Partial<NonNullable<StepMeasurements['probe']>> = {},
-): StepMeasurements {
+/** A synthetic step's measurements with no frame counted: the base the other synthetic measurements extend. */
+export function quietMeasurements(): StepMeasurements {
   return {
     arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
     arpBySource: {},
@@ -78,6 +75,16 @@ export function pullMeasurements(
     unsolicitedNa: 0,
     lacpdus: 0,
     droppedFrames: 0,
+  };
+}
+
+/** A synthetic pull step's measurements: nothing but the probe at 1000/s over 3 s, with its anatomy. */
+export function pullMeasurements(
+  anatomy: PullAnatomy,
+  extra: Partial<NonNullable<StepMeasurements['probe']>> = {},
+): StepMeasurements {
+  return {
+    ...quietMeasurements(),
     probe: {
       rate: 1000,
       sent: 3000,

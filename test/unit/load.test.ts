@@ -12,6 +12,7 @@ import { readSteps, writeSteps } from '../../shared/plan/yaml-edit.js';
 import type { HostReading, StepRecord } from '../../shared/run/model.js';
 import type { CapturedFrame } from '../../shared/run/samples.js';
 import type { DecodedFrame } from '../../shared/wire/types.js';
+import { quietMeasurements } from './anatomy-fixtures.js';
 
 const BOND = '10.77.1.253';
 const MIRRORS = { eth1: 'tap-eth1', eth2: 'tap-eth2' };
@@ -213,17 +214,7 @@ describe('the matrix cell from a load step', () => {
       status: 'ok',
       ...more,
     }) as StepRecord;
-  const measurements = {
-    arp: { probe: 0, gratuitous: 0, request: 0, reply: 0 },
-    arpBySource: {},
-    arpFrames: [],
-    bondIpMacs: [],
-    learningFrames: 0,
-    unsolicitedNa: 0,
-    lacpdus: 0,
-    droppedFrames: 0,
-    load,
-  };
+  const measurements = { ...quietMeasurements(), load };
 
   it('says the spread and Jain’s index, judged by the mode', () => {
     const row = judgeMode(plan, 'balance-rr', 1, [
