@@ -6,6 +6,7 @@
 import { MATRIX_COLUMNS } from '../run/model.js';
 import {
   arpCounts,
+  bootWire,
   count,
   int,
   mode,
@@ -242,15 +243,7 @@ export const REPORT_SCHEMA = {
           recoveries: count,
           wire: {
             type: 'array',
-            items: object({
-              port: str,
-              frames: count,
-              arpProbe: count,
-              arpGratuitous: count,
-              arpOther: count,
-              lacpdus: count,
-              learningFrames: count,
-            }),
+            items: object(bootWire),
           },
           pcapng: nullable(str),
         }),

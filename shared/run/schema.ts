@@ -50,6 +50,17 @@ function messagePart(depth: number): Record<string, unknown> {
 /** A message said in parts (RunManifest.warningParts, errorParts), as the run wrote them. */
 export const messageParts = { type: 'array', items: messagePart(3) } as const;
 
+/** What crossed one port while the host booted (BootRecord.wire), frames by kind; the report keeps the same. */
+export const bootWire = {
+  port: str,
+  frames: count,
+  arpProbe: count,
+  arpGratuitous: count,
+  arpOther: count,
+  lacpdus: count,
+  learningFrames: count,
+};
+
 export const arpCounts = { probe: count, gratuitous: count, request: count, reply: count };
 
 export const slaveReading = object(
@@ -230,15 +241,7 @@ export const STEP_RECORD_SCHEMA = {
           ),
           wire: {
             type: 'array',
-            items: open({
-              port: str,
-              frames: count,
-              arpProbe: count,
-              arpGratuitous: count,
-              arpOther: count,
-              lacpdus: count,
-              learningFrames: count,
-            }),
+            items: open(bootWire),
           },
           recoveries: {
             type: 'array',
