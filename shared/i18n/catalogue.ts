@@ -316,6 +316,8 @@ const en = {
         'replies resumed {{after}} ms after the bond’s ARP reply re-pointing {{peer}} to {{mac}} ({{at}} ms after the pull)',
       testerReask: 'replies resumed {{after}} ms after the tester’s own ARP request, {{at}} ms after the pull',
       announcement: 'replies resumed {{after}} ms after the bond’s {{kind}} ({{at}} ms after the pull)',
+      macMoved:
+        'replies resumed {{at}} ms after the pull once the bond moved {{mac}} onto a live slave (its {{kind}} left {{lag}} ms after the first reply)',
       stoppedUsing:
         'replies resumed {{at}} ms after the pull once the bond stopped using {{slave}} (no announcement needed)',
       unknown:
@@ -1299,6 +1301,8 @@ const zhCN: Messages = {
         '在 bond 发出把 {{peer}} 重新指向 {{mac}} 的 ARP 应答（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
       testerReask: '在测试机自己发出 ARP 请求（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
       announcement: '在 bond 发出{{kind}}（拔线后 {{at}} 毫秒）之后 {{after}} 毫秒，应答恢复',
+      macMoved:
+        '拔线后 {{at}} 毫秒，bond 把 {{mac}} 移到仍在线的从属接口，应答恢复（它的{{kind}}比第一个应答晚 {{lag}} 毫秒发出）',
       stoppedUsing: '拔线后 {{at}} 毫秒，bond 停止使用 {{slave}}，应答恢复（无需通告）',
       unknown: '应答最长间隔 {{gap}} 毫秒（记录时没有拔线过程分析：不知道是什么事件结束了中断）',
     },

@@ -73,7 +73,21 @@ export interface BondReaction extends AnatomyEvent {
   /** For ARP: the MAC it says the bond's address is at, and whom it was sent to. */
   arpMac?: string;
   targetIp?: string;
+  /**
+   * Seen after the first reply (by at most {@link REACTION_TRAIL_MS}), from the MAC that reply came from: the act
+   * that let the replies through (the bond moving its MAC onto a live slave) sends its frames through the same
+   * transmit queue as the replies it enabled, and they can leave behind them. The driver acted before the first
+   * reply; when exactly is not known, so no detection time is derived from it.
+   */
+  afterFirstReply?: true;
 }
+
+/**
+ * How long after the first reply a frame of the bond's own reaction is still taken as that reaction, ms. Seen on
+ * the lab: balance-alb's learning frame for the swapped MAC (alb_fasten_mac_swap, drivers/net/bonding/bond_alb.c)
+ * 2.7 ms after the first reply it enabled, under emulation.
+ */
+export const REACTION_TRAIL_MS = 10;
 
 /** Why the outage ended. */
 export type OutageEnd =
@@ -361,6 +375,8 @@ export function pullAnatomy(
   // The outage a reaction may end: carrier off (less its uncertainty) → the first reply after.
   const windowStart = carrierOffMs - uncertaintyMs;
   const windowEnd = span ? (firstAfter ? firstReply(firstAfter)! : Number.POSITIVE_INFINITY) : windowStart;
+  // The MAC the first reply came from: a reaction trailing that reply must be from it (the MAC that moved).
+  const firstAfterSrc = span ? firstAfter?.replies[0]?.srcMac.toLowerCase() : undefined;
   const reactions: BondReaction[] = [];
   const reasks: AnatomyEvent[] = [];
   const lastLacpState = new Map<string, number>();
@@ -375,7 +391,8 @@ export function pullAnatomy(
       lastLacpState.set(key, lacp.actor.state.raw);
       if (previous === undefined || previous === lacp.actor.state.raw) continue;
     }
-    if (f.timeMs < windowStart || f.timeMs > windowEnd) continue;
+    const trailing = f.timeMs > windowEnd;
+    if (f.timeMs < windowStart || f.timeMs > windowEnd + REACTION_TRAIL_MS) continue;
     const event = { atMs: rel(f.timeMs), port: f.port, frame: f.no };
     const arp = f.frame.arp;
     if (arp && arp.targetIp === input.bondIp && arp.opcode === 1 && arp.senderIp !== input.bondIp) {
@@ -392,7 +409,14 @@ export function pullAnatomy(
     else if (f.frame.learning) kind = 'learning';
     else if (lacp) kind = 'lacpdu';
     if (!kind) continue;
-    const reaction: BondReaction = { ...event, kind, srcMac: src };
+    // A trailing frame counts only when nothing came before it, and only the MAC move's own announcement.
+    if (trailing && (reactions.length > 0 || kind === 'lacpdu' || !firstAfterSrc || src !== firstAfterSrc)) continue;
+    const reaction: BondReaction = {
+      ...event,
+      kind,
+      srcMac: src,
+      ...(trailing ? { afterFirstReply: true as const } : {}),
+    };
     if (arp) {
       reaction.arpMac = arp.senderMac;
       reaction.targetIp = arp.targetIp;
@@ -446,7 +470,7 @@ export function pullAnatomy(
   if (span && recovered && lastReplyBefore && firstReplyAfter) {
     anatomy.outageMs = round3(firstReplyAfter.atMs - lastReplyBefore.atMs);
     anatomy.recoveryMs = firstReplyAfter.atMs;
-    if (reaction) {
+    if (reaction && !reaction.afterFirstReply) {
       anatomy.detectionMs = reaction.atMs;
       anatomy.switchOverMs = round3(firstReplyAfter.atMs - reaction.atMs);
     }

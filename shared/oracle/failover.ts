@@ -168,6 +168,16 @@ function ending(context: PullContext): ReasonPart {
         vars: { after: since(a.testerReask?.atMs ?? a.repoint!.atMs), at: ms(a.testerReask?.atMs ?? a.repoint!.atMs) },
       };
     case 'bond-announcement':
+      if (a.reaction!.afterFirstReply)
+        return {
+          key: 'failover.ended.macMoved',
+          vars: {
+            at: ms(after),
+            mac: a.reaction!.srcMac,
+            kind: { key: reactionKey(a.reaction!.kind) },
+            lag: ms(a.reaction!.atMs - after),
+          },
+        };
       return {
         key: 'failover.ended.announcement',
         vars: {

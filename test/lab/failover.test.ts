@@ -113,7 +113,9 @@ describe('failover at 1000 probes/s', () => {
     expect(announced.length).toBeGreaterThan(0);
     for (const a of announced) {
       expect(a.reaction?.kind).toBe('gratuitous-arp');
-      expect(a.detectionMs!).toBeLessThanOrEqual(100 + 70);
+      // The announcement may leave just behind the first replies it let through (same transmit queue): the
+      // driver acted before that reply, so the reply bounds the detection.
+      expect(a.detectionMs ?? a.firstReplyAfter!.atMs).toBeLessThanOrEqual(100 + 70);
     }
   });
 

@@ -2,7 +2,7 @@
  * Pull anatomies rebuilt from a recorded run folder's captures (tester port + port mirrors) for the unit tests:
  * the probe's records from the tester port's echo frames, the pull instant from the step's marker.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PullAnatomy, pullAnatomy } from '../../shared/measure/anatomy.js';
 import { echoRecordsFromFrames } from '../../shared/measure/echo.js';
@@ -16,10 +16,11 @@ import { decodeFrame } from '../../shared/wire/decode.js';
 export function modeFrames(runDir: string, plan: Plan, pcapng: string): CapturedFrame[] {
   const files: [string, string][] = [
     [plan.tester.interface, pcapng],
-    ...Object.values(plan.tester.portMirrors ?? {}).map((port): [string, string] => [
-      port,
-      pcapng.replace(/\.pcapng$/, `-${port}.pcapng`),
-    ]),
+    // A mirror's file is named by its slave (r1-balance-alb-eth1), in older runs by its port (…-tap-eth1).
+    ...Object.entries(plan.tester.portMirrors ?? {}).map(([slave, port]): [string, string] => {
+      const bySlave = pcapng.replace(/\.pcapng$/, `-${slave}.pcapng`);
+      return [port, existsSync(join(runDir, bySlave)) ? bySlave : pcapng.replace(/\.pcapng$/, `-${port}.pcapng`)];
+    }),
   ];
   const frames: CapturedFrame[] = [];
   for (const [port, file] of files) {

@@ -80,6 +80,39 @@ describe('the anatomy of a recorded pull', () => {
     expect(a.reaction?.port).not.toBe('tap-eth1');
   });
 
+  it('balance-alb, the active slave pulled: the MAC swap let replies through 2.7 ms before its own learning frame left', async () => {
+    // Recorded by a clean-clone CI (1000 probes/s, miimon 100): the switch flooded the tester's requests for the
+    // bond's MAC to eth2 once eth1's port went down; the bond moved that MAC onto eth2 and answered, and the swap's
+    // learning frame (alb_fasten_mac_swap) followed the first replies out of the guest.
+    const dir = join(packageRoot, 'test/fixtures/pulls/lab-alb-swap');
+    const swap = await readRunFolder(dir);
+    const a = rebuildAnatomy(dir, swap.plan, swap.steps, pullOf(swap.steps, 'balance-alb', 'eth1'));
+    expect(a.lost).toBeGreaterThan(80);
+    expect(a.testerDstBefore).toBe(a.testerDstAfter);
+    expect([a.requestPortBefore, a.requestPortAfter]).toEqual(['eth1', 'eth2']);
+    expect(a.endedBy).toBe('bond-announcement');
+    expect(a.reaction).toMatchObject({ kind: 'learning', port: 'tap-eth2', srcMac: '00:e0:4c:83:07:9c' });
+    expect(a.reaction!.afterFirstReply).toBe(true);
+    expect(a.reaction!.atMs - a.firstReplyAfter!.atMs).toBeCloseTo(2.7, 0);
+    // When the driver acted is bounded by the first reply, not by the late frame: no detection time is claimed.
+    expect(a.detectionMs).toBeUndefined();
+    expect(a.switchOverMs).toBeUndefined();
+    const verdict = judgePull({
+      mode: 'balance-alb',
+      anatomy: a,
+      options: { miimon: 100 },
+      slavesLeft: ['eth2'],
+      holdSeconds: 3,
+      physical: true,
+      peer: '10.77.1.252',
+    });
+    expect(verdict.verdict).toBe('expected');
+    expect(sayReason('en', verdict.reason)).toMatch(
+      /^replies resumed 8\d ms after the pull once the bond moved 00:e0:4c:83:07:9c onto a live slave \(its learning frame left [23] ms after the first reply\); .*within the 152 ms the driver allows/,
+    );
+    expect(sayReason('zh-CN', verdict.reason)).toContain('bond 把 00:e0:4c:83:07:9c 移到仍在线的从属接口');
+  });
+
   it('judges the recorded runs: the miimon 500 run has no ✗; miimon 100’s one ✗ is its lab’s dead-port forwarding', () => {
     for (const row of judgeRun(run500.plan, withAnatomies(dir500, run500.plan, run500.steps))) {
       expect(row.cells.faultTolerance?.verdict, row.mode).toBe('expected');
