@@ -117,7 +117,11 @@ export interface LostPaths {
    * capture): counted over the whole step after the pull, and never part of the bond's outage.
    */
   replyNotDelivered: number;
-  /** The request was seen on no mirror (or there are no mirrors). */
+  /**
+   * The request was seen on no mirror: with mirrors, the switch forwarded it to no mirrored port (a bridge drops
+   * a frame whose port is down, so requests for the pulled slave sent after carrier off land here); without
+   * mirrors, where it went is unknown.
+   */
   unseen: number;
 }
 

@@ -84,10 +84,12 @@ describe('failover at 1000 probes/s', () => {
     for (const a of [eth1!, both1!]) {
       expect(a.endedBy === 'no-outage' || a.endedBy === 'bond-stopped-using-slave', a.endedBy).toBe(true);
       expect(a.replyPortAfter).toBe('eth2');
-      // Every probe of the outage is accounted for by the port mirrors (where it went), none unseen.
+      // Every probe of the outage was lost on the switch's side of the dead cable: sent out of the pulled slave's
+      // port, or dropped by the bridge before any mirror once that port had gone down (seen on the lab: 4 of 8).
+      // None reached a live slave unanswered.
       const { toPulledSlave, noReply, unseen } = a.lostPaths;
-      expect(toPulledSlave + noReply + unseen).toBe(a.lost);
-      expect(unseen).toBe(0);
+      expect(toPulledSlave + unseen).toBe(a.lost);
+      expect(noReply).toBe(0);
     }
     const row = rowOf(first.matrix, 'balance-rr');
     expect(row.cells.failoverMs?.verdict).toBe('expected');
