@@ -1,11 +1,12 @@
 /**
- * i18next over the one catalogue in shared/i18n (nested keys, `{{var}}` placeholders, `_one`/`_other` plurals —
- * i18next's own conventions). The choice of language is remembered per browser.
+ * i18next over the catalogue in shared/i18n (one file per language; nested keys, `{{var}}` placeholders,
+ * `_one`/`_other` plurals — i18next's own conventions), with the same options as pure code's `t()`. The choice of
+ * language is remembered per browser.
  */
 import { createInstance, type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../shared/api.js';
-import { i18nextResources, isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
+import { i18nextOptions, isLanguage } from '../../shared/i18n/catalogue.js';
 
 const STORAGE_KEY = 'bondbench.language';
 
@@ -26,15 +27,7 @@ export function rememberLanguage(language: Language): void {
 
 export function createI18n(language: Language = initialLanguage()): i18n {
   const instance = createInstance();
-  void instance.use(initReactI18next).init({
-    lng: language,
-    fallbackLng: 'en',
-    supportedLngs: [...LANGUAGES],
-    resources: i18nextResources(),
-    nsSeparator: false,
-    // React escapes what it renders.
-    interpolation: { escapeValue: false },
-    initAsync: false,
-  });
+  // The options pure code's t() uses too (React escapes what it renders).
+  void instance.use(initReactI18next).init(i18nextOptions(language));
   return instance;
 }

@@ -1,5 +1,5 @@
 /**
- * The catalogue's `doctor` namespace (shared/i18n/catalogue.ts mounts it): `bondbench doctor`'s lines and fixes,
+ * The catalogue's `doctor` namespace (shared/i18n/en.ts and zh-CN.ts mount it): `bondbench doctor`'s lines and fixes,
  * and the UI's doctor panel, in English and Simplified Chinese. Pure.
  */
 import type { Language } from '../api.js';
