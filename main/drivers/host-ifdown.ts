@@ -41,7 +41,10 @@ function hostIfdownLinkDriver(_config: HostIfdownLinkConfig, context: DriverCont
   return {
     name,
     physical: false,
-    pull: (slave) => setLink(slave, 'down', 'pull'),
+    // No instant of its own to report: the verifier times the pull by the host's read-back.
+    async pull(slave) {
+      await setLink(slave, 'down', 'pull');
+    },
     plug: (slave) => setLink(slave, 'up', 'plug'),
     async state(slave) {
       const dev = assertInterfaceName(slave, 'slave');

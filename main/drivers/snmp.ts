@@ -289,7 +289,10 @@ function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDri
   return {
     name,
     physical: true,
-    pull: (slave) => setAdmin(slave, ADMIN_DOWN, 'pull'),
+    // No instant of its own to report: the verifier times the pull by the host's read-back.
+    async pull(slave) {
+      await setAdmin(slave, ADMIN_DOWN, 'pull');
+    },
     plug: (slave) => setAdmin(slave, ADMIN_UP, 'plug'),
     async state(slave) {
       const index = await ifIndexOf(slave, 'state');

@@ -41,8 +41,8 @@ export interface LinkDriver {
   readonly name: string;
   /** False when the switch side keeps its carrier (host-ifdown): not what the write-up did by hand. */
   readonly physical: boolean;
-  /** Pulls the cable; resolves with when it took effect where the driver can tell. */
-  pull(slave: string): Promise<PullReceipt | void>;
+  /** Pulls the cable; resolves with when it took effect where the driver can tell (undefined: it cannot). */
+  pull(slave: string): Promise<PullReceipt | undefined>;
   plug(slave: string): Promise<void>;
   state(slave: string): Promise<LinkState | 'unknown'>;
 }
