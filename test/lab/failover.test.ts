@@ -84,12 +84,11 @@ describe('failover at 1000 probes/s', () => {
     for (const a of [eth1!, both1!]) {
       expect(a.endedBy === 'no-outage' || a.endedBy === 'bond-stopped-using-slave', a.endedBy).toBe(true);
       expect(a.replyPortAfter).toBe('eth2');
-      // Every probe of the outage was lost on the switch's side of the dead cable: sent out of the pulled slave's
-      // port, or dropped by the bridge before any mirror once that port had gone down (seen on the lab: 4 of 8).
-      // None reached a live slave unanswered.
-      const { toPulledSlave, noReply, unseen } = a.lostPaths;
-      expect(toPulledSlave + unseen).toBe(a.lost);
-      expect(noReply).toBe(0);
+      // Every probe of the outage has one place in the mirrors' account: out of the pulled slave's port, dropped
+      // by the bridge before any mirror once that port was down (4 of 8 in one lab run), or reaching a live slave
+      // whose reply round robin put on the dead one (2 of 2 in another). Replies lost beyond the bond are apart.
+      const { replyNotDelivered: _beyond, ...paths } = a.lostPaths;
+      expect(Object.values(paths).reduce((n, v) => n + v, 0)).toBe(a.lost);
     }
     const row = rowOf(first.matrix, 'balance-rr');
     expect(row.cells.failoverMs?.verdict).toBe('expected');
