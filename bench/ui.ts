@@ -43,6 +43,10 @@ const FRAMES_PER_SECOND = 10_000;
 const FOLLOW_SECONDS = Number(process.env.BONDBENCH_BENCH_FOLLOW_S ?? 30);
 const RECORDED_FRAMES = 1_000_000;
 const BATCH_MS = 50;
+/** BONDBENCH_BENCH_PROFILE: 1 (or cpu) for the CPU profile while following, trace for the main thread's trace. */
+const PROFILE =
+  { '': undefined, '0': undefined, trace: 'trace' as const }[process.env.BONDBENCH_BENCH_PROFILE ?? ''] ??
+  (process.env.BONDBENCH_BENCH_PROFILE ? ('cpu' as const) : undefined);
 const HOST = { mac: '00:e0:4c:83:07:9c', ip: '10.77.1.253' };
 const TESTER = { mac: '00:e0:6f:08:53:9a', ip: '10.77.1.252' };
 
@@ -123,7 +127,12 @@ async function writeRecordedRun(root: string, id: string, frames: number): Promi
 function syntheticBench(
   real: Bench,
   seconds: number,
-): BenchClient & { streamed(): number; sendLayers(on: boolean): void } {
+): BenchClient & {
+  streamed(): number;
+  sendLayers(on: boolean): void;
+  timeCalls(on: boolean): void;
+  calls(): string[];
+} {
   const listeners = new Set<(event: BenchEvent) => void>();
   const emit = (event: BenchEvent) => {
     for (const listener of listeners) listener(event);
@@ -133,12 +142,25 @@ function syntheticBench(
   const details = new LiveFrameDetails();
   let streamed = 0;
   let withLayers = false;
+  let timing = false;
+  const calls: string[] = [];
   const api = Object.fromEntries(
     API_METHODS.map((method) => [
       method,
-      (...args: unknown[]) => (real[method] as (...a: unknown[]) => Promise<unknown>).apply(real, args),
+      async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await (real[method] as (...a: unknown[]) => Promise<unknown>).apply(real, args);
+        } finally {
+          if (timing)
+            calls.push(
+              `${method}: ${(performance.now() - start).toFixed(0)} ms (from +${(start - timedFrom).toFixed(0)} ms)`,
+            );
+        }
+      },
     ]),
   ) as unknown as BenchClient;
+  let timedFrom = 0;
   return {
     ...api,
     onEvent(listener) {
@@ -149,6 +171,12 @@ function syntheticBench(
     sendLayers: (on) => {
       withLayers = on;
     },
+    timeCalls: (on) => {
+      timing = on;
+      timedFrom = performance.now();
+      calls.length = 0;
+    },
+    calls: () => calls,
     frameDetail: async (runId, ref) => details.get(runId, ref),
     async startRun() {
       const runId = `synthetic-${Date.now()}`;
@@ -237,6 +265,59 @@ function printProfile(result: unknown): void {
     console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 
+/**
+ * Records a Chromium performance trace (CDP Tracing, devtools.timeline) while `during` runs and prints the page's
+ * main-thread time by trace event, self time (an event's duration less its nested events'), top 20, as a share of
+ * the wall time: where a frame's time goes (script, style, layout, paint) beside how much the thread was idle.
+ */
+async function traceMainThread(page: Page, during: () => Promise<unknown>): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: {
+    name: string;
+    ph: string;
+    ts: number;
+    dur?: number;
+    pid: number;
+    tid: number;
+    args?: { name?: string };
+  }[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as typeof events)));
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing',
+    transferMode: 'ReportEvents',
+  });
+  const wallStart = performance.now();
+  await during();
+  const wallMs = performance.now() - wallStart;
+  await cdp.send('Tracing.end');
+  await complete;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return console.log('  (no renderer main thread in the trace)');
+  const mine = events
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const stack: { end: number; name: string }[] = [];
+  let busy = 0;
+  for (const e of mine) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    else busy += e.dur!;
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+    stack.push({ end: e.ts + e.dur!, name: e.name });
+  }
+  const share = (us: number) => `${(us / 10 / wallMs).toFixed(1).padStart(5)}%`;
+  console.log(`  main thread busy ${share(busy)} of ${(wallMs / 1000).toFixed(1)} s; self time by event:`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(
+      `  ${share(us)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name} ×${counts.get(name)} (${((counts.get(name)! * 1000) / wallMs).toFixed(1)}/s)`,
+    );
+}
+
 /** Clicks History → Open for a run and measures, in the page, until its first rows are in the list. */
 async function openRun(page: Page, runId: string): Promise<{ ms: number; status: string }> {
   await page.getByRole('button', { name: 'History', exact: true }).click();
@@ -309,28 +390,42 @@ try {
       await page.getByRole('button', { name: 'Setup', exact: true }).click();
       await page.getByRole('button', { name: 'Start run' }).click();
       await page.locator('.capture-row').first().waitFor();
-      const cdp =
-        process.env.BONDBENCH_BENCH_PROFILE && !withLayers ? await page.context().newCDPSession(page) : undefined;
+      const cdp = PROFILE === 'cpu' && !withLayers ? await page.context().newCDPSession(page) : undefined;
       if (cdp) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.start');
       }
-      const measured = await measureFrames(page, FOLLOW_SECONDS * 1000 - 1000);
+      let measured: Awaited<ReturnType<typeof measureFrames>> | undefined;
+      const measure = async () => {
+        measured = await measureFrames(page, FOLLOW_SECONDS * 1000 - 1000);
+      };
+      if (PROFILE === 'trace' && !withLayers) await traceMainThread(page, measure);
+      else await measure();
       if (cdp) printProfile(await cdp.send('Profiler.stop'));
       await page.waitForTimeout(1500);
       const lastShown = await page
         .locator('.capture-row[data-no]')
         .evaluateAll((rows) => Math.max(...rows.map((r) => Number(r.getAttribute('data-no')))));
       const status = await page.locator('.capture-status').textContent();
-      return { ...measured, lastShown, status, sent: bench.streamed() };
+      return { ...measured!, lastShown, status, sent: bench.streamed() };
     };
     const following = await follow(false);
-    if (process.env.BONDBENCH_BENCH_PROFILE) {
+    if (PROFILE) {
       console.log(
         `following: ${following.fps.toFixed(1)} fps, ${following.longTasks} long tasks; idle ${idle.fps.toFixed(1)}`,
       );
-      process.exit(0);
     }
+    if (PROFILE === 'trace') {
+      // The cold open: the page's main thread, and the bench's answers (what the server spent on each call).
+      bench.timeCalls(true);
+      let cold: { ms: number } | undefined;
+      await traceMainThread(page, async () => {
+        cold = await openRun(page, 'bench-ui-1m');
+      });
+      console.log(`cold open: ${cold!.ms.toFixed(0)} ms; the bench's calls meanwhile:`);
+      for (const call of bench.calls()) console.log(`  ${call}`);
+    }
+    if (PROFILE) process.exit(0);
     const before = await follow(true);
     // A live row's layers come from the bench on select.
     const picked = await page.locator('.capture-row[data-no]').last().getAttribute('data-no');
@@ -352,7 +447,6 @@ try {
     if (following.fps < 50) failed = true;
 
     // 2. Opening recorded runs: the 1 M-frame one, cold then warm, and the small fixture as the reference.
-    if (process.env.BONDBENCH_BENCH_PROFILE) process.exit(0);
     const small = await openRun(page, fixture.id);
     const cold = await openRun(page, 'bench-ui-1m');
     const warm = await openRun(page, 'bench-ui-1m');
