@@ -128,50 +128,79 @@ interface BlockVisit {
   interfaces: FileInterface[];
   /** 0 for the first section, counting Section Header Blocks. */
   section: number;
-  /** A view of the whole file (one for the walk, not one per block). */
+  /** A view of the bytes walked (one for the walk, not one per block). */
   view: DataView;
 }
 
+/** Where a walk is between calls: the section's byte order and interfaces, and how many sections began. */
+interface WalkState {
+  littleEndian: boolean;
+  interfaces: FileInterface[];
+  section: number;
+}
+
+const newWalk = (): WalkState => ({ littleEndian: true, interfaces: [], section: -1 });
+
 /**
- * Walks a pcapng file block by block, checking each block's lengths, following byte order per section and reading
- * Interface Description Blocks; every block (IDBs too) goes to `visit`. Throws CaptureFileError naming the offset.
+ * Walks pcapng blocks in `bytes` (which start at a block boundary, `base` bytes into the file, so errors name file
+ * offsets), checking each block's lengths, following byte order per section and reading Interface Description
+ * Blocks; every block goes to `visit`, except Enhanced Packet Blocks when `packet` takes them (a million packets
+ * without an object each). With `final`, the bytes are the rest of the file and a block cut short is an error;
+ * without, the walk stops before it. Returns how many bytes it consumed (whole blocks). Throws CaptureFileError
+ * naming the offset.
  */
-function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void {
+function walkBlocks(
+  bytes: Uint8Array,
+  base: number,
+  state: WalkState,
+  final: boolean,
+  visit: (block: BlockVisit) => void,
+  packet?: (at: number, interfaceId: number) => void,
+): number {
   const view = viewOf(bytes);
-  let littleEndian = true;
-  let interfaces: FileInterface[] = [];
-  let section = -1;
   let at = 0;
   while (at < bytes.length) {
-    if (at + 12 > bytes.length) throw new CaptureFileError(`truncated block header at ${at}`);
+    if (at + 12 > bytes.length) {
+      if (!final) break;
+      throw new CaptureFileError(`truncated block header at ${base + at}`);
+    }
     // The section header's byte-order magic decides how everything after it reads.
     if (view.getUint32(at, true) === 0x0a0d0d0a) {
       const bom = view.getUint32(at + 8, true);
-      if (bom === 0x1a2b3c4d) littleEndian = true;
-      else if (bom === 0x4d3c2b1a) littleEndian = false;
-      else throw new CaptureFileError(`bad byte-order magic at ${at + 8}`);
-      interfaces = [];
-      section++;
+      if (bom === 0x1a2b3c4d) state.littleEndian = true;
+      else if (bom === 0x4d3c2b1a) state.littleEndian = false;
+      else throw new CaptureFileError(`bad byte-order magic at ${base + at + 8}`);
     }
+    const { littleEndian } = state;
     const type = view.getUint32(at, littleEndian);
     const length = view.getUint32(at + 4, littleEndian);
+    if (length >= 12 && length % 4 === 0 && at + length > bytes.length && !final) break;
     if (length < 12 || length % 4 !== 0 || at + length > bytes.length) {
-      throw new CaptureFileError(`block of type ${type} at ${at} has impossible length ${length}`);
+      throw new CaptureFileError(`block of type ${type} at ${base + at} has impossible length ${length}`);
     }
     if (view.getUint32(at + length - 4, littleEndian) !== length) {
-      throw new CaptureFileError(`block at ${at}: trailing length differs`);
+      throw new CaptureFileError(`block at ${base + at}: trailing length differs`);
+    }
+    if (type === 6 && packet) {
+      packet(at, view.getUint32(at + 8, littleEndian));
+      at += length;
+      continue;
+    }
+    if (type === 0x0a0d0d0a) {
+      state.interfaces = [];
+      state.section++;
     }
     const end = at + length - 4;
     // Packets never go missing silently: blocks that carry packets without a timestamp are refused.
     if (type === 3) {
       throw new CaptureFileError(
-        `block at ${at} is a Simple Packet Block, which carries no timestamp, and every measurement here needs one: ` +
+        `block at ${base + at} is a Simple Packet Block, which carries no timestamp, and every measurement here needs one: ` +
           'save the capture again with Enhanced Packet Blocks (editcap -F pcapng in.pcapng out.pcapng, or Wireshark)',
       );
     }
     if (type === 2) {
       throw new CaptureFileError(
-        `block at ${at} is an obsolete Packet Block: save the capture again with Enhanced Packet Blocks ` +
+        `block at ${base + at} is an obsolete Packet Block: save the capture again with Enhanced Packet Blocks ` +
           '(editcap -F pcapng in.pcapng out.pcapng, or Wireshark)',
       );
     }
@@ -187,11 +216,17 @@ function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void
       if (name) iface.name = utf8.decode(name);
       const filter = options.values.get(11)?.[0];
       if (filter && filter.length > 0) iface.filter = utf8.decode(filter.subarray(1));
-      interfaces.push(iface);
+      state.interfaces.push(iface);
     }
-    visit({ type, at, end, littleEndian, interfaces, section: Math.max(0, section), view });
+    visit({ type, at, end, littleEndian, interfaces: state.interfaces, section: Math.max(0, state.section), view });
     at += length;
   }
+  return at;
+}
+
+/** Walks a whole pcapng file in memory (see walkBlocks). */
+function walkPcapng(bytes: Uint8Array, visit: (block: BlockVisit) => void): void {
+  walkBlocks(bytes, 0, newWalk(), true, visit);
 }
 
 export function readPcapng(bytes: Uint8Array): CaptureFile {
@@ -224,57 +259,129 @@ export function readPcapng(bytes: Uint8Array): CaptureFile {
   return file;
 }
 
+/** Bytes of a capture file from `offset` on (a window read for some packets). */
+export interface FileWindow {
+  bytes: Uint8Array;
+  offset: number;
+}
+
+/** What a persisted index says about itself (PcapngIndex.serialize), before its arrays. */
+interface IndexHeader {
+  v: number;
+  count: number;
+  scanned: number;
+  sections: { littleEndian: boolean; interfaces: FileInterface[] }[];
+  comments: string[];
+  file: { size: number; mtimeMs: number };
+}
+
+const INDEX_MAGIC = 0x58494242; // "BBIX", little-endian
+const INDEX_VERSION = 1;
+
 /**
- * A pcapng file indexed once for random access: where each packet's block starts, so packet `i` (Wireshark's
- * frame i + 1) is decoded only when asked for. For files too large to turn into FilePacket objects at once
- * (a million frames opens in the time of one pass over the bytes). Packets referring to undeclared interfaces,
- * and damaged blocks, throw CaptureFileError when indexed, as readPcapng would.
+ * A pcapng file indexed once for random access: where each packet's block starts, its section and interface, so
+ * packet `i` (Wireshark's frame i + 1) is decoded only when asked for, from a window of the file's bytes that holds
+ * it (span() says which bytes; the caller reads them). Built by scanning block headers in chunks (PcapngIndex
+ * .scanner), so a million-frame file is indexed without ever being in memory whole; or from the whole file in
+ * memory (build). Packets referring to undeclared interfaces, and damaged blocks, throw CaptureFileError naming the
+ * file offset, as readPcapng would. serialize()/deserialize() persist it beside the file.
  */
 export class PcapngIndex {
-  private readonly view: DataView;
+  /** The whole file, when built from it (packet(i) then needs no window). */
+  private whole?: FileWindow;
 
   private constructor(
-    private readonly bytes: Uint8Array,
     /** Block offset of each packet. */
     private readonly offsets: Float64Array,
     /** Section of each packet, and each section's byte order and interfaces. */
     private readonly sectionOf: Uint16Array,
+    /** Interface of each packet, within its section. */
+    private readonly interfaceIds: Uint32Array,
     private readonly sections: { littleEndian: boolean; interfaces: FileInterface[] }[],
     /** Section comments, in order. */
     readonly comments: string[],
-  ) {
-    this.view = viewOf(bytes);
+    /** Bytes of the file the index covers (its size when indexed). */
+    readonly scanned: number,
+  ) {}
+
+  /** Indexes a whole file in memory; packet(i) then reads from it. */
+  static build(bytes: Uint8Array): PcapngIndex {
+    const scanner = PcapngIndex.scanner();
+    scanner.feed(bytes, true);
+    const index = scanner.finish();
+    index.whole = { bytes, offset: 0 };
+    return index;
   }
 
-  static build(bytes: Uint8Array): PcapngIndex {
+  /**
+   * An index built from consecutive chunks of a file: feed(chunk) consumes the whole blocks at the chunk's start
+   * and answers how many bytes it took — the next chunk starts there — and, when even the first block does not fit,
+   * how many bytes that block needs (`need`). feed(rest, true) with the file's last bytes; then finish().
+   */
+  static scanner(): {
+    feed(chunk: Uint8Array, final?: boolean): { consumed: number; need?: number };
+    finish(): PcapngIndex;
+  } {
     let offsets = new Float64Array(1024);
     let sectionOf = new Uint16Array(1024);
+    let interfaceIds = new Uint32Array(1024);
     let count = 0;
+    let base = 0;
+    const state = newWalk();
     const sections: { littleEndian: boolean; interfaces: FileInterface[] }[] = [];
     const comments: string[] = [];
-    walkPcapng(bytes, ({ type, at, end, littleEndian, interfaces, section, view }) => {
-      if (type === 0x0a0d0d0a) {
-        sections[section] = { littleEndian, interfaces };
-        comments.push(...readOptions(bytes, at + 24, end, reader(bytes, littleEndian, view).u16).comments);
-        return;
-      }
-      if (type !== 6) return;
-      const interfaceId = view.getUint32(at + 8, littleEndian);
-      if (!interfaces[interfaceId])
-        throw new CaptureFileError(`packet at ${at} names undeclared interface ${interfaceId}`);
-      if (count === offsets.length) {
-        const grownOffsets = new Float64Array(count * 2);
-        grownOffsets.set(offsets);
-        offsets = grownOffsets;
-        const grownSections = new Uint16Array(count * 2);
-        grownSections.set(sectionOf);
-        sectionOf = grownSections;
-      }
-      offsets[count] = at;
-      sectionOf[count] = section;
-      count++;
-    });
-    return new PcapngIndex(bytes, offsets.slice(0, count), sectionOf.slice(0, count), sections, comments);
+    const grow = () => {
+      const o = new Float64Array(count * 2);
+      o.set(offsets);
+      offsets = o;
+      const s = new Uint16Array(count * 2);
+      s.set(sectionOf);
+      sectionOf = s;
+      const f = new Uint32Array(count * 2);
+      f.set(interfaceIds);
+      interfaceIds = f;
+    };
+    return {
+      feed(chunk, final = false) {
+        const consumed = walkBlocks(
+          chunk,
+          base,
+          state,
+          final,
+          ({ type, at, end, littleEndian, interfaces, section, view }) => {
+            if (type !== 0x0a0d0d0a) return;
+            if (section > 0xffff) throw new CaptureFileError(`section at ${base + at}: more than 65 535 sections`);
+            sections[section] = { littleEndian, interfaces };
+            comments.push(...readOptions(chunk, at + 24, end, reader(chunk, littleEndian, view).u16).comments);
+          },
+          (at, interfaceId) => {
+            if (!state.interfaces[interfaceId])
+              throw new CaptureFileError(`packet at ${base + at} names undeclared interface ${interfaceId}`);
+            if (count === offsets.length) grow();
+            offsets[count] = base + at;
+            sectionOf[count] = state.section;
+            interfaceIds[count] = interfaceId;
+            count++;
+          },
+        );
+        base += consumed;
+        if (consumed === 0 && chunk.length >= 8 && !final) {
+          const length = viewOf(chunk).getUint32(4, state.littleEndian);
+          if (length > chunk.length) return { consumed, need: length };
+        }
+        return { consumed };
+      },
+      finish() {
+        return new PcapngIndex(
+          offsets.slice(0, count),
+          sectionOf.slice(0, count),
+          interfaceIds.slice(0, count),
+          sections,
+          comments,
+          base,
+        );
+      },
+    };
   }
 
   /** Packets in the file. */
@@ -282,21 +389,119 @@ export class PcapngIndex {
     return this.offsets.length;
   }
 
-  /** Packet `i` (0-based; Wireshark's frame number is i + 1); its data is a view of the file's bytes. */
-  packet(i: number): FilePacket {
+  /**
+   * The bytes [start, end) of the file that hold packets from…to−1 (0-based, to > from; blocks between them
+   * included): read them and give them to packet() as a FileWindow.
+   */
+  span(from: number, to: number): { start: number; end: number } {
+    this.check(from);
+    this.check(to - 1);
+    return { start: this.offsets[from]!, end: to < this.offsets.length ? this.offsets[to]! : this.scanned };
+  }
+
+  /**
+   * Packet `i` (0-based; Wireshark's frame number is i + 1), from `window` (bytes of the file holding its block;
+   * not needed when the index was built from the whole file); its data is a view of those bytes. Throws RangeError
+   * outside the file, CaptureFileError when the window does not hold the packet's block or the block is not one.
+   */
+  packet(i: number, window: FileWindow | undefined = this.whole): FilePacket {
+    this.check(i);
+    if (!window) throw new RangeError(`packet ${i}: no bytes given (read span(${i}, ${i + 1}) of the file)`);
+    const at = this.offsets[i]! - window.offset;
+    const section = this.sections[this.sectionOf[i]!]!;
+    const view = viewOf(window.bytes);
+    if (at < 0 || at + 12 > window.bytes.length) {
+      throw new CaptureFileError(`packet ${i + 1} at ${this.offsets[i]} is outside the bytes read`);
+    }
+    const length = view.getUint32(at + 4, section.littleEndian);
+    if (view.getUint32(at, section.littleEndian) !== 6 || length < 32 || at + length > window.bytes.length) {
+      throw new CaptureFileError(
+        `packet ${i + 1}: no Enhanced Packet Block at ${this.offsets[i]} (the file changed since it was indexed?)`,
+      );
+    }
+    return enhancedPacket(window.bytes, at, at + length - 4, section.littleEndian, section.interfaces, view);
+  }
+
+  /** The interface packet `i` was captured on (its name is the capture port). */
+  interfaceOf(i: number): FileInterface | undefined {
+    return this.sections[this.sectionOf[i]!]?.interfaces[this.interfaceIds[i]!];
+  }
+
+  /**
+   * The index as bytes, to keep beside its file: a header (magic "BBIX", version, JSON length), the JSON (counts,
+   * sections, comments and the file's size and mtime it was built from), then the offsets, sections and interfaces
+   * of every packet. ~14 bytes a packet.
+   */
+  serialize(file: { size: number; mtimeMs: number }): Uint8Array {
+    const header: IndexHeader = {
+      v: INDEX_VERSION,
+      count: this.count,
+      scanned: this.scanned,
+      sections: this.sections,
+      comments: this.comments,
+      file,
+    };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const jsonPadded = (json.length + 7) & ~7;
+    const n = this.count;
+    const out = new Uint8Array(16 + jsonPadded + n * 8 + n * 4 + ((n * 2 + 7) & ~7));
+    const view = viewOf(out);
+    view.setUint32(0, INDEX_MAGIC, true);
+    view.setUint32(4, INDEX_VERSION, true);
+    view.setUint32(8, json.length, true);
+    out.set(json, 16);
+    let at = 16 + jsonPadded;
+    out.set(new Uint8Array(this.offsets.buffer, this.offsets.byteOffset, n * 8), at);
+    at += n * 8;
+    out.set(new Uint8Array(this.interfaceIds.buffer, this.interfaceIds.byteOffset, n * 4), at);
+    at += n * 4;
+    out.set(new Uint8Array(this.sectionOf.buffer, this.sectionOf.byteOffset, n * 2), at);
+    return out;
+  }
+
+  /**
+   * An index serialize() wrote, if it is one for a file of this size and mtime; undefined when it is not (another
+   * version, another file, the file changed since, or damaged: offsets out of order or past the file, unknown
+   * sections or interfaces) — the caller then indexes the file again. Never throws.
+   */
+  static deserialize(bytes: Uint8Array, file: { size: number; mtimeMs: number }): PcapngIndex | undefined {
+    try {
+      if (bytes.length < 16) return undefined;
+      const view = viewOf(bytes);
+      if (view.getUint32(0, true) !== INDEX_MAGIC || view.getUint32(4, true) !== INDEX_VERSION) return undefined;
+      const jsonLength = view.getUint32(8, true);
+      if (16 + jsonLength > bytes.length) return undefined;
+      const header = JSON.parse(utf8.decode(bytes.subarray(16, 16 + jsonLength))) as IndexHeader;
+      if (header.v !== INDEX_VERSION || header.file?.size !== file.size || header.file?.mtimeMs !== file.mtimeMs)
+        return undefined;
+      const n = header.count;
+      const start = 16 + ((jsonLength + 7) & ~7);
+      if (!Number.isInteger(n) || n < 0 || bytes.length !== start + n * 8 + n * 4 + ((n * 2 + 7) & ~7))
+        return undefined;
+      if (header.scanned !== file.size || !Array.isArray(header.sections) || !Array.isArray(header.comments))
+        return undefined;
+      // Copies, aligned for the typed arrays (new Uint8Array copies; a Node Buffer's slice would not).
+      const copy = (from: number, to: number) => new Uint8Array(bytes.subarray(from, to)).buffer;
+      const offsets = new Float64Array(copy(start, start + n * 8));
+      const interfaceIds = new Uint32Array(copy(start + n * 8, start + n * 12));
+      const sectionOf = new Uint16Array(copy(start + n * 12, start + n * 14));
+      let last = -1;
+      for (let i = 0; i < n; i++) {
+        const at = offsets[i]!;
+        const section = header.sections[sectionOf[i]!];
+        if (!(at > last) || at + 32 > file.size || !section?.interfaces?.[interfaceIds[i]!]) return undefined;
+        last = at;
+      }
+      return new PcapngIndex(offsets, sectionOf, interfaceIds, header.sections, header.comments, header.scanned);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.offsets.length) {
       throw new RangeError(`packet ${i} is outside 0…${this.offsets.length - 1}`);
     }
-    const at = this.offsets[i]!;
-    const section = this.sections[this.sectionOf[i]!]!;
-    const end = at + this.view.getUint32(at + 4, section.littleEndian) - 4;
-    return enhancedPacket(this.bytes, at, end, section.littleEndian, section.interfaces, this.view);
-  }
-
-  /** The interfaces of the section packet `i` belongs to (its name is the capture port). */
-  interfaceOf(i: number): FileInterface | undefined {
-    const section = this.sections[this.sectionOf[i]!];
-    return section?.interfaces[this.view.getUint32(this.offsets[i]! + 8, section.littleEndian)];
   }
 }
 

@@ -4,12 +4,25 @@
  * and times (tshark is the judge); the display filter and windows work on the server; and nothing outside the
  * run's capture/ folder can be read.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bench } from '../../main/engine/bench.js';
-import { describeCaptureFile } from '../../main/engine/captures.js';
+import { describeCaptureFile, INDEX_SUFFIX } from '../../main/engine/captures.js';
 import { PcapngIndex, readPcapng } from '../../shared/wire/capture-file.js';
 import { tsharkFields } from './pcapng-tshark.js';
 import { fixtureDir, fixtureNames, loadFixture } from './report-fixtures.js';
@@ -45,6 +58,61 @@ describe('PcapngIndex', () => {
       }
       expect(() => index.packet(index.count)).toThrow(RangeError);
     }
+  });
+
+  it('indexes a file fed in chunks (blocks cut at every chunk edge, blocks larger than a chunk) as the whole', () => {
+    const bytes = readFileSync(join(fixtureDir(FIXTURE), 'capture', 'r1-active-backup.pcapng'));
+    const whole = PcapngIndex.build(bytes);
+    for (const size of [16, 100, 257, 4096]) {
+      const scanner = PcapngIndex.scanner();
+      let position = 0;
+      let need = size;
+      let grown = 0;
+      while (position < bytes.length) {
+        const length = Math.min(Math.max(need, size), bytes.length - position);
+        const final = position + length >= bytes.length;
+        const { consumed, need: more } = scanner.feed(bytes.subarray(position, position + length), final);
+        if (final) break;
+        if (more) grown++;
+        position += consumed;
+        need = more ?? size;
+      }
+      const index = scanner.finish();
+      expect(index.count, `chunks of ${size}`).toBe(whole.count);
+      if (size < 100) expect(grown).toBeGreaterThan(0);
+      for (const i of [0, 1, Math.floor(whole.count / 2), whole.count - 1]) {
+        expect(index.span(i, i + 1)).toEqual(whole.span(i, i + 1));
+        const { start, end } = index.span(i, i + 1);
+        const packet = index.packet(i, { bytes: bytes.subarray(start, end), offset: start });
+        expect(Buffer.from(packet.data).equals(Buffer.from(whole.packet(i).data))).toBe(true);
+        expect(index.interfaceOf(i)).toEqual(whole.interfaceOf(i));
+      }
+      // A window that does not hold the packet is said to be one.
+      expect(() => index.packet(5, { bytes: bytes.subarray(0, 64), offset: 0 })).toThrow(/outside the bytes read/);
+    }
+  });
+
+  it('persists as bytes that come back only for the same file (size and mtime) and only undamaged', () => {
+    const bytes = readFileSync(join(fixtureDir(FIXTURE), 'capture', 'r1-active-backup.pcapng'));
+    const index = PcapngIndex.build(bytes);
+    const file = { size: bytes.length, mtimeMs: 1764400000123.5 };
+    const kept = index.serialize(file);
+    const back = PcapngIndex.deserialize(kept, file)!;
+    expect(back.count).toBe(index.count);
+    expect(back.comments).toEqual(index.comments);
+    const last = index.count - 1;
+    expect(back.span(0, index.count)).toEqual(index.span(0, index.count));
+    expect(back.packet(last, { bytes, offset: 0 }).time).toEqual(index.packet(last).time);
+    // Another size or mtime: the file changed since.
+    expect(PcapngIndex.deserialize(kept, { ...file, size: file.size + 132 })).toBeUndefined();
+    expect(PcapngIndex.deserialize(kept, { ...file, mtimeMs: file.mtimeMs + 1 })).toBeUndefined();
+    // Cut short, offsets out of order, garbage: refused, never thrown.
+    expect(PcapngIndex.deserialize(kept.subarray(0, kept.length - 8), file)).toBeUndefined();
+    const jumbled = kept.slice();
+    const arrays = kept.length - index.count * 12 - ((index.count * 2 + 7) & ~7);
+    jumbled.set(kept.subarray(arrays + 8, arrays + 16), arrays);
+    expect(PcapngIndex.deserialize(jumbled, file)).toBeUndefined();
+    expect(PcapngIndex.deserialize(new Uint8Array(64).fill(7), file)).toBeUndefined();
   });
 
   it('refuses a damaged file by offset, as the whole-file reader does', () => {
@@ -170,6 +238,61 @@ describe('a recorded run’s capture files', () => {
     ).rejects.toThrow(/limit must be 1…2000/);
     // Links and folders are not listed either.
     expect((await bench.listCaptures(runId)).some((f) => /link|sub/.test(f.file))).toBe(false);
+  });
+});
+
+describe('the index kept beside a capture file', () => {
+  const id = `${FIXTURE}-kept-index`;
+  const file = 'capture/r1-active-backup.pcapng';
+  const path = () => join(runs, id, file);
+  const rows = async (b: Bench) =>
+    (await b.readCapture(id, { file, offset: 0, limit: 2000 })).frames.map((f) => [f.no, f.time, f.info]);
+
+  beforeAll(() => cpSync(fixtureDir(FIXTURE), join(runs, id), { recursive: true }));
+
+  it('is written on the first open and read, not rebuilt, by the next process', async () => {
+    const first = await rows(new Bench({ runsDir: runs }));
+    const kept = lstatSync(`${path()}${INDEX_SUFFIX}`);
+    expect(kept.isFile()).toBe(true);
+    // A new bench (as after a restart): same rows, from the same index file (a rebuild renames a new one in).
+    expect(await rows(new Bench({ runsDir: runs }))).toEqual(first);
+    expect(statSync(`${path()}${INDEX_SUFFIX}`).ino).toBe(kept.ino);
+    // Neither the capture list nor the zip bundle's capture files take it.
+    expect((await bench.listCaptures(id)).some((f) => f.file.includes(INDEX_SUFFIX))).toBe(false);
+  });
+
+  it('is refused and rebuilt when the file changed since (a frame appended)', async () => {
+    const before = await new Bench({ runsDir: runs }).readCapture(id, { file, offset: 0, limit: 1 });
+    const kept = statSync(`${path()}${INDEX_SUFFIX}`);
+    const bytes = readFileSync(path());
+    const whole = PcapngIndex.build(bytes);
+    const { start, end } = whole.span(whole.count - 1, whole.count);
+    appendFileSync(path(), bytes.subarray(start, end));
+    const after = await new Bench({ runsDir: runs }).readCapture(id, { file, offset: before.total, limit: 5 });
+    expect(after.total).toBe(before.total + 1);
+    expect(after.frames.map((f) => f.no)).toEqual([before.total + 1]);
+    const rebuilt = statSync(`${path()}${INDEX_SUFFIX}`);
+    expect(rebuilt.ino).not.toBe(kept.ino);
+    const info = statSync(path());
+    const index = PcapngIndex.deserialize(readFileSync(`${path()}${INDEX_SUFFIX}`), info);
+    expect(index?.count).toBe(before.total + 1);
+  });
+
+  it('is refused and rebuilt when damaged, and never written or read through a link', async () => {
+    const truth = await rows(new Bench({ runsDir: runs }));
+    writeFileSync(`${path()}${INDEX_SUFFIX}`, readFileSync(`${path()}${INDEX_SUFFIX}`).subarray(0, 100));
+    expect(await rows(new Bench({ runsDir: runs }))).toEqual(truth);
+    expect(statSync(`${path()}${INDEX_SUFFIX}`).size).toBeGreaterThan(100);
+    // A link in the index's place: its target is neither read as an index nor written.
+    const target = join(runs, 'not-an-index');
+    writeFileSync(target, 'precious');
+    rmSync(`${path()}${INDEX_SUFFIX}`);
+    symlinkSync(target, `${path()}${INDEX_SUFFIX}`);
+    expect(await rows(new Bench({ runsDir: runs }))).toEqual(truth);
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    expect(lstatSync(`${path()}${INDEX_SUFFIX}`).isFile()).toBe(true);
+    expect(readdirSync(join(runs, id, 'capture')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(target)).toBe(true);
   });
 });
 
