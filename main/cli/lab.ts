@@ -1,4 +1,5 @@
 import { parseBondingMode } from '../../shared/bonding/modes.js';
+import { LINK_DOWN_MAX_MS } from '../../shared/drivers/lab.js';
 import { LAB_NETWORK, LAB_SLAVES } from '../../shared/lab/topology.js';
 import { buildGuestImage } from '../lab/image.js';
 import { type LabStatus, type LabUpOptions, VirtualLab } from '../lab/lab.js';
@@ -14,7 +15,9 @@ const USAGE = `usage: bondbench lab <action> [--instance NAME]
                  switch, lacp_rate fast) instead of the bridge; the bond then starts as 802.3ad, miimon 100.
   down           stop the guest, remove the namespace, taps and files of the lab
   status [--json]
-  pull <eth1|eth2>   pull the cable: carrier off on the guest NIC and on the switch port
+  pull <eth1|eth2> [--link-down-ms MS]
+                     pull the cable: carrier off on the switch port and on the guest NIC; --link-down-ms keeps
+                     the guest NIC's carrier that long after the switch end (a real PHY's link-fail time, 0–${LINK_DOWN_MAX_MS})
   plug <eth1|eth2>   plug it back
   reset [--no-wait]  warm reboot (QMP system_reset); waits for SSH and prints the time
   power on|off|cycle cold power: stop or start the guest; /etc on its disk survives
@@ -99,6 +102,7 @@ export async function labCommand(args: string[]): Promise<number> {
       lacp: { type: 'boolean' },
       accel: { type: 'string' },
       'no-wait': { type: 'boolean' },
+      'link-down-ms': { type: 'string' },
     },
     USAGE,
   );
@@ -140,7 +144,10 @@ export async function labCommand(args: string[]): Promise<number> {
       const slave = positionals[0];
       if (!slave || positionals.length > 1)
         throw new UsageError(`lab ${action} takes one slave: ${LAB_SLAVES.join(' or ')}`, USAGE);
-      if (action === 'pull') await lab.pull(slave);
+      const linkDownMs = Number(values['link-down-ms'] ?? 0);
+      if (!Number.isInteger(linkDownMs) || linkDownMs < 0 || linkDownMs > LINK_DOWN_MAX_MS)
+        throw new UsageError(`--link-down-ms takes a whole number of ms from 0 to ${LINK_DOWN_MAX_MS}`, USAGE);
+      if (action === 'pull') await lab.pull(slave, { linkDownMs });
       else await lab.plug(slave);
       const mii = await slaveMiiStatus(lab, slave, action === 'pull' ? 'down' : 'up');
       console.log(

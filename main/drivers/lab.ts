@@ -52,7 +52,7 @@ function labLinkDriver(config: LabLinkConfig, _context: DriverContext): LinkDriv
     physical: true,
     pull: (slave) => {
       labSlave(slave);
-      return asDriverError(name, lab.pull(slave));
+      return asDriverError(name, lab.pull(slave, { linkDownMs: config.linkDownMs ?? 0 }));
     },
     plug: async (slave) => {
       labSlave(slave);

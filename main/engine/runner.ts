@@ -539,6 +539,9 @@ export function pullInstants(
   const instants: { slave: string } & PullInstants = host
     ? { slave, carrierOffMs: (host[0] + host[1]) / 2, carrierOffUncertaintyMs: (host[1] - host[0]) / 2 }
     : { slave, carrierOffMs: commandedMs, carrierOffUncertaintyMs: 0 };
+  // The switch end went dark before the host's NIC reported it (a PHY's link-fail time): the cable was out then.
+  const cut = receipt.switchCarrierOffMs;
+  if (host && cut && cut[1] < host[0]) instants.cableOutMs = (cut[0] + cut[1]) / 2;
   if (receipt.confirmedMs !== undefined) {
     instants.confirmedMs = receipt.confirmedMs;
     instants.confirmedBy = receipt.confirmedBy ?? 'mii';

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, open, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BondingMode } from '../../shared/bonding/modes.js';
+import { LINK_DOWN_MAX_MS } from '../../shared/drivers/lab.js';
 import {
   LAB_NETWORK,
   LAB_NICS,
@@ -639,8 +640,20 @@ export class VirtualLab {
    * connected and started first, then both cuts are sent in the same turn of the event loop: the ends go down
    * within about a millisecond of each other (starting `ip` after QMP used to leave the switch port up for
    * 10–500 ms, so the bridge kept forwarding to a dead cable). Returns when each end went down, on the wall clock.
+   *
+   * `linkDownMs` models the host NIC's PHY: a real PHY reports the loss of its link partner only after its
+   * link-fail time (IEEE 802.3 clause 40 1000BASE-T: 350 ms as master, 750 ms as slave; PHYs with "fast link
+   * down" — ethtool's fast-link-down PHY tunable — in 0–10 ms; a phylib driver without a PHY interrupt polls once
+   * a second on top). Until then the driver keeps carrier and the bond keeps using the slave: what it sends there is
+   * lost on the dead cable (the switch port is already disabled). QMP set_link tells the guest at once, as a PHY with
+   * fast link down would; with linkDownMs > 0 the switch end goes first and the guest's NIC that much later.
+   * 0 (default) cuts both ends together. RangeError outside 0–LINK_DOWN_MAX_MS.
    */
-  async pull(slave: string): Promise<CablePullTiming> {
+  async pull(slave: string, options: { linkDownMs?: number } = {}): Promise<CablePullTiming> {
+    const linkDownMs = options.linkDownMs ?? 0;
+    if (!Number.isInteger(linkDownMs) || linkDownMs < 0 || linkDownMs > LINK_DOWN_MAX_MS) {
+      throw new RangeError(`link-down time ${linkDownMs} ms: use a whole number of ms from 0 to ${LINK_DOWN_MAX_MS}`);
+    }
     const nic = labSlave(slave);
     return this.withLock(`lab pull ${slave}`, async () => {
       const state = await this.requireState();
@@ -668,12 +681,22 @@ export class VirtualLab {
                 ]),
           ]),
         );
-        const hostSide = guest.execute('set_link', { name: nic.netdevId, up: false }).then(() => nowMs());
         const partnerSide = partner?.execute('set_link', { name: partnerNic!.netdevId, up: false });
+        let hostStartMs = startMs;
+        const hostSide = (
+          linkDownMs > 0
+            ? Promise.all([switchSide, partnerSide]).then(async () => {
+                await sleep(Math.max(0, startMs + linkDownMs - nowMs()));
+                hostStartMs = nowMs();
+              })
+            : Promise.resolve()
+        )
+          .then(() => guest.execute('set_link', { name: nic.netdevId, up: false }))
+          .then(() => nowMs());
         const [hostEndMs, switchEndMs] = await Promise.all([hostSide, switchSide, partnerSide]);
         state.pulled = [...new Set([...state.pulled, nic.guestName])];
         await this.writeState(state);
-        return { hostCarrierOffMs: [startMs, hostEndMs], switchCarrierOffMs: [startMs, switchEndMs] };
+        return { hostCarrierOffMs: [hostStartMs, hostEndMs], switchCarrierOffMs: [startMs, switchEndMs] };
       } finally {
         guest.close();
         partner?.close();

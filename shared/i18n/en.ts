@@ -298,6 +298,8 @@ export const en = {
     },
     toDeadPort:
       '{{count}} of the {{lost}} lost requests were forwarded by the switch to {{slave}}’s port after the pull (port mirror): the switch side of the cable kept its carrier',
+    linkDown:
+      '{{slave}}’s NIC reported the pull {{delay}} ms after the cable went out (its PHY’s link-fail time): the bond cannot act before that, and kept sending there ({{count}} replies lost on the dead cable)',
     partnerSide:
       '{{count}} of the {{lost}} lost requests never reached a live slave: the LACP partner kept sending them to the pulled link until {{until}} ms after the pull — its own failover, not the bond’s (each system’s Frame Distributor picks the link for the frames it sends, IEEE 802.1AX-2014 §6.2.4)',
     ended: {
@@ -352,6 +354,7 @@ export const en = {
       pull: 'pull',
       step: 'step {{step}}',
       carrierOff: 'carrier off',
+      cableOut: 'cable out {{value}} ms before',
       lastBefore: 'last reply before',
       confirmed: 'host saw it',
       reaction: 'bond’s first reaction',
@@ -367,7 +370,7 @@ export const en = {
       lost: '{{lost}} lost at {{rate}}/s',
       reactionAt: '{{kind}} on {{port}} (frame {{frame}})',
       paths:
-        '{{toPulled}} to the pulled port, {{noReply}} unanswered, {{notDelivered}} reply not delivered, {{unseen}} unseen',
+        '{{toPulled}} to the pulled port, {{noReply}} unanswered, {{deadCable}} answered on the dead cable, {{notDelivered}} reply not delivered, {{unseen}} unseen',
       by: { mii: 'MII down', carrier: 'carrier 0' },
       ended: {
         'no-outage': 'nothing lost',

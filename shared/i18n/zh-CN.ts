@@ -293,6 +293,8 @@ export const zhCN: Messages = {
     },
     toDeadPort:
       '丢失的 {{lost}} 个请求中有 {{count}} 个在拔线后仍被交换机转发到 {{slave}} 的端口（端口镜像）：线缆交换机一侧的载波未断开',
+    linkDown:
+      '网线拔出 {{delay}} 毫秒后 {{slave}} 的网卡才报告断链（其 PHY 的链路失效时间）：在此之前 bond 无法做出反应，仍向其发送（{{count}} 个应答丢失在已断的网线上）',
     partnerSide:
       '丢失的 {{lost}} 个请求中有 {{count}} 个从未到达存活的从属接口：LACP 对端直到拔线后 {{until}} 毫秒仍把它们发往被拔的链路——这是对端自身的故障切换，而非 bond 的（每个系统由自己的帧分发器为其发送的帧选择链路，IEEE 802.1AX-2014 §6.2.4）',
     ended: {
@@ -344,6 +346,7 @@ export const zhCN: Messages = {
       pull: '拔线',
       step: '第 {{step}} 步',
       carrierOff: '载波断开',
+      cableOut: '网线在 {{value}} 毫秒前已拔出',
       lastBefore: '之前最后一个应答',
       confirmed: '主机察觉',
       reaction: 'bond 的首个反应',
@@ -358,7 +361,8 @@ export const zhCN: Messages = {
       at: '{{value}} 毫秒',
       lost: '以 {{rate}}/秒 丢失 {{lost}} 个',
       reactionAt: '{{port}} 上的{{kind}}（第 {{frame}} 帧）',
-      paths: '{{toPulled}} 个发往被拔端口，{{noReply}} 个无应答，{{notDelivered}} 个应答未送达，{{unseen}} 个未见',
+      paths:
+        '{{toPulled}} 个发往被拔端口，{{noReply}} 个无应答，{{deadCable}} 个应答发到已断的网线上，{{notDelivered}} 个应答未送达，{{unseen}} 个未见',
       by: { mii: 'MII 断开', carrier: '载波为 0' },
       ended: {
         'no-outage': '没有丢失',

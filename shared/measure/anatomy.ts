@@ -22,6 +22,11 @@ export interface PullInstants {
   carrierOffMs: number;
   /** ± this many ms (half the span the driver's action took); 0 when the instant is exact. */
   carrierOffUncertaintyMs?: number;
+  /**
+   * When the cable went out, when that was before the host's NIC reported it (the PHY's link-fail time: the lab's
+   * linkDownMs). From then on, what the host sends on the slave is lost on the dead cable.
+   */
+  cableOutMs?: number;
   /** The first reading of the host that showed the pull (MII down, or carrier 0 without monitoring): an upper bound. */
   confirmedMs?: number;
   confirmedBy?: 'mii' | 'carrier';
@@ -110,8 +115,14 @@ export type OutageEnd =
 export interface LostPaths {
   /** The switch forwarded the request to the pulled slave's port: lost on the dead cable. */
   toPulledSlave: number;
-  /** The request reached a live slave and no reply appeared on any port (the host dropped it, or answered on the dead slave). */
+  /** The request reached a live slave and no reply appeared on any port (the host dropped it). */
   noReply: number;
+  /**
+   * The request reached a live slave and the host answered on the pulled slave after the cable went out (its NIC
+   * still had carrier, so the bond still used it): the reply was lost on the dead cable. Seen only where the mirror
+   * is the host's end of the cable (the lab's tap); a switch's mirror sees nothing of a dead cable (then noReply).
+   */
+  replyToPulledSlave: number;
   /**
    * A reply left the host on a live slave's port but never reached the tester (lost in the switch or the tester's
    * capture): counted over the whole step after the pull, and never part of the bond's outage.
@@ -131,6 +142,8 @@ export interface PullAnatomy {
   /** Absolute carrier-off instant (ms since the epoch) and its uncertainty. */
   carrierOffAtMs: number;
   carrierOffUncertaintyMs: number;
+  /** When the cable went out, ms relative to carrier off (negative: the NIC reported the loss that much later). */
+  cableOutMs?: number;
   /** ms relative to carrier off. */
   confirmedMs?: number;
   confirmedBy?: 'mii' | 'carrier';
@@ -222,10 +235,16 @@ function echoIndex(frames: readonly CapturedFrame[], bondIp: string): Map<string
   return index;
 }
 
-function nearest(list: Echo[] | undefined, port: (p: string) => boolean, nearMs: number, withinMs: number) {
+function nearest(
+  list: Echo[] | undefined,
+  port: (p: string) => boolean,
+  nearMs: number,
+  withinMs: number,
+  skip?: (e: Echo) => boolean,
+) {
   let best: Echo | undefined;
   for (const e of list ?? []) {
-    if (!port(e.port) || Math.abs(e.timeMs - nearMs) > withinMs) continue;
+    if (!port(e.port) || Math.abs(e.timeMs - nearMs) > withinMs || skip?.(e)) continue;
     if (!best || Math.abs(e.timeMs - nearMs) < Math.abs(best.timeMs - nearMs)) best = e;
   }
   return best;
@@ -292,7 +311,9 @@ export function pullAnatomy(
   });
   rtts.sort((a, b) => a - b);
   const rttMedian = rtts.length ? rtts[Math.floor(rtts.length / 2)]! : 0;
-  const from = carrierOffMs - uncertaintyMs - rttMedian - intervalMs;
+  // A cable out before the NIC said so loses from then on.
+  const cableOutMs = input.cableOutMs !== undefined && input.cableOutMs < low ? input.cableOutMs : undefined;
+  const from = Math.min(carrierOffMs - uncertaintyMs, cableOutMs ?? Number.POSITIVE_INFINITY) - rttMedian - intervalMs;
   // Losses closer than this to each other belong to the same outage (rr/xor lose every other probe).
   const joinMs = Math.max(10 * intervalMs, 20);
   // The last requests of the step may be unanswered only because the probe stopped: not losses.
@@ -300,8 +321,11 @@ export function pullAnatomy(
   const settled = (r: EchoRecord) => r.sentMs < lastSent - Math.max(3 * rttMedian, 5 * intervalMs, 20);
   // A reply the host did send (a port mirror saw it) that never reached the tester was lost beyond the bond —
   // in the switch or the tester's own capture — and is no part of the bond's outage.
+  // A reply the host put on the pulled slave after the cable went out went nowhere.
+  const cutAt = Math.min(cableOutMs ?? Number.POSITIVE_INFINITY, low);
+  const deadEnd = (e: Echo) => e.port === pulledPort && e.timeMs >= cutAt;
   const replied = (r: EchoRecord) =>
-    !!nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000);
+    !!nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 1000, deadEnd);
   // The pull's losses start at carrier off (frames for the dead slave are lost from then on) or when the bond
   // acts on it: a loss that only starts after that is something else.
   const latestStart = carrierOffMs + uncertaintyMs + (input.reachMs ?? Math.max(100, 10 * intervalMs));
@@ -364,14 +388,23 @@ export function pullAnatomy(
   const testerDst = (r: EchoRecord | undefined) =>
     r ? nearest(index.get(`request/${r.seq & 0xffff}`), (p) => p === testerPort, r.sentMs, 1)?.dstMac : undefined;
 
-  const lostPaths: LostPaths = { toPulledSlave: 0, noReply: 0, replyNotDelivered: beyondBond, unseen: 0 };
+  const lostPaths: LostPaths = {
+    toPulledSlave: 0,
+    noReply: 0,
+    replyToPulledSlave: 0,
+    replyNotDelivered: beyondBond,
+    unseen: 0,
+  };
   let lastHostLoss: number | undefined;
   for (const r of lostRecords) {
     const request = nearest(index.get(`request/${r.seq & 0xffff}`), (p) => slaveOfPort.has(p), r.sentMs, 50);
     if (!request) lostPaths.unseen++;
     else if (request.port === pulledPort) lostPaths.toPulledSlave++;
     else {
-      lostPaths.noReply++;
+      const toDeadEnd = nearest(index.get(`reply/${r.seq & 0xffff}`), (p) => p === pulledPort, r.sentMs, 1000);
+      if (toDeadEnd && deadEnd(toDeadEnd)) lostPaths.replyToPulledSlave++;
+      else lostPaths.noReply++;
+      // Either way the host lost it: dropped, or answered on the dead slave.
       lastHostLoss = Math.max(lastHostLoss ?? r.sentMs, r.sentMs);
     }
   }
@@ -449,6 +482,7 @@ export function pullAnatomy(
     intervalMs,
     carrierOffAtMs: round3(carrierOffMs),
     carrierOffUncertaintyMs: round3(uncertaintyMs),
+    ...(cableOutMs !== undefined ? { cableOutMs: rel(cableOutMs) } : {}),
     endedBy,
     lost: lostRecords.length,
     sentInOutage,

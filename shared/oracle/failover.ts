@@ -275,6 +275,14 @@ export function judgePull(context: PullContext): PullVerdict {
       vars: { count: a.lostPaths.toPulledSlave, lost: a.lost, slave: a.slave },
     });
   }
+  // The NIC kept carrier after the cable went out (its PHY's link-fail time): losses before carrier off are the
+  // cable's, which no bond setting can shorten; the rule's bound counts from carrier off.
+  if (a.cableOutMs !== undefined && a.cableOutMs < 0) {
+    reason.splice(reason.indexOf(fit), 0, {
+      key: 'failover.linkDown',
+      vars: { slave: a.slave, delay: ms(-a.cableOutMs), count: a.lostPaths.replyToPulledSlave ?? 0 },
+    });
+  }
   // alb: the tester re-asked before the bond's own update was due: the bond is not at fault for the wait.
   if (a.endedBy === 'tester-reask' && a.testerReask && a.testerReask.atMs <= boundMs) {
     reason.push({ key: 'failover.reaskFirst', vars: { bound: ms(boundMs) } });

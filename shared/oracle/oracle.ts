@@ -238,7 +238,7 @@ function anatomyFromStats(slave: string, probe: ProbeStats): PullAnatomy {
     lossDerivedMs: probe.lossConvergenceMs ?? 0,
     outageMs: gap,
     recoveryMs: gap,
-    lostPaths: { toPulledSlave: 0, noReply: 0, replyNotDelivered: 0, unseen: probe.lost },
+    lostPaths: { toPulledSlave: 0, noReply: 0, replyToPulledSlave: 0, replyNotDelivered: 0, unseen: probe.lost },
   };
 }
 

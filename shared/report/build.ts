@@ -321,6 +321,7 @@ function pullRows(language: Language, steps: StepRecord[]): PullRow[] {
         pcapng: step.pcapng ?? null,
         rate: p.rate,
         carrierOffUncertaintyMs: a.carrierOffUncertaintyMs,
+        cableOutMs: a.cableOutMs ?? null,
         confirmedMs: a.confirmedMs ?? null,
         confirmedBy: a.confirmedBy ?? null,
         lastReplyBeforeMs: a.lastReplyBefore?.atMs ?? null,
@@ -346,6 +347,8 @@ function pullRows(language: Language, steps: StepRecord[]): PullRow[] {
         lostPaths: t(language, 'failover.anatomy.paths', {
           toPulled: paths.toPulledSlave,
           noReply: paths.noReply,
+          // Runs recorded before the dead cable was told apart counted those replies as unanswered.
+          deadCable: paths.replyToPulledSlave ?? 0,
           notDelivered: paths.replyNotDelivered,
           unseen: paths.unseen,
         }),

@@ -123,7 +123,11 @@ export function pullCells(language: Language, row: PullRow, modeText: string): s
   return [
     modeText,
     `${row.slave} (${t(language, 'failover.anatomy.step', { step: row.step })})`,
-    `0 ± ${num(row.carrierOffUncertaintyMs, 2)}`,
+    `0 ± ${num(row.carrierOffUncertaintyMs, 2)}${
+      row.cableOutMs === null || row.cableOutMs === undefined
+        ? ''
+        : ` (${t(language, 'failover.anatomy.cableOut', { value: num(-row.cableOutMs) })})`
+    }`,
     at(row.lastReplyBeforeMs),
     row.confirmedMs === null
       ? '–'

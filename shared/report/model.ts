@@ -175,6 +175,8 @@ export interface PullRow extends StepHead {
   pcapng: string | null;
   rate: number;
   carrierOffUncertaintyMs: number;
+  /** When the cable went out, ms after carrier off (negative: the NIC reported it later; see PullAnatomy). */
+  cableOutMs: number | null;
   confirmedMs: number | null;
   confirmedBy: 'mii' | 'carrier' | null;
   lastReplyBeforeMs: number | null;

@@ -177,6 +177,7 @@ export const REPORT_SCHEMA = {
           pcapng: nullable(str),
           rate: number,
           carrierOffUncertaintyMs: number,
+          cableOutMs: nullable(number),
           confirmedMs: nullable(number),
           confirmedBy: nullable({ enum: ['mii', 'carrier'] }),
           lastReplyBeforeMs: nullable(number),

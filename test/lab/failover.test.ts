@@ -2,7 +2,8 @@
  * Failover on the real bonding driver, at 1000 probes per second with the lab's two-sided pull: every pull gets an
  * anatomy and a verdict from the driver's model. Three short runs (each mode brought up at runtime):
  * - miimon 100, passive ARP policy: balance-rr, active-backup and balance-alb, each slave pulled alone and then both;
- * - miimon 500 (active-backup) and balance-alb under the os-like ARP policy;
+ * - miimon 500 (active-backup), balance-alb under the os-like ARP policy and balance-rr, with a PHY's link-fail
+ *   time (the host's NIC keeps carrier 300 ms after the switch end goes dark);
  * - active-backup with no link monitoring (miimon 0).
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -21,6 +22,8 @@ let runsDir: string;
 // 3 s: longer than balance-alb's longest wait for its ARP update (miimon + ALB tick + RLB_UPDATE_DELAY).
 const pull = (slave: string): StepSpec => ({ kind: 'pull', slave, holdSeconds: 3 });
 const plug = (slave: string): StepSpec => ({ kind: 'plug', slave, settleSeconds: 2 });
+// The link-down time of the second run's pulls, ms (a fast 1000BASE-T master PHY is 350 ms; shorter keeps it cheap).
+const linkDownMs = 300;
 
 async function run(overrides: Partial<Plan>): Promise<{ steps: StepRecord[]; matrix: MatrixRow[] }> {
   const plan = { ...defaultLabPlan(lab.instance), ...overrides };
@@ -79,11 +82,12 @@ describe('failover at 1000 probes/s', () => {
     }
   });
 
-  it('balance-rr: replies move to the other slave at once; the mirrors say where each lost probe went', () => {
+  it('balance-rr, the NIC told at once: replies move to the other slave at once; the mirrors say where each lost probe went', () => {
     const [eth1, , both1] = pullsOf(first.steps, 'balance-rr') as PullAnatomy[];
     for (const a of [eth1!, both1!]) {
       expect(a.endedBy === 'no-outage' || a.endedBy === 'bond-stopped-using-slave', a.endedBy).toBe(true);
       expect(a.replyPortAfter).toBe('eth2');
+      expect(a.cableOutMs).toBeUndefined();
       // Every probe of the outage has one place in the mirrors' account: out of the pulled slave's port, dropped
       // by the bridge before any mirror once that port was down (4 of 8 in one lab run), or reaching a live slave
       // whose reply round robin put on the dead one (2 of 2 in another). Replies lost beyond the bond are apart.
@@ -134,17 +138,43 @@ describe('failover at 1000 probes/s', () => {
 });
 
 describe('failover with other settings', () => {
-  it('follows miimon (500 ms in active-backup) and judges balance-alb under the os-like ARP policy', async () => {
+  it('follows miimon (500 ms in active-backup), judges balance-alb under the os-like ARP policy, and balance-rr loses the dead slave’s share while its NIC keeps carrier', async () => {
     const { steps, matrix } = await run({
-      modes: ['active-backup', 'balance-alb'],
+      modes: ['balance-rr', 'active-backup', 'balance-alb'],
       bond: { ...defaultLabPlan(lab.instance).bond, perMode: { 'active-backup': { miimon: 500 } } },
       apply: { method: 'runtime', netifrcStyle: 'writeup' },
       probe: { rate: 100, pullRate: 1000, arpPolicy: 'os-like' },
+      // A PHY's link-fail time: the switch end goes dark at once, the host's NIC keeps carrier this long.
+      drivers: { ...defaultLabPlan(lab.instance).drivers, link: { type: 'lab', instance: lab.instance, linkDownMs } },
       steps: [pull('eth1'), plug('eth1'), pull('eth2'), plug('eth2')],
     });
+    // balance-rr sends every other reply to the pulled slave until its NIC reports carrier loss; from then on
+    // bond_slave_can_tx (include/net/bonding.h: carrier checked on every send) skips it, before miimon notices.
+    const rr = pullsOf(steps, 'balance-rr');
+    for (const a of rr) {
+      // Cable out → the NIC's carrier off: the link-down time (plus QMP's and the timer's lateness under TCG).
+      expect(a.cableOutMs!, a.slave).toBeLessThanOrEqual(-linkDownMs + 20);
+      expect(a.cableOutMs!, a.slave).toBeGreaterThan(-linkDownMs - 150);
+      expect(a.partial, a.slave).toBe(true);
+      // About half the replies of the link-down time, every one of them accounted for by the port mirrors: the
+      // host answered on the dead cable.
+      expect(a.lost, a.slave).toBeGreaterThan(linkDownMs / 4);
+      expect(a.lost, a.slave).toBeLessThan(a.sentInOutage);
+      expect(a.lostPaths.replyToPulledSlave, a.slave).toBeGreaterThan(a.lost * 0.9);
+      const { toPulledSlave, noReply, replyToPulledSlave, unseen } = a.lostPaths;
+      expect(toPulledSlave + noReply + replyToPulledSlave + unseen, a.slave).toBe(a.lost);
+      // Losses end where the NIC reported the pull, not a miimon later.
+      expect(a.lastLostSentMs!, a.slave).toBeLessThanOrEqual(50);
+    }
+    const rrCell = rowOf(matrix, 'balance-rr').cells.failoverMs!;
+    expect(rrCell.verdict).toBe('expected');
+    expect(rrCell.textParts?.[0]?.key).toBe('failover.partial');
+    expect(rrCell.text).toMatch(/^\d+ of \d+ replies lost over \d+ ms/);
+    expect(keys(rowOf(matrix, 'balance-rr'), 'failoverMs')).toContain('failover.linkDown');
     const ab = pullsOf(steps, 'active-backup').filter((a) => a.endedBy === 'bond-announcement');
     expect(ab.length).toBeGreaterThan(0);
-    for (const a of ab) expect(a.detectionMs!).toBeLessThanOrEqual(500 + 70);
+    // As at miimon 100: an announcement trailing the first reply it let through bounds detection by that reply.
+    for (const a of ab) expect(a.detectionMs ?? a.firstReplyAfter!.atMs).toBeLessThanOrEqual(500 + 70);
     expect(rowOf(matrix, 'active-backup').cells.failoverMs?.verdict).toBe('expected');
     expect(rowOf(matrix, 'active-backup').cells.failoverMs?.reason).toContain('(500 + 0 ms)');
     for (const a of pullsOf(steps, 'balance-alb')) {

@@ -57,7 +57,13 @@ describe('the anatomy of a recorded pull', () => {
   it('balance-rr: the one lost request went to the pulled port; replies moved to the other slave at once', () => {
     const a = anatomyOf('balance-rr', 'eth1');
     expect(a.lost).toBe(1);
-    expect(a.lostPaths).toEqual({ toPulledSlave: 1, noReply: 0, replyNotDelivered: 0, unseen: 0 });
+    expect(a.lostPaths).toEqual({
+      toPulledSlave: 1,
+      noReply: 0,
+      replyToPulledSlave: 0,
+      replyNotDelivered: 0,
+      unseen: 0,
+    });
     expect(a.replyPortBefore).toBe('eth1');
     expect(a.replyPortAfter).toBe('eth2');
     expect(a.endedBy).toBe('bond-stopped-using-slave');
@@ -174,21 +180,37 @@ const request = (seq: number, dst: string) =>
     seq,
   );
 
+/** The verdict of a synthetic eth1 pull at miimon 100, eth2 still up. */
+const judgeWithEth2Left = (mode: 'balance-xor' | 'balance-rr', anatomy: PullAnatomy) =>
+  judgePull({
+    mode,
+    options: { miimon: 100 },
+    anatomy,
+    slavesLeft: ['eth2'],
+    holdSeconds: 2,
+    physical: true,
+    peer: TESTER_IP,
+  });
+
+/** The bond's echo reply number `seq` from eth1's MAC, as bytes. */
+const echoReply = (sequence: number) =>
+  buildIcmpEcho({
+    kind: 'reply',
+    srcMac: ETH1_MAC,
+    dstMac: TESTER_MAC,
+    srcIp: BOND_IP,
+    dstIp: TESTER_IP,
+    identifier: 7,
+    sequence,
+  });
+
 describe('the anatomy of a synthetic pull', () => {
   it('reports partial loss as what it is: N of M replies lost over X ms', () => {
     // balance-xor-like: every other reply lost for 98 ms after the pull.
     const echo = stream(3000, (s) => s >= 1000 && s < 1098 && s % 2 === 0);
     const a = pullAnatomy(echo, [], base);
     expect(a).toMatchObject({ lost: 49, sentInOutage: 97, partial: true, lossSpanMs: 97 });
-    const verdict = judgePull({
-      mode: 'balance-xor',
-      options: { miimon: 100 },
-      anatomy: a,
-      slavesLeft: ['eth2'],
-      holdSeconds: 2,
-      physical: true,
-      peer: TESTER_IP,
-    });
+    const verdict = judgeWithEth2Left('balance-xor', a);
     expect(verdict.verdict).toBe('expected');
     expect(sayReason('en', verdict.reason)).toMatch(/^49 of 97 replies lost over 97 ms; /);
   });
@@ -219,16 +241,33 @@ describe('the anatomy of a synthetic pull', () => {
     expect(pullAnatomy(echo, frames, { ...base, reachMs: 20 })).toMatchObject({ lost: 1 });
   });
 
+  it('balance-rr with a PHY’s link-down time: the replies the bond sent onto the dead cable are its partial loss', () => {
+    // The cable goes out 300 ms before the NIC reports it: rr keeps sending every other reply on eth1 (its port
+    // is the host's end of the cable, so the lab's mirror sees them) until carrier off, then skips it at once.
+    const deadShare = (s: number) => s >= 700 && s < 1000 && s % 2 === 1;
+    const echo = stream(3000, deadShare);
+    const reply = (seq: number, port: string) => frame(T0 + seq + 0.5, echoReply(seq), seq, port);
+    const frames = Array.from({ length: 600 }, (_, i) => 600 + i).flatMap((seq) => [
+      { ...request(seq, ETH1_MAC), port: 'tap-eth2' },
+      reply(seq, deadShare(seq) || (seq < 700 && seq % 2 === 1) ? 'tap-eth1' : 'tap-eth2'),
+    ]);
+    const mirrors = { eth1: 'tap-eth1', eth2: 'tap-eth2' };
+    const a = pullAnatomy(echo, frames, { ...base, mirrors, cableOutMs: PULL - 300 });
+    expect(a).toMatchObject({ cableOutMs: -300, lost: 150, sentInOutage: 299, partial: true });
+    expect(a.lostPaths).toMatchObject({ replyToPulledSlave: 150, noReply: 0, replyNotDelivered: 0 });
+    expect(a.lastLostSentMs).toBe(-1);
+    const verdict = judgeWithEth2Left('balance-rr', a);
+    expect(verdict.verdict).toBe('expected');
+    expect(sayReason('en', verdict.reason)).toMatch(
+      /^150 of 299 replies lost over 299 ms; .*eth1’s NIC reported the pull 300 ms after the cable went out .*\(150 replies lost on the dead cable\)/,
+    );
+    expect(sayReason('zh-CN', verdict.reason)).toContain('网线拔出 300 毫秒后 eth1 的网卡才报告断链');
+    // Not told when the cable went out, the same replies look delivered by the host: no loss is seen at all.
+    expect(pullAnatomy(echo, frames, { ...base, mirrors }).lost).toBe(0);
+  });
+
   it('narrows the driver’s carrier-off span by the last frame the host still put on the pulled slave’s port', () => {
-    const reply = buildIcmpEcho({
-      kind: 'reply',
-      srcMac: ETH1_MAC,
-      dstMac: TESTER_MAC,
-      srcIp: BOND_IP,
-      dstIp: TESTER_IP,
-      identifier: 7,
-      sequence: 1,
-    });
+    const reply = echoReply(1);
     const echo = stream(3000, (s) => s >= 1000 && s < 1050);
     const options = { ...base, carrierOffUncertaintyMs: 50, mirrors: { eth1: 'tap-eth1', eth2: 'tap-eth2' } };
     const a = pullAnatomy(
@@ -480,7 +519,7 @@ describe('802.3ad against an LACP partner', () => {
     partial: false,
     gapMs: 498,
     lossDerivedMs: 497,
-    lostPaths: { toPulledSlave: 0, noReply: 26, replyNotDelivered: 0, unseen: 471 },
+    lostPaths: { toPulledSlave: 0, noReply: 26, replyToPulledSlave: 0, replyNotDelivered: 0, unseen: 471 },
     mirrored: true,
     lastHostLossSentMs: 24,
     confirmedMs: 102,

@@ -64,6 +64,7 @@ const GOOD_POWER: PowerDriverConfig[] = [
 
 const GOOD_LINK: LinkDriverConfig[] = [
   { type: 'lab', instance: 'h5' },
+  { type: 'lab', linkDownMs: 750 },
   { type: 'host-ifdown' },
   {
     type: 'snmp',
@@ -169,6 +170,8 @@ describe('parsing driver configurations', () => {
 
   const sw = { type: 'snmp', host: 's', version: '2c', community: 'c' };
   it.each([
+    [{ type: 'lab', linkDownMs: 2001 }, 'link.linkDownMs: must be <= 2000'],
+    [{ type: 'lab', linkDownMs: 0.5 }, 'link.linkDownMs: must be integer'],
     [{ ...sw, ports: {} }, 'link.ports: must NOT have fewer than 1 properties'],
     [{ ...sw, ports: { eth1: {} } }, 'link.ports.eth1: give exactly one of ifDescr, ifName, ifAlias or ifIndex'],
     [{ ...sw, ports: { eth1: { ifDescr: 'a', ifIndex: 2 } } }, 'link.ports.eth1: give exactly one'],

@@ -46,7 +46,7 @@ function anatomy(slave: string, outageMs: number | null): PullAnatomy {
     partial: false,
     gapMs: lost,
     lossDerivedMs: lost,
-    lostPaths: { toPulledSlave: 0, noReply: lost, replyNotDelivered: 0, unseen: 0 },
+    lostPaths: { toPulledSlave: 0, noReply: lost, replyToPulledSlave: 0, replyNotDelivered: 0, unseen: 0 },
   };
 }
 
