@@ -9,6 +9,7 @@ import {
   type DriverConfigIssue,
   defineDriver,
   delaySeconds,
+  driverIssue,
   ms,
   slaveName,
   variant,
@@ -86,7 +87,7 @@ function templateIssues(
 function portIssues(
   ports: Record<string, string | number> | undefined,
   used: Set<string>,
-  what: string,
+  commands: 'one' | 'many',
   issues: DriverConfigIssue[],
 ): void {
   for (const [slave, port] of Object.entries(ports ?? {})) {
@@ -95,8 +96,13 @@ function portIssues(
       assertPlaceholderValue('port', port, `ports.${slave}`);
     });
   }
-  if (used.has('port') && !ports)
-    issues.push({ path: 'ports', message: `${what} {port}: map each slave to its switch port` });
+  if (used.has('port') && !ports) {
+    issues.push(
+      commands === 'many'
+        ? driverIssue('ports', 'the commands use {port}: map each slave to its switch port', 'commandsUsePort')
+        : driverIssue('ports', 'the command uses {port}: map each slave to its switch port', 'commandUsesPort'),
+    );
+  }
 }
 
 export const COMMAND_POWER = defineDriver<CommandPowerConfig>({
@@ -117,7 +123,7 @@ export const COMMAND_POWER = defineDriver<CommandPowerConfig>({
     if (config.outlet !== undefined) {
       collect(issues, 'outlet', () => assertPlaceholderValue('outlet', config.outlet, 'outlet'));
     } else if (used.has('outlet')) {
-      issues.push({ path: 'outlet', message: 'the commands use {outlet}: say which outlet' });
+      issues.push(driverIssue('outlet', 'the commands use {outlet}: say which outlet', 'commandsUseOutlet'));
     }
     return issues;
   },
@@ -157,7 +163,7 @@ export const COMMAND_LINK = defineDriver<CommandLinkConfig>({
   issues(config) {
     const issues: DriverConfigIssue[] = [];
     const used = templateIssues({ ...config }, ['pull', 'plug', 'state'], LINK_PLACEHOLDERS, issues);
-    portIssues(config.ports, used, 'the commands use', issues);
+    portIssues(config.ports, used, 'many', issues);
     return issues;
   },
   label: { en: 'a command of yours (cables)', 'zh-CN': '自定义命令（网线）' },
@@ -186,12 +192,15 @@ export const COMMAND_SWITCH = defineDriver<CommandSwitchConfig>({
   issues(config) {
     const issues: DriverConfigIssue[] = [];
     const used = templateIssues({ ...config }, ['configure'], SWITCH_PLACEHOLDERS, issues);
-    portIssues(config.ports, used, 'the command uses', issues);
+    portIssues(config.ports, used, 'one', issues);
     if (!used.has('mode') && !used.has('channel')) {
-      issues.push({
-        path: 'configure',
-        message: 'the command is never told the mode: use {mode} or {channel} (lacp, static or none)',
-      });
+      issues.push(
+        driverIssue(
+          'configure',
+          'the command is never told the mode: use {mode} or {channel} (lacp, static or none)',
+          'commandNoMode',
+        ),
+      );
     }
     return issues;
   },

@@ -4,6 +4,7 @@
  * Pure.
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { t } from '../i18n/catalogue.js';
 import {
   DRIVERS,
   driverDefinition,
@@ -159,7 +160,7 @@ function schemaIssues(schema: JsonSchema, value: unknown): DriverConfigIssue[] {
   const anyOf = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   return errors
     .filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath))
-    .map((e) => ({ path: pathOf(e.instancePath), message: describeDriverSchemaError(e) }));
+    .map((e) => ({ path: pathOf(e.instancePath), message: describeDriverSchemaError(e), part: driverSchemaPart(e) }));
 }
 
 /** `/on/2` → `on[2]`, `/ports/eth1` → `ports.eth1`. */
@@ -172,47 +173,59 @@ function pathOf(pointer: string): string {
     .join('');
 }
 
-/** What a pattern stands for, by the field it applies to. */
-const PATTERN_MEANING: Record<string, string> = {
-  host: 'must be a host name or an IP address',
-  instance: 'must be a lab instance name: 1–16 characters of a-z, 0-9 and "-"',
-  hostname: 'must be the PDU’s name in pdudaemon.conf: letters, digits, ".", "_" and "-"',
-  url: 'must be pdudaemon’s base URL, e.g. http://pdu-server:16421 (no query)',
-  control: 'must be an OID of digits and dots, with {outlet} where the outlet number goes',
-  state: 'must be an OID of digits and dots, with {outlet} where the outlet number goes',
-};
+/** What a pattern stands for, by the field it applies to: a `driverCheck.pattern.*` key. */
+const PATTERN_MEANING = new Set(['host', 'instance', 'hostname', 'url', 'control', 'state']);
 
 /**
- * An ajv error inside a driver's object, in the plan's words. A plan validator that embeds the driver schemas
- * should use this for errors under its drivers (their patterns mean host names, OIDs, placeholders…).
+ * An ajv error inside a driver's object as a message part, in the plan's words (their patterns mean host names,
+ * OIDs, placeholders…): `driverCheck.*`, or the plan check's own `planCheck.schema.*` where the words are the same.
+ * ajv's own sentence is kept, quoted in other languages, only for a keyword no driver schema is expected to fail.
  */
-export function describeDriverSchemaError(error: ErrorObject): string {
+export function driverSchemaPart(error: ErrorObject): { key: string; vars?: Record<string, string> } {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return `unknown field "${p.additionalProperty}"`;
+      return { key: 'planCheck.schema.unknownField', vars: { field: String(p.additionalProperty) } };
     case 'required':
-      return `missing field "${p.missingProperty}"`;
+      return { key: 'planCheck.schema.missingField', vars: { field: String(p.missingProperty) } };
     case 'enum':
-      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return {
+        key: 'planCheck.schema.oneOfValues',
+        vars: { values: (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ') },
+      };
     case 'pattern': {
       if (/\/(on|off|cycle|state|pull|plug|configure)\/\d+$/.test(error.instancePath)) {
-        return 'has a brace that is not a known placeholder (write {{ or }} for a literal brace)';
+        return { key: 'driverCheck.schema.brace', vars: { open: '{{', close: '}}' } };
       }
-      return PATTERN_MEANING[error.instancePath.split('/').pop() ?? ''] ?? error.message ?? 'has the wrong form';
+      const field = error.instancePath.split('/').pop() ?? '';
+      return PATTERN_MEANING.has(field)
+        ? { key: `driverCheck.pattern.${field}` }
+        : ajvSaid(error, 'has the wrong form');
     }
     case 'anyOf':
-      return 'must be a word (letters, digits, . _ : @ + / -) or a number ≥ 0';
+      return { key: 'planCheck.schema.wordOrNumber' };
     case 'propertyNames':
-      return `${JSON.stringify(p.propertyName)} is not an interface name such as eth1`;
+      return { key: 'planCheck.schema.notInterfaceName', vars: { name: JSON.stringify(p.propertyName) } };
     case 'minProperties':
     case 'maxProperties':
-      return /\/ports\/[^/]+$/.test(error.instancePath)
-        ? 'give exactly one of ifDescr, ifName, ifAlias or ifIndex'
-        : (error.message ?? error.keyword);
+      return /\/ports\/[^/]+$/.test(error.instancePath) ? { key: 'driverCheck.schema.onePortRef' } : ajvSaid(error);
     default:
-      return error.message ?? error.keyword;
+      return ajvSaid(error);
   }
+}
+
+/** ajv's own sentence (English) as `driverCheck.schema.ajv`. */
+function ajvSaid(error: ErrorObject, fallback = error.keyword): { key: string; vars: Record<string, string> } {
+  return { key: 'driverCheck.schema.ajv', vars: { message: error.message ?? fallback } };
+}
+
+/**
+ * An ajv error inside a driver's object, in the plan's words, in English. A plan validator that embeds the driver
+ * schemas should use this (or driverSchemaPart, for the reader's language) for errors under its drivers.
+ */
+export function describeDriverSchemaError(error: ErrorObject): string {
+  const part = driverSchemaPart(error);
+  return t('en', part.key, part.vars);
 }
 
 /** YAML reads `version: 3` as a number. */

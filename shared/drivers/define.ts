@@ -6,6 +6,7 @@
  */
 import type { Language } from '../api.js';
 import { InvalidValueError } from '../net/names.js';
+import type { ReasonPart } from '../run/model.js';
 import { TEMPLATE_WORD, TemplateError } from './template.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -30,7 +31,27 @@ export interface DriverField {
 export interface DriverConfigIssue {
   /** Inside the driver's object, e.g. `on[0]` or `ports.eth1`. */
   path: string;
+  /** In English (the CLI prints it). */
   message: string;
+  /**
+   * The same as a catalogue key (`driverCheck.*`, `value.said`) and values, for the reader's language; its English
+   * is `message`. Absent only for a driver registered from outside the built-ins that says it in English alone.
+   */
+  part?: ReasonPart;
+}
+
+/**
+ * An issue said by a `driverCheck.*` message. `message` is its English, written here because the catalogue mounts
+ * the drivers' labels (a catalogue import from here would be a cycle); test/unit/plan-check-i18n.test.ts holds
+ * `message` equal to the catalogue's English.
+ */
+export function driverIssue(
+  path: string,
+  message: string,
+  key: string,
+  vars?: Record<string, string>,
+): DriverConfigIssue {
+  return { path, message, part: { key: `driverCheck.${key}`, ...(vars ? { vars } : {}) } };
 }
 
 /**
@@ -103,9 +124,13 @@ export function collect(issues: DriverConfigIssue[], path: string, check: () => 
   try {
     check();
   } catch (error) {
-    if (error instanceof TemplateError) issues.push({ path: error.path, message: error.reason });
+    if (error instanceof TemplateError) issues.push({ path: error.path, message: error.reason, part: error.part });
     else if (error instanceof InvalidValueError) {
-      issues.push({ path, message: error.message.replace(`${error.field}: `, '') });
+      issues.push({
+        path,
+        message: error.message.replace(`${error.field}: `, ''),
+        ...(error.part ? { part: error.part } : {}),
+      });
     } else throw error;
   }
 }

@@ -35,10 +35,10 @@ export const PDUDAEMON_POWER = defineDriver<PduDaemonPowerConfig>({
       try {
         url = new URL(config.url);
       } catch {
-        throw new InvalidValueError('url', config.url, 'is not a URL such as http://pdu-server:16421');
+        throw new InvalidValueError('url', config.url, { key: 'pdudaemonUrl' });
       }
       if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
-        throw new InvalidValueError('url', config.url, 'must be http(s)://host:port of pdudaemon, no query');
+        throw new InvalidValueError('url', config.url, { key: 'pdudaemonUrlForm' });
       }
     });
     return issues;

@@ -2,7 +2,7 @@
  * What the SNMP power and link drivers share: where the agent answers and how to speak to it (a v2c community or a
  * v3 USM user, RFC 3414), as types, schema properties and checks. Pure.
  */
-import { type DriverConfigIssue, type DriverField, hostName, type JsonSchema, ms } from './define.js';
+import { type DriverConfigIssue, type DriverField, driverIssue, hostName, type JsonSchema, ms } from './define.js';
 
 export type SnmpVersion = '2c' | '3';
 export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
@@ -72,13 +72,15 @@ export const SNMP_VERSION_RULES = [
 export function snmpAgentIssues(config: SnmpAgentConfig, issues: DriverConfigIssue[]): void {
   const v3 = String(config.version) === '3';
   if (v3 && config.community !== undefined) {
-    issues.push({ path: 'community', message: 'is for version 2c; version 3 authenticates with user' });
+    issues.push(driverIssue('community', 'is for version 2c; version 3 authenticates with user', 'snmpCommunityV3'));
   }
   if (!v3 && config.user !== undefined) {
-    issues.push({ path: 'user', message: 'is for version 3; version 2c uses community' });
+    issues.push(driverIssue('user', 'is for version 3; version 2c uses community', 'snmpUserV2c'));
   }
   if (config.user?.priv && !config.user.auth) {
-    issues.push({ path: 'user.priv', message: 'SNMPv3 privacy needs authentication too: add user.auth' });
+    issues.push(
+      driverIssue('user.priv', 'SNMPv3 privacy needs authentication too: add user.auth', 'snmpPrivNeedsAuth'),
+    );
   }
 }
 

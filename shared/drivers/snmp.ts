@@ -4,7 +4,16 @@
  */
 
 import { assertInterfaceName } from '../net/names.js';
-import { collect, type DriverConfigIssue, defineDriver, delaySeconds, ms, slaveName, variant } from './define.js';
+import {
+  collect,
+  type DriverConfigIssue,
+  defineDriver,
+  delaySeconds,
+  driverIssue,
+  ms,
+  slaveName,
+  variant,
+} from './define.js';
 import {
   SNMP_AGENT_FIELDS,
   SNMP_AGENT_PROPERTIES,
@@ -98,12 +107,18 @@ export const SNMP_POWER = defineDriver<SnmpPowerConfig>({
           const state = oid.state;
           collect(issues, 'oid.state', () => expandOidTemplate(state, config.outlet, 'oid.state'));
           if (oid.stateOn === undefined || oid.stateOff === undefined) {
-            issues.push({ path: 'oid', message: 'with oid.state, give the values it reads: stateOn and stateOff' });
+            issues.push(
+              driverIssue('oid', 'with oid.state, give the values it reads: stateOn and stateOff', 'oidStateValues'),
+            );
           }
         }
       }
     } else if (config.oid !== undefined) {
-      issues.push({ path: 'oid', message: `is only for profile "oid"; profile "${config.profile}" knows its OIDs` });
+      issues.push(
+        driverIssue('oid', `is only for profile "oid"; profile "${config.profile}" knows its OIDs`, 'oidNotProfile', {
+          profile: config.profile,
+        }),
+      );
     }
     return issues;
   },

@@ -27,13 +27,22 @@ export const TEMPLATE_WORD = (names: readonly string[]) => `^(?:[^{}]|\\{\\{|\\}
  */
 const SAFE_VALUE = /^[A-Za-z0-9_.:@+/][A-Za-z0-9_.:@+/-]{0,63}$/;
 
+/**
+ * A template refused at `path`. `reason` is English (the CLI prints it); `part` says the same as a catalogue key
+ * (`driverCheck.template.*`, whose English is `reason` — test/unit/plan-check-i18n.test.ts holds them equal) for
+ * the reader's language.
+ */
 export class TemplateError extends Error {
+  readonly part: { key: string; vars?: Record<string, string> };
   constructor(
     readonly path: string,
     readonly reason: string,
+    key: string,
+    vars?: Record<string, string>,
   ) {
     super(`${path}: ${reason}`);
     this.name = 'TemplateError';
+    this.part = { key: `driverCheck.template.${key}`, ...(vars ? { vars } : {}) };
   }
 }
 
@@ -55,12 +64,17 @@ export function parseTemplateWord(word: string, allowed: readonly string[], path
         throw new TemplateError(
           path,
           `${JSON.stringify(word)} has a "{" that opens no placeholder: write {${allowed[0]}}, or {{ for a literal brace`,
+          'openBrace',
+          { word: JSON.stringify(word), placeholder: `{${allowed[0]}}`, literal: '{{' },
         );
       }
       if (!allowed.includes(name)) {
+        const known = allowed.map((a) => `{${a}}`).join(', ');
         throw new TemplateError(
           path,
-          `unknown placeholder {${name}} in ${JSON.stringify(word)}: use ${allowed.map((a) => `{${a}}`).join(', ')}`,
+          `unknown placeholder {${name}} in ${JSON.stringify(word)}: use ${known}`,
+          'unknownPlaceholder',
+          { placeholder: `{${name}}`, word: JSON.stringify(word), known },
         );
       }
       if (text) parts.push({ text });
@@ -68,7 +82,15 @@ export function parseTemplateWord(word: string, allowed: readonly string[], path
       parts.push({ name });
       i = end;
     } else if (c === '}') {
-      throw new TemplateError(path, `${JSON.stringify(word)} has a stray "}": write }} for a literal brace`);
+      throw new TemplateError(
+        path,
+        `${JSON.stringify(word)} has a stray "}": write }} for a literal brace`,
+        'strayBrace',
+        {
+          word: JSON.stringify(word),
+          literal: '}}',
+        },
+      );
     } else {
       text += c;
     }
@@ -80,7 +102,11 @@ export function parseTemplateWord(word: string, allowed: readonly string[], path
 /** The placeholders a template uses. Throws TemplateError when it is not a valid argv template. */
 export function checkCommandTemplate(argv: unknown, allowed: readonly string[], path = 'command'): Set<string> {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((w) => typeof w === 'string')) {
-    throw new TemplateError(path, 'must be a list of words, program first, e.g. ["/usr/local/bin/pdu", "{outlet}"]');
+    throw new TemplateError(
+      path,
+      'must be a list of words, program first, e.g. ["/usr/local/bin/pdu", "{outlet}"]',
+      'notArgv',
+    );
   }
   const used = new Set<string>();
   argv.forEach((word: string, index) => {
@@ -90,6 +116,7 @@ export function checkCommandTemplate(argv: unknown, allowed: readonly string[], 
       throw new TemplateError(
         `${path}[0]`,
         'the program must be written out: a placeholder cannot choose which program runs',
+        'placeholderProgram',
       );
     }
   });
@@ -101,11 +128,7 @@ export function assertPlaceholderValue(name: string, value: unknown, field = nam
   if (name === 'slave') return assertInterfaceName(value, field);
   const text = typeof value === 'number' && Number.isInteger(value) && value >= 0 ? String(value) : value;
   if (typeof text !== 'string' || !SAFE_VALUE.test(text)) {
-    throw new InvalidValueError(
-      field,
-      value,
-      'must be 1–64 characters of letters, digits and . _ : @ + / - (no spaces or shell characters), not starting with "-"',
-    );
+    throw new InvalidValueError(field, value, { key: 'placeholderValue' });
   }
   return text;
 }
@@ -123,7 +146,9 @@ export function expandCommandTemplate(
         if ('text' in part) return part.text;
         const value = values[part.name];
         if (value === undefined) {
-          throw new TemplateError(`${path}[${index}]`, `{${part.name}} has no value here`);
+          throw new TemplateError(`${path}[${index}]`, `{${part.name}} has no value here`, 'noValue', {
+            placeholder: `{${part.name}}`,
+          });
         }
         return assertPlaceholderValue(part.name, value);
       })
@@ -135,7 +160,7 @@ const OID = /^\.?\d+(\.\d+)+$/;
 
 /** An OID template (`1.3.6.1.4.1.318.1.1.4.4.2.1.3.{outlet}`) expanded for one outlet, without a leading dot. */
 export function expandOidTemplate(template: string, outlet: number, path = 'oid'): string {
-  if (!Number.isInteger(outlet) || outlet < 0) throw new InvalidValueError('outlet', outlet, 'must be an integer ≥ 0');
+  if (!Number.isInteger(outlet) || outlet < 0) throw new InvalidValueError('outlet', outlet, { key: 'outlet' });
   const oid = parseTemplateWord(template, OID_PLACEHOLDERS, path)
     .map((part) => ('text' in part ? part.text : String(outlet)))
     .join('');
@@ -143,6 +168,8 @@ export function expandOidTemplate(template: string, outlet: number, path = 'oid'
     throw new TemplateError(
       path,
       `${JSON.stringify(template)} is not an OID such as 1.3.6.1.4.1.318.1.1.4.4.2.1.3.{outlet}`,
+      'notOid',
+      { template: JSON.stringify(template) },
     );
   }
   return oid.replace(/^\./, '');

@@ -16,6 +16,12 @@ export const VALUE_REASONS = {
   user: 'must be a login name such as root',
   port: 'must be a TCP port from 1 to 65535',
   noHost: 'names no host: use user@host[:port]',
+  // A driver's settings (shared/drivers).
+  placeholderValue:
+    'must be 1–64 characters of letters, digits and . _ : @ + / - (no spaces or shell characters), not starting with "-"',
+  outlet: 'must be an integer ≥ 0',
+  pdudaemonUrl: 'is not a URL such as http://pdu-server:16421',
+  pdudaemonUrlForm: 'must be http(s)://host:port of pdudaemon, no query',
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import {
   type DriverKind,
   describeDriverSchemaError,
   driverDefinition,
+  driverSchemaPart,
   LINK_DRIVER_SCHEMA,
   POWER_DRIVER_SCHEMA,
   SWITCH_DRIVER_SCHEMA,
@@ -41,8 +42,8 @@ export interface PlanError {
   path: string;
   /** In English (the CLI prints it); `parts` says the same in any language. */
   message: string;
-  /** The message as catalogue keys (`planCheck.*`) and values, for the UI's language; absent where the check says
-   * it only in English (YAML syntax, bond option rules, value validators, driver checks). */
+  /** The message as catalogue keys (`planCheck.*`, `yamlSyntax.*`, `driverCheck.*` …) and values, for the UI's
+   * language; absent where a check says it only in English (a driver registered from outside the built-ins). */
   parts?: ReasonPart[];
   line?: number;
   column?: number;
@@ -283,7 +284,7 @@ function decodePointer(pointer: string): Segment[] {
 function describe(error: ErrorObject): { message: string; parts?: ReasonPart[] } {
   const parts = schemaParts(error);
   if (parts) return { message: sayReason('en', parts), parts };
-  return { message: describeDriverSchemaError(error) };
+  return { message: describeDriverSchemaError(error), parts: [driverSchemaPart(error)] };
 }
 
 const JSON_TYPES = new Set(['integer', 'number', 'string', 'boolean', 'object', 'array', 'null']);
@@ -292,7 +293,7 @@ const LIMITS: Record<string, string> = { minimum: '>=', maximum: '<=', exclusive
 /**
  * An ajv error as `planCheck.schema.*` parts, in English exactly as describe() always said it (ajv's own words for
  * type and limits; the driver schemas' words from describeDriverSchemaError where they are generic); undefined for
- * a driver pattern, whose meaning shared/drivers/config.ts says in English only.
+ * a driver pattern and the like, which shared/drivers/config.ts says (driverSchemaPart).
  */
 function schemaParts(error: ErrorObject): ReasonPart[] | undefined {
   const p = error.params as Record<string, unknown>;
@@ -351,6 +352,8 @@ function segmentsOf(path: string): Segment[] {
 function schemaErrors(errors: ErrorObject[]): PlanIssue[] {
   const byPath = new Map<string, PlanIssue & { rank: number }>();
   for (const error of errors) {
+    // An if/then that fails is said by the `then` branch's own errors ("must match "then" schema" says nothing).
+    if (error.keyword === 'if') continue;
     const segments = decodePointer(error.instancePath);
     if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
       // Point at the field itself when it exists.
@@ -679,10 +682,14 @@ export function semanticErrors(plan: Plan): PlanIssue[] {
     return (driverDefinition(kind, config.type)?.issues(config) ?? []).map((issue) => ({
       segments: ['drivers', kind, ...segmentsOf(issue.path)],
       message: issue.message,
+      ...(issue.part ? { parts: [issue.part] } : {}),
     }));
   });
   errors.push(...driverIssues);
-  errors.push(...urlCredentialIssues(plan));
+  for (const { segments, url } of urlCredentialIssues(plan)) {
+    const parts = [{ key: 'driverCheck.urlCredentials', vars: { url: JSON.stringify(url) } }];
+    errors.push({ segments, message: sayReason('en', parts), parts });
+  }
   return errors;
 }
 
@@ -725,6 +732,59 @@ function withDefaults(raw: Record<string, unknown>): Plan {
   };
 }
 
+/** The `yaml` parser's sentence, without the position it appends (the finding carries line and column). */
+function yamlDetail(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * A YAML syntax error as parts (`yamlSyntax.*`): in English the parser's own sentence (as `plan check` always
+ * printed it), in other languages what its code (yaml's ErrorCode) means and how to fix it, refined by the
+ * sentence where one code covers several mistakes (MISSING_CHAR: a quote, a value, a comma).
+ */
+function yamlSyntaxPart(code: string, detail: string): ReasonPart {
+  const kind =
+    code === 'MISSING_CHAR' && /closing .?quote/.test(detail)
+      ? 'missingQuote'
+      : code === 'MISSING_CHAR' && /followed by map values/.test(detail)
+        ? 'missingValue'
+        : code === 'MISSING_CHAR' && /^Missing ,/.test(detail)
+          ? 'missingComma'
+          : code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(detail)
+            ? 'unclosedFlow'
+            : YAML_CODES.has(code)
+              ? code
+              : 'other';
+  return { key: 'yamlSyntax.said', vars: { detail, what: { key: `yamlSyntax.kind.${kind}` } } };
+}
+
+/** yaml 2.x's ErrorCode values, each with a `yamlSyntax.kind.*` message. */
+const YAML_CODES = new Set([
+  'ALIAS_PROPS',
+  'BAD_ALIAS',
+  'BAD_COLLECTION_TYPE',
+  'BAD_DIRECTIVE',
+  'BAD_DQ_ESCAPE',
+  'BAD_INDENT',
+  'BAD_PROP_ORDER',
+  'BAD_SCALAR_START',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'BLOCK_IN_FLOW',
+  'DUPLICATE_KEY',
+  'IMPOSSIBLE',
+  'KEY_OVER_1024_CHARS',
+  'MISSING_CHAR',
+  'MULTILINE_IMPLICIT_KEY',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_DOCS',
+  'MULTIPLE_TAGS',
+  'NON_STRING_KEY',
+  'RESOURCE_EXHAUSTION',
+  'TAB_AS_INDENT',
+  'TAG_RESOLVE_FAILED',
+  'UNEXPECTED_TOKEN',
+]);
+
 export interface ParsedPlan {
   plan?: Plan;
   errors: PlanError[];
@@ -746,7 +806,8 @@ export function parsePlan(text: string, options: { more?: (plan: Plan) => PlanIs
     return {
       errors: doc.errors.map((e) => ({
         path: '',
-        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+        message: yamlDetail(e.message),
+        parts: [yamlSyntaxPart(e.code, yamlDetail(e.message))],
         line: e.linePos?.[0].line,
         column: e.linePos?.[0].col,
       })),

@@ -110,18 +110,16 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 
 /**
  * Credentials written inside a URL anywhere in the drivers' settings (a field or an argv word): `plan check`
- * refuses them, saying where they go instead. Each issue names the field path under `drivers`.
+ * refuses them, saying where they go instead (`driverCheck.urlCredentials`). Each names the field path under
+ * `drivers` and the URL with its credentials masked.
  */
-export function urlCredentialIssues(plan: Plan): { segments: (string | number)[]; message: string }[] {
-  const issues: { segments: (string | number)[]; message: string }[] = [];
+export function urlCredentialIssues(plan: Plan): { segments: (string | number)[]; url: string }[] {
+  const issues: { segments: (string | number)[]; url: string }[] = [];
   const walk = (value: unknown, segments: (string | number)[]) => {
     if (typeof value === 'string') {
       URL_USERINFO.lastIndex = 0;
       if (URL_USERINFO.test(value)) {
-        issues.push({
-          segments: ['drivers', ...segments],
-          message: `${JSON.stringify(maskUrlCredentials(value))} has credentials inside the URL (user:password@), which would end up in logs and reports: give the URL without them and keep the credentials where the device's software reads them — pdudaemon.conf on the pdudaemon server, or a script's own config file or environment for a command driver`,
-        });
+        issues.push({ segments: ['drivers', ...segments], url: maskUrlCredentials(value) });
       }
       return;
     }

@@ -19,6 +19,8 @@ import {
   parsePowerDriverConfig,
   TemplateError,
 } from '../../shared/drivers/config.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { englishSentences } from '../support/english.js';
 
 const GOOD_POWER: PowerDriverConfig[] = [
   { type: 'lab' },
@@ -195,10 +197,24 @@ describe('parsing driver configurations', () => {
       ports: { eth1: 'a b' },
     });
     expect(issues).toEqual([
-      { path: 'pull[0]', message: 'the program must be written out: a placeholder cannot choose which program runs' },
-      { path: 'plug[1]', message: expect.stringContaining('unknown placeholder {outlet}') },
-      { path: 'ports.eth1', message: expect.stringContaining('"a b" must be 1–64 characters') },
+      expect.objectContaining({
+        path: 'pull[0]',
+        message: 'the program must be written out: a placeholder cannot choose which program runs',
+      }),
+      expect.objectContaining({ path: 'plug[1]', message: expect.stringContaining('unknown placeholder {outlet}') }),
+      expect.objectContaining({
+        path: 'ports.eth1',
+        message: expect.stringContaining('"a b" must be 1–64 characters'),
+      }),
     ]);
+    // Each is also a message part: the same English, and Chinese without an English sentence.
+    for (const issue of issues) {
+      expect(sayReason('en', [issue.part!])).toBe(issue.message);
+      expect(englishSentences(sayReason('zh-CN', [issue.part!])), issue.message).toEqual([]);
+    }
+    expect(sayReason('zh-CN', [issues[1]!.part!])).toBe(
+      '"{outlet}" 中的占位符 {outlet} 未知：可用的有 {port}, {slave}, {action}',
+    );
   });
 });
 

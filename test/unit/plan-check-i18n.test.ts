@@ -51,6 +51,21 @@ const BROKEN: Record<string, string> = {
     '  peer: 192.168.1.252\n',
     '  peer: 192.168.1.252\n  options: { miimon: 100, arp_interval: 100, arp_ip_target: [10.0.0.1, 10.0.0.1] }\n',
   ),
+  // YAML syntax, as the parser finds it: each said by its code (and, for MISSING_CHAR, by what is missing).
+  yamlTab: minimal.replace('  slaves: [eth1, eth2]', '\tslaves: [eth1, eth2]'),
+  yamlDuplicate: `${minimal}modes: [broadcast]\n`,
+  yamlQuote: minimal.replace('peer: 192.168.1.252', 'peer: "192.168.1.252'),
+  yamlCompact: minimal.replace('peer: 192.168.1.252', 'peer: 192.168.1.252: x'),
+  yamlFlow: minimal.replace('[eth1, eth2]', '[eth1, eth2'),
+  // A driver's settings: its schema's patterns and its own checks (templates, SNMP versions, OIDs), and secrets.
+  driverPattern: `${minimal}drivers:\n  power: { type: lab, instance: Bad_Name }\n  link: { type: lab }\n`,
+  driverBrace: `${minimal}drivers:\n  power: { type: lab }\n  link:\n    type: command\n    pull: [ip, link, set, '{port', down]\n    plug: [ip, link, set, x, up]\n`,
+  driverPorts: `${minimal}steps:\n  - pull: eth1\ndrivers:\n  power: { type: lab }\n  link:\n    type: command\n    pull: [ip, link, set, '{port}', down]\n    plug: [ip, link, set, '{port}', up]\n`,
+  driverProgram: `${minimal}drivers:\n  power: { type: command, outlet: 3, on: ['{outlet}'], off: [pdu, off] }\n  link: { type: lab }\n`,
+  driverSnmp: `${minimal}drivers:\n  power: { type: lab }\n  link:\n    type: snmp\n    host: 192.168.0.2\n    version: '3'\n    community: private\n    user: { name: bench, priv: { protocol: aes, password: abcdefgh } }\n    ports: { eth1: { ifName: a }, eth2: { ifName: b } }\n`,
+  driverOnePort: `${minimal}drivers:\n  power: { type: lab }\n  link:\n    type: snmp\n    host: 192.168.0.2\n    version: 2c\n    community: private\n    ports: { eth1: { ifName: a, ifIndex: 3 }, eth2: { ifName: b } }\n`,
+  driverSwitchMode: `${minimal}drivers:\n  power: { type: lab }\n  link: { type: lab }\n  switch: { type: command, configure: [sw, '{port}'] }\n`,
+  urlCredentials: `${minimal}drivers:\n  power: { type: pdudaemon, url: 'http://admin:pw@pdu:16421', hostname: pdu1, port: 1 }\n  link: { type: lab }\n`,
   sweepRule: `${minimal.replace('  peer: 192.168.1.252\n', '  peer: 192.168.1.252\n  options: { updelay: 200 }\n')}sweep:\n  miimon: [0, 100]\n`,
 };
 
@@ -66,6 +81,10 @@ function values(parts: readonly ReasonPart[]): string[] {
 /** Names a user types into a plan, left in Latin in Chinese: dotted fields, sysfs options, keywords, commands, paths. */
 const PLAN_WORDS =
   /\/etc\/conf\.d\/net|`bondbench plan init`|lab:<instance>|user@host\[:port\]|[a-z]+(\.[a-zA-Z]+)+(: [a-z-]+)?|[A-Za-z]+(_[A-Za-z]+)+|\b(version|host|bond|modes|netifrc|standalone|lab|command|YAML|SSH|eth\d|miimon|MII|ARP|IPv4|Linux|root|gentoo-1|TCP|MAC)\b|\/s\b/g;
+
+/** A driver's own words the user types: placeholders, its fields and values, the device's software and files. */
+const DRIVER_WORDS =
+  /\{[a-z]+\}|user:password@|\b(pdudaemon\.conf|pdudaemon|user\.auth|oid\.state|stateOn|stateOff|ifDescr|ifName|ifAlias|ifIndex|community|user|profile|priv|lacp|static|none|version|SNMPv3|OID|URL|PDU|IP|a-z|http\(s\)|https?:\/\/[\w:@.-]+|ip link set)\b/g;
 
 function errorsOf(name: string): PlanError[] {
   const { plan, errors } = parsePlan(BROKEN[name]!);
@@ -90,7 +109,7 @@ describe('plan check findings in the reader’s language', () => {
         expect(zh, zh).toMatch(/[\u4e00-\u9fff]/);
         let left = zh;
         for (const value of values(parts).sort((a, b) => b.length - a.length)) left = left.replaceAll(value, '');
-        left = left.replace(PLAN_WORDS, '');
+        left = left.replace(PLAN_WORDS, '').replace(DRIVER_WORDS, '');
         expect(left, `${name}: ${zh}`).not.toMatch(/[a-z]{2,}/i);
       }
     }
@@ -120,6 +139,22 @@ describe('plan check findings in the reader’s language', () => {
       'bondRule.onlyIn',
       'bondRule.targetTwice',
       'bondRule.arpAndMiimon',
+      'yamlSyntax.said',
+      'yamlSyntax.kind.TAB_AS_INDENT',
+      'yamlSyntax.kind.DUPLICATE_KEY',
+      'yamlSyntax.kind.missingQuote',
+      'yamlSyntax.kind.BLOCK_AS_IMPLICIT_KEY',
+      'yamlSyntax.kind.unclosedFlow',
+      'driverCheck.pattern.instance',
+      'driverCheck.schema.brace',
+      'driverCheck.commandsUsePort',
+      'driverCheck.template.placeholderProgram',
+      'driverCheck.snmpCommunityV3',
+      'driverCheck.snmpPrivNeedsAuth',
+      'driverCheck.schema.onePortRef',
+      'driverCheck.commandNoMode',
+      'driverCheck.commandUsesPort',
+      'driverCheck.urlCredentials',
       'value.cidr',
       'value.noHost',
       'value.user',
@@ -155,5 +190,19 @@ describe('plan check findings in the reader’s language', () => {
       'does not say which switch port eth1 and eth2 are cabled to, and the steps pull them',
     );
     expect(sayReason('zh-CN', missing!.parts!)).toBe('未说明 eth1 和 eth2 接在哪些交换机端口上，而步骤会拔它们的网线');
+  });
+
+  it('say a YAML syntax error in Chinese at its line, and keep the parser’s English for the CLI', () => {
+    const [tab] = errorsOf('yamlTab');
+    expect(tab).toMatchObject({ path: '', message: 'Tabs are not allowed as indentation', line: 5, column: 1 });
+    expect(sayReason('zh-CN', tab!.parts!)).toBe('YAML 语法错误：YAML 不能用制表符缩进：请改用空格');
+    const [quote] = errorsOf('yamlQuote');
+    expect(quote!.message).toBe('Missing closing "quote');
+    expect(sayReason('zh-CN', quote!.parts!)).toBe('YAML 语法错误：带引号的值没有闭合：请补上结尾的引号');
+    // Every code the parser can report has its sentence in both languages.
+    for (const code of ['ALIAS_PROPS', 'MULTIPLE_DOCS', 'UNEXPECTED_TOKEN', 'RESOURCE_EXHAUSTION', 'other']) {
+      for (const language of ['en', 'zh-CN'] as const)
+        expect(t(language, `yamlSyntax.kind.${code}`)).not.toBe(`yamlSyntax.kind.${code}`);
+    }
   });
 });
