@@ -111,6 +111,31 @@ describe('CaptureList', () => {
     // Ten renders of a list in jsdom: seconds on a loaded 2-core machine.
   }, 20_000);
 
+  it('following, draws only the rows in view and reuses row elements as the list moves', async () => {
+    const store = new FrameStore();
+    store.setMode('balance-rr');
+    store.add(frames(5_000));
+    renderIn(<Harness store={store} />);
+    await waitFor(() => expect(rows().map((r) => Number(r.dataset.no))).toContain(5_000));
+    // The view and one row above it: no overscan that every update would replace.
+    expect(rows().length).toBeLessThanOrEqual(Math.ceil(VIEWPORT / ROW_HEIGHT) + 2);
+    const before = new Set(rows());
+    act(() => store.add(frames(1000, 5_001)));
+    await waitFor(() => expect(rows().map((r) => Number(r.dataset.no))).toContain(6_000));
+    // The same elements, with the new frames' text in them.
+    expect(rows().filter((r) => before.has(r)).length).toBe(rows().length);
+    expect(rows().map((r) => Number(r.dataset.no))).not.toContain(5_000);
+    // Scrolled up (no longer following): rows beyond each edge are drawn again, for a smooth scroll.
+    const scroller = document.querySelector('.capture-rows') as HTMLElement;
+    act(() => {
+      scroller.scrollTop = 3_000 * ROW_HEIGHT;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await waitFor(() => expect(rows().map((r) => Number(r.dataset.no))).toContain(3_001));
+    expect(rows().length).toBeGreaterThan(Math.ceil(VIEWPORT / ROW_HEIGHT) + 20);
+    expect(rows().map((r) => Number(r.dataset.no))).toContain(2_990);
+  });
+
   it('filters by tag, protocol, address, frame numbers and negation, and colours ARP classes', () => {
     const store = new FrameStore();
     store.setMode('active-backup');

@@ -69,6 +69,35 @@ describe('LiveRun', () => {
     expect(h.run.frames.all).toHaveLength(2);
   });
 
+  it('shows new probe samples at most ten times a second, without a render of their own in between', () => {
+    const h = harness();
+    h.send({ type: 'run-started', runId: 'r1', totalSteps: 1 });
+    h.nextFrame();
+    const probe = (atMs: number): BenchEvent => ({ type: 'probe', runId: 'r1', sample: { atMs, rttMs: 0.4 } });
+    h.send(probe(0));
+    h.nextFrame();
+    expect(h.run.getState().sampleCount).toBe(1);
+    const rendered = h.renders();
+    // 100 probes a second, an animation frame every 16 ms: the timeline hears of them once per 100 ms.
+    for (let ms = 10; ms < FRAME_LIST_INTERVAL_MS; ms += 10) {
+      h.advance(10);
+      h.send(probe(ms));
+      if (ms % 20 === 0) h.nextFrame();
+    }
+    expect(h.renders()).toBe(rendered);
+    expect(h.run.getState().sampleCount).toBe(1);
+    h.advance(10);
+    h.nextFrame();
+    expect(h.renders()).toBe(rendered + 1);
+    expect(h.run.getState().sampleCount).toBe(10);
+    expect(h.run.getState().samples).toHaveLength(10);
+    // Anything else still shows at the next animation frame, samples so far with it.
+    h.send(probe(100), { type: 'log', runId: 'r1', line: 'now' });
+    h.nextFrame();
+    expect(h.run.getState().log).toEqual(['now']);
+    expect(h.run.getState().samples).toHaveLength(11);
+  });
+
   it('lists frames still waiting under the mode they were captured in, when the next mode begins', () => {
     const h = harness();
     h.send(

@@ -95,8 +95,31 @@ export function CaptureList({
 
   // Following, the view is the list's end whatever the last scroll event said (it lags one update behind).
   const top = follow && store.live ? Math.max(0, (count + 1) * ROW_HEIGHT - view.height) : view.top;
-  const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  // Following, no one sees the rows above the view before scrolling (which stops following): each update lays out
+  // only the rows in view, not 20 more that every update replaces.
+  const following = follow && store.live;
+  const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT) - (following ? 1 : OVERSCAN));
   const lastRow = Math.min(count, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  // A row's element is a slot, not its frame: when the window moves, rows still in it keep theirs and are left
+  // alone, and the elements of rows that left are reused for those that came, with new text — instead of every row
+  // unmounted and made anew each time the list follows (bench:ui's profile).
+  const slotOf = useRef(new Map<number, number>());
+  const slots = new Map<number, number>();
+  const taken = new Set<number>();
+  for (let index = firstRow; index < lastRow; index++) {
+    const slot = slotOf.current.get(index);
+    if (slot !== undefined) {
+      slots.set(index, slot);
+      taken.add(slot);
+    }
+  }
+  for (let index = firstRow, free = 0; index < lastRow; index++) {
+    if (slots.has(index)) continue;
+    while (taken.has(free)) free++;
+    slots.set(index, free);
+    taken.add(free);
+  }
+  slotOf.current = slots;
   const scrollToRow = (index: number) => {
     const el = scroller.current;
     if (!el) return;
@@ -175,7 +198,7 @@ export function CaptureList({
               const style = { height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` };
               if (!frame) {
                 return (
-                  <tr key={-index - 1} aria-rowindex={index + 2} className="capture-row loading" style={style}>
+                  <tr key={slots.get(index)} aria-rowindex={index + 2} className="capture-row loading" style={style}>
                     <td colSpan={6}>…</td>
                   </tr>
                 );
@@ -183,7 +206,7 @@ export function CaptureList({
               const marked = highlight?.has(frame.no) ?? false;
               return (
                 <tr
-                  key={frame.key}
+                  key={slots.get(index)}
                   aria-rowindex={index + 2}
                   aria-selected={frame === selected}
                   className={`capture-row${frame.tag ? ` tag-${frame.tag}` : ''}${frame === selected ? ' selected' : ''}${marked ? ' evidence' : ''}`}

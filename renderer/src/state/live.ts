@@ -2,9 +2,11 @@
  * What the run view shows, fed by the bench's events: progress, steps and the matrix, the host's readings,
  * probe samples and markers on one clock (ms since the run started), the log, and the capture list.
  * Events arrive in bursts (thousands of frames a second); the state is republished at most once per animation
- * frame so React renders once per frame, whatever the event rate, and new frames join the capture list ten times
- * a second (Wireshark's live list updates on a timer too): a list that moves faster cannot be read, and each
- * move costs the page a layout.
+ * frame so React renders once per frame, whatever the event rate, and new frames join the capture list — and new
+ * probe samples the timeline — ten times a second (Wireshark's live list updates on a timer too): a list that
+ * moves faster cannot be read, and each move costs the page a layout and a paint. Probes come 100 a second, so
+ * publishing each frame's few samples re-rendered the whole run view 60 times a second for a line no eye reads
+ * that fast (bench:ui's trace: 53 paints a second while following, with the list moving 10 times).
  */
 import type { BenchEvent } from '../../../shared/api.js';
 import type { HostReading, MatrixRow, RunStatus, StepRecord } from '../../../shared/run/model.js';
@@ -93,6 +95,9 @@ export class LiveRun {
   private state: LiveState = IDLE;
   private draft: LiveState = IDLE;
   private pendingFrames: Extract<BenchEvent, { type: 'frames' }>[] = [];
+  /** Probe samples appended to the draft's samples since the timeline last saw them (their count since the start). */
+  private pendingSamples = false;
+  private samplesSeen = 0;
   private scheduled = false;
   private framesAddedAt = Number.NEGATIVE_INFINITY;
   private runStartedAt = 0;
@@ -175,7 +180,10 @@ export class LiveRun {
       case 'probe': {
         if (d.samples.length >= MAX_SAMPLES) d.samples.splice(0, MAX_SAMPLES / 2);
         d.samples.push({ atMs: this.stepStartedAt + event.sample.atMs, rttMs: event.sample.rttMs, lane: this.lane() });
-        this.update({ sampleCount: d.sampleCount + 1 });
+        // Published with the next batch of frames (see flush), not on its own.
+        this.samplesSeen++;
+        this.pendingSamples = true;
+        this.scheduleFlush();
         break;
       }
       case 'marker':
@@ -206,6 +214,8 @@ export class LiveRun {
     this.stepStartedAt = 0;
     this.stepFirstKey.clear();
     this.pendingFrames = [];
+    this.pendingSamples = false;
+    this.samplesSeen = 0;
     this.frames.clear();
     this.draft = { ...IDLE, runId, status: 'running', totalSteps, samples: [], log: [], bands: [] };
     this.scheduleFlush();
@@ -235,10 +245,12 @@ export class LiveRun {
   /** Publishes everything gathered since the last frame; public for tests and for the end of a run. */
   flush(): void {
     this.scheduled = false;
-    if (this.pendingFrames.length) {
+    if (this.pendingFrames.length || this.pendingSamples) {
       const now = this.now();
       if (now - this.framesAddedAt >= FRAME_LIST_INTERVAL_MS) {
         this.addPendingFrames();
+        if (this.pendingSamples) this.draft = { ...this.draft, sampleCount: this.samplesSeen };
+        this.pendingSamples = false;
         this.framesAddedAt = now;
       } else this.scheduleFlush();
     }
