@@ -7,12 +7,14 @@
  * the last reply before is the reply to the last answered request sent before the first lost one, the first reply
  * after the earliest reply to a request sent after the last lost one. The bench's figure is the step record's
  * anatomy (`outageMs`, last reply before → first reply after). Prints |bench − tcpdump| p50/p95/max per mode and
- * overall (target ≤ 1 ms p95), and the machine's load.
+ * overall (target ≤ 1 ms p95), and the machine's load. Under each of the probe sender's ARP policies in turn
+ * (`os-like`, then `passive`: one run and one tcpdump file each), since the policy decides how a balance-alb
+ * outage ends; `--policy` picks one.
  *
- *   npx tsx bench/failover.ts [--instance NAME] [--cycles 6] [--keep]
+ *   npx tsx bench/failover.ts [--instance NAME] [--cycles 6] [--policy both|os-like|passive] [--keep]
  * (root; brings the lab instance up when it is not, and down again after)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +22,7 @@ import { startRun } from '../main/engine/session.js';
 import { VirtualLab } from '../main/lab/lab.js';
 import { LAB_NETWORK, namespaceName } from '../shared/lab/topology.js';
 import type { PullAnatomy } from '../shared/measure/anatomy.js';
-import { defaultLabPlan, type ModeName, type StepSpec } from '../shared/plan/plan.js';
+import { type ArpPolicy, defaultLabPlan, type ModeName, type StepSpec } from '../shared/plan/plan.js';
 import { percentile, spread } from '../shared/run/stats.js';
 import type { FilePacket } from '../shared/wire/capture-file.js';
 import { decodeFrame } from '../shared/wire/decode.js';
@@ -94,98 +96,120 @@ const load = () =>
     .map((v) => v.toFixed(2))
     .join(' ');
 
+const POLICIES: readonly ArpPolicy[] = ['os-like', 'passive'];
+
+/** One run of both modes under one ARP policy, with its own tcpdump; prints its pulls, returns |Δ| per mode. */
+async function benchPolicy(
+  instance: string,
+  cycles: number,
+  policy: ArpPolicy,
+  dir: string,
+): Promise<{ errors: Map<ModeName, number[]>; skipped: string[] }> {
+  const testerIp = LAB_NETWORK.testerAddress.split('/')[0]!;
+  const bondIp = LAB_NETWORK.bondAddress.split('/')[0]!;
+  const plan = defaultLabPlan(instance);
+  plan.name = `bench:failover (${policy})`;
+  plan.modes = MODES;
+  plan.apply = { method: 'runtime', netifrcStyle: 'writeup' };
+  plan.probe = { ...plan.probe, pullRate: 1000, arpPolicy: policy };
+  const cycle: StepSpec[] = ['eth1', 'eth2'].flatMap((slave): StepSpec[] => [
+    { kind: 'pull', slave, holdSeconds: HOLD_SECONDS },
+    { kind: 'plug', slave, settleSeconds: SETTLE_SECONDS },
+  ]);
+  plan.steps = Array.from({ length: cycles }, () => cycle).flat();
+  const loadBefore = load();
+  const runsDir = join(dir, policy);
+  await mkdir(runsDir, { recursive: true });
+  const file = join(runsDir, 'tester0-tcpdump.pcap');
+  const tcpdump = await startTcpdump({
+    netns: namespaceName(instance),
+    device: LAB_NETWORK.testerPort,
+    file,
+    filter: 'icmp or arp',
+  });
+  const started = performance.now();
+  const handle = await startRun(plan, { runsDir });
+  const outcome = await handle.finished;
+  const wallMs = performance.now() - started;
+  // tcpdump hands over the kernel ring in blocks retired by its 1 s timeout: let the last one retire.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const stats = await tcpdump.stop();
+  if (outcome.status !== 'completed') throw new Error(`the run ${outcome.status}: ${outcome.error ?? ''}`);
+  const reference = echoes(readPackets(file), testerIp, bondIp);
+
+  console.log(
+    `bench:failover on lab "${instance}": ${MODES.join(', ')}, ${cycles * 2} pulls each (hold ${HOLD_SECONDS} s), ` +
+      `probe ${plan.probe.pullRate}/s, ARP policy ${plan.probe.arpPolicy}; run ${(wallMs / 1000).toFixed(0)} s`,
+  );
+  console.log(
+    `tcpdump -w on ${LAB_NETWORK.testerPort}: ${stats.captured} frames, ${stats.droppedByKernel} dropped by the kernel; ` +
+      `${reference.requests.length} requests, ${reference.replies.length} replies`,
+  );
+  console.log(`load average before: ${loadBefore}; after: ${load()}`);
+  console.log('');
+  console.log(
+    `${'mode'.padEnd(14)} ${'step'.padStart(4)} ${'slave'.padEnd(5)} ${'rate/s'.padStart(6)} ${'lost'.padStart(5)} ${'ref lost'.padStart(8)} ${'bench ms'.padStart(10)} ${'tcpdump ms'.padStart(10)} ${'|Δ| ms'.padStart(8)}  ended by`,
+  );
+  const errors = new Map<ModeName, number[]>(MODES.map((m) => [m, []]));
+  const skipped: string[] = [];
+  for (const step of outcome.steps) {
+    if (step.kind !== 'pull') continue;
+    const probe = step.measurements?.probe;
+    const a: PullAnatomy | undefined = probe?.anatomy;
+    if (!probe || !a) {
+      skipped.push(`${policy} step ${step.index} (${step.mode} ${step.slave}): no anatomy`);
+      continue;
+    }
+    const pullMs = a.carrierOffAtMs;
+    // From the cable out when the NIC reported it later (a link driver with a link-down time).
+    const windowStart = pullMs + Math.min(-a.carrierOffUncertaintyMs, a.cableOutMs ?? 0) - reference.rttMedianMs;
+    const ref = referenceOutage(reference, windowStart, pullMs + HOLD_SECONDS * 1000 - 50);
+    const bench = a.endedBy === 'no-outage' ? undefined : a.outageMs;
+    const error = bench !== undefined && ref ? Math.abs(bench - ref.outageMs) : undefined;
+    if (error !== undefined) errors.get(step.mode)!.push(error);
+    else if (bench !== undefined || ref)
+      skipped.push(
+        `${policy} step ${step.index} (${step.mode} ${step.slave}): ${bench === undefined ? 'the bench saw no outage' : 'tcpdump shows no outage'}`,
+      );
+    console.log(
+      `${step.mode.padEnd(14)} ${String(step.index).padStart(4)} ${String(step.slave).padEnd(5)} ${String(Math.round(probe.achievedRate ?? probe.rate)).padStart(6)} ${String(a.lost).padStart(5)} ${String(ref?.lost ?? 0).padStart(8)} ${f3(bench).padStart(10)} ${f3(ref?.outageMs).padStart(10)} ${f3(error).padStart(8)}  ${a.endedBy}`,
+    );
+  }
+  console.log('');
+  return { errors, skipped };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       instance: { type: 'string', default: process.env.BONDBENCH_BENCH_INSTANCE ?? 'bench' },
       cycles: { type: 'string', default: '6' },
+      policy: { type: 'string', default: 'both' },
       keep: { type: 'boolean', default: false },
     },
   });
   const instance = values.instance;
   const cycles = Number(values.cycles);
   if (!Number.isInteger(cycles) || cycles < 5) throw new Error('--cycles: a whole number ≥ 5 (2 pulls per cycle)');
+  const policies = values.policy === 'both' ? POLICIES : POLICIES.filter((p) => p === values.policy);
+  if (policies.length === 0) throw new Error(`--policy: both, ${POLICIES.join(' or ')}`);
   const lab = new VirtualLab(instance);
   const wasUp = await lab.isUp();
   if (!wasUp) await lab.up({ log: (line) => console.error(`lab: ${line}`) });
   const dir = await mkdtemp(join(tmpdir(), 'bondbench-bench-failover-'));
-  const testerIp = LAB_NETWORK.testerAddress.split('/')[0]!;
-  const bondIp = LAB_NETWORK.bondAddress.split('/')[0]!;
   try {
-    const plan = defaultLabPlan(instance);
-    plan.name = 'bench:failover';
-    plan.modes = MODES;
-    plan.apply = { method: 'runtime', netifrcStyle: 'writeup' };
-    plan.probe = { ...plan.probe, pullRate: 1000 };
-    const cycle: StepSpec[] = ['eth1', 'eth2'].flatMap((slave): StepSpec[] => [
-      { kind: 'pull', slave, holdSeconds: HOLD_SECONDS },
-      { kind: 'plug', slave, settleSeconds: SETTLE_SECONDS },
-    ]);
-    plan.steps = Array.from({ length: cycles }, () => cycle).flat();
-    const loadBefore = load();
-    const file = join(dir, 'tester0-tcpdump.pcap');
-    const tcpdump = await startTcpdump({
-      netns: namespaceName(instance),
-      device: LAB_NETWORK.testerPort,
-      file,
-      filter: 'icmp or arp',
-    });
-    const started = performance.now();
-    const handle = await startRun(plan, { runsDir: dir });
-    const outcome = await handle.finished;
-    const wallMs = performance.now() - started;
-    // tcpdump hands over the kernel ring in blocks retired by its 1 s timeout: let the last one retire.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const stats = await tcpdump.stop();
-    if (outcome.status !== 'completed') throw new Error(`the run ${outcome.status}: ${outcome.error ?? ''}`);
-    const reference = echoes(readPackets(file), testerIp, bondIp);
-
-    console.log(
-      `bench:failover on lab "${instance}": ${MODES.join(', ')}, ${cycles * 2} pulls each (hold ${HOLD_SECONDS} s), ` +
-        `probe ${plan.probe.pullRate}/s, ARP policy ${plan.probe.arpPolicy}; run ${(wallMs / 1000).toFixed(0)} s`,
-    );
-    console.log(
-      `tcpdump -w on ${LAB_NETWORK.testerPort}: ${stats.captured} frames, ${stats.droppedByKernel} dropped by the kernel; ` +
-        `${reference.requests.length} requests, ${reference.replies.length} replies`,
-    );
-    console.log(`load average before: ${loadBefore}; after: ${load()}`);
-    console.log('');
-    console.log(
-      `${'mode'.padEnd(14)} ${'step'.padStart(4)} ${'slave'.padEnd(5)} ${'rate/s'.padStart(6)} ${'lost'.padStart(5)} ${'ref lost'.padStart(8)} ${'bench ms'.padStart(10)} ${'tcpdump ms'.padStart(10)} ${'|Δ| ms'.padStart(8)}  ended by`,
-    );
-    const errors = new Map<ModeName, number[]>(MODES.map((m) => [m, []]));
+    const rows: [string, number[]][] = [];
     const skipped: string[] = [];
-    for (const step of outcome.steps) {
-      if (step.kind !== 'pull') continue;
-      const probe = step.measurements?.probe;
-      const a: PullAnatomy | undefined = probe?.anatomy;
-      if (!probe || !a) {
-        skipped.push(`step ${step.index} (${step.mode} ${step.slave}): no anatomy`);
-        continue;
-      }
-      const pullMs = a.carrierOffAtMs;
-      const ref = referenceOutage(
-        reference,
-        pullMs - a.carrierOffUncertaintyMs - reference.rttMedianMs,
-        pullMs + HOLD_SECONDS * 1000 - 50,
-      );
-      const bench = a.endedBy === 'no-outage' ? undefined : a.outageMs;
-      const error = bench !== undefined && ref ? Math.abs(bench - ref.outageMs) : undefined;
-      if (error !== undefined) errors.get(step.mode)!.push(error);
-      else if (bench !== undefined || ref)
-        skipped.push(
-          `step ${step.index} (${step.mode} ${step.slave}): ${bench === undefined ? 'the bench saw no outage' : 'tcpdump shows no outage'}`,
-        );
-      console.log(
-        `${step.mode.padEnd(14)} ${String(step.index).padStart(4)} ${String(step.slave).padEnd(5)} ${String(Math.round(probe.achievedRate ?? probe.rate)).padStart(6)} ${String(a.lost).padStart(5)} ${String(ref?.lost ?? 0).padStart(8)} ${f3(bench).padStart(10)} ${f3(ref?.outageMs).padStart(10)} ${f3(error).padStart(8)}  ${a.endedBy}`,
-      );
+    for (const policy of policies) {
+      const result = await benchPolicy(instance, cycles, policy, dir);
+      for (const [mode, list] of result.errors) rows.push([`${mode} (${policy})`, list]);
+      skipped.push(...result.skipped);
     }
-    console.log('');
+    const all = rows.flatMap(([, list]) => list);
     console.log(
       `${'|bench − tcpdump| outage, ms'.padEnd(30)} ${'pulls'.padStart(5)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}`,
     );
-    const all = [...errors.values()].flat();
-    for (const [name, list] of [...[...errors].map(([m, l]) => [m, l] as const), ['all', all] as const]) {
+    for (const [name, list] of [...rows, ['all', all] as [string, number[]]]) {
       console.log(
         `${name.padEnd(30)} ${String(list.length).padStart(5)} ${f3(spread(list)?.median).padStart(7)} ${f3(percentile(list, 95)).padStart(7)} ${f3(spread(list)?.max).padStart(7)}`,
       );
@@ -193,7 +217,7 @@ async function main(): Promise<void> {
     for (const line of skipped) console.log(`not compared: ${line}`);
     const p95 = percentile(all, 95);
     console.log(`target ≤ 1 ms p95: ${p95 !== undefined && p95 <= 1 ? 'met' : 'NOT met'}`);
-    if (values.keep) console.log(`run folder and tcpdump file kept in ${dir}`);
+    if (values.keep) console.log(`run folders and tcpdump files kept in ${dir}`);
   } finally {
     if (!values.keep) await rm(dir, { recursive: true, force: true });
     if (!wasUp) await lab.down();
