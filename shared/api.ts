@@ -4,7 +4,7 @@
  */
 import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
-import type { HostReading, MatrixRow, RunManifest, StepRecord } from './run/model.js';
+import type { HostReading, MatrixRow, ReasonPart, RunManifest, StepRecord } from './run/model.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
 export type Language = 'en' | 'zh-CN';
@@ -145,7 +145,14 @@ export type HostCheck =
       bonding: string;
       interfaces: { name: string; mac: string; addresses: string[] }[];
     }
-  | { ok: false; error: string; hostKey?: HostKeyPrompt };
+  | {
+      ok: false;
+      /** In English (the error's own text). */
+      error: string;
+      /** The same in message parts (`failure.*`: what failed and why), for the UI's language. */
+      errorParts?: ReasonPart[];
+      hostKey?: HostKeyPrompt;
+    };
 
 export interface TesterInterface {
   /** The capture device name (what a plan's tester.interface holds). */
@@ -158,11 +165,14 @@ export interface TesterInterface {
 }
 
 export interface CheckItem {
+  /** In English, as are detail and fix. */
   what: string;
   ok: boolean;
   detail: string;
   /** What to do about it when not ok. */
   fix?: string;
+  /** what, detail and fix in message parts (`checkItem.*`, `failure.*`), for the UI's language. */
+  parts?: { what: ReasonPart; detail: ReasonPart; fix?: ReasonPart };
 }
 
 export interface Comparison {

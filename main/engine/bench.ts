@@ -24,10 +24,13 @@ import type {
 import type { DoctorReport } from '../../shared/doctor/doctor.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { assertIPv4 } from '../../shared/net/names.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { compareRuns } from '../../shared/run/compare.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { createLinkDriver, createPowerDriver, createSwitchDriver } from '../drivers/index.js';
 import { HostControl } from '../host/control.js';
@@ -134,14 +137,16 @@ export class Bench implements BenchApi {
           .map((i) => ({ name: i.name, mac: i.mac ?? '', addresses: i.addresses })),
       };
     } catch (error) {
+      const errorParts = [{ key: 'failure.hostCheck', vars: { target, cause: errorPart(error) } }];
       if (error instanceof UnknownHostKeyError) {
         return {
           ok: false,
           error: error.message,
+          errorParts,
           hostKey: { target, keyType: error.key.type, fingerprint: error.key.fingerprint },
         };
       }
-      return { ok: false, error: (error as Error).message };
+      return { ok: false, error: (error as Error).message, errorParts };
     } finally {
       control?.close();
     }
@@ -192,73 +197,95 @@ export class Bench implements BenchApi {
   async checkEverything(yaml: string): Promise<CheckItem[]> {
     const items: CheckItem[] = [];
     const { plan, errors } = parsePlan(yaml);
-    items.push({
-      what: 'plan',
-      ok: !!plan,
-      detail: plan
-        ? `${plan.modes.length} modes, ${plan.steps.length + 1} steps each, ×${plan.repeat}`
-        : `${errors.length} problem(s)`,
-      fix: plan
-        ? undefined
-        : errors.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.path}: ${e.message}`).join('; '),
-    });
+    const planError = (e: PlanError): ReasonPart => {
+      const message = e.parts?.length ? joinParts(e.parts) : e.message;
+      // A YAML syntax error names no field, only its line.
+      if (e.line && !e.path) return { key: 'checkItem.planErrorLine', vars: { line: e.line, message } };
+      return e.line
+        ? { key: 'checkItem.planErrorAt', vars: { line: e.line, path: e.path, message } }
+        : { key: 'checkItem.planError', vars: { path: e.path, message } };
+    };
+    items.push(
+      plan
+        ? checkItem(
+            true,
+            item('plan'),
+            item('planOk', {
+              modes: plan.modes.length,
+              steps: plan.steps.length + 1,
+              repeat: plan.repeat,
+            }),
+          )
+        : checkItem(
+            false,
+            item('plan'),
+            item('planProblems', { count: errors.length }),
+            joinParts(errors.map(planError)),
+          ),
+    );
     if (!plan) return items;
     const target = parseHostTarget(plan.host.target);
     if (target.kind === 'lab') {
       const up = await new VirtualLab(target.instance).isUp();
-      items.push({
-        what: `virtual lab "${target.instance}"`,
-        ok: up,
-        detail: up ? 'up' : 'down',
-        fix: up ? undefined : `start it: bondbench lab up --instance ${target.instance}`,
-      });
+      const lab = item('lab', { instance: target.instance });
+      items.push(
+        up
+          ? checkItem(true, lab, item('labUp'))
+          : checkItem(false, lab, item('labDown'), item('labFix', { instance: target.instance })),
+      );
       if (!up) return items;
     }
     const host = await this.checkHost(plan.host.target);
+    const hostWhat = item('host', { target: plan.host.target });
     items.push(
       host.ok
-        ? {
-            what: `host ${plan.host.target}`,
-            ok: true,
-            detail: `${host.distribution}, kernel ${host.kernel}, bonding ${host.bonding}`,
-          }
-        : {
-            what: `host ${plan.host.target}`,
-            ok: false,
-            detail: host.error,
-            fix: host.hostKey
-              ? `accept its key ${host.hostKey.fingerprint} if it is the host you mean`
-              : 'check the target, the network and the credentials',
-          },
+        ? checkItem(
+            true,
+            hostWhat,
+            item('hostOk', {
+              distribution: host.distribution,
+              kernel: host.kernel,
+              bonding: host.bonding,
+            }),
+          )
+        : checkItem(
+            false,
+            hostWhat,
+            host.errorParts
+              ? joinParts(host.errorParts)
+              : { key: 'failure.cause.other', vars: { message: host.error } },
+            host.hostKey ? item('hostKeyFix', { fingerprint: host.hostKey.fingerprint }) : item('hostFix'),
+          ),
     );
     if (host.ok) {
       const missing = plan.bond.slaves.filter((s) => !host.interfaces.some((i) => i.name === s));
-      items.push({
-        what: 'slaves',
-        ok: missing.length === 0,
-        detail: missing.length ? `the host has no ${missing.join(', ')}` : plan.bond.slaves.join(', '),
-        fix: missing.length
-          ? `bond.slaves: use interfaces the host has (${host.interfaces.map((i) => i.name).join(', ')})`
-          : undefined,
-      });
+      items.push(
+        missing.length
+          ? checkItem(
+              false,
+              item('slaves'),
+              item('slavesMissing', { slaves: missing.join(', ') }),
+              item('slavesFix', { interfaces: host.interfaces.map((i) => i.name).join(', ') }),
+            )
+          : checkItem(true, item('slaves'), item('list', { items: plan.bond.slaves.join(', ') })),
+      );
     }
     try {
       const names = await this.withTester(plan, async (client) => (await client.interfaces()).map((i) => i.name));
       const wanted = plan.tester.interface;
       const ok = wanted === 'auto' || names.includes(wanted);
-      items.push({
-        what: 'tester interface',
-        ok,
-        detail: ok ? wanted : `no ${wanted} among ${names.join(', ')}`,
-        fix: ok ? undefined : 'tester.interface: pick one of the tester’s interfaces, or auto',
-      });
+      items.push(
+        ok
+          ? checkItem(true, item('testerInterface'), item('list', { items: wanted }))
+          : checkItem(
+              false,
+              item('testerInterface'),
+              item('testerMissing', { wanted, names: names.join(', ') }),
+              item('testerFix'),
+            ),
+      );
     } catch (error) {
-      items.push({
-        what: 'tester agent',
-        ok: false,
-        detail: (error as Error).message,
-        fix: 'install libpcap and run as root (or with capture rights)',
-      });
+      items.push(checkItem(false, item('testerAgent'), errorPart(error), item('agentFix')));
     }
     const switchConfig = plan.drivers.switch;
     for (const [kind, create] of [
@@ -280,14 +307,9 @@ export class Bench implements BenchApi {
     ] as const) {
       try {
         const driver = await create();
-        items.push({ what: `${kind} driver`, ok: true, detail: driver.name });
+        items.push(checkItem(true, item(`driver.${kind}`), item('list', { items: driver.name })));
       } catch (error) {
-        items.push({
-          what: `${kind} driver`,
-          ok: false,
-          detail: (error as Error).message,
-          fix: `drivers.${kind}: fix the settings named above`,
-        });
+        items.push(checkItem(false, item(`driver.${kind}`), errorPart(error), item('driverFix', { kind })));
       }
     }
     return items;
@@ -394,4 +416,21 @@ export class Bench implements BenchApi {
     for (const handle of running) handle.cancel();
     await Promise.all(running.map((handle) => handle.finished.catch(() => undefined)));
   }
+}
+
+/** A `checkItem.*` message as a part. */
+function item(key: string, vars?: Record<string, string | number>): ReasonPart {
+  return { key: `checkItem.${key}`, ...(vars ? { vars } : {}) };
+}
+
+/** A line of "Check everything": its English (as the CLI and older clients read it) and its parts. */
+function checkItem(ok: boolean, what: ReasonPart, detail: ReasonPart, fix?: ReasonPart): CheckItem {
+  const en = (part: ReasonPart) => sayReason('en', [part]);
+  return {
+    what: en(what),
+    ok,
+    detail: en(detail),
+    ...(fix ? { fix: en(fix) } : {}),
+    parts: { what, detail, ...(fix ? { fix } : {}) },
+  };
 }

@@ -10,6 +10,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../shared/run/model.js';
 import type { LinkDriver } from '../drivers/types.js';
 import { packageRoot } from '../paths.js';
@@ -221,8 +222,10 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       }
     } catch (caught) {
       status = caught instanceof RunCancelled ? 'cancelled' : 'failed';
-      error =
-        caught instanceof RunCancelled ? undefined : (folderProblem(writer.dir, caught) ?? (caught as Error).message);
+      const folder = caught instanceof RunCancelled ? undefined : folderProblem(writer.dir, caught);
+      error = caught instanceof RunCancelled ? undefined : (folder ?? (caught as Error).message);
+      // What failed and why, for the reader's language; its English is `error`.
+      errorParts = error && !folder ? [{ key: 'failure.run', vars: { cause: errorPart(caught) } }] : undefined;
       if (error) await keep(() => writer.log(`run failed: ${error}`));
     } finally {
       // A run that stopped between a pull and its plug leaves no cable out: the slave goes back before the host's
@@ -232,7 +235,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
           await link!.plug(slave);
           await keep(() => writer.log(`${slave}: cable plugged back in (the run stopped while it was pulled)`));
         } catch (caught) {
-          const parts = [{ key: 'runWarning.plugBack', vars: { slave, error: (caught as Error).message } }];
+          const parts = [{ key: 'runWarning.plugBack', vars: { slave, error: errorPart(caught) } }];
           await keep(() => writer.warn(sayReason('en', parts), parts));
           failWith(parts);
         }
@@ -248,7 +251,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         if (restored) await keep(() => writer.log('host restored to its original configuration'));
         else {
           const parts = [
-            { key: 'runWarning.restore', vars: { error: (restoreError as Error).message, target: plan.host.target } },
+            { key: 'runWarning.restore', vars: { error: errorPart(restoreError), target: plan.host.target } },
           ];
           await keep(() => writer.warn(sayReason('en', parts), parts));
           failWith(parts);
@@ -258,7 +261,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
           try {
             await sides.switch.restore();
           } catch (caught) {
-            const parts = [{ key: 'runWarning.switchBack', vars: { error: (caught as Error).message } }];
+            const parts = [{ key: 'runWarning.switchBack', vars: { error: errorPart(caught) } }];
             await keep(() => writer.warn(sayReason('en', parts), parts));
             failWith(parts);
           }

@@ -19,6 +19,8 @@ import {
   partnerNicFor,
 } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { CablePullTiming } from '../drivers/types.js';
 import { packageRoot, runtimeDir } from '../paths.js';
 import { SshSession } from '../ssh/session.js';
@@ -139,7 +141,11 @@ const PARTNER_GUEST: QemuGuest = {
 const PARTNER_READY = 'bondbench: partner ready';
 
 export class LabError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The message as catalogue parts, where it has them (shared/run/failure.ts errorPart reads them). */
+    readonly parts?: ReasonPart[],
+  ) {
     super(message);
     this.name = 'LabError';
   }
@@ -282,7 +288,8 @@ export class VirtualLab {
   private async requireState(): Promise<LabState> {
     const state = await this.readState();
     if (!state || !(await this.qemuPid())) {
-      throw new LabError(`lab "${this.instance}" is not running: start it with "bondbench lab up"`);
+      const parts = [{ key: 'failure.labDown', vars: { instance: this.instance } }];
+      throw new LabError(sayReason('en', parts), parts);
     }
     return state;
   }

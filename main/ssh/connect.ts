@@ -10,7 +10,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod } from 'ssh2';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { proxyCommandSpawn } from '../../shared/platform/ssh.js';
+import { errorPart } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { KnownHosts, knownHostName } from './known-hosts.js';
 import { type OfferedHostKey, SshSession } from './session.js';
 import { parseSshDestination, type ResolvedSsh, resolveSsh, type SshDestination } from './ssh-config.js';
@@ -34,10 +37,14 @@ export interface SshConnectPolicy {
   log?: (line: string) => void;
 }
 
+/** A login that cannot work or was refused; `parts` say it as `sshLogin.*` messages (its English is `message`). */
 export class SshAuthError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly parts: ReasonPart[];
+  constructor(key: string, vars: Record<string, string | ReasonPart>) {
+    const parts = [{ key: `sshLogin.${key}`, vars }];
+    super(sayReason('en', parts));
     this.name = 'SshAuthError';
+    this.parts = parts;
   }
 }
 
@@ -89,19 +96,19 @@ async function loadKey(
   log: (line: string) => void,
 ): Promise<{ key: Buffer; passphrase?: string } | undefined> {
   const key = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new SshAuthError(`cannot read the key file ${file}: ${error.message}`);
+    throw new SshAuthError('keyUnreadable', { file, error: errorPart(error) });
   });
   const plain = utils.parseKey(key);
   if (!(plain instanceof Error)) return { key };
   if (!/encrypted|passphrase/i.test(plain.message))
-    throw new SshAuthError(`${file} is not a usable private key: ${plain.message}`);
+    throw new SshAuthError('keyUnusable', { file, error: plain.message });
   const secret = typeof passphrase === 'function' ? await passphrase(file) : passphrase;
   if (secret === undefined) {
     log(`skipping ${file}: it is encrypted and no passphrase was given`);
     return undefined;
   }
   const decrypted = utils.parseKey(key, secret);
-  if (decrypted instanceof Error) throw new SshAuthError(`the passphrase for ${file} is wrong (${decrypted.message})`);
+  if (decrypted instanceof Error) throw new SshAuthError('passphrase', { file, error: decrypted.message });
   return { key, passphrase: secret };
 }
 
@@ -139,11 +146,10 @@ async function authMethods(
     });
   }
   if (methods.length === 0) {
-    throw new SshAuthError(
-      `no way to log in to ${username}@${resolved.hostName}: no ssh-agent (SSH_AUTH_SOCK; on Windows the OpenSSH agent or Pageant), no usable key ` +
-        `(${explicit.length ? explicit.join(', ') : '~/.ssh/id_ed25519, id_ecdsa, id_rsa'}), and no password chosen. ` +
-        'Add an IdentityFile to ~/.ssh/config, pass --identity FILE, or choose --password-stdin.',
-    );
+    throw new SshAuthError('noMethod', {
+      login: `${username}@${resolved.hostName}`,
+      keys: explicit.length ? explicit.join(', ') : '~/.ssh/id_ed25519, id_ecdsa, id_rsa',
+    });
   }
   return methods;
 }
@@ -224,10 +230,7 @@ export async function connectSsh(
     dispose?.();
     const message = (error as Error).message;
     if (/All configured authentication methods failed/i.test(message)) {
-      throw new SshAuthError(
-        `${label} refused every login method offered (agent, keys, password): check the user name, ` +
-          'authorized_keys on the host, or choose password login with --password-stdin',
-      );
+      throw new SshAuthError('refused', { label });
     }
     throw error;
   }

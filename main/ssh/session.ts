@@ -202,7 +202,8 @@ export class SshSession {
         settled = true;
         client.end();
         options.dispose?.();
-        reject(refusal ?? new Error(`SSH to ${options.label} failed: ${error.message}`));
+        // The cause keeps ssh2's level and the OS's errno code, for saying what failed (shared/run/failure.ts).
+        reject(refusal ?? new Error(`SSH to ${options.label} failed: ${error.message}`, { cause: error }));
       });
       client.once('ready', () => {
         if (settled) return;

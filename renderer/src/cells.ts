@@ -5,6 +5,7 @@
  * MACs and shares read the same in every language and are shown as the oracle wrote them.
  */
 import type { TFunction } from 'i18next';
+import type { CheckItem } from '../../shared/api.js';
 import { sayReasonWith } from '../../shared/oracle/failover.js';
 import type { PlanError } from '../../shared/plan/plan-file.js';
 import type { Cell, MatrixColumn, MatrixRow, ReasonPart, RunManifest, StepRecord } from '../../shared/run/model.js';
@@ -56,6 +57,14 @@ export function rowNotes(row: MatrixRow, options: SummaryOptions, t: TFunction):
 /** A plan check finding's message in the UI's language: from its parts (`planCheck.*`) when it has them, else as the check said it. */
 export function planErrorText(error: PlanError, t: TFunction): string {
   return error.parts ? sayReasonWith((key, vars) => t(key, vars ?? {}), error.parts) : error.message;
+}
+
+/** A "Check everything" line in the UI's language: from its parts when the bench said them, else as sent. */
+export function checkItemText(item: CheckItem, t: TFunction): { what: string; detail: string; fix?: string } {
+  if (!item.parts) return { what: item.what, detail: item.detail, ...(item.fix ? { fix: item.fix } : {}) };
+  const say = (part: ReasonPart) => sayReasonWith((key, vars) => t(key, vars ?? {}), [part]);
+  const { what, detail, fix } = item.parts;
+  return { what: say(what), detail: say(detail), ...(fix ? { fix: say(fix) } : {}) };
 }
 
 /** A run's error in the UI's language: from its parts when the run said it in its own words, else as recorded. */

@@ -83,7 +83,7 @@ describe('the run’s warnings and error in the reader’s language', () => {
     expect(said.map((w) => w.text)).toEqual([
       `运行错误：没有任何模式成功启用：${BRING_UP}`,
       '2 个步骤失败；详见 log.txt',
-      `无法恢复主机：${RESTORE}；请运行 "bondbench host restore ${plan.host.target}"`,
+      `无法恢复主机：“${RESTORE}”；请运行 "bondbench host restore ${plan.host.target}"`,
     ]);
     const allParts = [...manifest.errorParts!, ...manifest.warningParts!.flatMap((p) => p ?? [])];
     for (const warning of said) expect(engineWords(warning.text, allParts), warning.text).not.toMatch(/[a-z]{2,}/i);

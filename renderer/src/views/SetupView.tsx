@@ -7,6 +7,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchClient, CheckItem, HostCheck, TesterInterface } from '../../../shared/api.js';
 import type { DriverKind } from '../../../shared/drivers/define.js';
+import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import type { PlanError } from '../../../shared/plan/plan-file.js';
 import {
   DRIVERS,
@@ -17,6 +18,7 @@ import {
   readField,
   writeField,
 } from '../../../shared/plan/yaml-edit.js';
+import { checkItemText } from '../cells.js';
 import { DoctorPanel } from '../components/DoctorPanel.js';
 import { PlanEditor } from '../components/PlanEditor.js';
 import { FieldErrors, invalidProps, PlanForm } from '../components/PlanForm.js';
@@ -112,7 +114,7 @@ function HostPanel({
       ) : null}
       {result && !result.ok && !result.hostKey ? (
         <p className="error" role="alert">
-          {result.error}
+          {result.errorParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), result.errorParts) : result.error}
         </p>
       ) : null}
       {result?.ok ? (
@@ -308,12 +310,17 @@ function CheckEverything({ client, plan }: Pick<SetupViewProps, 'client' | 'plan
             {failing.length ? t('ui.check.toFix', { count: failing.length }) : t('ui.check.allGood')}
           </p>
           <ul className="checks">
-            {items.map((item) => (
-              <li key={item.what} className={item.ok ? 'check-ok' : 'check-fail'}>
-                <span aria-hidden="true">{item.ok ? '✓' : '✗'}</span> <strong>{item.what}</strong>: {item.detail}
-                {!item.ok && item.fix ? <div className="fix">{t('ui.check.fix', { fix: item.fix })}</div> : null}
-              </li>
-            ))}
+            {items.map((item) => {
+              const said = checkItemText(item, t);
+              return (
+                <li key={item.what} className={item.ok ? 'check-ok' : 'check-fail'}>
+                  <span aria-hidden="true">{item.ok ? '✓' : '✗'}</span> <strong>{said.what}</strong>
+                  {t('checkItem.colon')}
+                  {said.detail}
+                  {!item.ok && said.fix ? <div className="fix">{t('ui.check.fix', { fix: said.fix })}</div> : null}
+                </li>
+              );
+            })}
           </ul>
         </>
       ) : null}

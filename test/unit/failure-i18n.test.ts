@@ -1,0 +1,113 @@
+/**
+ * Errors from outside the bench said in the reader's language (shared/run/failure.ts): real errors from this
+ * machine's OS (a refused loopback connection, a missing file) and ssh2's failure shapes keep their text in English
+ * and become a Chinese sentence for the cause, the text quoted after it; the host check's failed line
+ * (Bench.checkHost) and "Check everything" say what failed in Chinese.
+ */
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Bench } from '../../main/engine/bench.js';
+import { SshAuthError } from '../../main/ssh/connect.js';
+import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
+import { englishSentences } from '../support/english.js';
+import { MINIMAL_PLAN } from '../support/plans.js';
+
+/** The error a TCP connect to loopback port 1 (nothing listens there) fails with, as libuv reports it. */
+function refused(): Promise<Error> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 1 });
+    socket.on('error', (error) => resolve(error));
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(new Error('port 1 answered'));
+    });
+  });
+}
+
+describe('an error from the OS or SSH as a message part', () => {
+  it('a refused connection, also when wrapped (SSH to … failed: …, with its cause)', async () => {
+    const os = await refused();
+    expect((os as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    const wrapped = new Error(`SSH to root@127.0.0.1:1 failed: ${os.message}`, { cause: os });
+    const part = errorPart(wrapped);
+    expect(part.key).toBe('failure.cause.ECONNREFUSED');
+    expect(sayReason('en', [part])).toBe(wrapped.message);
+    const zh = sayReason('zh-CN', [part]);
+    expect(zh).toBe(`连接被拒绝：对方端口上没有服务在监听（原文：“${wrapped.message}”）`);
+    expect(englishSentences(zh)).toEqual([]);
+  });
+
+  it('a missing file, a handshake timeout, a refused login, an unknown error', async () => {
+    const missing = await readFile(join(tmpdir(), 'bondbench-no-such-file')).catch((e: Error) => e);
+    expect(errorPart(missing).key).toBe('failure.cause.ENOENT');
+    // ssh2's shapes: its `level` on the error, or only its words.
+    const timeout = Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' });
+    expect(errorPart(timeout).key).toBe('failure.cause.sshHandshakeTimeout');
+    expect(errorPart(new Error('All configured authentication methods failed')).key).toBe('failure.cause.sshAuth');
+    const auth = Object.assign(new Error('root@x refused every login method offered'), { name: 'SshAuthError' });
+    expect(sayReason('zh-CN', [errorPart(auth)])).toMatch(/^SSH 无法登录/);
+    // Ours says why in its own parts.
+    const refusedLogin = new SshAuthError('refused', { label: 'root@x' });
+    expect(refusedLogin.message).toBe(
+      'root@x refused every login method offered (agent, keys, password): check the user name, authorized_keys on the host, or choose password login with --password-stdin',
+    );
+    expect(sayReason('zh-CN', [errorPart(refusedLogin)])).toMatch(/^root@x 拒绝了所有登录方式/);
+    const other = errorPart(new Error('something we never saw'));
+    expect(other.key).toBe('failure.cause.other');
+    expect(sayReason('zh-CN', [other])).toBe('“something we never saw”');
+    expect(errorPart('a string').vars).toEqual({ message: 'a string' });
+  });
+
+  it('an error that says itself in parts keeps them (a lab that is not running)', () => {
+    const parts = [{ key: 'failure.labDown', vars: { instance: 'i17x' } }];
+    const lab = Object.assign(new Error(sayReason('en', parts)), { name: 'LabError', parts });
+    expect(errorPart(lab)).toEqual(parts[0]);
+    expect(lab.message).toBe('lab "i17x" is not running: start it with "bondbench lab up"');
+    expect(sayReason('zh-CN', [errorPart(lab)])).toBe('虚拟实验室 "i17x" 没有在运行：请用 "bondbench lab up" 启动它');
+    expect(sayReason('en', [joinParts([...parts, ...parts])])).toBe(`${lab.message}; ${lab.message}`);
+  });
+
+  it('every cause has its sentence in both languages; in Chinese no English but the quoted original', () => {
+    const causes = Object.keys(CATALOGUE.en.failure.cause);
+    expect(causes).toEqual(expect.arrayContaining(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'sshAuth', 'other']));
+    for (const cause of causes) {
+      const message = 'connect ECONNREFUSED 10.0.0.1:22 and the rest of the English text';
+      expect(t('en', `failure.cause.${cause}`, { message })).toBe(message);
+      expect(englishSentences(t('zh-CN', `failure.cause.${cause}`, { message }))).toEqual([]);
+    }
+  });
+});
+
+describe('the host check and "Check everything" say what failed in Chinese', () => {
+  const target = 'root@127.0.0.1:1';
+
+  it('Bench.checkHost: the English as the error said it, the Chinese naming the host and the cause', async () => {
+    const check = await new Bench({ runsDir: tmpdir() }).checkHost(target);
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(sayReason('en', check.errorParts!)).toBe(check.error);
+    const zh = sayReason('zh-CN', check.errorParts!);
+    expect(zh.startsWith(`无法连接并读取主机 ${target}：`), zh).toBe(true);
+    expect(englishSentences(zh), zh).toEqual([]);
+  }, 30_000);
+
+  it('Bench.checkEverything: a YAML syntax error and its line, in both languages', async () => {
+    const items = await new Bench({ runsDir: tmpdir() }).checkEverything(`${MINIMAL_PLAN}\tcolour: red\n`);
+    expect(items).toHaveLength(1);
+    const [plan] = items;
+    expect(plan!.ok).toBe(false);
+    expect(plan!.fix).toMatch(/^line 9: Tabs are not allowed as indentation/);
+    const { what, detail, fix } = plan!.parts!;
+    expect(sayReason('en', [what])).toBe(plan!.what);
+    expect(sayReason('en', [detail])).toBe(plan!.detail);
+    expect(sayReason('en', [fix!])).toBe(plan!.fix);
+    expect(sayReason('zh-CN', [what])).toBe('计划');
+    expect(sayReason('zh-CN', [fix!])).toMatch(/^第 9 行：YAML 语法错误：YAML 不能用制表符缩进/);
+    for (const part of [what, detail, fix!]) expect(englishSentences(sayReason('zh-CN', [part]))).toEqual([]);
+  });
+});
