@@ -278,6 +278,35 @@ interface IndexHeader {
 const INDEX_MAGIC = 0x58494242; // "BBIX", little-endian
 const INDEX_VERSION = 1;
 
+/** A persisted index's sections and comments have the shapes the reader gives (the file may come from anywhere). */
+function wellFormed(header: IndexHeader): boolean {
+  const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+  const integer = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
+  return (
+    Array.isArray(header.comments) &&
+    header.comments.every((c) => typeof c === 'string') &&
+    Array.isArray(header.sections) &&
+    header.sections.length <= 0x10000 &&
+    header.sections.every(
+      (s) =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof s.littleEndian === 'boolean' &&
+        Array.isArray(s.interfaces) &&
+        s.interfaces.every(
+          (i) =>
+            typeof i === 'object' &&
+            i !== null &&
+            integer(i.linkType, 0) &&
+            integer(i.snapLength, 0) &&
+            integer(i.unitsPerSecond, 1) &&
+            optionalString(i.name) &&
+            optionalString(i.filter),
+        ),
+    )
+  );
+}
+
 /**
  * A pcapng file indexed once for random access: where each packet's block starts, its section and interface, so
  * packet `i` (Wireshark's frame i + 1) is decoded only when asked for, from a window of the file's bytes that holds
@@ -478,8 +507,7 @@ export class PcapngIndex {
       const start = 16 + ((jsonLength + 7) & ~7);
       if (!Number.isInteger(n) || n < 0 || bytes.length !== start + n * 8 + n * 4 + ((n * 2 + 7) & ~7))
         return undefined;
-      if (header.scanned !== file.size || !Array.isArray(header.sections) || !Array.isArray(header.comments))
-        return undefined;
+      if (header.scanned !== file.size || !wellFormed(header)) return undefined;
       // Copies, aligned for the typed arrays (new Uint8Array copies; a Node Buffer's slice would not).
       const copy = (from: number, to: number) => new Uint8Array(bytes.subarray(from, to)).buffer;
       const offsets = new Float64Array(copy(start, start + n * 8));
@@ -489,7 +517,8 @@ export class PcapngIndex {
       for (let i = 0; i < n; i++) {
         const at = offsets[i]!;
         const section = header.sections[sectionOf[i]!];
-        if (!(at > last) || at + 32 > file.size || !section?.interfaces?.[interfaceIds[i]!]) return undefined;
+        if (!(at > last) || !Number.isInteger(at) || at + 32 > file.size || !section?.interfaces[interfaceIds[i]!])
+          return undefined;
         last = at;
       }
       return new PcapngIndex(offsets, sectionOf, interfaceIds, header.sections, header.comments, header.scanned);

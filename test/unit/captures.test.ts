@@ -113,6 +113,20 @@ describe('PcapngIndex', () => {
     jumbled.set(kept.subarray(arrays + 8, arrays + 16), arrays);
     expect(PcapngIndex.deserialize(jumbled, file)).toBeUndefined();
     expect(PcapngIndex.deserialize(new Uint8Array(64).fill(7), file)).toBeUndefined();
+    // A header of the wrong shape (the folder may come from anywhere): an interface name that is not a string.
+    const view = new DataView(kept.buffer, kept.byteOffset, kept.byteLength);
+    const jsonLength = view.getUint32(8, true);
+    const json = Buffer.from(kept.subarray(16, 16 + jsonLength)).toString('utf8');
+    const hostile = json.replace('"name":"tester0"', '"name":{"t":"x"}');
+    expect(hostile).not.toBe(json);
+    expect(hostile.length).toBe(json.length);
+    const forged = kept.slice();
+    forged.set(Buffer.from(hostile), 16);
+    expect(PcapngIndex.deserialize(forged, file)).toBeUndefined();
+    // The same bytes with the name as a string are accepted (the forging above is sound).
+    const fair = kept.slice();
+    fair.set(Buffer.from(json.replace('"name":"tester0"', '"name":"tester1"')), 16);
+    expect(PcapngIndex.deserialize(fair, file)?.interfaceOf(0)?.name).toBe('tester1');
   });
 
   it('refuses a damaged file by offset, as the whole-file reader does', () => {
