@@ -115,9 +115,8 @@ export class Bench implements BenchApi {
   private loadPlan(yaml: string): Plan {
     const { plan, errors } = parsePlan(yaml);
     if (!plan) {
-      throw new Error(
-        `the plan is not valid: ${errors.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ')}`,
-      );
+      const parts = [item('planInvalid', { findings: joinParts(errors.map(planError)) })];
+      throw saidError(parts);
     }
     return plan;
   }
@@ -197,14 +196,6 @@ export class Bench implements BenchApi {
   async checkEverything(yaml: string): Promise<CheckItem[]> {
     const items: CheckItem[] = [];
     const { plan, errors } = parsePlan(yaml);
-    const planError = (e: PlanError): ReasonPart => {
-      const message = e.parts?.length ? joinParts(e.parts) : e.message;
-      // A YAML syntax error names no field, only its line.
-      if (e.line && !e.path) return { key: 'checkItem.planErrorLine', vars: { line: e.line, message } };
-      return e.line
-        ? { key: 'checkItem.planErrorAt', vars: { line: e.line, path: e.path, message } }
-        : { key: 'checkItem.planError', vars: { path: e.path, message } };
-    };
     items.push(
       plan
         ? checkItem(
@@ -328,7 +319,7 @@ export class Bench implements BenchApi {
 
   async cancelRun(runId: string): Promise<void> {
     const handle = this.active.get(runId);
-    if (!handle) throw new Error(`run ${runId} is not running`);
+    if (!handle) throw saidError([item('notRunning', { runId })]);
     handle.cancel();
     await handle.finished;
   }
@@ -349,7 +340,7 @@ export class Bench implements BenchApi {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    if (this.active.has(runId)) throw new Error(`run ${runId} is still running: cancel it first`);
+    if (this.active.has(runId)) throw saidError([item('stillRunning', { runId })]);
     await deleteRun(runId, this.runsDir);
   }
 
@@ -419,7 +410,7 @@ export class Bench implements BenchApi {
 }
 
 /** A `checkItem.*` message as a part. */
-function item(key: string, vars?: Record<string, string | number>): ReasonPart {
+function item(key: string, vars?: Record<string, string | number | ReasonPart>): ReasonPart {
   return { key: `checkItem.${key}`, ...(vars ? { vars } : {}) };
 }
 
@@ -433,4 +424,18 @@ function checkItem(ok: boolean, what: ReasonPart, detail: ReasonPart, fix?: Reas
     ...(fix ? { fix: en(fix) } : {}),
     parts: { what, detail, ...(fix ? { fix } : {}) },
   };
+}
+
+/** A plan check finding as a part: its line and field when it has them ("line 9: bond.peer: …"). */
+function planError(e: PlanError): ReasonPart {
+  const message = e.parts?.length ? joinParts(e.parts) : e.message;
+  if (e.line && e.path) return item('planErrorAt', { line: e.line, path: e.path, message });
+  // A YAML syntax error names no field, only its line.
+  if (e.line) return item('planErrorLine', { line: e.line, message });
+  return e.path ? item('planError', { path: e.path, message }) : item('planErrorOnly', { message });
+}
+
+/** An Error said in parts: its message is their English; the server sends the parts to the page. */
+function saidError(parts: ReasonPart[]): Error & { parts: ReasonPart[] } {
+  return Object.assign(new Error(sayReason('en', parts)), { parts });
 }

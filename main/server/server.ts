@@ -4,7 +4,8 @@
  * cookie the first page load sets — and only for the Host names of this server (no DNS rebinding) and, for the
  * WebSocket, only from this server's own page (no cross-site WebSocket hijacking).
  *
- * Protocol, JSON text frames: {id, method, params[]} → {id, result} | {id, error: {message}}; events {event}.
+ * Protocol, JSON text frames: {id, method, params[]} → {id, result} | {id, error: {message, parts?}}; events
+ * {event}. `parts`: the error as message parts (ReasonPart[]), for the page's language.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -15,6 +16,8 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
+import { errorPart } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { contentSecurityPolicy } from './csp.js';
 
 export const LOOPBACK = '127.0.0.1';
@@ -311,7 +314,11 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
     });
     ws.on('error', () => ws.terminate());
     // Every frame gets one answer; nothing a page sends (or a result that cannot be sent) may throw out of here.
-    const reply = (message: { id: number | string | null; result?: unknown; error?: { message: string } }) => {
+    const reply = (message: {
+      id: number | string | null;
+      result?: unknown;
+      error?: { message: string; parts?: ReasonPart[] };
+    }) => {
       if (ws.readyState !== ws.OPEN) return;
       let text: string;
       try {
@@ -335,7 +342,8 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
       }
       call(request).then(
         (result) => reply({ id: request.id, result }),
-        (error: unknown) => reply({ id: request.id, error: { message: errorText(error) } }),
+        // The parts say what failed in the page's language (shared/run/failure.ts); the message stays English.
+        (error: unknown) => reply({ id: request.id, error: { message: errorText(error), parts: [errorPart(error)] } }),
       );
     });
   }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunView as RecordedRun } from '../../shared/api.js';
 import type { RunManifest } from '../../shared/run/model.js';
+import { errorText } from './cells.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { RunProgress } from './components/RunProgress.js';
 import { LiveRun } from './state/live.js';
@@ -26,7 +27,8 @@ export function App({ connection }: { connection: Connection }) {
   const [recorded, setRecorded] = useState<RecordedRun>();
   const [starting, setStarting] = useState(false);
   const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<string>();
+  // The error as thrown: said in the UI's language when shown (errorText), so a language switch re-says it.
+  const [error, setError] = useState<unknown>();
   const [lost, setLost] = useState<string>();
   const [finishedRuns, setFinishedRuns] = useState(0);
 
@@ -35,7 +37,7 @@ export function App({ connection }: { connection: Connection }) {
   // The desktop shell keeps the plan being edited between sessions; otherwise start from the bench's default.
   useEffect(() => {
     const kept = connection.planKeeper ? connection.planKeeper.kept() : Promise.resolve(null);
-    kept.then((text) => text ?? client.defaultPlan()).then(setPlan, (e: Error) => setError(e.message));
+    kept.then((text) => text ?? client.defaultPlan()).then(setPlan, setError);
   }, [client, connection]);
   useEffect(() => {
     const keeper = connection.planKeeper;
@@ -50,10 +52,7 @@ export function App({ connection }: { connection: Connection }) {
     if (!finishedId) return;
     setCancelling(false);
     setFinishedRuns((n) => n + 1);
-    client.getRun(finishedId).then(
-      (run) => setLiveManifest(run.manifest),
-      (e: Error) => setError(e.message),
-    );
+    client.getRun(finishedId).then((run) => setLiveManifest(run.manifest), setError);
   }, [client, finishedId]);
 
   const start = async () => {
@@ -68,7 +67,7 @@ export function App({ connection }: { connection: Connection }) {
       setRecorded(undefined);
       setView('run');
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setStarting(false);
     }
@@ -80,7 +79,7 @@ export function App({ connection }: { connection: Connection }) {
     try {
       await client.cancelRun(state.runId);
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
       setCancelling(false);
     }
   };
@@ -91,7 +90,7 @@ export function App({ connection }: { connection: Connection }) {
       setRecorded(await client.getRun(runId));
       setView('run');
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   };
 
@@ -120,9 +119,9 @@ export function App({ connection }: { connection: Connection }) {
           {t('ui.app.connectionLost', { reason: lost })}
         </p>
       ) : null}
-      {error ? (
+      {error !== undefined ? (
         <p className="error banner" role="alert">
-          {error}{' '}
+          {errorText(error, t)}{' '}
           <button type="button" className="link" onClick={() => setError(undefined)}>
             {t('ui.app.dismiss')}
           </button>

@@ -67,6 +67,17 @@ export function checkItemText(item: CheckItem, t: TFunction): { what: string; de
   return { what: say(what), detail: say(detail), ...(fix ? { fix: say(fix) } : {}) };
 }
 
+/**
+ * An error from the bench in the UI's language: from the message parts the bench sent with it (the WebSocket
+ * transport puts them on the Error as `parts`), else its message as it came.
+ */
+export function errorText(error: unknown, t: TFunction): string {
+  const parts = (error as { parts?: unknown } | null)?.parts;
+  if (Array.isArray(parts) && parts.length > 0)
+    return sayReasonWith((key, vars) => t(key, vars ?? {}), parts as ReasonPart[]);
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A run's error in the UI's language: from its parts when the run said it in its own words, else as recorded. */
 export function runErrorText(manifest: RunManifest, t: TFunction): string | undefined {
   return manifest.errorParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), manifest.errorParts) : manifest.error;

@@ -14,6 +14,7 @@ import { SshAuthError } from '../../main/ssh/connect.js';
 import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { errorPart, joinParts } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { englishSentences } from '../support/english.js';
 import { MINIMAL_PLAN } from '../support/plans.js';
 
@@ -109,5 +110,16 @@ describe('the host check and "Check everything" say what failed in Chinese', () 
     expect(sayReason('zh-CN', [what])).toBe('计划');
     expect(sayReason('zh-CN', [fix!])).toMatch(/^第 9 行：YAML 语法错误：YAML 不能用制表符缩进/);
     for (const part of [what, detail, fix!]) expect(englishSentences(sayReason('zh-CN', [part]))).toEqual([]);
+  });
+
+  it('Bench.startRun and deleteRun refuse in parts: an invalid plan with its findings, a run still running', async () => {
+    const bench = new Bench({ runsDir: tmpdir() });
+    const error = (await bench.startRun(`${MINIMAL_PLAN}\tcolour: red\n`).catch((e: unknown) => e)) as Error & {
+      parts: ReasonPart[];
+    };
+    expect(error.message).toBe('the plan is not valid: line 9: Tabs are not allowed as indentation');
+    expect(sayReason('en', error.parts)).toBe(error.message);
+    expect(sayReason('zh-CN', error.parts)).toBe('计划无效：第 9 行：YAML 语法错误：YAML 不能用制表符缩进：请改用空格');
+    expect(errorPart(error)).toEqual(error.parts[0]);
   });
 });

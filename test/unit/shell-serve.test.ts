@@ -15,8 +15,10 @@ import {
   parseRequestTarget,
   startBenchServer,
 } from '../../main/server/server.js';
+import { errorText } from '../../renderer/src/cells.js';
 import { apiUrl, connectWebSocket, type WsClient } from '../../renderer/src/transport/ws.js';
 import { API_METHODS, API_PARAMS, type BenchClient, type BenchEvent } from '../../shared/api.js';
+import { t } from '../../shared/i18n/catalogue.js';
 
 /** Echoes its arguments, fails on demand, and emits whatever the test asks. */
 function benchShaped() {
@@ -240,6 +242,19 @@ describe('the WebSocket transport', () => {
   it('passes the bench’s error message back to the caller', async () => {
     const c = await client();
     await expect(c.startRun('fail')).rejects.toThrow('startRun failed as asked');
+  });
+
+  it('sends the error as message parts too, which the page says in its language (an errno cause here)', async () => {
+    const c = await client();
+    const error = await c.getRun('fail').catch((e: unknown) => e);
+    expect((error as Error).message).toBe('getRun failed as asked');
+    expect((error as { parts?: unknown }).parts).toEqual([
+      { key: 'failure.cause.other', vars: { message: 'getRun failed as asked' } },
+    ]);
+    const said = (language: 'en' | 'zh-CN') =>
+      errorText(error, ((key: string, vars?: Record<string, string | number>) => t(language, key, vars)) as never);
+    expect(said('en')).toBe('getRun failed as asked');
+    expect(said('zh-CN')).toBe('“getRun failed as asked”');
   });
 
   it('answers concurrent calls each to its own caller', async () => {

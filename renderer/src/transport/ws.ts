@@ -3,7 +3,9 @@
  * and are answered in any order; events are pushed. When the socket closes, every pending call fails with a
  * message that says so (the server's token is per start: a restarted server needs its new address).
  */
+
 import { API_METHODS, type ApiMethod, type BenchApi, type BenchClient, type BenchEvent } from '../../../shared/api.js';
+import type { ReasonPart } from '../../../shared/run/model.js';
 
 export interface WsClient extends BenchClient {
   onClose(listener: (reason: string) => void): () => void;
@@ -42,7 +44,12 @@ export function connectWebSocket(url: string, WebSocketImpl: typeof WebSocket = 
       });
 
     socket.addEventListener('message', (message) => {
-      let data: { id?: number | null; result?: unknown; error?: { message: string }; event?: BenchEvent };
+      let data: {
+        id?: number | null;
+        result?: unknown;
+        error?: { message: string; parts?: ReasonPart[] };
+        event?: BenchEvent;
+      };
       try {
         data = JSON.parse(String(message.data));
       } catch {
@@ -56,7 +63,8 @@ export function connectWebSocket(url: string, WebSocketImpl: typeof WebSocket = 
       const waiting = pending.get(data.id);
       if (!waiting) return;
       pending.delete(data.id);
-      if (data.error) waiting.reject(new Error(data.error.message));
+      // The bench's parts ride on the Error, for errorText() to say it in the UI's language.
+      if (data.error) waiting.reject(Object.assign(new Error(data.error.message), { parts: data.error.parts }));
       else waiting.resolve(data.result);
     });
 

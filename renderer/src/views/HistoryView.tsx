@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Comparison, Language, ReportFormat, RunSummary } from '../../../shared/api.js';
+import { errorText } from '../cells.js';
 import { formatDateTime } from '../format.js';
 import { isLanguage } from '../i18n.js';
 import type { Connection } from '../transport/bridge.js';
@@ -49,9 +50,9 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
         setRuns(list);
         setError(undefined);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => setError(errorText(e, t)),
     );
-  }, [client, setError]);
+  }, [client, setError, t]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey is a trigger only
   useEffect(load, [load, refreshKey]);
 

@@ -18,7 +18,7 @@ import {
   readField,
   writeField,
 } from '../../../shared/plan/yaml-edit.js';
-import { checkItemText } from '../cells.js';
+import { checkItemText, errorText } from '../cells.js';
 import { DoctorPanel } from '../components/DoctorPanel.js';
 import { PlanEditor } from '../components/PlanEditor.js';
 import { FieldErrors, invalidProps, PlanForm } from '../components/PlanForm.js';
@@ -155,11 +155,12 @@ function TesterPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'clien
   const { t } = useTranslation();
   const [chosen, choose] = useField(plan, onPlanChange, ['tester', 'interface']);
   const [interfaces, setInterfaces] = useState<TesterInterface[]>();
-  const [error, setError] = useState<string>();
+  // As thrown; said in the UI's language when shown.
+  const [error, setError] = useState<unknown>();
 
   const load = useCallback(() => {
     setError(undefined);
-    client.testerInterfaces().then(setInterfaces, (e: Error) => setError(e.message));
+    client.testerInterfaces().then(setInterfaces, setError);
   }, [client]);
   useEffect(load, [load]);
 
@@ -184,12 +185,12 @@ function TesterPanel({ client, plan, onPlanChange }: Pick<SetupViewProps, 'clien
           {t('ui.setup.refresh')}
         </button>
       </h2>
-      {error ? (
+      {error !== undefined ? (
         <p className="error" role="alert">
-          {error}
+          {errorText(error, t)}
         </p>
       ) : null}
-      {!interfaces && !error ? <p className="subtle">{t('ui.setup.loading')}</p> : null}
+      {!interfaces && error === undefined ? <p className="subtle">{t('ui.setup.loading')}</p> : null}
       <fieldset disabled={chosen === undefined}>
         <legend className="visually-hidden">{t('ui.setup.tester')}</legend>
         <label className="choice">
