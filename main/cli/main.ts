@@ -1,5 +1,8 @@
 /** The `bondbench` command line. Each command group lives in a module of its own. */
+import type { Language } from '../../shared/api.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import { terminalText } from '../../shared/report/escape.js';
+import { errorPart } from '../../shared/run/failure.js';
 import { doctorCommand } from './doctor.js';
 import { hostCommand } from './host.js';
 import { labCommand } from './lab.js';
@@ -7,7 +10,7 @@ import { compareCommand, reportCommand } from './report.js';
 import { planCommand, runCommand, runsCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { testerCommand } from './tester.js';
-import { UsageError } from './usage.js';
+import { cliLanguage, langArgument, UsageError } from './usage.js';
 
 const USAGE = `usage: bondbench <command> …
 
@@ -23,7 +26,8 @@ const USAGE = `usage: bondbench <command> …
   tester interfaces|capture [--lab]   the tester agent by hand: capture to pcapng, echo probe (run "bondbench tester help")
   doctor [--probe IPV4] [--plan FILE]  what will and will not work on this machine, ✓ or ✗ with the fix
 
-Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg`;
+Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg,
+BONDBENCH_LANG=en|zh-CN (the language of plan check's findings and of errors; --lang where a command takes it)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,8 +67,17 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`bondbench: ${terminalText(error.message, true)}\n\n${error.usage}`);
       return 2;
     }
-    // Messages quote files and hosts (a run folder, a plan): never their escape sequences.
-    console.error(`bondbench: ${terminalText(String((error as Error)?.message ?? error), true)}`);
+    // Messages quote files and hosts (a run folder, a plan): never their escape sequences. In English the error's
+    // own message; in another language what failed and why, from its parts (shared/run/failure.ts).
+    let language: Language = 'en';
+    try {
+      language = cliLanguage(langArgument(rest), USAGE);
+    } catch {
+      // A language we do not have: the command itself says so; its error is printed in English.
+    }
+    const text =
+      language === 'en' ? String((error as Error)?.message ?? error) : sayReason(language, [errorPart(error)]);
+    console.error(`bondbench: ${terminalText(text, true)}`);
     if (process.env.BONDBENCH_DEBUG) console.error(error);
     return 1;
   }

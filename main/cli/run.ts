@@ -11,14 +11,20 @@ import { columnLabel } from '../../shared/report/build.js';
 import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
-import { ALL_REPETITIONS, MATRIX_COLUMNS, type MatrixRow, type StepRecord } from '../../shared/run/model.js';
+import {
+  ALL_REPETITIONS,
+  MATRIX_COLUMNS,
+  type MatrixRow,
+  type ReasonPart,
+  type StepRecord,
+} from '../../shared/run/model.js';
 import { sweepSeries } from '../../shared/run/stats.js';
 import { installFatalHandler } from '../engine/fatal.js';
 import { startRun } from '../engine/session.js';
 import { defaultRunsDir, listRuns, readRunFolder, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { exportReport } from '../report/export.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { cliLanguage, parseCommandLine, UsageError } from './usage.js';
 
 const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN] [--junit FILE]
 
@@ -31,7 +37,7 @@ const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [-
   exit status: 0 every cell as expected, 1 some cell unexpected or a step failed, 2 the run failed or was stopped`;
 
 const PLAN_USAGE = `usage: bondbench plan init [FILE] [--instance NAME]   write the default plan (the write-up's experiment) to edit
-       bondbench plan check FILE                      validate a plan; errors point at the line`;
+       bondbench plan check FILE [--lang en|zh-CN]     validate a plan; errors point at the line`;
 
 /** The write-up's table, measured, with a verdict mark in every cell. */
 export function matrixText(rows: MatrixRow[], slaves: string[] = ['eth1', 'eth2'], plan?: Plan): string {
@@ -310,7 +316,11 @@ async function liveSwitchErrors(plan: Plan): Promise<{ segments: Segment[]; mess
 
 export async function planCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  const { values, positionals } = parseCommandLine(rest, { instance: { type: 'string' } }, PLAN_USAGE);
+  const { values, positionals } = parseCommandLine(
+    rest,
+    { instance: { type: 'string' }, lang: { type: 'string' } },
+    PLAN_USAGE,
+  );
   switch (action) {
     case 'init': {
       const yaml = planToYaml(defaultLabPlan(values.instance ?? 'default', { lacp: true }));
@@ -325,22 +335,35 @@ export async function planCommand(args: string[]): Promise<number> {
     }
     case 'check': {
       if (!positionals[0]) throw new UsageError('plan check needs a file', PLAN_USAGE);
+      const language = cliLanguage(values.lang, PLAN_USAGE);
+      const say = (parts: ReasonPart[]) => sayReason(language, parts);
       const text = await readFile(positionals[0], 'utf8');
       const first = parsePlan(text);
       // What the file cannot say: a lab switch needs its lab with the LACP partner (one that is down, run --lab
       // brings up with it).
       const live = first.plan ? await liveSwitchErrors(first.plan) : [];
       const { plan, errors } = live.length ? parsePlan(text, { more: () => live }) : first;
-      for (const e of errors)
+      for (const e of errors) {
+        const message = language !== 'en' && e.parts ? say(e.parts) : e.message;
         console.error(
-          `${positionals[0]}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`,
+          `${positionals[0]}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.path ? `${e.path}: ` : ''}${message}`,
         );
+      }
       if (!plan) return 1;
+      const points = plan.sweep ? sweepPoints(plan) : [];
+      const valid = { modes: plan.modes.length, steps: plan.steps.length + 1, repeat: plan.repeat };
       console.log(
-        `${positionals[0]}: valid — ${plan.modes.length} modes × ${plan.steps.length + 1} steps × ${plan.repeat}${plan.sweep ? ` × ${sweepPoints(plan).length} sweep points (${sweepPoints(plan).map(pointLabel).join('; ')})` : ''}`,
+        `${positionals[0]}: ${say([
+          points.length
+            ? {
+                key: 'cli.planValidSweep',
+                vars: { ...valid, points: points.length, labels: points.map(pointLabel).join('; ') },
+              }
+            : { key: 'cli.planValid', vars: valid },
+        ])}`,
       );
       for (const warning of failoverWarnings(plan))
-        console.error(`${positionals[0]}: warning: ${sayReason('en', [warning])}`);
+        console.error(`${positionals[0]}: ${say([{ key: 'cli.warning', vars: { warning } }])}`);
       return 0;
     }
     default:

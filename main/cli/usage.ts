@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { Language } from '../../shared/api.js';
+import { isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
 
 export class UsageError extends Error {
   constructor(
@@ -19,4 +21,28 @@ export function parseCommandLine<O extends Options>(args: string[], options: O, 
   } catch (error) {
     throw new UsageError((error as Error).message, usage);
   }
+}
+
+/**
+ * The language the CLI speaks in: `--lang` where a command takes it, else BONDBENCH_LANG, else English (never the
+ * locale, so scripts and CI read the same text everywhere). Throws UsageError for a language we do not have.
+ */
+export function cliLanguage(value: string | undefined, usage: string): Language {
+  const chosen = value ?? process.env.BONDBENCH_LANG ?? 'en';
+  if (!isLanguage(chosen)) {
+    throw new UsageError(
+      `${value === undefined ? 'BONDBENCH_LANG' : '--lang'} ${JSON.stringify(chosen)}: use ${LANGUAGES.join(' or ')}`,
+      usage,
+    );
+  }
+  return chosen;
+}
+
+/** `--lang L` or `--lang=L` anywhere on a command line, for the error line main() prints whatever the command. */
+export function langArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--lang') return argv[i + 1];
+    if (argv[i]!.startsWith('--lang=')) return argv[i]!.slice('--lang='.length);
+  }
+  return undefined;
 }

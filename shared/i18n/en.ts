@@ -1154,5 +1154,11 @@ export const en = {
     keyUnusable: '{{file}} is not a usable private key: {{error}}',
     passphrase: 'the passphrase for {{file}} is wrong ({{error}})',
   },
+  // The CLI's own lines (main/cli), where it speaks the chosen language (--lang, BONDBENCH_LANG).
+  cli: {
+    planValid: 'valid — {{modes}} modes × {{steps}} steps × {{repeat}}',
+    planValidSweep: 'valid — {{modes}} modes × {{steps}} steps × {{repeat}} × {{points}} sweep points ({{labels}})',
+    warning: 'warning: {{warning}}',
+  },
   doctor: doctorMessages('en'),
 };

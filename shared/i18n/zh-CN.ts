@@ -1137,5 +1137,10 @@ export const zhCN: Messages = {
     keyUnusable: '{{file}} 不是可用的私钥（原文：“{{error}}”）',
     passphrase: '{{file}} 的口令不对（原文：“{{error}}”）',
   },
+  cli: {
+    planValid: '有效 — {{modes}} 个模式 × {{steps}} 步 × {{repeat}}',
+    planValidSweep: '有效 — {{modes}} 个模式 × {{steps}} 步 × {{repeat}} × {{points}} 个扫描点（{{labels}}）',
+    warning: '警告：{{warning}}',
+  },
   doctor: doctorMessages('zh-CN'),
 };

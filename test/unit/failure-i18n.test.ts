@@ -4,11 +4,11 @@
  * and become a Chinese sentence for the cause, the text quoted after it; the host check's failed line
  * (Bench.checkHost) and "Check everything" say what failed in Chinese.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Bench } from '../../main/engine/bench.js';
 import { SshAuthError } from '../../main/ssh/connect.js';
 import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
@@ -121,5 +121,49 @@ describe('the host check and "Check everything" say what failed in Chinese', () 
     expect(sayReason('en', error.parts)).toBe(error.message);
     expect(sayReason('zh-CN', error.parts)).toBe('计划无效：第 9 行：YAML 语法错误：YAML 不能用制表符缩进：请改用空格');
     expect(errorPart(error)).toEqual(error.parts[0]);
+  });
+});
+
+describe('the CLI in Chinese (--lang zh-CN, BONDBENCH_LANG)', () => {
+  /** Runs `bondbench …` in-process; its exit status and what it printed. */
+  async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
+    const { main } = await import('../../main/cli/main.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
+    try {
+      return { status: await main(argv), out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  it('plan check: findings, the valid line and the error line, English unchanged without --lang', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bondbench-cli-zh-'));
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, `${MINIMAL_PLAN}\tcolour: red\n`);
+    const en = await cli(['plan', 'check', bad]);
+    expect(en).toMatchObject({ status: 1, err: `${bad}:9:1: Tabs are not allowed as indentation` });
+    const zh = await cli(['plan', 'check', bad, '--lang', 'zh-CN']);
+    expect(zh).toMatchObject({ status: 1, err: `${bad}:9:1: YAML 语法错误：YAML 不能用制表符缩进：请改用空格` });
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, MINIMAL_PLAN);
+    expect((await cli(['plan', 'check', good])).out).toBe(`${good}: valid — 2 modes × 7 steps × 1`);
+    expect((await cli(['plan', 'check', good, '--lang=zh-CN'])).out).toBe(`${good}: 有效 — 2 个模式 × 7 步 × 1`);
+    // An error the command throws: what failed and why, the OS's text quoted.
+    const missing = await cli(['plan', 'check', join(dir, 'none.yaml'), '--lang', 'zh-CN']);
+    expect(missing.status).toBe(1);
+    expect(missing.err).toMatch(
+      /^bondbench: 文件或程序不存在（原文：“ENOENT: no such file or directory, open '.*none\.yaml'”）$/,
+    );
+    process.env.BONDBENCH_LANG = 'zh-CN';
+    try {
+      expect((await cli(['plan', 'check', good])).out).toBe(`${good}: 有效 — 2 个模式 × 7 步 × 1`);
+    } finally {
+      delete process.env.BONDBENCH_LANG;
+    }
+    expect((await cli(['plan', 'check', good, '--lang', 'fr'])).status).toBe(2);
   });
 });
