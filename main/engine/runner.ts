@@ -23,6 +23,7 @@ import {
 import { planAtPoint, pointLabel, type SweepPoint, sweepPoints } from '../../shared/plan/sweep.js';
 import { bootWire } from '../../shared/run/boot-wire.js';
 import { describeLoss, lossParts, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
+import { errorPart } from '../../shared/run/failure.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
   type BootRecord,
@@ -399,6 +400,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             if (error instanceof RunCancelled) throw error;
             record.status = 'failed';
             record.error = (error as Error).message;
+            record.errorParts = [errorPart(error)];
             await writer.log(`${label} failed: ${record.error}`);
             if (spec.kind === 'bring-up') failedMode ??= 'the mode’s bring-up failed';
             const powerCycled = error as { endsMode?: boolean; boot?: BootRecord };

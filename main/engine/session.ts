@@ -10,7 +10,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
-import { errorPart } from '../../shared/run/failure.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
 import type { MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../shared/run/model.js';
 import type { LinkDriver } from '../drivers/types.js';
 import { packageRoot } from '../paths.js';
@@ -216,7 +216,14 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       if (bringUps.length > 0 && bringUps.every((s) => s.status === 'failed')) {
         status = 'failed';
         failWith([
-          { key: 'runWarning.noModeUp', vars: { error: bringUps[0]!.error ?? { key: 'runWarning.bringUpFailed' } } },
+          {
+            key: 'runWarning.noModeUp',
+            vars: {
+              error: bringUps[0]!.errorParts
+                ? joinParts(bringUps[0]!.errorParts)
+                : (bringUps[0]!.error ?? { key: 'runWarning.bringUpFailed' }),
+            },
+          },
         ]);
         await writer.log(`run failed: ${error}`);
       }

@@ -3,6 +3,8 @@ import { type BondConfig, type BondRequest, mismatchPart, type OptionMismatch } 
 import type { ProcBondStatus } from '../../shared/bonding/procfs.js';
 import type { ConfStyle } from '../../shared/netifrc/editor.js';
 import { sayReason } from '../../shared/oracle/failover.js';
+import { joinParts } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { LiveBondState } from './system.js';
 
 export type BackendKind = 'runtime' | 'netifrc';
@@ -79,16 +81,23 @@ export interface BondBackend {
   restore(options?: { runDir?: string }): Promise<RestoreResult>;
 }
 
+/**
+ * A plan the host control will not carry out. Given a `hostRefusal.*` key and values, the message is that key's
+ * English and `parts` carry it to the UI and reports in their language; given a plain message, it is English only.
+ */
 export class PlanRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly parts?: ReasonPart[];
+  constructor(message: string | { key: string; vars: Record<string, string | ReasonPart> }) {
+    const parts = typeof message === 'string' ? undefined : [{ key: `hostRefusal.${message.key}`, vars: message.vars }];
+    super(parts ? sayReason('en', parts) : (message as string));
     this.name = 'PlanRefusedError';
+    if (parts) this.parts = parts;
   }
 }
 
 /** The plan would cut the branch BondBench sits on: the interface or route of its own SSH session. */
 export class ManagementPathError extends PlanRefusedError {
-  constructor(message: string) {
+  constructor(message: string | { key: string; vars: Record<string, string | ReasonPart> }) {
     super(message);
     this.name = 'ManagementPathError';
   }
@@ -99,11 +108,13 @@ export class VerifyError extends Error {
     readonly host: string,
     readonly mismatches: OptionMismatch[],
   ) {
-    super(
-      `${host}: the bond does not match the plan: ${mismatches.map((m) => sayReason('en', [mismatchPart(m)])).join('; ')}`,
-    );
+    const parts = [{ key: 'hostRefusal.verify', vars: { host, mismatches: joinParts(mismatches.map(mismatchPart)) } }];
+    super(sayReason('en', parts));
     this.name = 'VerifyError';
+    this.parts = parts;
   }
+  /** The message in parts (`hostRefusal.verify` with each mismatch's `persisted.*` part). */
+  readonly parts: ReasonPart[];
 }
 
 /** A remote step failed; `option` names the bonding option when it was a sysfs write. */
@@ -114,7 +125,18 @@ export class ApplyError extends Error {
     readonly option: string | undefined,
     detail: string,
   ) {
-    super(`${host}: ${option ? `setting ${option}` : step} failed${detail ? `: ${detail}` : ''}`);
+    const what: ReasonPart = option
+      ? { key: 'hostRefusal.setting', vars: { option } }
+      : { key: 'hostRefusal.step', vars: { step } };
+    const parts: ReasonPart[] = [
+      detail
+        ? { key: 'hostRefusal.applyFailedDetail', vars: { host, what, detail } }
+        : { key: 'hostRefusal.applyFailed', vars: { host, what } },
+    ];
+    super(sayReason('en', parts));
     this.name = 'ApplyError';
+    this.parts = parts;
   }
+  /** The message in parts; the kernel's or the shell's own words (`detail`) stay a value. */
+  readonly parts: ReasonPart[];
 }

@@ -3,6 +3,7 @@ import { type BondConfig, type BondRequest, resolveBondRequest } from '../../sha
 import { assertInterfaceName, shellQuote } from '../../shared/net/names.js';
 import { extraBondOptions } from '../../shared/netifrc/confd.js';
 import { type ConfStyle, editBondConf, readConfValue } from '../../shared/netifrc/editor.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import {
   type ApplyResult,
   type BackendKind,
@@ -35,33 +36,37 @@ export interface HostContext {
 /** Refuses plans that would enslave, down or readdress the interface of our own SSH session, or bad slaves. */
 export async function checkPlanSafety(ctx: HostContext, config: BondConfig, before: LiveBondState): Promise<void> {
   const mgmt = await ctx.managementPath();
-  const session = `this SSH session (${mgmt.clientAddress} → ${mgmt.serverAddress} through ${mgmt.interface})`;
+  const session = sessionPart(mgmt);
+  const label = ctx.label;
+  const guarded = mgmt.protectedInterfaces.join(', ');
   if (mgmt.protectedInterfaces.includes(config.bond)) {
-    throw new ManagementPathError(
-      `${ctx.label}: ${config.bond} carries ${session}: reconfiguring it takes it down and drops its routes, ` +
-        'cutting BondBench off. Use another bond, or manage the host over another interface.',
-    );
+    throw new ManagementPathError({ key: 'bondCarries', vars: { label, bond: config.bond, session } });
   }
   for (const slave of config.slaves) {
     if (mgmt.protectedInterfaces.includes(slave)) {
-      throw new ManagementPathError(
-        `${ctx.label}: ${slave} carries ${session}: enslaving it would take its address and route away. ` +
-          `Choose slaves other than ${mgmt.protectedInterfaces.join(', ')}.`,
-      );
+      throw new ManagementPathError({ key: 'slaveCarries', vars: { label, slave, session, guarded } });
     }
   }
   for (const slave of before.slaves ?? []) {
     if (!config.slaves.includes(slave) && mgmt.protectedInterfaces.includes(slave)) {
-      throw new ManagementPathError(`${ctx.label}: releasing ${slave} from ${config.bond} would break ${session}`);
+      throw new ManagementPathError({ key: 'releaseBreaks', vars: { label, slave, bond: config.bond, session } });
     }
   }
   for (const slave of config.slaves) {
     const iface = before.interfaces[slave];
-    if (!iface?.exists) throw new PlanRefusedError(`${ctx.label} has no interface ${slave}`);
+    if (!iface?.exists) throw new PlanRefusedError({ key: 'noInterface', vars: { label, slave } });
     if (iface.master && iface.master !== config.bond) {
-      throw new PlanRefusedError(`${ctx.label}: ${slave} belongs to ${iface.master}: release it there first`);
+      throw new PlanRefusedError({ key: 'belongsTo', vars: { label, slave, master: iface.master } });
     }
   }
+}
+
+/** "this SSH session (client → server through eth0)" as a part. */
+function sessionPart(mgmt: ManagementPath): ReasonPart {
+  return {
+    key: 'hostRefusal.session',
+    vars: { client: mgmt.clientAddress, server: mgmt.serverAddress, interface: mgmt.interface },
+  };
 }
 
 /**
@@ -74,13 +79,19 @@ export async function checkStandaloneSafety(
   slaves: readonly string[],
 ): Promise<void> {
   const mgmt = await ctx.managementPath();
-  const session = `this SSH session (${mgmt.clientAddress} → ${mgmt.serverAddress} through ${mgmt.interface})`;
+  const session = sessionPart(mgmt);
   for (const name of [bond, ...slaves]) {
     if (mgmt.protectedInterfaces.includes(name)) {
-      throw new ManagementPathError(
-        `${ctx.label}: ${name} carries ${session}: standing the slaves alone flushes ${name === bond ? 'the bond' : 'its addresses'} and would cut BondBench off. ` +
-          `Choose slaves other than ${mgmt.protectedInterfaces.join(', ')}, or name the management interface in host.management.`,
-      );
+      throw new ManagementPathError({
+        key: 'standaloneCarries',
+        vars: {
+          label: ctx.label,
+          name,
+          session,
+          flushed: { key: name === bond ? 'hostRefusal.theBond' : 'hostRefusal.itsAddresses' },
+          guarded: mgmt.protectedInterfaces.join(', '),
+        },
+      });
     }
   }
 }
@@ -197,18 +208,14 @@ export class NetifrcBackend implements BondBackend {
       ].join('\n'),
     );
     if (look.stdout.includes('@@no-netlo')) {
-      throw new PlanRefusedError(
-        `${this.ctx.label} has no netifrc (/etc/init.d/net.lo is missing): install net-misc/netifrc, or use the runtime backend`,
-      );
+      throw new PlanRefusedError({ key: 'noNetifrc', vars: { label: this.ctx.label } });
     }
     const initLink = look.stdout.match(/^@@init (.*)$/m)?.[1];
     const runlevelLink = look.stdout.match(/^@@runlevel (.*)$/m)?.[1];
     const text = await this.readConf();
     const ifvar = config.bond.replace(/[^A-Za-z0-9_]/g, '_');
     if (!config.address && !readConfValue(text, `config_${ifvar}`)) {
-      throw new PlanRefusedError(
-        `${CONF_NET} on ${this.ctx.label} has no config_${ifvar}: give the bond an address (e.g. --address 192.168.1.253/24)`,
-      );
+      throw new PlanRefusedError({ key: 'noConfig', vars: { file: CONF_NET, label: this.ctx.label, ifvar } });
     }
     for (const slave of config.slaves) {
       const slaveService = await this.ctx.remote.run(`[ -e ${q(`/etc/runlevels/default/net.${slave}`)} ]`);
@@ -251,7 +258,7 @@ export class NetifrcBackend implements BondBackend {
     const file = plan.files[0]!;
     const current = await this.readConf();
     if (current !== (file.before ?? '')) {
-      throw new PlanRefusedError(`${CONF_NET} on ${this.ctx.label} changed since the plan was made: plan again`);
+      throw new PlanRefusedError({ key: 'confChanged', vars: { file: CONF_NET, label: this.ctx.label } });
     }
     const paths = netifrcLinkPaths(plan.config.bond);
     const { manifest, localDir } = await takeBackup(this.ctx.remote, {

@@ -1160,5 +1160,30 @@ export const en = {
     planValidSweep: 'valid — {{modes}} modes × {{steps}} steps × {{repeat}} × {{points}} sweep points ({{labels}})',
     warning: 'warning: {{warning}}',
   },
+  // What the host control refuses or fails at (main/host): the guard for its own SSH session, netifrc, sysfs.
+  hostRefusal: {
+    session: 'this SSH session ({{client}} → {{server}} through {{interface}})',
+    bondCarries:
+      '{{label}}: {{bond}} carries {{session}}: reconfiguring it takes it down and drops its routes, cutting BondBench off. Use another bond, or manage the host over another interface.',
+    slaveCarries:
+      '{{label}}: {{slave}} carries {{session}}: enslaving it would take its address and route away. Choose slaves other than {{guarded}}.',
+    releaseBreaks: '{{label}}: releasing {{slave}} from {{bond}} would break {{session}}',
+    standaloneCarries:
+      '{{label}}: {{name}} carries {{session}}: standing the slaves alone flushes {{flushed}} and would cut BondBench off. Choose slaves other than {{guarded}}, or name the management interface in host.management.',
+    theBond: 'the bond',
+    itsAddresses: 'its addresses',
+    noInterface: '{{label}} has no interface {{slave}}',
+    belongsTo: '{{label}}: {{slave}} belongs to {{master}}: release it there first',
+    noNetifrc:
+      '{{label}} has no netifrc (/etc/init.d/net.lo is missing): install net-misc/netifrc, or use the runtime backend',
+    noConfig:
+      '{{file}} on {{label}} has no config_{{ifvar}}: give the bond an address (e.g. --address 192.168.1.253/24)',
+    confChanged: '{{file}} on {{label}} changed since the plan was made: plan again',
+    verify: '{{host}}: the bond does not match the plan: {{mismatches}}',
+    setting: 'setting {{option}}',
+    step: '{{step}}',
+    applyFailed: '{{host}}: {{what}} failed',
+    applyFailedDetail: '{{host}}: {{what}} failed: {{detail}}',
+  },
   doctor: doctorMessages('en'),
 };

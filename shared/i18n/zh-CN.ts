@@ -1142,5 +1142,27 @@ export const zhCN: Messages = {
     planValidSweep: '有效 — {{modes}} 个模式 × {{steps}} 步 × {{repeat}} × {{points}} 个扫描点（{{labels}}）',
     warning: '警告：{{warning}}',
   },
+  hostRefusal: {
+    session: '本次 SSH 会话（{{client}} → {{server}}，经由 {{interface}}）',
+    bondCarries:
+      '{{label}}：{{bond}} 承载着{{session}}：重新配置它会使其停用并丢掉路由，BondBench 将失去连接。请换一个 bond，或通过另一个接口管理主机。',
+    slaveCarries:
+      '{{label}}：{{slave}} 承载着{{session}}：把它加入 bond 会拿走它的地址和路由。请选择 {{guarded}} 以外的从属接口。',
+    releaseBreaks: '{{label}}：把 {{slave}} 从 {{bond}} 中释放会中断{{session}}',
+    standaloneCarries:
+      '{{label}}：{{name}} 承载着{{session}}：让从属接口独立工作会清空{{flushed}}，BondBench 将失去连接。请选择 {{guarded}} 以外的从属接口，或在 host.management 中指明管理接口。',
+    theBond: '该 bond',
+    itsAddresses: '它的地址',
+    noInterface: '{{label}} 上没有接口 {{slave}}',
+    belongsTo: '{{label}}：{{slave}} 属于 {{master}}：请先从那里释放它',
+    noNetifrc: '{{label}} 上没有 netifrc（缺少 /etc/init.d/net.lo）：请安装 net-misc/netifrc，或改用 runtime 方式',
+    noConfig: '{{label}} 上的 {{file}} 没有 config_{{ifvar}}：请给 bond 一个地址（例如 --address 192.168.1.253/24）',
+    confChanged: '{{label}} 上的 {{file}} 在生成计划之后被改动过：请重新生成计划',
+    verify: '{{host}}：bond 与计划不符：{{mismatches}}',
+    setting: '设置 {{option}}',
+    step: '“{{step}}”',
+    applyFailed: '{{host}}：{{what}} 失败',
+    applyFailedDetail: '{{host}}：{{what}} 失败（原文：“{{detail}}”）',
+  },
   doctor: doctorMessages('zh-CN'),
 };

@@ -215,7 +215,7 @@ function matrixRows(
   }));
 }
 
-function stepRow(step: StepRecord): StepRow {
+function stepRow(step: StepRecord, language: Language): StepRow {
   const m = step.measurements;
   const p = m?.probe;
   const r = step.reading;
@@ -227,7 +227,7 @@ function stepRow(step: StepRecord): StepRow {
     slave: step.slave ?? null,
     label: step.label,
     status: step.status,
-    error: step.error ?? null,
+    error: step.errorParts ? sayReason(language, step.errorParts) : (step.error ?? null),
     startedAt: step.startedAt,
     durationMs: step.durationMs,
     applyMethod: step.apply?.method ?? null,
@@ -435,7 +435,10 @@ function warnings(language: Language, manifest: RunManifest, steps: StepRecord[]
   });
   for (const step of steps) {
     const vars = { step: step.index, mode: modeLabel(language, step.mode), label: stepText(language, step) };
-    if (step.status === 'failed') add('step-failed', step.index, 'stepFailed', { ...vars, error: step.error ?? '?' });
+    if (step.status === 'failed') {
+      const error = step.errorParts ? sayReason(language, step.errorParts) : (step.error ?? '?');
+      add('step-failed', step.index, 'stepFailed', { ...vars, error });
+    }
     for (const note of stepNotes(step)) {
       const kind = note.key === 'captureLoss.probeShort' ? 'probe-rate' : 'dropped-frames';
       list.push({ kind, step: step.index, text: t(language, note.key, { ...vars, ...note.vars }) });
@@ -536,7 +539,11 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     errorParts: run.manifest.errorParts && mapPartText(run.manifest.errorParts, mask),
     warningParts: run.manifest.warningParts?.map((parts) => parts && mapPartText(parts, mask)),
   };
-  const steps = run.steps.map((s) => (s.error ? { ...s, error: mask(s.error) } : s));
+  const steps = run.steps.map((s) =>
+    s.error
+      ? { ...s, error: mask(s.error), ...(s.errorParts ? { errorParts: mapPartText(s.errorParts, mask) } : {}) }
+      : s,
+  );
   const byIndex = new Map(steps.map((s) => [s.index, s]));
   const columns: ReportColumn[] = MATRIX_COLUMNS.map((id) => ({
     id,
@@ -564,7 +571,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     arp: arpRows(language, steps),
     boots: bootRows(language, steps),
     share: shareRows(language, steps, plan.bond.slaves),
-    steps: steps.map(stepRow),
+    steps: steps.map((s) => stepRow(s, language)),
     warnings: warnings(language, manifest, steps),
     ...(plan.sweep ? { sweep: sweepReport(plan, steps, modeOrder) } : {}),
   };

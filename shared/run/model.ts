@@ -275,6 +275,8 @@ export interface StepRecord {
   durationMs: number;
   status: 'ok' | 'failed';
   error?: string;
+  /** The error in message parts (shared/run/failure.ts errorPart), for the reader's language; English is `error`. */
+  errorParts?: ReasonPart[];
   /** How the mode was brought up; `verified` lists the sysfs options read back from the host (`name=value`). */
   apply?: { method: 'runtime' | 'netifrc'; rebootMs?: number; verified?: string[] };
   /**

@@ -219,6 +219,7 @@ export const STEP_RECORD_SCHEMA = {
       durationMs: { type: 'number', minimum: 0 },
       status: { enum: ['ok', 'failed'] },
       error: str,
+      errorParts: messageParts,
       apply: open(
         { method: { enum: ['runtime', 'netifrc'] }, rebootMs: number, verified: { type: 'array', items: str } },
         ['rebootMs', 'verified'],
@@ -265,7 +266,20 @@ export const STEP_RECORD_SCHEMA = {
       reading: hostReading,
       measurements,
     },
-    ['point', 'slave', 'error', 'apply', 'switch', 'boot', 'pcapng', 'frames', 'capture', 'reading', 'measurements'],
+    [
+      'point',
+      'slave',
+      'error',
+      'errorParts',
+      'apply',
+      'switch',
+      'boot',
+      'pcapng',
+      'frames',
+      'capture',
+      'reading',
+      'measurements',
+    ],
   ),
 } as const;
 

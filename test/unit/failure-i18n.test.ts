@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Bench } from '../../main/engine/bench.js';
+import { ApplyError, ManagementPathError, PlanRefusedError } from '../../main/host/backend.js';
 import { SshAuthError } from '../../main/ssh/connect.js';
 import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
@@ -165,5 +166,39 @@ describe('the CLI in Chinese (--lang zh-CN, BONDBENCH_LANG)', () => {
       delete process.env.BONDBENCH_LANG;
     }
     expect((await cli(['plan', 'check', good, '--lang', 'fr'])).status).toBe(2);
+  });
+});
+
+describe('the host control’s refusals and failures in Chinese (main/host)', () => {
+  it('a sysfs write the kernel refused, a step that failed, a plan refused: English as before, Chinese from parts', () => {
+    const option = new ApplyError('lab guest', 'configuring bond0', 'updelay=50', 'write error: Invalid argument');
+    expect(option.message).toBe('lab guest: setting updelay=50 failed: write error: Invalid argument');
+    expect(sayReason('zh-CN', [errorPart(option)])).toBe(
+      'lab guest：设置 updelay=50 失败（原文：“write error: Invalid argument”）',
+    );
+    expect(new ApplyError('lab guest', 'configuring bond0', undefined, '').message).toBe(
+      'lab guest: configuring bond0 failed',
+    );
+    const refused = new ManagementPathError({
+      key: 'slaveCarries',
+      vars: {
+        label: 'gentoo',
+        slave: 'eth0',
+        session: {
+          key: 'hostRefusal.session',
+          vars: { client: '192.168.0.1', server: '192.168.0.253', interface: 'eth0' },
+        },
+        guarded: 'eth0',
+      },
+    });
+    expect(refused.message).toBe(
+      'gentoo: eth0 carries this SSH session (192.168.0.1 → 192.168.0.253 through eth0): enslaving it would take its address and route away. Choose slaves other than eth0.',
+    );
+    const zh = sayReason('zh-CN', [errorPart(refused)]);
+    expect(zh).toBe(
+      'gentoo：eth0 承载着本次 SSH 会话（192.168.0.1 → 192.168.0.253，经由 eth0）：把它加入 bond 会拿走它的地址和路由。请选择 eth0 以外的从属接口。',
+    );
+    expect(englishSentences(zh)).toEqual([]);
+    expect(new PlanRefusedError('not a runtime plan').parts).toBeUndefined();
   });
 });

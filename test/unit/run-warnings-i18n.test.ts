@@ -81,7 +81,7 @@ describe('the run’s warnings and error in the reader’s language', () => {
     const zh = buildReport(run, 'zh-CN');
     const said = zh.warnings.filter((w) => w.kind === 'run' || w.kind === 'error');
     expect(said.map((w) => w.text)).toEqual([
-      `运行错误：没有任何模式成功启用：${BRING_UP}`,
+      `运行错误：没有任何模式成功启用：“${BRING_UP}”`,
       '2 个步骤失败；详见 log.txt',
       `无法恢复主机：“${RESTORE}”；请运行 "bondbench host restore ${plan.host.target}"`,
     ]);
@@ -98,7 +98,7 @@ describe('the run’s warnings and error in the reader’s language', () => {
     }
     expect(renderHtml(zh)).toContain('2 个步骤失败；详见 log.txt');
     // The UI's i18next says the run's error as the report does.
-    expect(runErrorText(manifest, createI18n('zh-CN').t)).toBe(`没有任何模式成功启用：${BRING_UP}`);
+    expect(runErrorText(manifest, createI18n('zh-CN').t)).toBe(`没有任何模式成功启用：“${BRING_UP}”`);
     expect(runErrorText(manifest, createI18n('en').t)).toBe(manifest.error);
   });
 
