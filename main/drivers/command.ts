@@ -23,6 +23,8 @@ import {
 } from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
 import { CommandSpawnError, commandSpawn, killPlan } from '../../shared/platform/command.js';
+import { errorPart } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import {
   type DriverContext,
   DriverError,
@@ -105,14 +107,24 @@ async function runTemplate(
   try {
     outcome = await spawnArgv(argv, timeoutMs);
   } catch (error) {
-    if (error instanceof CommandSpawnError) throw new DriverError(driver, `${what}: ${error.message}`);
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such program' : (error as Error).message;
-    throw new DriverError(driver, `${what}: cannot start ${argv[0]}: ${reason}`, { cause: error });
+    if (error instanceof CommandSpawnError)
+      throw new DriverError(driver, { key: 'whatFailed', vars: { what, cause: errorPart(error) } });
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? { key: 'driverFailure.noSuchProgram' } : errorPart(error);
+    throw new DriverError(driver, { key: 'cannotStart', vars: { what, program: argv[0]!, reason } }, { cause: error });
   }
   if (outcome.timedOut || outcome.code !== 0) {
-    const status = outcome.timedOut ? `was stopped after ${timeoutMs} ms` : `exited with ${outcome.code ?? 'a signal'}`;
+    const status: ReasonPart = outcome.timedOut
+      ? { key: 'driverFailure.stoppedAfter', vars: { ms: timeoutMs } }
+      : outcome.code === null
+        ? { key: 'driverFailure.exitedSignal' }
+        : { key: 'driverFailure.exitedWith', vars: { code: outcome.code } };
     const detail = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-5).join('\n');
-    throw new DriverError(driver, `${what}: ${argv[0]} ${status}${detail ? `: ${detail}` : ''}`);
+    const vars = { what, program: argv[0]!, status };
+    throw new DriverError(
+      driver,
+      detail ? { key: 'commandFailedDetail', vars: { ...vars, detail } } : { key: 'commandFailed', vars },
+    );
   }
   return outcome.stdout;
 }

@@ -82,15 +82,10 @@ function labSwitchDriver(config: LabSwitchConfig, context: DriverContext): Switc
   let found: Cabling | undefined;
   const require = async () => {
     const status = await lab.status();
-    if (!status.up)
-      throw new DriverError(name, `lab "${lab.instance}" is not running: start it with "bondbench lab up --lacp"`);
+    if (!status.up) throw new DriverError(name, { key: 'labSwitchDown', vars: { instance: lab.instance } });
     if (!status.lacp) {
-      throw new DriverError(
-        name,
-        `lab "${lab.instance}" is up without its LACP partner, so 802.3ad would have none: take it down and bring ` +
-          `it up with "bondbench lab up --lacp${lab.instance === 'default' ? '' : ` --instance ${lab.instance}`}" ` +
-          '(run --lab does so for a plan with the lab switch)',
-      );
+      const command = `bondbench lab up --lacp${lab.instance === 'default' ? '' : ` --instance ${lab.instance}`}`;
+      throw new DriverError(name, { key: 'labSwitchNoPartner', vars: { instance: lab.instance, command } });
     }
     return status;
   };

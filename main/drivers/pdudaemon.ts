@@ -30,18 +30,16 @@ function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: DriverConte
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why =
         (error as Error).name === 'TimeoutError'
-          ? `no answer within ${timeoutMs} ms`
+          ? { key: 'driverFailure.noAnswer', vars: { ms: timeoutMs } }
           : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw new DriverError(name, `cannot reach pdudaemon (${why}): is it running and listening on ${base}?`, {
-        cause: error,
-      });
+      throw new DriverError(name, { key: 'pdudaemonUnreachable', vars: { why, base } }, { cause: error });
     }
     const body = (await response.text().catch(() => '')).trim();
     if (response.status !== 200) {
+      const vars = { action, status: response.status, hostname: config.hostname, port: config.port };
       throw new DriverError(
         name,
-        `pdudaemon refused power ${action} (HTTP ${response.status}${body ? `: ${body}` : ''}): ` +
-          `check that "${config.hostname}" is a PDU in its pdudaemon.conf and port ${config.port} exists on it`,
+        body ? { key: 'pdudaemonRefusedBody', vars: { ...vars, body } } : { key: 'pdudaemonRefused', vars },
       );
     }
   }

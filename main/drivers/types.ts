@@ -5,6 +5,8 @@
  */
 import type { BondingMode, SwitchChannel } from '../../shared/bonding/modes.js';
 import type { DriverDefinition } from '../../shared/drivers/define.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 export type PowerState = 'on' | 'off';
 export type LinkState = 'plugged' | 'pulled';
@@ -85,14 +87,29 @@ export interface DriverContext {
 }
 
 /** A driver could not do, or could not confirm, what it was asked: the message says which device and what next. */
+/**
+ * A driver that could not do its job, named. Given a `driverFailure.*` key and values instead of English text, the
+ * message is that key's English and `parts` say it in the reader's language (shared/run/failure.ts reads them).
+ */
 export class DriverError extends Error {
+  readonly parts?: ReasonPart[];
   constructor(
     readonly driver: string,
-    message: string,
+    message: string | { key: string; vars?: Record<string, string | number | ReasonPart> },
     options?: { cause?: unknown },
   ) {
-    super(`${driver}: ${message}`, options);
+    const parts =
+      typeof message === 'string'
+        ? undefined
+        : [
+            {
+              key: 'driverFailure.said',
+              vars: { driver, what: { key: `driverFailure.${message.key}`, vars: message.vars ?? {} } },
+            },
+          ];
+    super(parts ? sayReason('en', parts) : `${driver}: ${message as string}`, options);
     this.name = 'DriverError';
+    if (parts) this.parts = parts;
   }
 }
 

@@ -1185,5 +1185,26 @@ export const en = {
     applyFailed: '{{host}}: {{what}} failed',
     applyFailedDetail: '{{host}}: {{what}} failed: {{detail}}',
   },
+  // A driver that could not do its job at run time (main/drivers DriverError): `said` names the driver.
+  driverFailure: {
+    said: '{{driver}}: {{what}}',
+    whatFailed: '{{what}}: {{cause}}',
+    cannotStart: '{{what}}: cannot start {{program}}: {{reason}}',
+    noSuchProgram: 'no such program',
+    commandFailed: '{{what}}: {{program}} {{status}}',
+    commandFailedDetail: '{{what}}: {{program}} {{status}}: {{detail}}',
+    stoppedAfter: 'was stopped after {{ms}} ms',
+    exitedWith: 'exited with {{code}}',
+    exitedSignal: 'exited with a signal',
+    noAnswer: 'no answer within {{ms}} ms',
+    pdudaemonUnreachable: 'cannot reach pdudaemon ({{why}}): is it running and listening on {{base}}?',
+    pdudaemonRefused:
+      'pdudaemon refused power {{action}} (HTTP {{status}}): check that "{{hostname}}" is a PDU in its pdudaemon.conf and port {{port}} exists on it',
+    pdudaemonRefusedBody:
+      'pdudaemon refused power {{action}} (HTTP {{status}}: {{body}}): check that "{{hostname}}" is a PDU in its pdudaemon.conf and port {{port}} exists on it',
+    labSwitchDown: 'lab "{{instance}}" is not running: start it with "bondbench lab up --lacp"',
+    labSwitchNoPartner:
+      'lab "{{instance}}" is up without its LACP partner, so 802.3ad would have none: take it down and bring it up with "{{command}}" (run --lab does so for a plan with the lab switch)',
+  },
   doctor: doctorMessages('en'),
 };

@@ -1164,5 +1164,25 @@ export const zhCN: Messages = {
     applyFailed: '{{host}}：{{what}} 失败',
     applyFailedDetail: '{{host}}：{{what}} 失败（原文：“{{detail}}”）',
   },
+  driverFailure: {
+    said: '{{driver}}：{{what}}',
+    whatFailed: '{{what}}：{{cause}}',
+    cannotStart: '{{what}}：无法启动 {{program}}：{{reason}}',
+    noSuchProgram: '没有这个程序',
+    commandFailed: '{{what}}：{{program}} {{status}}',
+    commandFailedDetail: '{{what}}：{{program}} {{status}}（输出：“{{detail}}”）',
+    stoppedAfter: '运行 {{ms}} ms 后被停止',
+    exitedWith: '以退出码 {{code}} 结束',
+    exitedSignal: '被信号终止',
+    noAnswer: '{{ms}} ms 内没有应答',
+    pdudaemonUnreachable: '无法连接 pdudaemon（{{why}}）：它是否在运行，并在 {{base}} 上监听？',
+    pdudaemonRefused:
+      'pdudaemon 拒绝了电源操作 {{action}}（HTTP {{status}}）：请检查 "{{hostname}}" 是否是其 pdudaemon.conf 中的 PDU，以及该 PDU 上是否有端口 {{port}}',
+    pdudaemonRefusedBody:
+      'pdudaemon 拒绝了电源操作 {{action}}（HTTP {{status}}：“{{body}}”）：请检查 "{{hostname}}" 是否是其 pdudaemon.conf 中的 PDU，以及该 PDU 上是否有端口 {{port}}',
+    labSwitchDown: '虚拟实验室 "{{instance}}" 没有在运行：请用 "bondbench lab up --lacp" 启动它',
+    labSwitchNoPartner:
+      '虚拟实验室 "{{instance}}" 在运行，但没有 LACP 对端，802.3ad 将无从协商：请关闭它，再用 "{{command}}" 启动（对使用实验室交换机的计划，run --lab 会这样做）',
+  },
   doctor: doctorMessages('zh-CN'),
 };

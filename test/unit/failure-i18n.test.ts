@@ -202,3 +202,29 @@ describe('the host control’s refusals and failures in Chinese (main/host)', ()
     expect(new PlanRefusedError('not a runtime plan').parts).toBeUndefined();
   });
 });
+
+describe('a driver that could not do its job, in Chinese (main/drivers DriverError)', () => {
+  it('a command driver whose program fails, or does not exist: English as before, Chinese from parts', async () => {
+    const { createPowerDriver } = await import('../../main/drivers/index.js');
+    const failing = createPowerDriver(
+      { type: 'command', on: ['sh', '-c', 'echo outlet jammed >&2; exit 3'], off: ['true'] },
+      { log: () => undefined },
+    );
+    const error = (await failing.set('on').catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('command power (sh): on: sh exited with 3: outlet jammed');
+    const zh = sayReason('zh-CN', [errorPart(error)]);
+    expect(zh).toBe('command power (sh)：on：sh 以退出码 3 结束（输出：“outlet jammed”）');
+    expect(englishSentences(zh)).toEqual([]);
+    const missing = createPowerDriver(
+      { type: 'command', on: ['/nonexistent/pdu-tool'], off: ['true'] },
+      { log: () => undefined },
+    );
+    const none = (await missing.set('on').catch((e: unknown) => e)) as Error;
+    expect(none.message).toBe(
+      'command power (/nonexistent/pdu-tool): on: cannot start /nonexistent/pdu-tool: no such program',
+    );
+    expect(sayReason('zh-CN', [errorPart(none)])).toBe(
+      'command power (/nonexistent/pdu-tool)：on：无法启动 /nonexistent/pdu-tool：没有这个程序',
+    );
+  });
+});
