@@ -3,26 +3,40 @@
  * bash (or sh where there is no bash), through `sudo -n` when the login is not root and the user allowed sudo.
  */
 import { shellQuote } from '../../shared/net/names.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { ExecResult, SshSession } from '../ssh/session.js';
 
+/** A command on the host that exited non-zero; `parts` say it (`hostRefusal.remoteFailed*`), its output quoted. */
 export class RemoteCommandError extends Error {
+  readonly parts: ReasonPart[];
   constructor(
     readonly label: string,
     readonly what: string,
     readonly result: ExecResult,
   ) {
     const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-6).join('\n');
-    super(
-      `${label}: ${what} failed (exit ${result.code ?? result.signal ?? 'lost connection'})${detail ? `:\n${detail}` : ''}`,
-    );
+    const status: string | number | ReasonPart = result.code ?? result.signal ?? { key: 'hostRefusal.lostConnection' };
+    const vars = { label, what, status };
+    const parts = [
+      detail
+        ? { key: 'hostRefusal.remoteFailedDetail', vars: { ...vars, detail } }
+        : { key: 'hostRefusal.remoteFailed', vars },
+    ];
+    super(sayReason('en', parts));
     this.name = 'RemoteCommandError';
+    this.parts = parts;
   }
 }
 
+/** Root is needed and the login cannot get it (`hostRefusal.notRoot`, `sudoPassword`). */
 export class PrivilegeError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly parts: ReasonPart[];
+  constructor(key: 'notRoot' | 'sudoPassword', label: string) {
+    const parts = [{ key: `hostRefusal.${key}`, vars: { label } }];
+    super(sayReason('en', parts));
     this.name = 'PrivilegeError';
+    this.parts = parts;
   }
 }
 
@@ -83,19 +97,14 @@ export class SshRemote implements RemoteShell {
     let command = `${this.shell} -c ${shellQuote(script)}`;
     if (options.privileged && !this.isRoot) {
       if (!this.sudo) {
-        throw new PrivilegeError(
-          `${this.label}: this needs root and the login is not root: log in as root, or allow sudo (--sudo) ` +
-            'with a NOPASSWD rule for this user',
-        );
+        throw new PrivilegeError('notRoot', this.label);
       }
       command = `sudo -n ${command}`;
     }
     this.history.push(script);
     const result = await this.session.exec(command, { input: options.input, timeoutMs: options.timeoutMs });
     if (options.privileged && !this.isRoot && result.code !== 0 && /sudo: .*password/i.test(result.stderr)) {
-      throw new PrivilegeError(
-        `${this.label}: sudo asks for a password; BondBench runs sudo non-interactively: add a NOPASSWD rule or log in as root`,
-      );
+      throw new PrivilegeError('sudoPassword', this.label);
     }
     return result;
   }

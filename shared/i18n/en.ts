@@ -1184,6 +1184,13 @@ export const en = {
     step: '{{step}}',
     applyFailed: '{{host}}: {{what}} failed',
     applyFailedDetail: '{{host}}: {{what}} failed: {{detail}}',
+    remoteFailed: '{{label}}: {{what}} failed (exit {{status}})',
+    remoteFailedDetail: '{{label}}: {{what}} failed (exit {{status}}):\n{{detail}}',
+    lostConnection: 'lost connection',
+    notRoot:
+      '{{label}}: this needs root and the login is not root: log in as root, or allow sudo (--sudo) with a NOPASSWD rule for this user',
+    sudoPassword:
+      '{{label}}: sudo asks for a password; BondBench runs sudo non-interactively: add a NOPASSWD rule or log in as root',
   },
   // A driver that could not do its job at run time (main/drivers DriverError): `said` names the driver.
   driverFailure: {

@@ -1163,6 +1163,13 @@ export const zhCN: Messages = {
     step: '“{{step}}”',
     applyFailed: '{{host}}：{{what}} 失败',
     applyFailedDetail: '{{host}}：{{what}} 失败（原文：“{{detail}}”）',
+    remoteFailed: '{{label}}：主机上的命令失败（“{{what}}”，退出码 {{status}}）',
+    remoteFailedDetail: '{{label}}：主机上的命令失败（“{{what}}”，退出码 {{status}}），输出：\n“{{detail}}”',
+    lostConnection: '连接已断开',
+    notRoot:
+      '{{label}}：此操作需要 root，而登录用户不是 root：请以 root 登录，或用 --sudo 允许 sudo，并为该用户配置 NOPASSWD 规则',
+    sudoPassword:
+      '{{label}}：sudo 要求输入密码，而 BondBench 以非交互方式运行 sudo：请添加 NOPASSWD 规则，或以 root 登录',
   },
   driverFailure: {
     said: '{{driver}}：{{what}}',

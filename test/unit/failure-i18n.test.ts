@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Bench } from '../../main/engine/bench.js';
 import { ApplyError, ManagementPathError, PlanRefusedError } from '../../main/host/backend.js';
+import { PrivilegeError, RemoteCommandError } from '../../main/host/remote.js';
 import { SshAuthError } from '../../main/ssh/connect.js';
 import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
@@ -200,6 +201,24 @@ describe('the host control’s refusals and failures in Chinese (main/host)', ()
     );
     expect(englishSentences(zh)).toEqual([]);
     expect(new PlanRefusedError('not a runtime plan').parts).toBeUndefined();
+    // A command on the host that failed: what we ran stays quoted, the host's output too.
+    const remote = new RemoteCommandError('lab guest', 'reading /proc/net/bonding/bond0', {
+      code: 1,
+      signal: null,
+      stdout: '',
+      stderr: 'cat: /proc/net/bonding/bond0: No such file or directory',
+    } as never);
+    expect(remote.message).toBe(
+      'lab guest: reading /proc/net/bonding/bond0 failed (exit 1):\ncat: /proc/net/bonding/bond0: No such file or directory',
+    );
+    const said = sayReason('zh-CN', [errorPart(remote)]);
+    expect(said).toBe(
+      'lab guest：主机上的命令失败（“reading /proc/net/bonding/bond0”，退出码 1），输出：\n“cat: /proc/net/bonding/bond0: No such file or directory”',
+    );
+    expect(englishSentences(said)).toEqual([]);
+    expect(new PrivilegeError('notRoot', 'gentoo').message).toBe(
+      'gentoo: this needs root and the login is not root: log in as root, or allow sudo (--sudo) with a NOPASSWD rule for this user',
+    );
   });
 });
 
