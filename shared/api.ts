@@ -142,7 +142,10 @@ export type HostCheck =
       ok: true;
       kernel: string;
       distribution: string;
+      /** In English: `built-in`, `module` or `missing`, with `, loaded`. */
       bonding: string;
+      /** The same as a `checkItem.bonding.*` part, for the UI's language. */
+      bondingPart?: ReasonPart;
       interfaces: { name: string; mac: string; addresses: string[] }[];
     }
   | {

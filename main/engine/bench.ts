@@ -131,6 +131,9 @@ export class Bench implements BenchApi {
         kernel: probe.kernel,
         distribution: probe.distribution.prettyName ?? probe.distribution.name ?? 'unknown',
         bonding: `${probe.bonding.available}${probe.bonding.loaded ? ', loaded' : ''}`,
+        bondingPart: {
+          key: `checkItem.bonding.${probe.bonding.available === 'built-in' ? 'builtIn' : probe.bonding.available}${probe.bonding.loaded ? 'Loaded' : ''}`,
+        },
         interfaces: probe.interfaces
           .filter((i) => i.name !== 'lo')
           .map((i) => ({ name: i.name, mac: i.mac ?? '', addresses: i.addresses })),
@@ -236,7 +239,7 @@ export class Bench implements BenchApi {
             item('hostOk', {
               distribution: host.distribution,
               kernel: host.kernel,
-              bonding: host.bonding,
+              bonding: host.bondingPart ?? host.bonding,
             }),
           )
         : checkItem(

@@ -1143,6 +1143,15 @@ export const en = {
     driverFix: 'drivers.{{kind}}: fix the settings named above',
     list: '{{items}}',
     colon: ': ',
+    // The host's bonding driver (HostCheck.bondingPart).
+    bonding: {
+      builtIn: 'built-in',
+      builtInLoaded: 'built-in, loaded',
+      module: 'module',
+      moduleLoaded: 'module, loaded',
+      missing: 'missing',
+      missingLoaded: 'missing, loaded',
+    },
   },
   // Why an SSH login cannot work or was refused (main/ssh/connect.ts SshAuthError).
   sshLogin: {

@@ -1127,6 +1127,14 @@ export const zhCN: Messages = {
     driverFix: 'drivers.{{kind}}：请修正上面指出的设置',
     list: '{{items}}',
     colon: '：',
+    bonding: {
+      builtIn: '内建于内核',
+      builtInLoaded: '内建于内核，已加载',
+      module: '内核模块',
+      moduleLoaded: '内核模块，已加载',
+      missing: '缺失',
+      missingLoaded: '缺失，已加载',
+    },
   },
   sshLogin: {
     noMethod:

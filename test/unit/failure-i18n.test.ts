@@ -247,3 +247,15 @@ describe('a driver that could not do its job, in Chinese (main/drivers DriverErr
     );
   });
 });
+
+describe('the host check’s bonding driver line', () => {
+  it('says built-in/module/missing and loaded as the English always did, and in Chinese', () => {
+    for (const available of ['built-in', 'module', 'missing'] as const) {
+      for (const loaded of [false, true]) {
+        const key = `checkItem.bonding.${available === 'built-in' ? 'builtIn' : available}${loaded ? 'Loaded' : ''}`;
+        expect(t('en', key)).toBe(`${available}${loaded ? ', loaded' : ''}`);
+        expect(t('zh-CN', key)).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+});

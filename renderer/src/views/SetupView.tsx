@@ -124,7 +124,7 @@ function HostPanel({
             {t('ui.setup.hostReached', {
               kernel: result.kernel,
               distribution: result.distribution,
-              bonding: result.bonding,
+              bonding: result.bondingPart ? t(result.bondingPart.key) : result.bonding,
             })}
           </p>
           <table>
