@@ -1,14 +1,16 @@
 /**
  * npm run bench:matrix — the full default matrix on the virtual lab: total time beside the sum of the waits no
- * bench can avoid (the probe windows, the lead-in and hold of a pull, miimon detection after a plug, the listen
- * after a bring-up, the netifrc reboot), their ratio, and where the rest went (each step kind's time beyond its
- * waits, and the time between steps: captures, bring-up commands, the run folder).
+ * bench can avoid (the probe windows, the lead-in and hold of a pull, miimon + updelay after a plug, the listen
+ * after a bring-up, the netifrc reboot — its boot as measured, less the reboot command's own delay, which is the
+ * bench's), their ratio, and where the rest went (each step kind's time beyond its waits, and the time between
+ * steps: captures, bring-up commands, the run folder).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BRING_UP_LISTEN_MS, PULL_LEAD_IN_MS } from '../main/engine/runner.js';
 import { startRun } from '../main/engine/session.js';
+import { REBOOT_COMMAND_DELAY_S } from '../main/host/control.js';
 import { VirtualLab } from '../main/lab/lab.js';
 import { defaultLabPlan } from '../shared/plan/plan.js';
 
@@ -32,16 +34,21 @@ try {
   const totalMs = performance.now() - started;
   if (outcome.status !== 'completed') throw new Error(`the run ${outcome.status}: ${outcome.error ?? ''}`);
   const miimon = plan.bond.options.miimon ?? 0;
+  const updelay = plan.bond.options.updelay ?? 0;
   let waitsMs = 0;
   const kinds = new Map<string, { count: number; stepMs: number; waitMs: number }>();
   for (const step of outcome.steps) {
     const spec = plan.steps.find((s) => step.kind === s.kind && (!('slave' in s) || s.slave === step.slave));
     let wait = 0;
-    if (step.kind === 'bring-up') wait = BRING_UP_LISTEN_MS + (step.apply?.rebootMs ?? 0);
-    else if (spec?.kind === 'probe') wait = spec.seconds * 1000;
+    if (step.kind === 'bring-up') {
+      const boot = step.apply?.rebootMs;
+      // The boot counts from the reboot command, which waits REBOOT_COMMAND_DELAY_S before rebooting.
+      const delay = boot !== undefined && step.boot?.via === 'reboot' ? REBOOT_COMMAND_DELAY_S * 1000 : 0;
+      wait = BRING_UP_LISTEN_MS + Math.max(0, (boot ?? 0) - delay);
+    } else if (spec?.kind === 'probe') wait = spec.seconds * 1000;
     // The hold counts from the pull: the driver's confirmation (about miimon) is inside it.
     else if (spec?.kind === 'pull') wait = PULL_LEAD_IN_MS + spec.holdSeconds * 1000;
-    else if (spec?.kind === 'plug') wait = spec.settleSeconds * 1000 + miimon;
+    else if (spec?.kind === 'plug') wait = spec.settleSeconds * 1000 + miimon + updelay;
     waitsMs += wait;
     const k = kinds.get(step.kind) ?? { count: 0, stepMs: 0, waitMs: 0 };
     k.count++;
@@ -54,7 +61,7 @@ try {
   console.log(`full default matrix: ${plan.modes.length} modes, ${outcome.steps.length} steps (${failed} failed)`);
   console.log(`total:              ${s(totalMs)}`);
   console.log(
-    `unavoidable waits:  ${s(waitsMs)} (probe windows, pull lead-in + hold, plug settle + miimon, bring-up listen, reboot)`,
+    `unavoidable waits:  ${s(waitsMs)} (probe windows, pull lead-in + hold, plug settle + miimon + updelay, bring-up listen, reboot less the command's ${REBOOT_COMMAND_DELAY_S} s delay)`,
   );
   console.log(`ratio total/waits:  ${(totalMs / waitsMs).toFixed(2)}`);
   console.log(`load average before: ${loadBefore}; after: ${load()}`);

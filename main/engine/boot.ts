@@ -119,7 +119,7 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
   let waitFrom: number;
   if (via === 'reboot') {
     request.marker?.('reboot');
-    const sent = await control.reboot({ wait: false, rollbackSeconds: request.rollbackSeconds });
+    const sent = await control.reboot({ wait: false, rollbackSeconds: request.rollbackSeconds, previousBootId });
     from = sent.sentAt;
     waitFrom = from;
   } else {

@@ -26,9 +26,11 @@ export interface HostSide {
   /**
    * Brings the plan's bond up in a mode (or both NICs standalone); a netifrc apply boots the host as `boot`
    * says (reboot or power-cycle, with the watchdog) and returns the boot as measured. Every option is read back
-   * from the host (`verified`, as `name=value`); a mismatch throws, naming what differs.
+   * from the host (`verified`, as `name=value`); a mismatch throws, naming what differs. `onUp` is called when
+   * the bond is up (runtime: the configuration script returned; netifrc: the host answered SSH on the new boot),
+   * before the read-back: what the host sends from then on is the bring-up's, whatever the bench still checks.
    */
-  apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions): Promise<ApplyOutcome>;
+  apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions, onUp?: () => void): Promise<ApplyOutcome>;
   /** Reboots or power-cycles the host and waits for SSH on a new boot, with the watchdog. */
   boot(options: BootOptions): Promise<BootRecord>;
   /** The running bond against the mode's persisted (netifrc) configuration. */

@@ -299,17 +299,23 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 }
                 const method = applyMethodFor(plan, mode);
                 const via = plan.apply.boot ?? 'reboot';
+                // The listen counts from the bond coming up: the read-back that follows is SSH on the management
+                // port, not traffic on the slaves, and goes on inside it.
+                let upAt: number | undefined;
                 const result = await host.apply(
                   plan,
                   mode,
                   method,
                   method === 'netifrc' ? boot(via, plan.apply.offSeconds ?? DEFAULT_OFF_SECONDS) : undefined,
+                  () => {
+                    upAt = performance.now();
+                  },
                 );
                 record.apply = { method, rebootMs: result.rebootMs, verified: result.verified };
                 record.boot = result.boot;
                 if (result.mismatch) throw new Error(result.mismatch);
-                const upAt = performance.now();
-                await sleep(BRING_UP_LISTEN_MS, signal);
+                upAt ??= performance.now();
+                await sleep(Math.max(0, BRING_UP_LISTEN_MS - (performance.now() - upAt)), signal);
                 if (record.switch?.channel === 'lacp' && mode === '802.3ad') {
                   // Steps measure the aggregate, not its negotiation: wait until LACP agrees (or say it did not).
                   const lacp = await waitForLacp(host, plan, signal);

@@ -68,13 +68,13 @@ async function preflight(plan: Plan, sides: Sides): Promise<void> {
         ]
       : []),
   ];
-  for (const [field, check] of checks) {
-    try {
-      await check();
-    } catch (error) {
-      throw new Error(`${field}: ${(error as Error).message} — nothing on the host was changed`);
+  // Independent devices: asked at once; the first failing in the plan's order is the one reported.
+  const results = await Promise.allSettled(checks.map(([, check]) => check()));
+  results.forEach((result, i) => {
+    if (result.status === 'rejected') {
+      throw new Error(`${checks[i]![0]}: ${(result.reason as Error).message} — nothing on the host was changed`);
     }
-  }
+  });
 }
 
 /**
@@ -186,8 +186,11 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
     };
     try {
       sides = options.sides ?? (await connectSides(plan, (line) => relay({ type: 'log', runId, line })));
+      // The host's facts are only read: asked while the drivers are checked (awaited below, never left unobserved).
+      const factsRead = sides.host.facts();
+      factsRead.catch(() => undefined);
       await preflight(plan, sides);
-      const facts = await sides.host.facts();
+      const facts = await factsRead;
       await writer.update({ host: facts, tester: sides.tester.facts() });
       await sides.host.saveOriginal(writer.dir);
       originalSaved = true;

@@ -165,7 +165,13 @@ export class SshHostSide implements HostSide {
     }
   }
 
-  async apply(plan: Plan, mode: ModeName, method: ApplyMethod, boot?: BootOptions): Promise<ApplyOutcome> {
+  async apply(
+    plan: Plan,
+    mode: ModeName,
+    method: ApplyMethod,
+    boot?: BootOptions,
+    onUp: () => void = () => undefined,
+  ): Promise<ApplyOutcome> {
     await this.connected();
     if (mode === 'standalone') {
       // No bond: the first slave answers on the bond's address, as a lone NIC would.
@@ -177,12 +183,17 @@ export class SshHostSide implements HostSide {
         ...rest.map((name) => ({ name, up: true, addresses: [] })),
       ]);
       await runRuntimeScript(this.control.remote, script, 'standing the slaves alone');
+      onUp();
       return {};
     }
     const request = modeRequest(plan, mode);
     if (method === 'runtime') {
       // configure() reads every option back and throws a VerifyError naming each one that differs.
-      const { verified } = await this.control.configure(request, { backend: 'runtime', runDir: this.runDir });
+      const { verified } = await this.control.configure(request, {
+        backend: 'runtime',
+        runDir: this.runDir,
+        onApplied: onUp,
+      });
       return { verified: verified.checked };
     }
     const { plan: written } = await this.control.configure(request, {
@@ -209,6 +220,7 @@ export class SshHostSide implements HostSide {
       ...boot,
       rollbackSeconds: Math.max(120, Math.ceil(boot.timeoutMs / 1000) * (boot.powerCycles + 1) + 60),
     });
+    onUp();
     // Reachable again: confirm, or the armed rollback would reboot the host in the middle of the next mode.
     await this.control.confirm();
     // The host booted from what was written: the live bond must be what the plan asked, or this bring-up fails

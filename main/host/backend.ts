@@ -76,7 +76,11 @@ export interface RestoreResult {
 export interface BondBackend {
   readonly kind: BackendKind;
   plan(request: BondRequest, options?: { style?: ConfStyle }): Promise<BondPlan>;
-  apply(plan: BondPlan, options?: { runDir?: string }): Promise<ApplyResult>;
+  /**
+   * Applies a plan. `current`: the host's state read just before by the same caller (configure passes the plan's
+   * own reading); read again when omitted, since the host may have changed since the plan was made.
+   */
+  apply(plan: BondPlan, options?: { runDir?: string; current?: LiveBondState }): Promise<ApplyResult>;
   verify(plan: BondPlan, options?: { live?: boolean }): Promise<VerifyResult>;
   restore(options?: { runDir?: string }): Promise<RestoreResult>;
 }

@@ -22,6 +22,14 @@ import { type LiveBondState, type ManagementPath, readLiveBondState } from './sy
 
 const q = shellQuote;
 
+/** A settled read as a getter: its value, or its error thrown where the caller meets it. */
+function settledValue<T>(result: PromiseSettledResult<T>): () => T {
+  return () => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  };
+}
+
 /** What a backend needs from the host it works on (HostControl provides it). */
 export interface HostContext {
   readonly label: string;
@@ -110,7 +118,13 @@ export class RuntimeBackend implements BondBackend {
 
   async plan(request: BondRequest): Promise<BondPlan> {
     const { config, notes } = resolveBondRequest(request);
-    const before = await readLiveBondState(this.ctx.remote, config.bond, config.slaves);
+    // The management path (cached once read) is fetched beside the bond's state; checkPlanSafety reads it again
+    // if that failed, and reports it then.
+    const [read] = await Promise.allSettled([
+      readLiveBondState(this.ctx.remote, config.bond, config.slaves),
+      this.ctx.managementPath(),
+    ]);
+    const before = settledValue(read)();
     await checkPlanSafety(this.ctx, config, before);
     const addresses = config.address ? [config.address] : before.exists ? undefined : [];
     if (!before.exists && !config.address)
@@ -140,11 +154,11 @@ export class RuntimeBackend implements BondBackend {
     };
   }
 
-  async apply(plan: BondPlan, options: { runDir?: string } = {}): Promise<ApplyResult> {
+  async apply(plan: BondPlan, options: { runDir?: string; current?: LiveBondState } = {}): Promise<ApplyResult> {
     if (plan.backend !== 'runtime' || !plan.script) throw new PlanRefusedError('not a runtime plan');
     const started = performance.now();
-    const now = await readLiveBondState(this.ctx.remote, plan.config.bond, plan.config.slaves);
-    // The plan was checked when made; the host may have changed since.
+    const now = options.current ?? (await readLiveBondState(this.ctx.remote, plan.config.bond, plan.config.slaves));
+    // The plan was checked when made; the host may have changed since (checked again on what was read).
     await checkPlanSafety(this.ctx, plan.config, now);
     const { manifest, localDir } = await takeBackup(this.ctx.remote, {
       root: await this.ctx.backupRoot(),
@@ -195,37 +209,51 @@ export class NetifrcBackend implements BondBackend {
   async plan(request: BondRequest, options: { style?: ConfStyle } = {}): Promise<BondPlan> {
     const style = options.style ?? 'writeup';
     const { config, notes } = resolveBondRequest(request);
-    const before = await readLiveBondState(this.ctx.remote, config.bond, config.slaves);
-    await checkPlanSafety(this.ctx, config, before);
     const paths = netifrcLinkPaths(config.bond);
-    const look = await this.ctx.remote.run(
-      [
-        '[ -e /etc/init.d/net.lo ] || echo "@@no-netlo"',
-        `if [ -L ${q(paths.init)} ]; then echo "@@init $(readlink ${q(paths.init)})"; elif [ -e ${q(paths.init)} ]; then echo "@@init (file)"; fi`,
-        `[ -e ${q(paths.runlevel)} ] || [ -L ${q(paths.runlevel)} ] && echo "@@runlevel $(readlink ${q(paths.runlevel)})"`,
-        'command -v rc-update >/dev/null && echo "@@rc-update"',
-        'true',
-      ].join('\n'),
-    );
-    if (look.stdout.includes('@@no-netlo')) {
+    // Every read the plan needs goes out at once (one SSH channel each); they are judged below in the order a
+    // sequential plan would have met them, so the first problem reported is the same.
+    const reads = await Promise.allSettled([
+      readLiveBondState(this.ctx.remote, config.bond, config.slaves),
+      this.ctx.managementPath(),
+      this.ctx.remote.run(
+        [
+          '[ -e /etc/init.d/net.lo ] || echo "@@no-netlo"',
+          `if [ -L ${q(paths.init)} ]; then echo "@@init $(readlink ${q(paths.init)})"; elif [ -e ${q(paths.init)} ]; then echo "@@init (file)"; fi`,
+          `[ -e ${q(paths.runlevel)} ] || [ -L ${q(paths.runlevel)} ] && echo "@@runlevel $(readlink ${q(paths.runlevel)})"`,
+          'command -v rc-update >/dev/null && echo "@@rc-update"',
+          'true',
+        ].join('\n'),
+      ),
+      this.readConf(),
+      Promise.all(
+        config.slaves.map((slave) => this.ctx.remote.run(`[ -e ${q(`/etc/runlevels/default/net.${slave}`)} ]`)),
+      ),
+    ] as const);
+    // reads[1] only warms the management path's cache for checkPlanSafety (which reads it again if it failed).
+    const [before, look, text, slaveServices] = [
+      settledValue(reads[0]),
+      settledValue(reads[2]),
+      settledValue(reads[3]),
+      settledValue(reads[4]),
+    ];
+    await checkPlanSafety(this.ctx, config, before());
+    if (look().stdout.includes('@@no-netlo')) {
       throw new PlanRefusedError({ key: 'noNetifrc', vars: { label: this.ctx.label } });
     }
-    const initLink = look.stdout.match(/^@@init (.*)$/m)?.[1];
-    const runlevelLink = look.stdout.match(/^@@runlevel (.*)$/m)?.[1];
-    const text = await this.readConf();
+    const initLink = look().stdout.match(/^@@init (.*)$/m)?.[1];
+    const runlevelLink = look().stdout.match(/^@@runlevel (.*)$/m)?.[1];
     const ifvar = config.bond.replace(/[^A-Za-z0-9_]/g, '_');
-    if (!config.address && !readConfValue(text, `config_${ifvar}`)) {
+    if (!config.address && !readConfValue(text(), `config_${ifvar}`)) {
       throw new PlanRefusedError({ key: 'noConfig', vars: { file: CONF_NET, label: this.ctx.label, ifvar } });
     }
-    for (const slave of config.slaves) {
-      const slaveService = await this.ctx.remote.run(`[ -e ${q(`/etc/runlevels/default/net.${slave}`)} ]`);
-      if (slaveService.code === 0) {
+    config.slaves.forEach((slave, i) => {
+      if (slaveServices()[i]!.code === 0) {
         notes.push(
           `net.${slave} is in the default runlevel: netifrc will also start ${slave} on its own; remove it (rc-update del net.${slave})`,
         );
       }
-    }
-    const edit = editBondConf(text, config, style);
+    });
+    const edit = editBondConf(text(), config, style);
     const links = [];
     if (initLink === undefined) links.push({ path: paths.init, target: 'net.lo' });
     if (runlevelLink === undefined) links.push({ path: paths.runlevel, target: paths.init });
@@ -243,8 +271,8 @@ export class NetifrcBackend implements BondBackend {
       style,
       steps,
       notes,
-      before,
-      files: [{ path: CONF_NET, before: text || undefined, after: edit.text }],
+      before: before(),
+      files: [{ path: CONF_NET, before: text() || undefined, after: edit.text }],
       links,
       requiresReboot: true,
       createdAt: new Date().toISOString(),
@@ -254,9 +282,13 @@ export class NetifrcBackend implements BondBackend {
   async apply(plan: BondPlan, options: { runDir?: string } = {}): Promise<ApplyResult> {
     if (plan.backend !== 'netifrc' || !plan.files?.length) throw new PlanRefusedError('not a netifrc plan');
     const started = performance.now();
-    const bootId = await this.ctx.bootId();
     const file = plan.files[0]!;
-    const current = await this.readConf();
+    // Three independent reads, at once: the boot, the file as it is now, the bond the backup records.
+    const [bootId, current, bondState] = await Promise.all([
+      this.ctx.bootId(),
+      this.readConf(),
+      readLiveBondState(this.ctx.remote, plan.config.bond, plan.config.slaves),
+    ]);
     if (current !== (file.before ?? '')) {
       throw new PlanRefusedError({ key: 'confChanged', vars: { file: CONF_NET, label: this.ctx.label } });
     }
@@ -267,7 +299,7 @@ export class NetifrcBackend implements BondBackend {
       backend: 'netifrc',
       reason: `netifrc ${plan.style} ${plan.config.mode}`,
       paths: [CONF_NET, paths.init, paths.runlevel],
-      bondState: await readLiveBondState(this.ctx.remote, plan.config.bond, plan.config.slaves),
+      bondState,
       runDir: options.runDir,
     });
     await this.ctx.remote.writeFileAtomic(CONF_NET, file.after);

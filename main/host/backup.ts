@@ -315,14 +315,19 @@ export async function takeBackup(
   if (options.runDir) {
     localDir = join(options.runDir, 'host-backups', id);
     await mkdir(join(localDir, 'files'), { recursive: true });
-    for (const entry of entries.filter((e) => e.kind === 'file')) {
-      const bytes = await remote.readFile(`${dir}/files/${entry.saved}`, { privileged: true });
-      if (!bytes) throw new BackupError(`${remote.label}: the copy of ${entry.path} vanished from ${dir}`);
-      const sha = createHash('sha256').update(bytes).digest('hex');
-      if (sha !== entry.sha256)
-        throw new BackupError(`${remote.label}: the copy of ${entry.path} does not match its checksum`);
-      await writeFile(join(localDir, 'files', entry.saved!), bytes);
-    }
+    // One SSH channel per file, at once: each copy is checked against its own checksum.
+    await Promise.all(
+      entries
+        .filter((e) => e.kind === 'file')
+        .map(async (entry) => {
+          const bytes = await remote.readFile(`${dir}/files/${entry.saved}`, { privileged: true });
+          if (!bytes) throw new BackupError(`${remote.label}: the copy of ${entry.path} vanished from ${dir}`);
+          const sha = createHash('sha256').update(bytes).digest('hex');
+          if (sha !== entry.sha256)
+            throw new BackupError(`${remote.label}: the copy of ${entry.path} does not match its checksum`);
+          await writeFile(join(localDir!, 'files', entry.saved!), bytes);
+        }),
+    );
     await writeFile(join(localDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   return { manifest, localDir };

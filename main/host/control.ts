@@ -30,6 +30,7 @@ import {
   countersOf,
   type HostProbe,
   type InterfaceCounters,
+  type LiveBondState,
   type ManagementPath,
   parseSysClassNet,
   probeHost,
@@ -57,6 +58,8 @@ export interface RebootOptions {
   rollbackSeconds?: number;
   /** The backup a rollback returns to; default the last one taken. */
   rollbackBackupId?: string;
+  /** The boot id the caller has just read (saves reading it again); read when omitted. */
+  previousBootId?: string;
 }
 
 export interface RebootResult {
@@ -75,6 +78,12 @@ export interface RebootResult {
 type Connector = (readyTimeoutMs: number) => Promise<SshSession>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The reboot command waits this long (s) before rebooting, so that it returns with a clean exit status first: part
+ * of every measured SSH reboot's time (from the command sent), and the bench's, not the host's.
+ */
+export const REBOOT_COMMAND_DELAY_S = 1;
 
 export class HostControl implements HostContext {
   private managementCache?: ManagementPath;
@@ -167,7 +176,7 @@ export class HostControl implements HostContext {
     return this.backend(options.backend ?? 'runtime').plan(request, { style: options.style });
   }
 
-  apply(plan: BondPlan, options: { runDir?: string } = {}): Promise<ApplyResult> {
+  apply(plan: BondPlan, options: { runDir?: string; current?: LiveBondState } = {}): Promise<ApplyResult> {
     return this.backend(plan.backend).apply(plan, options);
   }
 
@@ -175,13 +184,18 @@ export class HostControl implements HostContext {
     return this.backend(plan.backend).verify(plan, options);
   }
 
-  /** plan → apply → verify (netifrc: files only; the bond follows at the next boot). */
+  /**
+   * plan → apply → verify (netifrc: files only; the bond follows at the next boot). The plan's own reading of the
+   * host, taken just before, is the state apply checks and backs up (no second read of the same thing); onApplied
+   * is called between apply and verify.
+   */
   async configure(
     request: BondRequest,
-    options: { backend?: BackendKind; style?: ConfStyle; runDir?: string } = {},
+    options: { backend?: BackendKind; style?: ConfStyle; runDir?: string; onApplied?: () => void } = {},
   ): Promise<{ plan: BondPlan; applied: ApplyResult; verified: VerifyResult }> {
     const plan = await this.plan(request, options);
-    const applied = await this.apply(plan, options);
+    const applied = await this.apply(plan, { runDir: options.runDir, current: plan.before });
+    options.onApplied?.();
     const verified = await this.verify(plan);
     return { plan, applied, verified };
   }
@@ -310,7 +324,7 @@ export class HostControl implements HostContext {
    * has no way to arm one). With wait, returns once SSH answers on the new boot, with the times measured.
    */
   async reboot(options: RebootOptions = {}): Promise<RebootResult> {
-    const previousBootId = await this.bootId();
+    const previousBootId = options.previousBootId ?? (await this.bootId());
     let rollback: ArmedRollback | undefined;
     if (options.rollbackSeconds !== undefined)
       rollback = await this.armRollback(options.rollbackSeconds, options.rollbackBackupId);
@@ -326,7 +340,7 @@ export class HostControl implements HostContext {
     // Detached, so the command returns before the host goes down and the exit status is clean.
     await this.remote.runOk(
       'sending reboot',
-      'sync; if command -v setsid >/dev/null; then setsid sh -c "sleep 1; reboot" </dev/null >/dev/null 2>&1 & else (sleep 1; reboot) </dev/null >/dev/null 2>&1 & fi',
+      `sync; if command -v setsid >/dev/null; then setsid sh -c "sleep ${REBOOT_COMMAND_DELAY_S}; reboot" </dev/null >/dev/null 2>&1 & else (sleep ${REBOOT_COMMAND_DELAY_S}; reboot) </dev/null >/dev/null 2>&1 & fi`,
       { privileged: true },
     );
     this.log(`${this.label}: reboot sent`);

@@ -44,7 +44,9 @@ export async function waitForHost(
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   let delay = options.initialDelayMs ?? 250;
-  const maxDelay = options.maxDelayMs ?? 2_000;
+  // A failed attempt costs a TCP connection; a long pause between attempts is time the host was back unnoticed
+  // (it used to be 2 s, counted in every boot time).
+  const maxDelay = options.maxDelayMs ?? 500;
   let attempts = 0;
   let lastError: string | undefined;
   while (performance.now() < options.deadline) {
