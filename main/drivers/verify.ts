@@ -66,6 +66,7 @@ export function verifiedLink(
   const read = byCarrier ? context.carrier : context.miiStatus;
   if (!read) return driver;
   const what = byCarrier ? 'carrier' : 'MII status';
+  const readingPart = { key: `driverFailure.${byCarrier ? 'carrier' : 'miiStatus'}` };
 
   async function confirm(slave: string, want: 'up' | 'down', action: 'pull' | 'plug'): Promise<number> {
     const { reached, seen, elapsed } = await readUntil(() => read!(slave), want, deadlineMs, 20);
@@ -73,24 +74,26 @@ export function verifiedLink(
       context.log(`${action} ${slave}: ${what} ${want} on the host after ${elapsed} ms`);
       return performance.timeOrigin + performance.now();
     }
+    const actionPart = { key: `driverFailure.action.${action}` };
     if (seen === 'unknown') {
-      throw new DriverError(
-        driver.name,
-        `${action} ${slave}: cannot read ${slave}'s ${what} on the host, so the ${action} is not confirmed ` +
-          `(is ${slave} a slave of the bond?)`,
-      );
+      throw new DriverError(driver.name, {
+        key: 'unconfirmedUnreadable',
+        vars: { action, actionPart, slave, what: readingPart },
+      });
     }
-    const hint =
-      action === 'plug'
-        ? 'check the cable and that the port is enabled again'
-        : driver.physical
-          ? `check that the port this driver maps to ${slave} is the one ${slave}'s cable goes to`
-          : `check that ${slave} exists on the host and the command ran there`;
-    throw new DriverError(
-      driver.name,
-      `${action} ${slave}: the host still reports ${slave}'s ${what} "${seen}" ${elapsed} ms later ` +
-        `(expected "${want}" within ${deadlineMs} ms): ${hint}`,
-    );
+    const hint = {
+      key:
+        action === 'plug'
+          ? 'driverFailure.hint.plug'
+          : driver.physical
+            ? 'driverFailure.hint.physicalPull'
+            : 'driverFailure.hint.logicalPull',
+      vars: { slave },
+    };
+    throw new DriverError(driver.name, {
+      key: 'unconfirmed',
+      vars: { action, actionPart, slave, what: readingPart, seen, elapsed, want, deadline: deadlineMs, hint },
+    });
   }
 
   return {
@@ -125,11 +128,10 @@ export function verifiedPower(
       context.log(`${driver.name}: ${action}: reads ${want} after ${elapsed} ms`);
       return;
     }
-    throw new DriverError(
-      driver.name,
-      `${action}: the outlet still reads "${seen}" ${elapsed} ms later (expected "${want}" within ` +
-        `${deadlineMs} ms): check the outlet number and that the PDU accepted the command`,
-    );
+    throw new DriverError(driver.name, {
+      key: 'outletUnconfirmed',
+      vars: { action, seen, elapsed, want, deadline: deadlineMs },
+    });
   }
 
   return {

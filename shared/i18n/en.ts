@@ -1219,6 +1219,20 @@ export const en = {
     pdudaemonRefusedBody:
       'pdudaemon refused power {{action}} (HTTP {{status}}: {{body}}): check that "{{hostname}}" is a PDU in its pdudaemon.conf and port {{port}} exists on it',
     labSwitchDown: 'lab "{{instance}}" is not running: start it with "bondbench lab up --lacp"',
+    unconfirmedUnreadable:
+      "{{action}} {{slave}}: cannot read {{slave}}'s {{what}} on the host, so the {{action}} is not confirmed (is {{slave}} a slave of the bond?)",
+    unconfirmed:
+      '{{action}} {{slave}}: the host still reports {{slave}}\'s {{what}} "{{seen}}" {{elapsed}} ms later (expected "{{want}}" within {{deadline}} ms): {{hint}}',
+    outletUnconfirmed:
+      '{{action}}: the outlet still reads "{{seen}}" {{elapsed}} ms later (expected "{{want}}" within {{deadline}} ms): check the outlet number and that the PDU accepted the command',
+    carrier: 'carrier',
+    miiStatus: 'MII status',
+    action: { pull: 'pull', plug: 'plug' },
+    hint: {
+      plug: 'check the cable and that the port is enabled again',
+      physicalPull: "check that the port this driver maps to {{slave}} is the one {{slave}}'s cable goes to",
+      logicalPull: 'check that {{slave}} exists on the host and the command ran there',
+    },
     labSwitchNoPartner:
       'lab "{{instance}}" is up without its LACP partner, so 802.3ad would have none: take it down and bring it up with "{{command}}" (run --lab does so for a plan with the lab switch)',
   },

@@ -1196,6 +1196,20 @@ export const zhCN: Messages = {
     pdudaemonRefusedBody:
       'pdudaemon 拒绝了电源操作 {{action}}（HTTP {{status}}：“{{body}}”）：请检查 "{{hostname}}" 是否是其 pdudaemon.conf 中的 PDU，以及该 PDU 上是否有端口 {{port}}',
     labSwitchDown: '虚拟实验室 "{{instance}}" 没有在运行：请用 "bondbench lab up --lacp" 启动它',
+    unconfirmedUnreadable:
+      '{{actionPart}} {{slave}}：无法读取主机上 {{slave}} 的{{what}}，因此无法确认{{actionPart}}是否生效（{{slave}} 是该 bond 的从属接口吗？）',
+    unconfirmed:
+      '{{actionPart}} {{slave}}：{{elapsed}} ms 后主机报告的 {{slave}} {{what}}仍为 "{{seen}}"（应在 {{deadline}} ms 内变为 "{{want}}"）：{{hint}}',
+    outletUnconfirmed:
+      '{{action}}：{{elapsed}} ms 后插座读数仍为 "{{seen}}"（应在 {{deadline}} ms 内变为 "{{want}}"）：请检查插座编号，以及 PDU 是否接受了该命令',
+    carrier: '载波（carrier）',
+    miiStatus: 'MII 状态',
+    action: { pull: '拔线', plug: '插线' },
+    hint: {
+      plug: '请检查网线，以及端口是否已重新启用',
+      physicalPull: '请检查该驱动映射到 {{slave}} 的端口，是否正是 {{slave}} 网线所接的端口',
+      logicalPull: '请检查主机上是否有 {{slave}}，以及命令是否在那里运行了',
+    },
     labSwitchNoPartner:
       '虚拟实验室 "{{instance}}" 在运行，但没有 LACP 对端，802.3ad 将无从协商：请关闭它，再用 "{{command}}" 启动（对使用实验室交换机的计划，run --lab 会这样做）',
   },

@@ -259,3 +259,25 @@ describe('the host check’s bonding driver line', () => {
     }
   });
 });
+
+describe('a pull the host does not confirm, in Chinese (main/drivers/verify.ts)', () => {
+  it('says which slave, what was read, for how long, and what to check', async () => {
+    const { verifiedLink } = await import('../../main/drivers/verify.js');
+    const cable = {
+      name: 'test link',
+      physical: true,
+      pull: async () => undefined,
+      plug: async () => undefined,
+      state: async () => 'unknown' as const,
+    };
+    const link = verifiedLink(cable, { miiStatus: async () => 'up', log: () => undefined }, 100);
+    const error = (await link.pull('eth1').catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^test link: pull eth1: the host still reports eth1's MII status "up" \d+ ms later \(expected "down" within 100 ms\): check that the port this driver maps to eth1 is the one eth1's cable goes to$/,
+    );
+    const zh = sayReason('zh-CN', [errorPart(error)]);
+    expect(zh).toMatch(
+      /^test link：拔线 eth1：\d+ ms 后主机报告的 eth1 MII 状态仍为 "up"（应在 100 ms 内变为 "down"）：请检查该驱动映射到 eth1 的端口，是否正是 eth1 网线所接的端口$/,
+    );
+  });
+});
