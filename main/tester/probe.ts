@@ -28,6 +28,9 @@ const EVENT_INTERVAL_MS = 100;
 const SENT_FALLBACK_MS = 500;
 /** Replies to requests older than this are not matched any more (the map stays small). */
 const MATCH_WINDOW_MS = 60_000;
+/** Stopping: how often the drain checks whether every late reply is in, and how long replies must be quiet, ms. */
+const DRAIN_POLL_MS = 10;
+const DRAIN_QUIET_MS = 20;
 const MAX_BURST = 8;
 const MAX_QUEUED_EVENTS = 2_000_000;
 
@@ -346,7 +349,23 @@ export class EchoProbe {
     this.output.emit({ type: 'echo', probeId: this.spec.id, events });
   }
 
-  /** Stops sending, waits drainMs for late replies, then reports. */
+  /**
+   * Whether nothing more can come for the last drainMs of requests: each was seen leaving on the capture and
+   * answered, and no reply (a duplicate, in broadcast) arrived for DRAIN_QUIET_MS.
+   */
+  private drained(stoppedMs: number, drainMs: number): boolean {
+    const now = this.deps.nowMs();
+    if (now - this.lastReplyMs < DRAIN_QUIET_MS) return false;
+    for (const entry of this.outstanding.values()) {
+      if (entry.agentMs >= stoppedMs - drainMs && (!entry.seen || entry.replies === 0)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Stops sending and waits for late replies, then reports: up to drainMs, or less once every request of the last
+   * drainMs has been seen leaving and answered (a request lost to a pull keeps the whole wait).
+   */
   stop(): Promise<ProbeSummary> {
     this.stopping ??= (async () => {
       this.sending = false;
@@ -359,7 +378,11 @@ export class EchoProbe {
         this.sent > 1 && this.lastSendMs > this.firstSendMs
           ? ((this.sent - 1) * 1000) / (this.lastSendMs - this.firstSendMs)
           : undefined;
-      await new Promise((resolve) => setTimeout(resolve, this.spec.drainMs ?? 1000));
+      const drainMs = this.spec.drainMs ?? 1000;
+      const deadline = this.deps.nowMs() + drainMs;
+      while (this.deps.nowMs() < deadline && !this.drained(stoppedMs, drainMs)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, deadline - this.deps.nowMs())));
+      }
       this.flushEvents(true);
       this.closeHandles();
       if (this.droppedEvents > 0) {
