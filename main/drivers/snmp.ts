@@ -15,6 +15,9 @@ import {
 import type { SnmpAgentConfig } from '../../shared/drivers/snmp-agent.js';
 import { expandOidTemplate } from '../../shared/drivers/template.js';
 import { assertInterfaceName } from '../../shared/net/names.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import {
   asDriverError,
   type DriverContext,
@@ -62,17 +65,24 @@ const ADMIN_DOWN = 2;
 const DEFAULT_CYCLE_DELAY_S = 5;
 
 /** Hints for the error statuses a misconfigured agent or device answers with. */
-const STATUS_HINTS: Record<string, string> = {
-  NoSuchName: 'the OID does not exist on this device, or the community/user may not write it',
-  NoAccess: 'the community/user is read-only or may not see this OID',
-  NotWritable: 'the community/user is read-only, or the OID is not writable on this device',
-  NoCreation: 'the OID does not exist on this device (wrong outlet or port index?)',
-  AuthorizationError: 'the community/user may not write this OID',
-  WrongValue: 'the device does not accept this value for the OID (wrong profile?)',
-  WrongType: 'the device expects another type for this OID (wrong profile?)',
-  BadValue: 'the device does not accept this value for the OID (wrong profile?)',
-  ReadOnly: 'the community/user is read-only',
-};
+/** SNMP error statuses (RFC 3416 §3) with a hint of what to check: catalogue keys `driverFailure.snmp.hint.*`. */
+const STATUS_HINTS = new Set([
+  'NoSuchName',
+  'NoAccess',
+  'NotWritable',
+  'NoCreation',
+  'AuthorizationError',
+  'WrongValue',
+  'WrongType',
+  'BadValue',
+  'ReadOnly',
+]);
+
+/** An Error said in `driverFailure.snmp.*` parts: the message is their English. */
+function snmpError(key: string, vars: Record<string, string | number | ReasonPart>, cause?: unknown): Error {
+  const parts = [{ key: `driverFailure.snmp.${key}`, vars }];
+  return Object.assign(new Error(sayReason('en', parts), cause === undefined ? undefined : { cause }), { parts });
+}
 
 /** One agent, a session per operation (UDP: nothing to keep open between a pull and its plug). */
 export class SnmpClient {
@@ -114,19 +124,25 @@ export class SnmpClient {
     return snmp.createV3Session(a.host, user, { ...options, version: snmp.Version3 });
   }
 
-  private describe(error: Error, what: string): string {
+  private describe(error: Error, what: string): Error {
     const a = this.agent;
     if (error.name === 'RequestTimedOutError') {
-      const who = String(a.version) === '2c' ? 'the community' : `user "${a.user?.name}" and its passwords`;
-      return (
-        `${what}: no answer from the SNMP agent at ${this.label} within ${a.timeoutMs ?? 2000} ms ` +
-        `(${(a.retries ?? 1) + 1} tries): check the host, the port and ${who} (an agent ignores a wrong community)`
+      const who: ReasonPart =
+        String(a.version) === '2c'
+          ? { key: 'driverFailure.snmp.community' }
+          : { key: 'driverFailure.snmp.user', vars: { name: a.user?.name ?? '' } };
+      return snmpError(
+        'timeout',
+        { what, label: this.label, ms: a.timeoutMs ?? 2000, tries: (a.retries ?? 1) + 1, who },
+        error,
       );
     }
     const status = (error as { status?: number }).status;
     const statusName = status === undefined ? undefined : String(snmp.ErrorStatus[status] ?? status);
-    const hint = statusName ? STATUS_HINTS[statusName] : undefined;
-    return `${what}: the SNMP agent at ${this.label} answered: ${error.message}${hint ? ` — ${hint}` : ''}`;
+    const vars = { what, label: this.label, message: error.message };
+    return statusName && STATUS_HINTS.has(statusName)
+      ? snmpError('answeredHint', { ...vars, hint: { key: `driverFailure.snmp.hint.${statusName}` } }, error)
+      : snmpError('answered', vars, error);
   }
 
   private async withSession<T>(what: string, run: (session: Session) => Promise<T>): Promise<T> {
@@ -134,14 +150,14 @@ export class SnmpClient {
     try {
       session = this.open();
     } catch (error) {
-      throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
+      throw snmpError('open', { what, cause: errorPart(error) }, error);
     }
     // A socket error (e.g. a host name that does not resolve) is reported through the request's callback.
     session.on('error', () => undefined);
     try {
       return await run(session);
     } catch (error) {
-      throw new Error(this.describe(error as Error, what), { cause: error });
+      throw this.describe(error as Error, what);
     } finally {
       session.close();
     }
@@ -156,10 +172,15 @@ export class SnmpClient {
         ),
     );
     if (snmp.isVarbindError(varbind)) {
-      throw new Error(`${what}: ${snmp.varbindError(varbind)} at ${this.label} (wrong outlet or port index?)`);
+      throw snmpError('varbind', { what, error: snmp.varbindError(varbind), label: this.label });
     }
     if (typeof varbind.value !== 'number') {
-      throw new Error(`${what}: ${oid} at ${this.label} is not an INTEGER (${JSON.stringify(varbind.value)})`);
+      throw snmpError('notInteger', {
+        what,
+        oid,
+        label: this.label,
+        value: JSON.stringify(varbind.value) ?? 'undefined',
+      });
     }
     return varbind.value;
   }
@@ -176,7 +197,7 @@ export class SnmpClient {
     );
     const varbind = varbinds[0];
     if (varbind && snmp.isVarbindError(varbind)) {
-      throw new Error(`${what}: ${snmp.varbindError(varbind)} at ${this.label}`);
+      throw snmpError('varbindSet', { what, error: snmp.varbindError(varbind), label: this.label });
     }
   }
 

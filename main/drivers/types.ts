@@ -6,6 +6,7 @@
 import type { BondingMode, SwitchChannel } from '../../shared/bonding/modes.js';
 import type { DriverDefinition } from '../../shared/drivers/define.js';
 import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 
 export type PowerState = 'on' | 'off';
@@ -121,7 +122,8 @@ export async function asDriverError<T>(driver: string, work: Promise<T>): Promis
     return await work;
   } catch (error) {
     if (error instanceof DriverError) throw error;
-    throw new DriverError(driver, (error as Error).message, { cause: error });
+    // Said as the error says itself (its parts, or its OS cause): the English is its message, as before.
+    throw new DriverError(driver, { key: 'cause', vars: { cause: errorPart(error) } }, { cause: error });
   }
 }
 

@@ -1204,6 +1204,7 @@ export const en = {
   // A driver that could not do its job at run time (main/drivers DriverError): `said` names the driver.
   driverFailure: {
     said: '{{driver}}: {{what}}',
+    cause: '{{cause}}',
     whatFailed: '{{what}}: {{cause}}',
     cannotStart: '{{what}}: cannot start {{program}}: {{reason}}',
     noSuchProgram: 'no such program',
@@ -1225,6 +1226,29 @@ export const en = {
       '{{action}} {{slave}}: the host still reports {{slave}}\'s {{what}} "{{seen}}" {{elapsed}} ms later (expected "{{want}}" within {{deadline}} ms): {{hint}}',
     outletUnconfirmed:
       '{{action}}: the outlet still reads "{{seen}}" {{elapsed}} ms later (expected "{{want}}" within {{deadline}} ms): check the outlet number and that the PDU accepted the command',
+    snmp: {
+      open: '{{what}}: {{cause}}',
+      timeout:
+        '{{what}}: no answer from the SNMP agent at {{label}} within {{ms}} ms ({{tries}} tries): check the host, the port and {{who}} (an agent ignores a wrong community)',
+      community: 'the community',
+      user: 'user "{{name}}" and its passwords',
+      answered: '{{what}}: the SNMP agent at {{label}} answered: {{message}}',
+      answeredHint: '{{what}}: the SNMP agent at {{label}} answered: {{message}} — {{hint}}',
+      varbind: '{{what}}: {{error}} at {{label}} (wrong outlet or port index?)',
+      varbindSet: '{{what}}: {{error}} at {{label}}',
+      notInteger: '{{what}}: {{oid}} at {{label}} is not an INTEGER ({{value}})',
+      hint: {
+        NoSuchName: 'the OID does not exist on this device, or the community/user may not write it',
+        NoAccess: 'the community/user is read-only or may not see this OID',
+        NotWritable: 'the community/user is read-only, or the OID is not writable on this device',
+        NoCreation: 'the OID does not exist on this device (wrong outlet or port index?)',
+        AuthorizationError: 'the community/user may not write this OID',
+        WrongValue: 'the device does not accept this value for the OID (wrong profile?)',
+        WrongType: 'the device expects another type for this OID (wrong profile?)',
+        BadValue: 'the device does not accept this value for the OID (wrong profile?)',
+        ReadOnly: 'the community/user is read-only',
+      },
+    },
     carrier: 'carrier',
     miiStatus: 'MII status',
     action: { pull: 'pull', plug: 'plug' },

@@ -1181,6 +1181,7 @@ export const zhCN: Messages = {
   },
   driverFailure: {
     said: '{{driver}}：{{what}}',
+    cause: '{{cause}}',
     whatFailed: '{{what}}：{{cause}}',
     cannotStart: '{{what}}：无法启动 {{program}}：{{reason}}',
     noSuchProgram: '没有这个程序',
@@ -1202,6 +1203,29 @@ export const zhCN: Messages = {
       '{{actionPart}} {{slave}}：{{elapsed}} ms 后主机报告的 {{slave}} {{what}}仍为 "{{seen}}"（应在 {{deadline}} ms 内变为 "{{want}}"）：{{hint}}',
     outletUnconfirmed:
       '{{action}}：{{elapsed}} ms 后插座读数仍为 "{{seen}}"（应在 {{deadline}} ms 内变为 "{{want}}"）：请检查插座编号，以及 PDU 是否接受了该命令',
+    snmp: {
+      open: '{{what}}：{{cause}}',
+      timeout:
+        '{{what}}：{{label}} 上的 SNMP 代理在 {{ms}} ms 内没有应答（共尝试 {{tries}} 次）：请检查主机、端口和{{who}}（代理会忽略错误的 community）',
+      community: ' community',
+      user: '用户 "{{name}}" 及其密码',
+      answered: '{{what}}：{{label}} 上的 SNMP 代理回答（原文：“{{message}}”）',
+      answeredHint: '{{what}}：{{label}} 上的 SNMP 代理回答（原文：“{{message}}”）——{{hint}}',
+      varbind: '{{what}}：{{label}} 返回“{{error}}”（插座或端口编号错了？）',
+      varbindSet: '{{what}}：{{label}} 返回“{{error}}”',
+      notInteger: '{{what}}：{{label}} 上的 {{oid}} 不是 INTEGER（{{value}}）',
+      hint: {
+        NoSuchName: '该设备上没有这个 OID，或该 community/用户无权写它',
+        NoAccess: '该 community/用户只读，或无权看到这个 OID',
+        NotWritable: '该 community/用户只读，或该设备上这个 OID 不可写',
+        NoCreation: '该设备上没有这个 OID（插座或端口编号错了？）',
+        AuthorizationError: '该 community/用户无权写这个 OID',
+        WrongValue: '设备不接受这个 OID 的该值（profile 选错了？）',
+        WrongType: '设备要求这个 OID 用另一种类型（profile 选错了？）',
+        BadValue: '设备不接受这个 OID 的该值（profile 选错了？）',
+        ReadOnly: '该 community/用户只读',
+      },
+    },
     carrier: '载波（carrier）',
     miiStatus: 'MII 状态',
     action: { pull: '拔线', plug: '插线' },

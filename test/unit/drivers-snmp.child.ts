@@ -7,6 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createLinkDriver, createPowerDriver, type DriverContext, type MiiStatus } from '../../main/drivers/index.js';
+import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart } from '../../shared/run/failure.js';
 
 interface Request {
   id: number;
@@ -43,7 +45,15 @@ for await (const line of createInterface({ input: process.stdin })) {
     const value = await method.apply(driver, request.args);
     answer = { id: request.id, ok: true, value, name: driver.name, logged };
   } catch (error) {
-    answer = { id: request.id, ok: false, error: (error as Error).message, errorName: (error as Error).name, logged };
+    answer = {
+      id: request.id,
+      ok: false,
+      error: (error as Error).message,
+      // The same in Chinese, as the UI and reports say it (shared/run/failure.ts).
+      errorZh: sayReason('zh-CN', [errorPart(error)]),
+      errorName: (error as Error).name,
+      logged,
+    };
   }
   process.stdout.write(`${JSON.stringify(answer)}\n`);
 }

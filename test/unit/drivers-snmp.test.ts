@@ -66,6 +66,8 @@ interface Answer {
   value?: unknown;
   name?: string;
   error?: string;
+  /** The error as the UI and reports say it in Chinese. */
+  errorZh?: string;
   logged: string[];
 }
 
@@ -292,6 +294,7 @@ describe('SNMP link driver (IF-MIB ifAdminStatus)', { timeout: 30_000 }, () => {
     const answer = await host!.call('link', { ...v2c, community: 'bench-read' } as LinkDriverConfig, 'pull', ['eth1']);
     expect(answer.ok).toBe(false);
     expect(answer.error).toMatch(/pull eth1: the SNMP agent at 127\.0\.0\.1:161 answered: .*read-only/);
+    expect(answer.errorZh).toMatch(/pull eth1：127\.0\.0\.1:161 上的 SNMP 代理回答（原文：“.*”）——.*只读/);
     expect(linkFlags('sw-eth1')).toContain('UP');
   });
 
@@ -300,6 +303,9 @@ describe('SNMP link driver (IF-MIB ifAdminStatus)', { timeout: 30_000 }, () => {
     const answer = await host!.call('link', wrong, 'pull', ['eth1']);
     expect(answer.error).toMatch(
       /no answer from the SNMP agent at 127\.0\.0\.1:161 within 300 ms \(1 tries\): check the host, the port and the community/,
+    );
+    expect(answer.errorZh).toMatch(
+      /127\.0\.0\.1:161 上的 SNMP 代理在 300 ms 内没有应答（共尝试 1 次）：请检查主机、端口和 community/,
     );
   });
 
