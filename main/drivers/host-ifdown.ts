@@ -5,6 +5,7 @@
  */
 import { HOST_IFDOWN_LINK, type HostIfdownLinkConfig } from '../../shared/drivers/host-ifdown.js';
 import { assertInterfaceName, shellCommand } from '../../shared/net/names.js';
+import { errorPart } from '../../shared/run/failure.js';
 import { type DriverContext, DriverError, type HostExec, type LinkDriver, linkDriverModule } from './types.js';
 
 const IFF_UP = 0x1;
@@ -22,13 +23,18 @@ function hostIfdownLinkDriver(_config: HostIfdownLinkConfig, context: DriverCont
     try {
       result = await hostExec!(command);
     } catch (error) {
-      throw new DriverError(name, `${what}: ${(error as Error).message}`, { cause: error });
+      throw new DriverError(name, { key: 'whatFailed', vars: { what, cause: errorPart(error) } }, { cause: error });
     }
     if (result.code !== 0) {
-      throw new DriverError(
-        name,
-        `${what}: "${command}" exited with ${result.code ?? 'no code'} on the host: ${result.stderr.trim() || result.stdout.trim()}`,
-      );
+      throw new DriverError(name, {
+        key: 'hostCommandFailed',
+        vars: {
+          what,
+          command,
+          code: result.code ?? { key: 'driverFailure.noCode' },
+          output: result.stderr.trim() || result.stdout.trim(),
+        },
+      });
     }
     return result.stdout;
   }

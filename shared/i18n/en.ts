@@ -1205,6 +1205,8 @@ export const en = {
   driverFailure: {
     said: '{{driver}}: {{what}}',
     cause: '{{cause}}',
+    hostCommandFailed: '{{what}}: "{{command}}" exited with {{code}} on the host: {{output}}',
+    noCode: 'no code',
     whatFailed: '{{what}}: {{cause}}',
     cannotStart: '{{what}}: cannot start {{program}}: {{reason}}',
     noSuchProgram: 'no such program',

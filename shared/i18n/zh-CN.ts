@@ -1182,6 +1182,8 @@ export const zhCN: Messages = {
   driverFailure: {
     said: '{{driver}}：{{what}}',
     cause: '{{cause}}',
+    hostCommandFailed: '{{what}}：主机上的 "{{command}}" 以退出码 {{code}} 结束（输出：“{{output}}”）',
+    noCode: '（无）',
     whatFailed: '{{what}}：{{cause}}',
     cannotStart: '{{what}}：无法启动 {{program}}：{{reason}}',
     noSuchProgram: '没有这个程序',

@@ -281,3 +281,17 @@ describe('a pull the host does not confirm, in Chinese (main/drivers/verify.ts)'
     );
   });
 });
+
+describe('host-ifdown when ip link fails on the host, in Chinese', () => {
+  it('names the command, its exit code and the host’s output, quoted', async () => {
+    const { createLinkDriver } = await import('../../main/drivers/index.js');
+    const driver = createLinkDriver({ type: 'host-ifdown' }, {
+      log: () => undefined,
+      hostExec: async () => ({ code: 1, stdout: '', stderr: 'Cannot find device "eth1"' }),
+    } as never);
+    const error = (await driver.pull('eth1').catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/: pull eth1: ".*" exited with 1 on the host: Cannot find device "eth1"$/);
+    const zh = sayReason('zh-CN', [errorPart(error)]);
+    expect(zh).toMatch(/：pull eth1：主机上的 ".*" 以退出码 1 结束（输出：“Cannot find device "eth1"”）$/);
+  });
+});
