@@ -11,6 +11,7 @@ import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BenchApi, PullTraffic } from '../../../shared/api.js';
+import { errorText } from '../cells.js';
 import { labelWidth, stackLabels, tickStep } from '../chart.js';
 
 const WIDTH = 600;
@@ -230,7 +231,8 @@ export function FailoverChart({ client, runId, pulls, initial }: FailoverChartPr
   const { t } = useTranslation();
   const [step, setStep] = useState(initial ?? pulls[0]?.index);
   const [traffic, setTraffic] = useState<PullTraffic>();
-  const [error, setError] = useState<string>();
+  // The error itself, said at render time in the UI's current language.
+  const [error, setError] = useState<unknown>();
 
   useEffect(() => setStep(initial ?? pulls[0]?.index), [initial, pulls]);
   useEffect(() => {
@@ -240,7 +242,7 @@ export function FailoverChart({ client, runId, pulls, initial }: FailoverChartPr
     setError(undefined);
     client.pullTraffic(runId, step).then(
       (answer) => current && setTraffic(answer),
-      (e: Error) => current && setError(e.message),
+      (e: unknown) => current && setError(e),
     );
     return () => {
       current = false;
@@ -261,9 +263,9 @@ export function FailoverChart({ client, runId, pulls, initial }: FailoverChartPr
           </div>
         </fieldset>
       ) : null}
-      {error ? (
+      {error !== undefined ? (
         <p className="error" role="alert">
-          {error}
+          {errorText(error, t)}
         </p>
       ) : traffic ? (
         <FailoverChartView traffic={traffic} />

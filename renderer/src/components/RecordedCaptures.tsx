@@ -11,6 +11,7 @@ import type { BenchApi, CaptureFileInfo } from '../../../shared/api.js';
 import { modeKey } from '../../../shared/i18n/catalogue.js';
 import type { ListedFrame } from '../../../shared/wire/filter.js';
 import { RecordedCapture } from '../capture/recorded.js';
+import { errorText } from '../cells.js';
 import { CaptureList, FrameDetail } from './CaptureList.js';
 
 /** Frames to show: in which file, which to highlight, which to scroll to. `seq` changes with every request. */
@@ -45,7 +46,8 @@ export function RecordedCaptures({ client, runId, focus, children }: RecordedCap
   const [file, setFile] = useState<string>();
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<ListedFrame>();
-  const [error, setError] = useState<string>();
+  // The error itself, said at render time in the UI's current language.
+  const [error, setError] = useState<unknown>();
 
   useEffect(() => {
     let current = true;
@@ -57,7 +59,7 @@ export function RecordedCaptures({ client, runId, focus, children }: RecordedCap
         setFiles(list);
         setFile((chosen) => chosen ?? list[0]?.file);
       },
-      (e: Error) => current && setError(e.message),
+      (e: unknown) => current && setError(e),
     );
     return () => {
       current = false;
@@ -79,10 +81,10 @@ export function RecordedCaptures({ client, runId, focus, children }: RecordedCap
   const scrollTo =
     focus && (!focus.file || focus.file === file) ? { index: focus.first - 1, seq: focus.seq } : undefined;
 
-  if (error) {
+  if (error !== undefined) {
     return (
       <p className="error" role="alert">
-        {error}
+        {errorText(error, t)}
       </p>
     );
   }
