@@ -31,7 +31,7 @@ const CSS = `
   --ok: #1a7f37; --ok-bg: #e6f4ea; --bad: #b42318; --bad-bg: #fdecea; --nm: #7a5b00; --nm-bg: #fff6d6; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 1120px; padding: 24px 28px 40px; color: var(--ink); line-height: 1.45;
+body { margin: 0 auto; max-width: 1120px; padding: 24px 28px 40px; color: var(--ink);
   font: 14px/1.45 "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, "Noto Sans CJK SC", "WenQuanYi Micro Hei",
   "Microsoft YaHei", "PingFang SC", sans-serif; }
 html[lang="zh-CN"] body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
