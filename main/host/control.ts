@@ -4,7 +4,7 @@
  * reboot with a commit-confirmed rollback. The CLI's `bondbench host …` and the engine both use this class.
  */
 import { parseIpLinkJson } from '../../shared/bonding/iplink.js';
-import type { BondRequest } from '../../shared/bonding/options.js';
+import type { BondConfig, BondRequest } from '../../shared/bonding/options.js';
 import { type ProcBondStatus, parseProcBonding } from '../../shared/bonding/procfs.js';
 import { assertInterfaceName, shellCommand, shellQuote } from '../../shared/net/names.js';
 import type { ConfStyle } from '../../shared/netifrc/editor.js';
@@ -262,8 +262,9 @@ export class HostControl implements HostContext {
       .map(([name, iface]) => ({ name, up: iface.up, addresses: iface.addresses }));
     let bondState: RestoreResult['bondState'];
     if (state.exists) {
+      const config = configFromState(state);
       const script = runtimeScript({
-        config: configFromState(state),
+        config,
         addresses: state.addresses ?? [],
         routes: state.routes ?? [],
         standalone,
@@ -273,6 +274,7 @@ export class HostControl implements HostContext {
         await this.remote.runOk(`taking ${state.bond} down`, `ip link set dev ${shellQuote(state.bond)} down`, {
           privileged: true,
         });
+      else await this.awaitBondCarrier(config);
       bondState = 'restored';
     } else {
       const now = await readLiveBondState(this.remote, state.bond);
@@ -284,6 +286,29 @@ export class HostControl implements HostContext {
     await clearBaseline(this.remote, root, manifest.id);
     this.managementCache = undefined;
     return { backupId: manifest.id, files, bondState, source };
+  }
+
+  /**
+   * After a rebuild, waits until the bond has carrier again, as it had before the run: a slave counts once its MII
+   * monitor sees it up (up to one miimon tick, then updelay; bonding.rst §3.1 "miimon", "updelay"), or its ARP
+   * monitor does (arp_interval). Returns at once when no slave has carrier (cables out: nothing to wait for). Polled
+   * every 100 ms for 2 × (miimon or arp_interval) + updelay + 1000 ms at most; a bond still without carrier then is
+   * logged, not an error: its configuration is back, its links are the cables' business.
+   */
+  private async awaitBondCarrier(config: BondConfig): Promise<void> {
+    const monitor = config.miimon || config.arp_interval || 0;
+    const budgetMs = 2 * monitor + config.updelay * (config.miimon ? 1 : 0) + 1000;
+    const deadline = Date.now() + budgetMs;
+    for (;;) {
+      const links = await this.links();
+      if (links.find((l) => l.name === config.bond)?.carrier) return;
+      if (!links.some((l) => config.slaves.includes(l.name) && l.carrier)) return;
+      if (Date.now() >= deadline) {
+        this.log(`${this.label}: ${config.bond} restored, but without carrier ${budgetMs} ms later`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Arms a commit-confirmed rollback to a backup (default: the last one, i.e. the config before the last change). */
