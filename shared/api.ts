@@ -4,6 +4,7 @@
  */
 import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
+import { SaidError } from './run/failure.js';
 import type { HostReading, MatrixRow, ReasonPart, RunManifest, StepRecord } from './run/model.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
@@ -15,8 +16,10 @@ export interface RunSummary {
   startedAt: string;
   /** 'unreadable': the folder is listed but could not be read; `unreadable` says why. */
   status: RunManifest['status'] | 'unreadable';
-  /** Why the folder could not be read (file and line), for a folder listed as unreadable. */
+  /** Why the folder could not be read (file and line), for a folder listed as unreadable; in English. */
   unreadable?: string;
+  /** The same as message parts, for the reader's language. */
+  unreadableParts?: ReasonPart[];
   planName: string;
   host?: string;
   kernel?: string;
@@ -324,7 +327,9 @@ export function checkApiArguments(method: ApiMethod, params: readonly unknown[])
           : typeof p === 'object' && p !== null && !Array.isArray(p),
     );
   if (!ok) {
-    throw new Error(`${method} takes ${expected.length ? `(${expected.join(', ')})` : 'no arguments'}`);
+    throw expected.length
+      ? new SaidError('ApiArgumentsError', 'error.api.takes', { method, params: expected.join(', ') })
+      : new SaidError('ApiArgumentsError', 'error.api.takesNone', { method });
   }
 }
 

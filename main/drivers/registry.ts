@@ -6,6 +6,8 @@
  */
 import type { LinkDriverConfig, PowerDriverConfig, SwitchDriverConfig } from '../../shared/drivers/config.js';
 import { parseDriverSettings } from '../../shared/drivers/config.js';
+import type { DriverKind } from '../../shared/drivers/define.js';
+import { SaidError } from '../../shared/run/failure.js';
 import { commandLink, commandPower, commandSwitch } from './command.js';
 import { hostIfdownLink } from './host-ifdown.js';
 import { labLink, labPower, labSwitch } from './lab.js';
@@ -79,6 +81,15 @@ function typeOf(config: unknown): string {
   return typeof config === 'object' && config !== null ? String((config as { type?: unknown }).type) : '';
 }
 
+/** A driver type nobody registered (`error.driverConfig.unknownType`): says the ones there are. */
+function unknownType(kind: DriverKind, type: string, types: readonly string[]): SaidError {
+  return new SaidError('DriverTypeError', 'error.driverConfig.unknownType', {
+    kind: { key: `error.driverConfig.kind.${kind}` },
+    type: JSON.stringify(type),
+    types: types.join(', '),
+  });
+}
+
 /**
  * A power driver for its configuration, each set/cycle read back where the device allows it.
  * Throws DriverConfigError (what to fix, by field) before anything is switched, or Error for an unknown type.
@@ -87,9 +98,7 @@ export function createPowerDriver(config: PowerDriverConfig | { type: string }, 
   const type = typeOf(config);
   const unit = power.get(type);
   if (!unit) {
-    throw new Error(
-      `power driver type ${JSON.stringify(type)} is unknown: use one of ${powerDriverTypes().join(', ')}`,
-    );
+    throw unknownType('power', type, powerDriverTypes());
   }
   const driver = unit.create(parseDriverSettings(unit, config), context);
   return verifiedPower(driver, context, context.powerDeadlineMs ?? DEFAULT_POWER_DEADLINE_MS);
@@ -100,7 +109,7 @@ export function createLinkDriver(config: LinkDriverConfig | { type: string }, co
   const type = typeOf(config);
   const unit = link.get(type);
   if (!unit) {
-    throw new Error(`link driver type ${JSON.stringify(type)} is unknown: use one of ${linkDriverTypes().join(', ')}`);
+    throw unknownType('link', type, linkDriverTypes());
   }
   const driver = unit.create(parseDriverSettings(unit, config), context);
   if (!context.miiStatus) {
@@ -120,9 +129,7 @@ export function createSwitchDriver(
   const type = typeOf(config);
   const unit = switches.get(type);
   if (!unit) {
-    throw new Error(
-      `switch driver type ${JSON.stringify(type)} is unknown: use one of ${switchDriverTypes().join(', ')}`,
-    );
+    throw unknownType('switch', type, switchDriverTypes());
   }
   return unit.create(parseDriverSettings(unit, config), context);
 }

@@ -3,6 +3,7 @@
  * events sent to every window. Written against the few Electron methods it uses, so a test can drive it.
  */
 import { API_METHODS, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
+import { ipcFailure } from '../../shared/shell.js';
 import { apiChannel, EVENT_CHANNEL } from './channels.js';
 import type { IpcSender } from './window.js';
 
@@ -16,7 +17,10 @@ export interface EventSink {
   isDestroyed(): boolean;
 }
 
-/** Registers the API; returns a function that removes it again. */
+/**
+ * Registers the API; returns a function that removes it again. A call that fails answers an IpcFailure (its
+ * message and parts), which the page's transport throws again (renderer/src/transport/electron.ts).
+ */
 export function registerBenchIpc(
   ipc: IpcMainLike,
   bench: BenchClient,
@@ -24,11 +28,17 @@ export function registerBenchIpc(
   sinks: () => Iterable<EventSink>,
 ): () => void {
   for (const method of API_METHODS) {
-    ipc.handle(apiChannel(method), (event, ...args) => {
+    ipc.handle(apiChannel(method), async (event, ...args) => {
+      // A frame that is not ours gets no answer at all, only Electron's rejection.
       checkSender(event);
-      checkApiArguments(method, args);
-      const fn = bench[method] as (...params: unknown[]) => Promise<unknown>;
-      return fn.apply(bench, args);
+      try {
+        checkApiArguments(method, args);
+        const fn = bench[method] as (...params: unknown[]) => Promise<unknown>;
+        return await fn.apply(bench, args);
+      } catch (error) {
+        // As a value: a rejection would reach the page as its message only (shared/shell.ts IpcFailure).
+        return ipcFailure(error);
+      }
     });
   }
   const unsubscribe = bench.onEvent((event) => {

@@ -5,14 +5,15 @@
  * be ES modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_METHODS, type BenchApi, type BenchEvent } from '../../shared/api.js';
-import type { ShellBridge } from '../../shared/shell.js';
+import { API_METHODS, type ApiMethod, type BenchEvent } from '../../shared/api.js';
+import type { ShellWire } from '../../shared/shell.js';
 import { apiChannel, EVENT_CHANNEL, SHELL_CHANNELS } from './channels.js';
 
-export function buildBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): ShellBridge {
+/** The bridge; API answers pass through as they came (a result or an IpcFailure: contextBridge keeps plain values). */
+export function buildBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): ShellWire {
   const api = Object.fromEntries(
     API_METHODS.map((method) => [method, (...args: unknown[]) => ipc.invoke(apiChannel(method), ...args)]),
-  ) as unknown as BenchApi;
+  ) as unknown as Pick<ShellWire, ApiMethod>;
   return {
     ...api,
     onEvent(listener: (event: BenchEvent) => void) {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { SaidError } from '../../shared/run/failure.js';
 import { cacheDir } from '../paths.js';
 
 export interface LockOwner {
@@ -92,15 +93,18 @@ export interface HostLock {
 }
 
 /** The host is already being run against; says by which run and process. */
-export class HostBusyError extends Error {
+export class HostBusyError extends SaidError {
   constructor(
     readonly target: string,
     readonly owner: LockOwner,
   ) {
-    super(
-      `${target} is in use by run ${owner.runId} (process ${owner.pid} on ${owner.machine}, since ${owner.since}): one run per host at a time — wait for it or cancel it`,
-    );
-    this.name = 'HostBusyError';
+    super('HostBusyError', 'error.hostBusy', {
+      target,
+      runId: owner.runId,
+      pid: String(owner.pid),
+      machine: owner.machine,
+      since: owner.since,
+    });
   }
 }
 

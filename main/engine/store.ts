@@ -12,6 +12,7 @@ import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { maskSecrets, stripUrlCredentials } from '../../shared/plan/secrets.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
 import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
 import { parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
 
@@ -34,6 +35,13 @@ export function isRunId(id: unknown): id is string {
   return typeof id === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(id);
 }
 
+/** A run folder that cannot be found, named or read as asked; `key` is an `error.store.*` message. */
+export class RunStoreError extends SaidError {
+  constructor(key: string, vars: Record<string, string> = {}) {
+    super('RunStoreError', `error.store.${key}`, vars);
+  }
+}
+
 function printable(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
@@ -44,18 +52,16 @@ function printable(text: string): string {
  */
 export async function runDirOf(id: unknown, root = defaultRunsDir()): Promise<string> {
   if (!isRunId(id)) {
-    throw new Error(
-      `${printable(String(id))} is not a run id: an id is a run folder's name (letters, digits, ".", "_", "-")`,
-    );
+    throw new RunStoreError('notRunId', { id: printable(String(id)) });
   }
-  const notFound = () => new Error(`no run "${id}" in ${root}: pick one from "bondbench runs"`);
+  const notFound = () => new RunStoreError('noRun', { id, root });
   const realRoot = await realpath(root).catch(() => {
     throw notFound();
   });
   const real = await realpath(join(realRoot, id)).catch(() => {
     throw notFound();
   });
-  if (!real.startsWith(realRoot + sep)) throw new Error(`run "${id}" leads outside the runs folder ${root}: refused`);
+  if (!real.startsWith(realRoot + sep)) throw new RunStoreError('outside', { id, root });
   if (!(await stat(join(real, 'run.json')).catch(() => undefined))?.isFile()) throw notFound();
   return real;
 }
@@ -74,7 +80,7 @@ async function makeRunFolder(root: string, base: string): Promise<{ id: string; 
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  throw new Error(`${root} has no free run folder name for ${base}`);
+  throw new RunStoreError('noFreeName', { root, base });
 }
 
 /** A run being written. */
@@ -181,12 +187,10 @@ function pidAlive(pid: number | undefined): boolean {
  */
 export async function readRegularFile(path: string): Promise<Buffer> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ELOOP'
-      ? new Error(`${path} is a symbolic link: a run folder holds regular files only`)
-      : error;
+    throw error.code === 'ELOOP' ? new RunStoreError('symlink', { path }) : error;
   });
   try {
-    if (!(await handle.stat()).isFile()) throw new Error(`${path} is not a regular file`);
+    if (!(await handle.stat()).isFile()) throw new RunStoreError('notRegular', { path });
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -203,7 +207,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   const manifestFile = join(dir, 'run.json');
   const manifestText = (
     await readRegularFile(manifestFile).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOENT' ? new Error(`${dir} is not a BondBench run folder (no run.json)`) : error;
+      throw error.code === 'ENOENT' ? new RunStoreError('notRunFolder', { dir }) : error;
     })
   ).toString('utf8');
   const manifest = parseRunManifest(manifestText, manifestFile);
@@ -272,6 +276,8 @@ export async function listRuns(root = defaultRunsDir()): Promise<RunSummary[]> {
         startedAt: info ? info.mtime.toISOString() : '',
         status: 'unreadable',
         unreadable: (error as Error).message.replaceAll(`${dir}${sep}`, ''),
+        // Paths inside the folder said relative to it, as in the English.
+        unreadableParts: mapPartText([errorPart(error)], (text) => text.replaceAll(`${dir}${sep}`, '')),
         planName: '',
         modes: [],
         steps: 0,
@@ -293,7 +299,7 @@ export async function resolveRun(idOrDir: string, root = defaultRunsDir()): Prom
   }
   const candidate = resolve(idOrDir);
   if ((await stat(join(candidate, 'run.json')).catch(() => undefined))?.isFile()) return candidate;
-  throw new Error(`no run ${printable(idOrDir)}: give a run folder or an id from "bondbench runs"`);
+  throw new RunStoreError('noRunGiven', { run: printable(idOrDir) });
 }
 
 /** Deletes run `id` from root (ids only, resolved and checked by runDirOf). */

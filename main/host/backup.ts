@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertInterfaceName, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
+import { assertInterfaceName, assertIPv4Cidr, InvalidValueError, shellQuote } from '../../shared/net/names.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { BackendKind } from './backend.js';
 import { RemoteCommandError, type SshRemote } from './remote.js';
 import { type LiveBondState, parseRoutes, splitSections } from './system.js';
@@ -37,17 +39,18 @@ export interface BackupManifest {
   bondState: LiveBondState;
 }
 
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupError';
+/** A backup that cannot be taken, read or trusted; `key` is an `error.backup.*` message (its English is `message`). */
+export class BackupError extends SaidError {
+  constructor(key: string, vars: ReasonPart['vars'] = {}) {
+    super('BackupError', `error.backup.${key}`, vars);
   }
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/+-]+$/;
 
 export function assertHostPath(path: string): string {
-  if (!SAFE_PATH.test(path) || path.includes('..')) throw new BackupError(`refusing the path ${JSON.stringify(path)}`);
+  if (!SAFE_PATH.test(path) || path.includes('..'))
+    throw new BackupError('refusedPath', { path: JSON.stringify(path) });
   return path;
 }
 
@@ -59,12 +62,12 @@ export function newBackupId(now = new Date()): string {
 }
 
 function assertSavedName(saved: string | undefined): string {
-  if (!saved || !/^\d{1,4}$/.test(saved)) throw new BackupError(`${JSON.stringify(saved)} is not a saved-file name`);
+  if (!saved || !/^\d{1,4}$/.test(saved)) throw new BackupError('savedName', { saved: JSON.stringify(saved) });
   return saved;
 }
 
 function assertId(id: string): string {
-  if (!/^[0-9TZ]+-[a-z0-9]+$/.test(id)) throw new BackupError(`${JSON.stringify(id)} is not a backup id`);
+  if (!/^[0-9TZ]+-[a-z0-9]+$/.test(id)) throw new BackupError('backupId', { id: JSON.stringify(id) });
   return id;
 }
 
@@ -81,13 +84,14 @@ const ALLOWED_PATHS = [
   /^\/etc\/runlevels\/[A-Za-z0-9_-]{1,32}\/net\.[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/,
 ];
 
-function field(source: string, path: string, problem: string): BackupError {
-  return new BackupError(`${source}: ${path} ${problem}: this is not a backup BondBench wrote; refusing it`);
+/** A manifest field that is not what BondBench writes: `problem` is an `error.backup.problem.*` key. */
+function field(source: string, path: string | ReasonPart, problem: string, vars: ReasonPart['vars'] = {}): BackupError {
+  return new BackupError('notOurs', { source, path, problem: { key: `error.backup.problem.${problem}`, vars } });
 }
 
 function text(value: unknown, source: string, path: string, pattern?: RegExp): string {
   if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
-    throw field(source, path, `is ${JSON.stringify(value)?.slice(0, 80)}`);
+    throw field(source, path, 'is', { value: String(JSON.stringify(value)?.slice(0, 80)) });
   }
   return value;
 }
@@ -105,25 +109,26 @@ export function validateBackupManifest(
   expected: { root?: string; id?: string } = {},
 ): BackupManifest {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw field(source, 'the manifest', 'is not an object');
+    throw field(source, { key: 'error.backup.theManifest' }, 'notObject');
   const m = value as Record<string, unknown>;
   const id = text(m.id, source, 'id', /^[0-9TZ]+-[a-z0-9]+$/);
-  if (expected.id !== undefined && id !== expected.id) throw field(source, 'id', `is ${id}, not ${expected.id}`);
+  if (expected.id !== undefined && id !== expected.id)
+    throw field(source, 'id', 'isNot', { value: id, wanted: expected.id });
   const roots: readonly string[] = expected.root ? [expected.root] : BACKUP_ROOTS;
   const hostDir = text(m.hostDir, source, 'hostDir');
   if (!roots.some((root) => hostDir === `${root}/backup/${id}`)) {
-    throw field(source, 'hostDir', `is ${JSON.stringify(hostDir)}, not <backup root>/backup/${id}`);
+    throw field(source, 'hostDir', 'hostDir', { value: JSON.stringify(hostDir), id });
   }
   const backend = text(m.backend, source, 'backend', /^(runtime|netifrc)$/) as BackendKind;
-  if (!Array.isArray(m.entries)) throw field(source, 'entries', 'is not a list');
+  if (!Array.isArray(m.entries)) throw field(source, 'entries', 'notList');
   const seen = new Set<string>();
   const entries = m.entries.map((raw, i): BackupEntry => {
     const at = `entries[${i}]`;
-    if (typeof raw !== 'object' || raw === null) throw field(source, at, 'is not an object');
+    if (typeof raw !== 'object' || raw === null) throw field(source, at, 'notObject');
     const e = raw as Record<string, unknown>;
     const path = text(e.path, source, `${at}.path`);
     if (!SAFE_PATH.test(path) || path.includes('..') || !ALLOWED_PATHS.some((allowed) => allowed.test(path))) {
-      throw field(source, `${at}.path`, `is ${JSON.stringify(path)}, not a file BondBench changes`);
+      throw field(source, `${at}.path`, 'notOurFile', { value: JSON.stringify(path) });
     }
     const kind = text(e.kind, source, `${at}.kind`, /^(file|symlink|absent)$/) as BackupEntry['kind'];
     if (kind === 'symlink') {
@@ -132,7 +137,7 @@ export function validateBackupManifest(
     }
     if (kind === 'absent') return { path, kind };
     const saved = text(e.saved, source, `${at}.saved`, /^\d{1,4}$/);
-    if (seen.has(saved)) throw field(source, `${at}.saved`, `names ${saved} twice`);
+    if (seen.has(saved)) throw field(source, `${at}.saved`, 'twice', { value: saved });
     seen.add(saved);
     return {
       path,
@@ -157,26 +162,27 @@ export function validateBackupManifest(
 
 /** The bond state part of a manifest, through the plan's validators; only the fields a restore uses are kept. */
 function validateBondState(value: unknown, source: string): LiveBondState {
-  if (typeof value !== 'object' || value === null) throw field(source, 'bondState', 'is not an object');
+  if (typeof value !== 'object' || value === null) throw field(source, 'bondState', 'notObject');
   const s = value as Record<string, unknown>;
   const guard = <T>(path: string, check: () => T): T => {
     try {
       return check();
     } catch (error) {
-      throw field(source, path, `is not valid (${(error as Error).message})`);
+      // The value's own reason, without the field (named already) where it has one.
+      const cause = error instanceof InvalidValueError && error.part ? error.part : errorPart(error);
+      throw field(source, path, 'invalid', { cause });
     }
   };
   const list = (v: unknown, path: string): unknown[] => {
     if (v === undefined) return [];
-    if (!Array.isArray(v)) throw field(source, path, 'is not a list');
+    if (!Array.isArray(v)) throw field(source, path, 'notList');
     return v;
   };
   const bond = guard('bondState.bond', () => assertInterfaceName(s.bond, 'bond'));
-  if (typeof s.exists !== 'boolean') throw field(source, 'bondState.exists', 'is not true or false');
+  if (typeof s.exists !== 'boolean') throw field(source, 'bondState.exists', 'notBoolean');
   const options: Record<string, string> = {};
   if (s.options !== undefined) {
-    if (typeof s.options !== 'object' || s.options === null)
-      throw field(source, 'bondState.options', 'is not an object');
+    if (typeof s.options !== 'object' || s.options === null) throw field(source, 'bondState.options', 'notObject');
     for (const [name, v] of Object.entries(s.options)) {
       // sysfs option names and their values as read: words, numbers, addresses; never shell syntax.
       options[text(name, source, 'bondState.options', /^[a-z_]{1,32}$/)] = text(
@@ -189,7 +195,7 @@ function validateBondState(value: unknown, source: string): LiveBondState {
   }
   const interfaces: LiveBondState['interfaces'] = {};
   if (typeof s.interfaces !== 'object' || s.interfaces === null)
-    throw field(source, 'bondState.interfaces', 'is not an object');
+    throw field(source, 'bondState.interfaces', 'notObject');
   for (const [name, raw] of Object.entries(s.interfaces)) {
     const at = `bondState.interfaces.${name}`;
     const n = guard(at, () => assertInterfaceName(name));
@@ -265,8 +271,7 @@ export async function takeBackup(
     ].join('\n');
     const result = await remote.runOk('saving the files the change touches', script, { privileged: true });
     const sections = splitSections(result.stdout);
-    if (!sections.some((s) => s.name === 'end'))
-      throw new BackupError(`${remote.label}: the backup script stopped early`);
+    if (!sections.some((s) => s.name === 'end')) throw new BackupError('scriptStopped', { label: remote.label });
     entries = options.paths.map((path, i) => {
       const body = sections.find((s) => s.name === 'entry' && s.arg === String(i))?.body ?? '';
       const fields = Object.fromEntries(
@@ -275,7 +280,7 @@ export async function takeBackup(
           .filter((l) => l.includes('='))
           .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
-      if (fields.kind === 'other') throw new BackupError(`${path} on ${remote.label} is neither a file nor a symlink`);
+      if (fields.kind === 'other') throw new BackupError('neitherFile', { path, label: remote.label });
       if (fields.kind === 'symlink') return { path, kind: 'symlink', linkTarget: fields.link };
       if (fields.kind === 'file') {
         const [mode, owner] = (fields.stat ?? '').split(' ');
@@ -321,10 +326,9 @@ export async function takeBackup(
         .filter((e) => e.kind === 'file')
         .map(async (entry) => {
           const bytes = await remote.readFile(`${dir}/files/${entry.saved}`, { privileged: true });
-          if (!bytes) throw new BackupError(`${remote.label}: the copy of ${entry.path} vanished from ${dir}`);
+          if (!bytes) throw new BackupError('copyVanished', { label: remote.label, path: entry.path, dir });
           const sha = createHash('sha256').update(bytes).digest('hex');
-          if (sha !== entry.sha256)
-            throw new BackupError(`${remote.label}: the copy of ${entry.path} does not match its checksum`);
+          if (sha !== entry.sha256) throw new BackupError('copyChecksum', { label: remote.label, path: entry.path });
           await writeFile(join(localDir!, 'files', entry.saved!), bytes);
         }),
     );
@@ -358,7 +362,7 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new BackupError(`${source}: not JSON (${(error as Error).message})`);
+    throw new BackupError('notJson', { source, error: (error as Error).message });
   }
 }
 
@@ -398,7 +402,7 @@ export function restoreFilesScript(manifest: BackupManifest): string {
         !entry.linkTarget ||
         !SAFE_PATH.test(entry.linkTarget.startsWith('/') ? entry.linkTarget : `/${entry.linkTarget}`)
       ) {
-        throw new BackupError(`the saved link target of ${entry.path} is not a plain path`);
+        throw new BackupError('linkTarget', { path: entry.path });
       }
       lines.push(`rm -f ${p}`, `ln -s ${q(entry.linkTarget)} ${p}`);
     } else {
@@ -439,9 +443,7 @@ export async function restoreFiles(
   let source: 'host' | 'local' = 'host';
   if (present.code === 3) {
     if (!local) {
-      throw new BackupError(
-        `${remote.label}: the backup ${manifest.id} is gone from ${manifest.hostDir} and no local copy was given`,
-      );
+      throw new BackupError('gone', { label: remote.label, id: manifest.id, dir: manifest.hostDir });
     }
     source = 'local';
     for (const entry of manifest.entries.filter((e) => e.kind === 'file')) {

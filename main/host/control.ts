@@ -246,9 +246,9 @@ export class HostControl implements HostContext {
       }
     }
     if (!manifest) {
-      throw new BackupError(
-        `${this.label}: nothing to restore: no baseline backup in ${root} on the host${options.runDir ? ` nor in ${options.runDir}` : ''}`,
-      );
+      throw options.runDir
+        ? new BackupError('nothingToRestoreRun', { label: this.label, root, runDir: options.runDir })
+        : new BackupError('nothingToRestore', { label: this.label, root });
     }
     // A rollback still armed (a netifrc apply never confirmed: the host hung, the bench was stopped) would reboot
     // the host into older files after this restore: the baseline goes back now, so disarm it first.
@@ -315,9 +315,9 @@ export class HostControl implements HostContext {
   async armRollback(seconds: number, backupId?: string): Promise<ArmedRollback> {
     const root = await this.backupRoot();
     const id = backupId ?? (await readPointer(this.remote, root, 'last'));
-    if (!id) throw new BackupError(`${this.label}: no backup to roll back to: configure through BondBench first`);
+    if (!id) throw new BackupError('noRollbackBackup', { label: this.label });
     const manifest = await readManifest(this.remote, root, id);
-    if (!manifest) throw new BackupError(`${this.label}: backup ${id} is missing from ${root}`);
+    if (!manifest) throw new BackupError('missing', { label: this.label, id, root });
     return armRollback(this.remote, manifest, root, seconds);
   }
 

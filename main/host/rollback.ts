@@ -4,6 +4,7 @@
  * reboots. It runs from /etc/local.d (OpenRC's "local" service, and the lab guest's boot script).
  */
 import { shellQuote } from '../../shared/net/names.js';
+import { SaidError } from '../../shared/run/failure.js';
 import { assertHostPath, type BackupManifest, restoreFilesScript } from './backup.js';
 import type { SshRemote } from './remote.js';
 
@@ -12,15 +13,10 @@ const q = shellQuote;
 export const ROLLBACK_SCRIPT = '/etc/local.d/bondbench-rollback.start';
 const PID_FILE = '/run/bondbench-rollback.pid';
 
-export class RollbackUnavailableError extends Error {
+/** The host has no OpenRC "local" service to run the rollback script from (`error.rollbackUnavailable`). */
+export class RollbackUnavailableError extends SaidError {
   constructor(label: string) {
-    super(
-      `${label} has no way for BondBench to arm a rollback: it looks for OpenRC's "local" service (/etc/local.d ` +
-        'with "local" in a runlevel). Without it, a configuration that cuts the host off stays until someone ' +
-        'fixes it at the console. Enable it (rc-update add local default), or reboot without a safety net ' +
-        '(--no-rollback) if you can reach the console.',
-    );
-    this.name = 'RollbackUnavailableError';
+    super('RollbackUnavailableError', 'error.rollbackUnavailable', { label });
   }
 }
 

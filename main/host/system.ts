@@ -6,6 +6,7 @@ import { type IpLink, parseIpLinkJson } from '../../shared/bonding/iplink.js';
 import { ParseError } from '../../shared/bonding/parse-error.js';
 import { type ProcBondStatus, parseProcBonding } from '../../shared/bonding/procfs.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
+import { SaidError } from '../../shared/run/failure.js';
 import { RemoteCommandError, type SshRemote } from './remote.js';
 
 /** Splits "@@name arg" sections of a script's output. */
@@ -125,13 +126,16 @@ export interface ManagementPath {
   protectedInterfaces: string[];
 }
 
-export class ManagementPathUnknownError extends Error {
-  constructor(label: string, reason: string) {
-    super(
-      `${label}: cannot tell which interface carries this SSH session (${reason}), so BondBench will not change ` +
-        'networking on it',
-    );
-    this.name = 'ManagementPathUnknownError';
+/**
+ * The SSH session's interface cannot be found, so networking is left alone (`error.managementPath.unknown`);
+ * `reason` is an `error.managementPath.*` key: noSshConnection, routeNotJson {client}, noRoute {client}.
+ */
+export class ManagementPathUnknownError extends SaidError {
+  constructor(label: string, reason: string, vars: Record<string, string> = {}) {
+    super('ManagementPathUnknownError', 'error.managementPath.unknown', {
+      label,
+      reason: { key: `error.managementPath.${reason}`, vars },
+    });
   }
 }
 
@@ -249,17 +253,17 @@ export function parseManagementPath(
   links: IpLink[],
 ): ManagementPath {
   const [clientAddress, , serverAddress] = sshConnection.trim().split(/\s+/);
-  if (!clientAddress || !serverAddress) throw new ManagementPathUnknownError(label, 'the host sets no $SSH_CONNECTION');
+  if (!clientAddress || !serverAddress) throw new ManagementPathUnknownError(label, 'noSshConnection');
   let routeDev: string | undefined;
   try {
     const routes = JSON.parse(routeGet || '[]') as { dev?: string }[];
     routeDev = routes[0]?.dev;
   } catch {
-    throw new ManagementPathUnknownError(label, `"ip -j route get ${clientAddress}" gave no JSON`);
+    throw new ManagementPathUnknownError(label, 'routeNotJson', { client: clientAddress });
   }
   const serverDev = links.find((l) => l.addresses.some((a) => a.local === serverAddress))?.name;
   const dev = routeDev ?? serverDev;
-  if (!dev) throw new ManagementPathUnknownError(label, `no route to ${clientAddress}`);
+  if (!dev) throw new ManagementPathUnknownError(label, 'noRoute', { client: clientAddress });
   const protect = new Set<string>([dev]);
   if (serverDev) protect.add(serverDev);
   for (const name of [...protect]) {

@@ -1,4 +1,7 @@
 /** Waiting for a host to come back: reconnect with backoff until a deadline, and say how long it took. */
+import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { SshSession } from '../ssh/session.js';
 
 export interface WaitForHostOptions {
@@ -22,12 +25,15 @@ export interface HostBack {
   attempts: number;
 }
 
-export class HostDidNotReturnError extends Error {
-  constructor(label: string, waitedMs: number, lastError: string | undefined) {
+/** No SSH answer before the deadline (`error.hostDidNotReturn.*`); `lastError` says why the last attempt failed. */
+export class HostDidNotReturnError extends SaidError {
+  constructor(label: string, waitedMs: number, lastError: ReasonPart | undefined) {
+    const seconds = Math.round(waitedMs / 1000);
     super(
-      `${label} did not answer SSH within ${Math.round(waitedMs / 1000)} s${lastError ? ` (last attempt: ${lastError})` : ''}`,
+      'HostDidNotReturnError',
+      lastError ? 'error.hostDidNotReturn.last' : 'error.hostDidNotReturn.said',
+      lastError ? { label, seconds, last: lastError } : { label, seconds },
     );
-    this.name = 'HostDidNotReturnError';
   }
 }
 
@@ -48,7 +54,7 @@ export async function waitForHost(
   // (it used to be 2 s, counted in every boot time).
   const maxDelay = options.maxDelayMs ?? 500;
   let attempts = 0;
-  let lastError: string | undefined;
+  let lastError: ReasonPart | undefined;
   while (performance.now() < options.deadline) {
     attempts++;
     const remaining = options.deadline - performance.now();
@@ -67,12 +73,15 @@ export async function waitForHost(
         };
       }
       session.close();
-      lastError = bootId === options.previousBootId ? 'still the same boot' : `boot id unreadable (${result.code})`;
+      lastError =
+        bootId === options.previousBootId
+          ? { key: 'error.hostDidNotReturn.sameBoot' }
+          : { key: 'error.hostDidNotReturn.bootIdUnreadable', vars: { code: String(result.code) } };
     } catch (error) {
       if (FATAL.has((error as Error).name)) throw error;
-      lastError = (error as Error).message;
+      lastError = errorPart(error);
     }
-    log(`${label}: not back yet (${lastError}); retrying in ${delay} ms`);
+    log(`${label}: not back yet (${sayReason('en', [lastError])}); retrying in ${delay} ms`);
     await sleep(Math.min(delay, Math.max(0, options.deadline - performance.now())));
     delay = Math.min(maxDelay, delay * 2);
   }

@@ -19,7 +19,7 @@ import {
   partnerNicFor,
 } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
-import { sayReason } from '../../shared/oracle/failover.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import type { CablePullTiming } from '../drivers/types.js';
 import { packageRoot, runtimeDir } from '../paths.js';
@@ -140,22 +140,16 @@ const PARTNER_GUEST: QemuGuest = {
 /** What the partner's boot script prints once its bond and bridge are up. */
 const PARTNER_READY = 'bondbench: partner ready';
 
-export class LabError extends Error {
-  constructor(
-    message: string,
-    /** The message as catalogue parts, where it has them (shared/run/failure.ts errorPart reads them). */
-    readonly parts?: ReasonPart[],
-  ) {
-    super(message);
-    this.name = 'LabError';
+/** The lab cannot do what was asked; `key` is its catalogue message (`error.lab.*`, `failure.labDown`). */
+export class LabError extends SaidError {
+  constructor(key: string, vars: ReasonPart['vars'] = {}) {
+    super('LabError', key, vars);
   }
 }
 
 function assertRoot(): void {
   if (process.getuid?.() !== 0) {
-    throw new LabError(
-      'the virtual lab needs root (network namespaces, taps, QEMU): run it as root, e.g. sudo npx bondbench lab up',
-    );
+    throw new LabError('error.lab.needsRoot');
   }
 }
 
@@ -213,6 +207,11 @@ export class VirtualLab {
     return `${this.processName}.partner`;
   }
 
+  /** `bondbench lab <sub>` for this instance, as the user would type it. */
+  private command(sub: string): string {
+    return `bondbench lab ${sub}${this.instance === 'default' ? '' : ` --instance ${this.instance}`}`;
+  }
+
   private get stateFile() {
     return join(this.dir, 'state.json');
   }
@@ -256,10 +255,12 @@ export class VirtualLab {
             await sleep(500);
             continue;
           }
-          throw new LabError(
-            `lab "${this.instance}" is held by process ${pid} (${holder.join(' ') || 'bondbench'}): ` +
-              `wait for it to finish, or stop it and run "bondbench lab down${this.instance === 'default' ? '' : ` --instance ${this.instance}`}"`,
-          );
+          throw new LabError('error.lab.held', {
+            instance: this.instance,
+            pid: String(pid),
+            holder: holder.join(' ') || 'bondbench',
+            command: this.command('down'),
+          });
         }
         await unlink(lockFile).catch(() => undefined);
       }
@@ -288,8 +289,7 @@ export class VirtualLab {
   private async requireState(): Promise<LabState> {
     const state = await this.readState();
     if (!state || !(await this.qemuPid())) {
-      const parts = [{ key: 'failure.labDown', vars: { instance: this.instance } }];
-      throw new LabError(sayReason('en', parts), parts);
+      throw new LabError('failure.labDown', { instance: this.instance });
     }
     return state;
   }
@@ -301,11 +301,10 @@ export class VirtualLab {
       const previous = await this.readState();
       const running = (await this.isUp()) || (!!previous?.poweredOff && (await namespaceExists(this.namespace)));
       if (previous && running && !!previous.lacp !== !!options.lacp) {
-        const [has, asked] = previous.lacp ? ['with', 'without'] : ['without', 'with'];
-        throw new LabError(
-          `lab "${this.instance}" is set up ${has} the LACP partner; to bring it up ${asked} it, first run ` +
-            `"bondbench lab down${this.instance === 'default' ? '' : ` --instance ${this.instance}`}"`,
-        );
+        throw new LabError(previous.lacp ? 'error.lab.upWithPartner' : 'error.lab.upWithoutPartner', {
+          instance: this.instance,
+          command: this.command('down'),
+        });
       }
       if (await this.isUp()) {
         log(`lab "${this.instance}" is already up`);
@@ -390,12 +389,10 @@ export class VirtualLab {
       const text = existsSync(consoleLog) ? await readFile(consoleLog, 'utf8') : '';
       if (text.includes(PARTNER_READY)) break;
       if (!(await this.partnerPid())) {
-        throw new LabError(`the LACP partner's QEMU exited while it booted; its console log: ${consoleLog}`);
+        throw new LabError('error.lab.partnerExited', { file: consoleLog });
       }
       if (performance.now() > deadline) {
-        throw new LabError(
-          `the LACP partner did not bring its bond up in time. Console:\n${text.split('\n').slice(-15).join('\n')}`,
-        );
+        throw new LabError('error.lab.partnerSlow', { console: text.split('\n').slice(-15).join('\n') });
       }
       await sleep(200);
     }
@@ -486,7 +483,7 @@ export class VirtualLab {
     let lastError: unknown;
     while (performance.now() < deadline) {
       if (!(await this.qemuPid())) {
-        throw new LabError(`QEMU exited while the guest booted; its console log: ${this.files.consoleLog}`);
+        throw new LabError('error.lab.guestExited', { file: this.files.consoleLog });
       }
       try {
         const session = await this.ssh({
@@ -503,10 +500,11 @@ export class VirtualLab {
     }
     const tail = existsSync(this.files.consoleLog)
       ? (await readFile(this.files.consoleLog, 'utf8')).split('\n').slice(-15).join('\n')
-      : '(no console output)';
-    throw new LabError(
-      `the lab guest did not answer SSH in time (${(lastError as Error | undefined)?.message ?? 'no answer'}). Console:\n${tail}`,
-    );
+      : undefined;
+    throw new LabError('error.lab.guestSlow', {
+      last: lastError === undefined ? { key: 'error.lab.noAnswer' } : errorPart(lastError),
+      console: tail ?? { key: 'error.lab.noConsole' },
+    });
   }
 
   async down(log: Log = () => undefined): Promise<boolean> {
@@ -617,10 +615,7 @@ export class VirtualLab {
     return this.withLock(`lab cable ${to}`, async () => {
       const state = await this.requireState();
       if (!state.lacp) {
-        throw new LabError(
-          `lab "${this.instance}" has no LACP partner to cable the slaves to: take it down and bring it up with ` +
-            `"bondbench lab up --lacp${this.instance === 'default' ? '' : ` --instance ${this.instance}`}"`,
-        );
+        throw new LabError('error.lab.noPartner', { instance: this.instance, command: this.command('up --lacp') });
       }
       const from = this.cablingOf(state);
       const partnerUp = !!(await this.partnerPid());
@@ -634,7 +629,13 @@ export class VirtualLab {
       await this.writeState(state);
       for (const slave of LAB_SLAVES) {
         const now = await readCabling(this.namespace, slave);
-        if (now !== to) throw new LabError(`re-cabling ${slave} to the ${to} left it on ${now}`);
+        if (now !== to) {
+          throw new LabError('error.lab.recabled', {
+            slave,
+            to: { key: `error.lab.cabling.${to}` },
+            now: { key: `error.lab.cabling.${now}` },
+          });
+        }
       }
       if (from !== to) log(`lab "${this.instance}": eth1 and eth2 re-cabled from the ${from} to the ${to}`);
       return to;
@@ -763,7 +764,7 @@ export class VirtualLab {
     return this.withLock(`lab power ${action}`, async () => {
       const state = await this.readState();
       if (!state || !(await namespaceExists(this.namespace))) {
-        throw new LabError(`lab "${this.instance}" is not set up: start it with "bondbench lab up"`);
+        throw new LabError('error.lab.notSetUp', { instance: this.instance });
       }
       if (action === 'off' || action === 'cycle') {
         const pid = await this.qemuPid();

@@ -1,14 +1,27 @@
 /** A QEMU Machine Protocol client over the lab's unix socket: one command at a time, events ignored. */
 import { connect, type Socket } from 'node:net';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
-export class QmpError extends Error {
+/** QEMU's QMP socket cannot be reached, did not answer or closed (`error.qmp.*`). */
+export class QmpSocketError extends SaidError {
+  constructor(
+    key: 'unreachable' | 'noAnswer' | 'closed',
+    vars: ReasonPart['vars'] = {},
+    options?: { cause?: unknown },
+  ) {
+    super('QmpSocketError', `error.qmp.${key}`, vars, options);
+  }
+}
+
+/** QEMU refused a QMP command (`error.qmp.failed`): its class and description are QEMU's own words. */
+export class QmpError extends SaidError {
   constructor(
     readonly command: string,
     readonly qmpClass: string,
     desc: string,
   ) {
-    super(`QMP ${command} failed: ${qmpClass}: ${desc}`);
-    this.name = 'QmpError';
+    super('QmpError', 'error.qmp.failed', { command, qmpClass, desc });
   }
 }
 
@@ -39,20 +52,20 @@ export class QmpClient {
       for (const pending of this.queue.splice(0)) pending.reject(error);
     };
     socket.on('error', fail);
-    socket.on('close', () => fail(new Error('QMP connection closed')));
+    socket.on('close', () => fail(new QmpSocketError('closed')));
   }
 
   static async open(path: string, timeoutMs = 5000): Promise<QmpClient> {
     const socket = connect(path);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`QMP socket ${path} did not answer`)), timeoutMs);
+      const timer = setTimeout(() => reject(new QmpSocketError('noAnswer', { path })), timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve();
       });
       socket.once('error', (error) => {
         clearTimeout(timer);
-        reject(new Error(`cannot reach QEMU's QMP socket ${path}: ${error.message}`));
+        reject(new QmpSocketError('unreachable', { path, cause: errorPart(error) }, { cause: error }));
       });
     });
     const client = new QmpClient(socket);

@@ -16,7 +16,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
-import { errorPart } from '../../shared/run/failure.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { contentSecurityPolicy } from './csp.js';
 
@@ -70,15 +70,23 @@ export interface ApiRequest {
   params: unknown[];
 }
 
-/** A request frame that cannot be called; `id` is the request's when it had a usable one (the answer carries it). */
-export class ApiRequestError extends Error {
+/**
+ * A request frame that cannot be called (`error.api.*`, or the parts of the argument check's error); `id` is the
+ * request's when it had a usable one (the answer carries it).
+ */
+export class ApiRequestError extends SaidError {
   constructor(
-    message: string,
+    key: string,
+    vars: ReasonPart['vars'] = {},
     readonly id: number | string | null = null,
   ) {
-    super(message);
-    this.name = 'ApiRequestError';
+    super('ApiRequestError', key, vars);
   }
+}
+
+/** The answer's `error`: the English message and its parts, for the page's language. */
+function errorReply(error: unknown): { message: string; parts: ReasonPart[] } {
+  return { message: errorText(error), parts: [errorPart(error)] };
 }
 
 /** Reads one request frame; throws ApiRequestError with a message that says what is wrong with it. */
@@ -87,23 +95,28 @@ export function parseApiRequest(text: string): ApiRequest {
   try {
     message = JSON.parse(text);
   } catch {
-    throw new ApiRequestError('the request is not JSON');
+    throw new ApiRequestError('error.api.notJson');
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    throw new ApiRequestError('the request must be an object');
+    throw new ApiRequestError('error.api.notObject');
   }
   const { id, method, params = [] } = message as Record<string, unknown>;
   if (typeof id !== 'number' && typeof id !== 'string') {
-    throw new ApiRequestError('the request needs an id (number or string)');
+    throw new ApiRequestError('error.api.noId');
   }
   if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
-    throw new ApiRequestError(`unknown method ${JSON.stringify(method)}: the API has ${API_METHODS.join(', ')}`, id);
+    throw new ApiRequestError(
+      'error.api.unknownMethod',
+      { method: String(JSON.stringify(method)), methods: API_METHODS.join(', ') },
+      id,
+    );
   }
-  if (!Array.isArray(params)) throw new ApiRequestError('params must be an array of arguments', id);
+  if (!Array.isArray(params)) throw new ApiRequestError('error.api.paramsNotArray', {}, id);
   try {
     checkApiArguments(method as ApiMethod, params);
   } catch (error) {
-    throw new ApiRequestError((error as Error).message, id);
+    const part = errorPart(error);
+    throw new ApiRequestError(part.key, part.vars, id);
   }
   return { id, method: method as ApiMethod, params };
 }
@@ -171,7 +184,7 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
   const root = resolve(options.rendererDir);
   const indexFile = join(root, 'index.html');
   if (!(await stat(indexFile).catch(() => undefined))?.isFile()) {
-    throw new Error(`the renderer is not built (no ${indexFile}): run "npm run build:renderer"`);
+    throw new SaidError('ServeError', 'error.server.notBuilt', { file: indexFile });
   }
   const token = randomBytes(32).toString('base64url');
   const sockets = new Set<WebSocket>();
@@ -326,24 +339,24 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
       } catch (error) {
         text = JSON.stringify({
           id: message.id,
-          error: { message: `the answer could not be sent: ${errorText(error)}` },
+          error: errorReply(new SaidError('ApiReplyError', 'error.api.notSent', { cause: errorPart(error) })),
         });
       }
       ws.send(text, () => undefined);
     };
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return reply({ id: null, error: { message: 'send JSON text frames' } });
+      if (isBinary) return reply({ id: null, error: errorReply(new SaidError('ApiRequestError', 'error.api.binary')) });
       let request: ApiRequest;
       try {
         request = parseApiRequest(String(data));
       } catch (error) {
         const id = error instanceof ApiRequestError ? error.id : null;
-        return reply({ id, error: { message: errorText(error) } });
+        return reply({ id, error: errorReply(error) });
       }
       call(request).then(
         (result) => reply({ id: request.id, result }),
         // The parts say what failed in the page's language (shared/run/failure.ts); the message stays English.
-        (error: unknown) => reply({ id: request.id, error: { message: errorText(error), parts: [errorPart(error)] } }),
+        (error: unknown) => reply({ id: request.id, error: errorReply(error) }),
       );
     });
   }
@@ -357,7 +370,7 @@ export async function startBenchServer(options: ServeOptions): Promise<BenchServ
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} is in use: pick another with --port, or leave it out for a free one`)
+          ? new SaidError('ServeError', 'error.server.portInUse', { port: String(options.port) }, { cause: error })
           : error,
       ),
     );

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { release, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorPart } from '../../shared/run/failure.js';
 import {
   type AgentMessage,
   type CaptureSpec,
@@ -91,7 +92,13 @@ export class TesterAgent {
       this.channel.send({ type: 'response', id: request.id, ok: true, result });
       if (request.type === 'shutdown') this.onShutdown?.();
     } catch (error) {
-      this.channel.send({ type: 'response', id: request.id, ok: false, error: (error as Error).message });
+      this.channel.send({
+        type: 'response',
+        id: request.id,
+        ok: false,
+        error: (error as Error).message,
+        parts: [errorPart(error)],
+      });
     }
   }
 

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentLaunch, agentLaunch } from '../../shared/platform/agent.js';
+import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type {
   AgentMessage,
   CaptureCounters,
@@ -43,10 +45,10 @@ export interface TesterClientOptions {
   startTimeoutMs?: number;
 }
 
-export class TesterAgentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TesterAgentError';
+/** The tester agent could not start, answer or do what was asked; `key` is an `error.tester.*` message. */
+export class TesterAgentError extends SaidError {
+  constructor(key: string, vars: ReasonPart['vars'] = {}, options?: { cause?: unknown }) {
+    super('TesterAgentError', `error.tester.${key}`, vars, options);
   }
 }
 
@@ -59,7 +61,7 @@ export function agentCommand(netns?: string, cwd?: string): AgentLaunch {
   const fromSource = here.endsWith('.ts');
   // The desktop app bundles the agent as an entry of its own and says where (main/electron/main.ts).
   const agent = process.env.BONDBENCH_TESTER_AGENT ?? join(dirname(here), fromSource ? 'agent.ts' : 'agent.js');
-  if (!existsSync(agent)) throw new TesterAgentError(`the tester agent is missing: ${agent}`);
+  if (!existsSync(agent)) throw new TesterAgentError('missing', { path: agent });
   try {
     return agentLaunch({
       platform: process.platform,
@@ -75,7 +77,7 @@ export function agentCommand(netns?: string, cwd?: string): AgentLaunch {
       env: process.env,
     });
   } catch (error) {
-    throw new TesterAgentError((error as Error).message);
+    throw new TesterAgentError('launch', { cause: errorPart(error) }, { cause: error });
   }
 }
 
@@ -103,10 +105,12 @@ export class TesterClient {
     channel.onMessage((message) => this.receive(message));
     this.exitPromise = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
-        this.exited = new TesterAgentError(
-          `the tester agent exited (${signal ? `signal ${signal}` : `code ${code}`})` +
-            (this.stderrTail.length ? `: ${this.stderrTail.join('\n')}` : ''),
-        );
+        const how: ReasonPart = signal
+          ? { key: 'error.tester.signal', vars: { signal } }
+          : { key: 'error.tester.code', vars: { code: String(code) } };
+        this.exited = this.stderrTail.length
+          ? new TesterAgentError('exitedSaid', { how, stderr: this.stderrTail.join('\n') })
+          : new TesterAgentError('exited', { how });
         for (const [id, p] of this.pending) {
           p.reject(this.exited);
           this.pending.delete(id);
@@ -138,7 +142,7 @@ export class TesterClient {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (error) =>
-        reject(new TesterAgentError(`cannot start the tester agent (${command}): ${error.message}`)),
+        reject(new TesterAgentError('cannotStart', { command, cause: errorPart(error) }, { cause: error })),
       );
     });
     const timeout = options.startTimeoutMs ?? 30_000;
@@ -147,10 +151,7 @@ export class TesterClient {
       client.hello = await Promise.race([
         client.call('hello', {}),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new TesterAgentError(`the tester agent did not answer within ${timeout} ms`)),
-            timeout,
-          );
+          timer = setTimeout(() => reject(new TesterAgentError('noAnswer', { ms: timeout })), timeout);
         }),
       ]);
     } catch (error) {
@@ -161,9 +162,7 @@ export class TesterClient {
     }
     if (client.hello.protocol !== TESTER_PROTOCOL_VERSION) {
       client.kill();
-      throw new TesterAgentError(
-        `the tester agent speaks protocol ${client.hello.protocol}, this bench ${TESTER_PROTOCOL_VERSION}: install the same BondBench on both`,
-      );
+      throw new TesterAgentError('protocol', { agent: client.hello.protocol, bench: TESTER_PROTOCOL_VERSION });
     }
     return client;
   }
@@ -187,7 +186,11 @@ export class TesterClient {
       if (!pending) return;
       this.pending.delete(message.id);
       if (message.ok) pending.resolve(message.result);
-      else pending.reject(new TesterAgentError(`${pending.type}: ${message.error}`));
+      else {
+        // The agent's parts when it sent them (its OS error's cause); else its text, quoted in other languages.
+        const cause = message.parts?.length ? joinParts(message.parts) : errorPart(message.error);
+        pending.reject(new TesterAgentError('request', { request: pending.type, cause }));
+      }
       return;
     }
     switch (message.type) {

@@ -5,6 +5,8 @@
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { t } from '../i18n/catalogue.js';
+import { SaidError } from '../run/failure.js';
+import type { ReasonPart } from '../run/model.js';
 import {
   DRIVERS,
   driverDefinition,
@@ -111,15 +113,32 @@ export const SWITCH_DRIVER_SCHEMA: JsonSchema = discriminated(
 // ---------------------------------------------------------------------------------------------------------------
 // Checks beyond the schema, and parsing
 
-export class DriverConfigError extends Error {
+/**
+ * A driver's settings that are not valid, every problem by field (`error.driverConfig.*`: the field as the plan
+ * names it, the problem in the issue's own part, or its English quoted for a driver that has none).
+ */
+export class DriverConfigError extends SaidError {
   constructor(
     readonly kind: DriverKind,
     readonly issues: DriverConfigIssue[],
   ) {
-    super(
-      `the ${kind} driver is not valid:\n${issues.map((i) => `  ${kind}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('\n')}`,
+    const lines = issues.map(
+      (i): ReasonPart => ({
+        key: 'error.driverConfig.issue',
+        vars: {
+          field: `${kind}${i.path ? `.${i.path}` : ''}`,
+          problem: i.part ?? { key: 'failure.cause.other', vars: { message: i.message } },
+        },
+      }),
     );
-    this.name = 'DriverConfigError';
+    const list = lines.reduceRight<ReasonPart | undefined>(
+      (rest, line) => (rest ? { key: 'error.driverConfig.lines', vars: { a: line, b: rest } } : line),
+      undefined,
+    );
+    super('DriverConfigError', 'error.driverConfig.invalid', {
+      kind: { key: `error.driverConfig.kind.${kind}` },
+      issues: list ?? '',
+    });
   }
 }
 

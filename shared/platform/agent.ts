@@ -16,6 +16,7 @@
  *   run as root. BONDBENCH_TESTER_LAUNCHER=sudo starts the agent alone through `sudo -n` (a sudoers rule for
  *   exactly this command: agentSudoersLine()), never the whole app.
  */
+import { SaidError } from '../run/failure.js';
 
 export type Platform = 'linux' | 'win32' | 'darwin' | (string & {});
 
@@ -51,10 +52,10 @@ export interface AgentLaunch {
   windowsHide: boolean;
 }
 
-export class AgentLaunchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AgentLaunchError';
+/** The agent cannot be started as asked; `key` is an `error.agentLaunch.*` message (its English is `message`). */
+export class AgentLaunchError extends SaidError {
+  constructor(key: string, vars: Record<string, string> = {}) {
+    super('AgentLaunchError', `error.agentLaunch.${key}`, vars);
   }
 }
 
@@ -83,9 +84,7 @@ export function prependPath(env: Record<string, string | undefined>, dir: string
 /** What starts the agent: command, argv, working directory, environment. Throws AgentLaunchError on bad input. */
 export function agentLaunch(input: AgentLaunchInput): AgentLaunch {
   if (insideAsar(input.cwd)) {
-    throw new AgentLaunchError(
-      `the tester agent cannot run in ${input.cwd}: it is inside an archive; the shell must pass a real directory`,
-    );
+    throw new AgentLaunchError('insideArchive', { cwd: input.cwd });
   }
   const runtime = input.agentNode || input.execPath;
   const asElectron = !!input.electron && !input.agentNode;
@@ -101,20 +100,16 @@ export function agentLaunch(input: AgentLaunchInput): AgentLaunch {
     windowsHide: true,
   });
   if (input.netns !== undefined) {
-    if (input.platform !== 'linux') throw new AgentLaunchError('network namespaces exist on Linux only');
+    if (input.platform !== 'linux') throw new AgentLaunchError('netnsLinuxOnly');
     if (!NETNS.test(input.netns)) {
-      throw new AgentLaunchError(
-        `network namespace ${JSON.stringify(input.netns)}: use letters, digits, ".", "_" and "-"`,
-      );
+      throw new AgentLaunchError('netnsName', { netns: JSON.stringify(input.netns) });
     }
     return launch(['ip', 'netns', 'exec', input.netns, ...node]);
   }
   const launcher = input.env.BONDBENCH_TESTER_LAUNCHER;
   if (launcher === undefined || launcher === '') return launch(node);
   if (launcher !== 'sudo' || input.platform === 'win32') {
-    throw new AgentLaunchError(
-      `BONDBENCH_TESTER_LAUNCHER=${launcher}: the only launcher is "sudo" (Linux and macOS; see the README's capture permissions)`,
-    );
+    throw new AgentLaunchError('launcher', { launcher });
   }
   // sudo resets the environment: what the agent needs goes on the command line, which the sudoers rule fixes.
   const kept = asElectron ? ['ELECTRON_RUN_AS_NODE=1'] : [];
@@ -123,9 +118,9 @@ export function agentLaunch(input: AgentLaunchInput): AgentLaunch {
 
 /** The sudoers line that lets `user` start exactly this agent as root, and nothing else. */
 export function agentSudoersLine(user: string, launch: AgentLaunch): string {
-  if (launch.command !== 'sudo') throw new AgentLaunchError('the agent is not started through sudo');
+  if (launch.command !== 'sudo') throw new AgentLaunchError('notSudo');
   if (launch.args.some((arg) => /\s/.test(arg))) {
-    throw new AgentLaunchError('sudoers cannot match an argument with spaces: install BondBench under a path without');
+    throw new AgentLaunchError('sudoersSpaces');
   }
   // sudoers(5): ",", ":", "=" and "\" in command arguments are escaped with "\".
   const command = launch.args.slice(1).map((arg) => arg.replace(/([\\,:=])/g, '\\$1'));

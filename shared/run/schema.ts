@@ -9,8 +9,10 @@
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { sayReason } from '../oracle/failover.js';
 import { MODE_NAMES } from '../plan/plan.js';
-import { RUN_FORMAT, type RunManifest, type StepRecord } from './model.js';
+import { SaidError } from './failure.js';
+import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from './model.js';
 
 export const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 export const str = { type: 'string' } as const;
@@ -283,15 +285,19 @@ export const STEP_RECORD_SCHEMA = {
   ),
 } as const;
 
-/** A file of a run folder that does not have the shape this bench reads; the message names file and line. */
-export class RunFileError extends Error {
+/**
+ * A file of a run folder that does not have the shape this bench reads; the message names file and line.
+ * `detail` is an `error.runFile.*` part (`detail` the field holds its English).
+ */
+export class RunFileError extends SaidError {
+  readonly detail: string;
   constructor(
     readonly file: string,
     readonly line: number | undefined,
-    readonly detail: string,
+    detail: ReasonPart,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${detail}`);
-    this.name = 'RunFileError';
+    super('RunFileError', line ? 'error.runFile.atLine' : 'error.runFile.at', { file, line: line ?? 0, detail });
+    this.detail = sayReason('en', [detail]);
   }
 }
 
@@ -304,32 +310,34 @@ function validators() {
   return compiled;
 }
 
-function describe(error: ErrorObject | undefined): { path: string[]; text: string } {
-  if (!error) return { path: [], text: 'does not have the expected shape' };
+function describe(error: ErrorObject | undefined): { path: string[]; text: ReasonPart } {
+  if (!error) return { path: [], text: { key: 'error.runFile.shape' } };
   const path = error.instancePath
     .split('/')
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const where = path.length ? path.join('.') : 'the record';
+  const where = path.length ? path.join('.') : { key: 'error.runFile.theRecord' };
   const params = error.params as Record<string, unknown>;
-  let text: string;
+  const said = (key: string, vars: Record<string, string> = {}) => ({
+    key: `error.runFile.${key}`,
+    vars: { where, ...vars },
+  });
   switch (error.keyword) {
     case 'required':
-      text = `${where}: the field ${JSON.stringify(params.missingProperty)} is missing`;
-      break;
+      return { path, text: said('missing', { field: JSON.stringify(params.missingProperty) }) };
     case 'additionalProperties':
-      text = `${where}: unexpected field ${JSON.stringify(params.additionalProperty)}`;
-      break;
+      return { path, text: said('unexpected', { field: JSON.stringify(params.additionalProperty) }) };
     case 'enum':
-      text = `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-      break;
+      return {
+        path,
+        text: said('oneOf', { values: (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ') }),
+      };
     case 'const':
-      text = `${where} must be ${JSON.stringify(params.allowedValue)}`;
-      break;
+      return { path, text: said('mustBe', { value: JSON.stringify(params.allowedValue) }) };
     default:
-      text = `${where} ${error.message ?? 'is not valid'}`;
+      // ajv's own words (English), quoted in other languages.
+      return { path, text: error.message ? said('ajv', { message: error.message }) : said('invalid') };
   }
-  return { path, text };
 }
 
 /** The 1-based line of the value at `path` in a JSON text (via the YAML parser, of which JSON is a subset). */
@@ -360,7 +368,10 @@ export function parseRunManifest(text: string, file = 'run.json'): RunManifest &
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new RunFileError(file, undefined, `not JSON (${(error as Error).message})`);
+    throw new RunFileError(file, undefined, {
+      key: 'error.runFile.notJson',
+      vars: { error: (error as Error).message },
+    });
   }
   const validate = validators().manifest;
   if (!validate(value)) {
@@ -379,7 +390,7 @@ export function parseStepRecord(text: string, file: string, line: number): StepR
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new RunFileError(file, line, `not JSON (${(error as Error).message})`);
+    throw new RunFileError(file, line, { key: 'error.runFile.notJson', vars: { error: (error as Error).message } });
   }
   const validate = validators().step;
   if (!validate(value)) throw new RunFileError(file, line, describe(validate.errors?.[0]).text);

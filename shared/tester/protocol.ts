@@ -6,6 +6,7 @@
  * Times are milliseconds since the Unix epoch as floating point (`…Ms`): libpcap's nanosecond timestamps keep
  * about 0.24 µs of resolution in a double, far below the error measured against tcpdump (see the README).
  */
+import type { ReasonPart } from '../run/model.js';
 import type { DecodedFrame } from '../wire/types.js';
 
 export const TESTER_PROTOCOL_VERSION = 1;
@@ -241,7 +242,8 @@ export type TesterRequest = {
 
 export type TesterResponse =
   | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: string };
+  /** `parts`: the error as message parts (shared/run/failure.ts errorPart), for the reader's language. */
+  | { type: 'response'; id: number; ok: false; error: string; parts?: ReasonPart[] };
 
 export type TesterEvent =
   /** Decoded frames; `sampled`: bulk frames the live view skipped since the previous batch (in the file). */

@@ -7,6 +7,7 @@ import { VerifyError } from '../../main/host/backend.js';
 import type { HostControl } from '../../main/host/control.js';
 import { HostDidNotReturnError } from '../../main/host/wait.js';
 import { defaultLabPlan } from '../../shared/plan/plan.js';
+import { errorPart } from '../../shared/run/failure.js';
 
 /** A HostControl that records calls and answers the live read-back as told. */
 function control(live: () => Promise<{ checked: string[] }>) {
@@ -78,7 +79,8 @@ describe('a host that stops answering SSH mid-run', () => {
       log: (line: string) => calls.push(`log ${line}`),
       waitForHost: async (options: { timeoutMs: number; sentAt?: number }) => {
         calls.push(`wait ${options.timeoutMs}`);
-        if (silentFor-- > 0) throw new HostDidNotReturnError('fake host', options.timeoutMs, 'connection refused');
+        if (silentFor-- > 0)
+          throw new HostDidNotReturnError('fake host', options.timeoutMs, errorPart(new Error('connection refused')));
         session.isOpen = true;
         return { bootMs: 9_000, attempts: 3, bootId: 'new-boot' };
       },

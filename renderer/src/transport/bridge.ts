@@ -3,7 +3,7 @@
  * shared/shell.ts, where the preload that builds it can see it too) or over browser mode's WebSocket.
  */
 import type { BenchClient } from '../../../shared/api.js';
-import type { ShellBridge } from '../../../shared/shell.js';
+import type { ShellWire } from '../../../shared/shell.js';
 
 export { SHELL_METHODS, type ShellBridge } from '../../../shared/shell.js';
 
@@ -21,6 +21,6 @@ export interface Connection {
 
 declare global {
   interface Window {
-    bondbench?: ShellBridge;
+    bondbench?: ShellWire;
   }
 }

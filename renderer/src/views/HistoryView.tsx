@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Comparison, Language, ReportFormat, RunSummary } from '../../../shared/api.js';
+import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { errorText } from '../cells.js';
 import { formatDateTime } from '../format.js';
 import { isLanguage } from '../i18n.js';
@@ -23,7 +24,12 @@ export interface HistoryViewProps {
 
 function summaryLine(run: RunSummary, t: TFunction): string {
   // A folder that could not be read says why (file and line); it can only be deleted.
-  if (run.unreadable) return `${t('report.status.unreadable')}: ${run.unreadable}`;
+  if (run.unreadable) {
+    const why = run.unreadableParts
+      ? sayReasonWith((key, vars) => t(key, vars ?? {}), run.unreadableParts)
+      : run.unreadable;
+    return `${t('report.status.unreadable')}: ${why}`;
+  }
   return t('ui.history.summary', {
     status: t(`report.status.${run.status}`),
     steps: run.steps,
