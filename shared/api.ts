@@ -193,6 +193,8 @@ export interface Comparison {
     note?: string;
   }[];
   facts: { name: string; a?: string; b?: string; changed: boolean }[];
+  /** Run A's bond slaves, in the plan's order: the names in the per-slave columns' labels (`eth1Mac` → "eth1 MAC"). */
+  slaves: string[];
 }
 
 export type BenchEvent =
@@ -257,7 +259,8 @@ export interface BenchApi {
    * last 50 000 frames' of a running run; the capture file has them all).
    */
   frameDetail(runId: string, ref: number): Promise<FrameLayers | null>;
-  compareRuns(a: string, b: string): Promise<Comparison>;
+  /** Run A against run B, its cells, notes and facts worded in `language`. */
+  compareRuns(a: string, b: string, language: Language): Promise<Comparison>;
   /** A report as a file: name, MIME type and base64 content. */
   exportReport(
     runId: string,
@@ -307,7 +310,7 @@ export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'intege
   readCapture: ['string', 'object'],
   pullTraffic: ['string', 'integer'],
   frameDetail: ['string', 'integer'],
-  compareRuns: ['string', 'string'],
+  compareRuns: ['string', 'string', 'string'],
   exportReport: ['string', 'string', 'string'],
 };
 

@@ -22,6 +22,7 @@ import type {
   TesterInterface,
 } from '../../shared/api.js';
 import type { DoctorReport } from '../../shared/doctor/doctor.js';
+import { isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { assertIPv4 } from '../../shared/net/names.js';
 import { sayReason } from '../../shared/oracle/failover.js';
@@ -386,11 +387,13 @@ export class Bench implements BenchApi {
     return this.liveDetails.get(runId, ref);
   }
 
-  async compareRuns(a: string, b: string): Promise<Comparison> {
+  async compareRuns(a: string, b: string, language: Language): Promise<Comparison> {
+    if (!isLanguage(language))
+      throw new Error(`language must be one of ${LANGUAGES.join(', ')}, not ${JSON.stringify(language)}`);
     // Both folders first: a read started before the second id is refused would reject with no one listening.
     const [dirA, dirB] = await Promise.all([runDirOf(a, this.runsDir), runDirOf(b, this.runsDir)]);
     const [runA, runB] = await Promise.all([readRunFolder(dirA), readRunFolder(dirB)]);
-    return compareRuns(runA, runB);
+    return compareRuns(runA, runB, language);
   }
 
   async exportReport(

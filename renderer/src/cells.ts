@@ -1,32 +1,19 @@
 /**
  * The matrix in the reader's language. The oracle (shared/oracle/oracle.ts) writes each cell's text and each
- * row's mode summary in English; what they say is rebuilt here from the cell's value and the step records, through
- * message keys: counts of ARP frames with plurals, yes/no, the mode's summary with the bond's options. Numbers,
- * MACs and shares read the same in every language and are shown as the oracle wrote them.
+ * row's mode summary in English; what they say is rebuilt from the cell's value and the step records, through
+ * message keys: cells by shared/report/cell-text.ts (as the reports say them), the mode's summary with the bond's
+ * options here. Numbers, MACs and shares read the same in every language and are shown as the oracle wrote them.
  */
 import type { TFunction } from 'i18next';
 import type { CheckItem } from '../../shared/api.js';
 import { sayReasonWith } from '../../shared/oracle/failover.js';
 import type { PlanError } from '../../shared/plan/plan-file.js';
+import { sayCell, stepsByIndex } from '../../shared/report/cell-text.js';
 import type { Cell, MatrixColumn, MatrixRow, ReasonPart, RunManifest, StepRecord } from '../../shared/run/model.js';
 
-/** A cell's text in the UI's language. */
+/** A cell's text in the UI's language (shared/report/cell-text.ts, the reports' own wording). */
 export function cellText(column: MatrixColumn, cell: Cell, steps: readonly StepRecord[], t: TFunction): string {
-  switch (column) {
-    case 'arpAtBoot': {
-      const step = steps.find((s) => s.index === cell.evidence.steps?.[0]);
-      const arp = step?.measurements?.arp;
-      if (!arp) return cell.text;
-      return `${t('analysis.cell.probes', { count: arp.probe })}${t('analysis.cell.separator')}${t('analysis.cell.gratuitous', { count: arp.gratuitous })}`;
-    }
-    case 'faultTolerance':
-      return typeof cell.value === 'boolean' ? t(cell.value ? 'analysis.cell.yes' : 'analysis.cell.no') : cell.text;
-    case 'failoverMs':
-      // Partial loss ("N of M replies lost over X ms") is said in the reader's language.
-      return cell.textParts ? sayReasonWith((key, vars) => t(key, vars ?? {}), cell.textParts) : cell.text;
-    default:
-      return cell.text;
-  }
+  return sayCell((key, vars) => t(key, vars ?? {}), column, cell, stepsByIndex(steps));
 }
 
 /** Bond options the mode summaries name, read from the plan. */

@@ -561,14 +561,7 @@ export const en = {
       },
     },
     cell: {
-      probes_one: '{{count}} probe',
-      probes_other: '{{count}} probes',
-      gratuitous_one: '{{count}} gratuitous',
-      gratuitous_other: '{{count}} gratuitous',
-      separator: ', ',
       notesSeparator: '; ',
-      yes: 'yes',
-      no: 'no',
     },
     note: {
       standalone: 'no bond: each NIC keeps its own MAC and nothing takes over when one is pulled',

@@ -550,14 +550,7 @@ export const zhCN: Messages = {
       },
     },
     cell: {
-      probes_one: '{{count}} 个探测',
-      probes_other: '{{count}} 个探测',
-      gratuitous_one: '{{count}} 个免费 ARP',
-      gratuitous_other: '{{count}} 个免费 ARP',
-      separator: '，',
       notesSeparator: '；',
-      yes: '是',
-      no: '否',
     },
     note: {
       standalone: '不绑定：每块网卡保留自己的 MAC，拔掉一块时没有其他网卡接替',

@@ -13,16 +13,9 @@ import { maskSecrets, planSecrets, redactPlan } from '../plan/secrets.js';
 import { planAtPoint, pointLabel, sweepAxes, sweepPoints } from '../plan/sweep.js';
 import { stepNotes } from '../run/capture-loss.js';
 import type { RunContent } from '../run/compare.js';
-import {
-  ALL_REPETITIONS,
-  type Cell,
-  MATRIX_COLUMNS,
-  type MatrixColumn,
-  type MatrixRow,
-  type RunManifest,
-  type StepRecord,
-} from '../run/model.js';
+import { ALL_REPETITIONS, MATRIX_COLUMNS, type MatrixRow, type RunManifest, type StepRecord } from '../run/model.js';
 import { failoverStats, sweepSeries } from '../run/stats.js';
+import { sayCell } from './cell-text.js';
 import {
   type ArpRow,
   type BootRow,
@@ -160,27 +153,6 @@ function planFacts(plan: Plan, steps: readonly StepRecord[]): PlanFacts {
   };
 }
 
-/** The cell's text in the report's language: the oracle writes English; values are re-said from the data. */
-function cellText(language: Language, column: MatrixColumn, cell: Cell, byIndex: Map<number, StepRecord>): string {
-  switch (column) {
-    case 'faultTolerance':
-      return typeof cell.value === 'boolean' ? t(language, cell.value ? 'matrix.yes' : 'matrix.no') : cell.text;
-    case 'failoverMs':
-      if (cell.textParts) return sayReason(language, cell.textParts);
-      return typeof cell.value === 'number' ? t(language, 'report.units.ms', { value: cell.value }) : cell.text;
-    case 'arpAtBoot': {
-      const arp = byIndex.get(cell.evidence.steps?.[0] ?? -1)?.measurements?.arp;
-      if (!arp) return cell.text;
-      return [
-        t(language, 'matrix.arpProbes', { count: arp.probe }),
-        t(language, 'matrix.arpGratuitous', { count: arp.gratuitous }),
-      ].join(t(language, 'matrix.separator'));
-    }
-    default:
-      return cell.text;
-  }
-}
-
 function matrixRows(
   language: Language,
   rows: MatrixRow[],
@@ -199,7 +171,12 @@ function matrixRows(
         {
           column,
           value: cell.value,
-          text: cellText(language, column, cell, byIndex),
+          text: sayCell(
+            (key, vars) => t(language, key, vars),
+            column,
+            cell,
+            (i) => byIndex.get(i),
+          ),
           verdict: cell.verdict,
           verdictText: t(language, `verdict.${cell.verdict}`),
           reason: cell.reasonParts ? sayReason(language, cell.reasonParts) : cell.reason,

@@ -9,6 +9,7 @@ import { t } from '../i18n/catalogue.js';
 import { judgeRun } from '../oracle/oracle.js';
 import { type ModeName, type Plan, stepLabel } from '../plan/plan.js';
 import { planAtPoint, pointLabel, sweepPoints } from '../plan/sweep.js';
+import { sayCell, stepsByIndex } from '../report/cell-text.js';
 import { instant } from '../report/format.js';
 import {
   ALL_REPETITIONS,
@@ -74,6 +75,15 @@ interface Side {
   rows: MatrixRow[];
   failover: FailoverStat[];
   ran: Set<ModeName>;
+  stepAt: (index: number) => StepRecord | undefined;
+}
+
+/** One side's cells of one mode and column, with what saying them needs. */
+interface Picked {
+  cells: Cell[];
+  stat?: FailoverStat;
+  ran: boolean;
+  stepAt: Side['stepAt'];
 }
 
 function side(run: RunContent): Side {
@@ -83,21 +93,27 @@ function side(run: RunContent): Side {
     rows: judgeRun(run.plan, run.steps).filter((r) => r.repetition !== ALL_REPETITIONS),
     failover: failoverStats(run.steps, [...new Set(modes)]),
     ran: new Set(run.steps.map((s) => s.mode)),
+    stepAt: stepsByIndex(run.steps),
   };
 }
 
-function cellsText(language: Language, column: MatrixColumn, cells: Cell[], stat: FailoverStat | undefined): string {
-  if (column === 'failoverMs' && stat) return failoverRange(language, stat);
-  const verdicts = distinct(cells.map((c) => t(language, `verdict.${c.verdict}`)));
-  return `${distinct(cells.map((c) => c.text)).join(' / ')} (${verdicts.join(' / ')})`;
+/** The cells' texts in `language`, as the matrix says them (shared/report/cell-text.ts). */
+function texts(language: Language, column: MatrixColumn, cells: Cell[], stepAt: Side['stepAt']): string[] {
+  return distinct(cells.map((c) => sayCell((key, vars) => t(language, key, vars), column, c, stepAt)));
+}
+
+function cellsText(language: Language, column: MatrixColumn, present: Picked): string {
+  if (column === 'failoverMs' && present.stat) return failoverRange(language, present.stat);
+  const verdicts = distinct(present.cells.map((c) => t(language, `verdict.${c.verdict}`)));
+  return `${texts(language, column, present.cells, present.stepAt).join(' / ')} (${verdicts.join(' / ')})`;
 }
 
 function compareCell(
   language: Language,
   mode: ModeName,
   column: MatrixColumn,
-  a: { cells: Cell[]; stat?: FailoverStat; ran: boolean },
-  b: { cells: Cell[]; stat?: FailoverStat; ran: boolean },
+  a: Picked,
+  b: Picked,
 ): CellComparison | undefined {
   if (a.cells.length === 0 && b.cells.length === 0) return undefined;
   const base = { mode, column };
@@ -108,7 +124,7 @@ function compareCell(
     return {
       ...base,
       change: onlyA ? 'only-a' : 'only-b',
-      [onlyA ? 'a' : 'b']: cellsText(language, column, present.cells, present.stat),
+      [onlyA ? 'a' : 'b']: cellsText(language, column, present),
       note: t(language, (onlyA ? b : a).ran ? 'report.compare.notMeasured' : 'report.compare.notRun', { run: missing }),
     };
   }
@@ -119,8 +135,8 @@ function compareCell(
     if (!sameSet(va, vb)) {
       notes.push(
         t(language, 'report.compare.value', {
-          from: distinct(a.cells.map((c) => c.text)).join(' / '),
-          to: distinct(b.cells.map((c) => c.text)).join(' / '),
+          from: texts(language, column, a.cells, a.stepAt).join(' / '),
+          to: texts(language, column, b.cells, b.stepAt).join(' / '),
         }),
       );
     }
@@ -140,8 +156,8 @@ function compareCell(
   return {
     ...base,
     change: notes.length > 0 ? 'changed' : 'same',
-    a: cellsText(language, column, a.cells, a.stat),
-    b: cellsText(language, column, b.cells, b.stat),
+    a: cellsText(language, column, a),
+    b: cellsText(language, column, b),
     ...(notes.length > 0 ? { note: notes.join('; ') } : within ? { note: within } : {}),
   };
 }
@@ -218,12 +234,13 @@ export function compareRuns(a: RunContent, b: RunContent, language: Language = '
         cells: s.rows.filter((r) => r.mode === mode).flatMap((r) => (r.cells[column] ? [r.cells[column]] : [])),
         stat: s.failover.find((f) => f.mode === mode && f.slave === null),
         ran: s.ran.has(mode),
+        stepAt: s.stepAt,
       });
       const entry = compareCell(language, mode, column, pick(sa), pick(sb));
       if (entry) cells.push(entry);
     }
   }
-  return { a: runSummary(a), b: runSummary(b), cells, facts: facts(language, a, b) };
+  return { a: runSummary(a), b: runSummary(b), cells, facts: facts(language, a, b), slaves: [...a.plan.bond.slaves] };
 }
 
 /**

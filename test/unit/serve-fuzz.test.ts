@@ -341,7 +341,7 @@ function randomFrame(r: ReturnType<typeof prng>, id: number): string | Buffer {
         getRun: [r.pick(ids)],
         deleteRun: [r.pick(ids)],
         cancelRun: [r.pick(ids)],
-        compareRuns: [r.pick(ids), r.pick(ids)],
+        compareRuns: [r.pick(ids), r.pick(ids), r.pick(['en', 'zh-CN', 'xx'])],
         exportReport: [
           r.pick(ids),
           r.pick(['html', 'csv', 'json', 'md', 'zip', 'exe', '../x']),

@@ -234,7 +234,7 @@ describe('the WebSocket transport', () => {
     await expect((c.getRun as (...a: unknown[]) => Promise<unknown>)(42)).rejects.toThrow('getRun takes (string)');
     await expect((c.deleteRun as (...a: unknown[]) => Promise<unknown>)()).rejects.toThrow('deleteRun takes (string)');
     await expect((c.compareRuns as (...a: unknown[]) => Promise<unknown>)('a', { b: 1 })).rejects.toThrow(
-      'compareRuns takes (string, string)',
+      'compareRuns takes (string, string, string)',
     );
     expect(fake.calls.length).toBe(before);
   });

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Comparison, Language, ReportFormat, RunSummary } from '../../../shared/api.js';
 import { sayReasonWith } from '../../../shared/oracle/failover.js';
+import { columnLabel } from '../../../shared/report/build.js';
 import { errorText } from '../cells.js';
 import { formatDateTime } from '../format.js';
 import { isLanguage } from '../i18n.js';
@@ -77,11 +78,17 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
       setSaved(where ? t('ui.history.saved', { where }) : t('ui.history.notSaved'));
     });
 
-  const compare = () =>
-    act(async () => {
-      const [a, b] = picked;
-      if (a && b) setComparison(await client.compareRuns(a, b));
-    });
+  // The comparison's cells and notes are worded on the bench: asked again in the UI's language when it changes.
+  const uiLanguage: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const [compared, setCompared] = useState<[string, string]>();
+  useEffect(() => {
+    if (!compared) return setComparison(undefined);
+    act(async () => setComparison(await client.compareRuns(compared[0], compared[1], uiLanguage)));
+  }, [act, client, compared, uiLanguage]);
+  const compare = () => {
+    const [a, b] = picked;
+    if (a && b) setCompared([a, b]);
+  };
 
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
 
@@ -188,13 +195,14 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
           </tbody>
         </table>
       ) : null}
-      {comparison ? <ComparisonTable comparison={comparison} onClose={() => setComparison(undefined)} /> : null}
+      {comparison ? <ComparisonTable comparison={comparison} onClose={() => setCompared(undefined)} /> : null}
     </div>
   );
 }
 
 function ComparisonTable({ comparison, onClose }: { comparison: Comparison; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const uiLanguage: Language = isLanguage(i18n.language) ? i18n.language : 'en';
   const changed = comparison.cells.filter((c) => c.change !== 'same');
   return (
     <section className="comparison" aria-label={t('ui.history.comparison')}>
@@ -230,7 +238,7 @@ function ComparisonTable({ comparison, onClose }: { comparison: Comparison; onCl
           {comparison.cells.map((cell) => (
             <tr key={`${cell.mode}/${cell.column}`} className={`change-${cell.change}`}>
               <th scope="row">{cell.mode}</th>
-              <td>{cell.column}</td>
+              <td>{columnLabel(uiLanguage, cell.column, comparison.slaves)}</td>
               <td>{cell.a ?? '–'}</td>
               <td>{cell.b ?? '–'}</td>
               <td>{cell.note ?? (cell.change === 'same' ? '' : t(`report.compare.change.${cell.change}`))}</td>
