@@ -227,7 +227,8 @@ export type BenchEvent =
   | { type: 'run-finished'; runId: string; status: RunManifest['status']; error?: string };
 
 export interface BenchApi {
-  defaultPlan(): Promise<string>;
+  /** The write-up's experiment on the embedded lab, as YAML, its name in `language`. */
+  defaultPlan(language: Language): Promise<string>;
   checkPlan(yaml: string): Promise<PlanError[]>;
   /** Connects and probes the host read-only. A first-contact key comes back as a prompt to accept. */
   checkHost(target: string): Promise<HostCheck>;
@@ -294,7 +295,7 @@ export type ApiMethod = (typeof API_METHODS)[number];
 
 /** Each method's arguments as they must arrive from a page: 'string', 'integer', or 'object' (a plain JSON object). */
 export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'integer' | 'object')[]>> = {
-  defaultPlan: [],
+  defaultPlan: ['string'],
   checkPlan: ['string'],
   checkHost: ['string'],
   acceptHostKey: ['string', 'string'],

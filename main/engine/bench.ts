@@ -22,7 +22,7 @@ import type {
   TesterInterface,
 } from '../../shared/api.js';
 import type { DoctorReport } from '../../shared/doctor/doctor.js';
-import { isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
+import { isLanguage, LANGUAGES, t } from '../../shared/i18n/catalogue.js';
 import { namespaceName } from '../../shared/lab/topology.js';
 import { assertIPv4 } from '../../shared/net/names.js';
 import { sayReason } from '../../shared/oracle/failover.js';
@@ -105,8 +105,8 @@ export class Bench implements BenchApi {
     }
   }
 
-  async defaultPlan(): Promise<string> {
-    return planToYaml(defaultLabPlan(this.labInstance));
+  async defaultPlan(language: Language): Promise<string> {
+    return planToYaml({ ...defaultLabPlan(this.labInstance), name: t(checkedLanguage(language), 'planDefault.name') });
   }
 
   async checkPlan(yaml: string): Promise<PlanError[]> {
@@ -388,8 +388,7 @@ export class Bench implements BenchApi {
   }
 
   async compareRuns(a: string, b: string, language: Language): Promise<Comparison> {
-    if (!isLanguage(language))
-      throw new Error(`language must be one of ${LANGUAGES.join(', ')}, not ${JSON.stringify(language)}`);
+    checkedLanguage(language);
     // Both folders first: a read started before the second id is refused would reject with no one listening.
     const [dirA, dirB] = await Promise.all([runDirOf(a, this.runsDir), runDirOf(b, this.runsDir)]);
     const [runA, runB] = await Promise.all([readRunFolder(dirA), readRunFolder(dirB)]);
@@ -413,6 +412,13 @@ export class Bench implements BenchApi {
     for (const handle of running) handle.cancel();
     await Promise.all(running.map((handle) => handle.finished.catch(() => undefined)));
   }
+}
+
+/** `language` when it is one the catalogue has; else throws an Error naming the ones it has. */
+function checkedLanguage(language: unknown): Language {
+  if (!isLanguage(language))
+    throw new Error(`language must be one of ${LANGUAGES.join(', ')}, not ${JSON.stringify(language)}`);
+  return language;
 }
 
 /** A `checkItem.*` message as a part. */

@@ -6,6 +6,7 @@ import type { RunManifest } from '../../shared/run/model.js';
 import { errorText } from './cells.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { RunProgress } from './components/RunProgress.js';
+import { uiLanguage } from './i18n.js';
 import { LiveRun } from './state/live.js';
 import type { Connection } from './transport/bridge.js';
 import { HistoryView } from './views/HistoryView.js';
@@ -16,7 +17,7 @@ type View = 'setup' | 'run' | 'history';
 const VIEWS: readonly View[] = ['setup', 'run', 'history'];
 
 export function App({ connection }: { connection: Connection }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { client } = connection;
   const live = useMemo(() => new LiveRun(), []);
   const state = useSyncExternalStore(live.subscribe, live.getState);
@@ -34,10 +35,12 @@ export function App({ connection }: { connection: Connection }) {
 
   useEffect(() => client.onEvent(live.handle), [client, live]);
   useEffect(() => connection.onClose(setLost), [connection]);
-  // The desktop shell keeps the plan being edited between sessions; otherwise start from the bench's default.
+  // The desktop shell keeps the plan being edited between sessions; otherwise start from the bench's default,
+  // named in the UI's language. Loaded once: a language switch later does not replace the user's plan.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the language at start only
   useEffect(() => {
     const kept = connection.planKeeper ? connection.planKeeper.kept() : Promise.resolve(null);
-    kept.then((text) => text ?? client.defaultPlan()).then(setPlan, setError);
+    kept.then((text) => text ?? client.defaultPlan(uiLanguage(i18n.language))).then(setPlan, setError);
   }, [client, connection]);
   useEffect(() => {
     const keeper = connection.planKeeper;

@@ -12,6 +12,11 @@ const STORAGE_KEY = 'bondbench.language';
 
 export { isLanguage };
 
+/** i18next's current language as one the catalogue has (English when it is anything else). */
+export function uiLanguage(value: string | undefined): Language {
+  return isLanguage(value) ? value : 'en';
+}
+
 /** The remembered choice, else the browser's (any Chinese → Simplified Chinese), else English. */
 export function initialLanguage(): Language {
   const stored = globalThis.localStorage?.getItem(STORAGE_KEY);

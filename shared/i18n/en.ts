@@ -884,6 +884,10 @@ export const en = {
       'Step {{step}} ({{mode}}, {{label}}): the probe sent {{achieved}} requests/s, short of the planned {{planned}}/s: rates and failover times are measured against what was sent.',
   },
   // The plan check's findings (shared/plan/plan-file.ts): the English is what `plan check` prints.
+  planDefault: {
+    /** The default plan's name (shared/plan/plan.ts defaultLabPlan says it in English). */
+    name: 'The write-up: all seven modes, a pull of each slave',
+  },
   planCheck: {
     and: '{{a}} and {{b}}',
     notMapping: 'a plan is a YAML mapping (version: 1, host:, bond:, modes: …)',

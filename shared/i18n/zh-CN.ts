@@ -863,6 +863,9 @@ export const zhCN: Messages = {
     probeShort:
       '步骤 {{step}}（{{mode}}，{{label}}）：探测实际发送 {{achieved}} 个请求/秒，低于计划的 {{planned}}/秒：速率和故障切换时间按实际发送量计算。',
   },
+  planDefault: {
+    name: '实验报告：全部七种模式，每个从属接口各拔线一次',
+  },
   planCheck: {
     and: '{{a}} 和 {{b}}',
     notMapping: '计划须是 YAML 映射（version: 1、host:、bond:、modes: …）',

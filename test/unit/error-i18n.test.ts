@@ -351,7 +351,7 @@ describe('the API: requests the server cannot call, and the Electron bridge', ()
       expect(error.message).toBe(english);
       chinese(error);
     }
-    expect(() => checkApiArguments('defaultPlan', ['x'])).toThrow('defaultPlan takes no arguments');
+    expect(() => checkApiArguments('listRuns', ['x'])).toThrow('listRuns takes no arguments');
   });
 
   it('an API failure crosses IPC as a value and reaches the page as an Error with its parts', async () => {
@@ -373,7 +373,7 @@ describe('the API: requests the server cannot call, and the Electron bridge', ()
       structuredClone(await handlers.get(channel)!({ senderFrame: { url: 'bondbench://app/' } } as never, ...args));
     const wire = buildBridge({ invoke, on: () => undefined, removeListener: () => undefined } as never);
     const page = electronBridge(wire);
-    expect(await page.defaultPlan()).toBe('defaultPlan');
+    expect(await page.defaultPlan('zh-CN')).toBe('defaultPlan');
     const failed = (await page.getRun('no-such-run').catch((e: unknown) => e)) as Error & { parts: unknown };
     expect(failed).toBeInstanceOf(Error);
     expect(failed.message).toMatch(/^no run "no-such-run" in .*: pick one from "bondbench runs"$/);

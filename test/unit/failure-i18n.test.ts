@@ -15,6 +15,8 @@ import { PrivilegeError, RemoteCommandError } from '../../main/host/remote.js';
 import { SshAuthError } from '../../main/ssh/connect.js';
 import { CATALOGUE, t } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
+import { defaultLabPlan } from '../../shared/plan/plan.js';
+import { parsePlan } from '../../shared/plan/plan-file.js';
 import { errorPart, joinParts } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { englishSentences } from '../support/english.js';
@@ -112,6 +114,16 @@ describe('the host check and "Check everything" say what failed in Chinese', () 
     expect(sayReason('zh-CN', [what])).toBe('计划');
     expect(sayReason('zh-CN', [fix!])).toMatch(/^第 9 行：YAML 语法错误：YAML 不能用制表符缩进/);
     for (const part of [what, detail, fix!]) expect(englishSentences(sayReason('zh-CN', [part]))).toEqual([]);
+  });
+
+  it("Bench.defaultPlan: the write-up named in the reader's language, the plan otherwise the same", async () => {
+    const bench = new Bench({ runsDir: tmpdir() });
+    const [en, zh] = await Promise.all([bench.defaultPlan('en'), bench.defaultPlan('zh-CN')]);
+    expect(parsePlan(en).plan!.name).toBe(defaultLabPlan().name);
+    expect(parsePlan(zh).plan!.name).toBe(t('zh-CN', 'planDefault.name'));
+    expect(englishSentences(parsePlan(zh).plan!.name)).toEqual([]);
+    expect({ ...parsePlan(zh).plan!, name: '' }).toEqual({ ...parsePlan(en).plan!, name: '' });
+    await expect(bench.defaultPlan('xx' as never)).rejects.toThrow('language must be one of en, zh-CN, not "xx"');
   });
 
   it('Bench.startRun and deleteRun refuse in parts: an invalid plan with its findings, a run still running', async () => {

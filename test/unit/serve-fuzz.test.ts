@@ -337,7 +337,7 @@ function randomFrame(r: ReturnType<typeof prng>, id: number): string | Buffer {
       ]);
       const params: Record<string, unknown[]> = {
         listRuns: [],
-        defaultPlan: [],
+        defaultPlan: [r.pick(['en', 'zh-CN', 'xx'])],
         getRun: [r.pick(ids)],
         deleteRun: [r.pick(ids)],
         cancelRun: [r.pick(ids)],

@@ -10,7 +10,7 @@ import { sayReasonWith } from '../../../shared/oracle/failover.js';
 import { columnLabel } from '../../../shared/report/build.js';
 import { errorText } from '../cells.js';
 import { formatDateTime } from '../format.js';
-import { isLanguage } from '../i18n.js';
+import { isLanguage, uiLanguage } from '../i18n.js';
 import type { Connection } from '../transport/bridge.js';
 import { useAction } from '../useAction.js';
 
@@ -48,7 +48,7 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
   const [picked, setPicked] = useState<string[]>([]);
   const [comparison, setComparison] = useState<Comparison>();
   const [format, setFormat] = useState<ReportFormat>('html');
-  const [language, setLanguage] = useState<Language>(isLanguage(i18n.language) ? i18n.language : 'en');
+  const [language, setLanguage] = useState<Language>(uiLanguage(i18n.language));
   const [saved, setSaved] = useState<string>();
 
   const load = useCallback(() => {
@@ -79,12 +79,12 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
     });
 
   // The comparison's cells and notes are worded on the bench: asked again in the UI's language when it changes.
-  const uiLanguage: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const shown = uiLanguage(i18n.language);
   const [compared, setCompared] = useState<[string, string]>();
   useEffect(() => {
     if (!compared) return setComparison(undefined);
-    act(async () => setComparison(await client.compareRuns(compared[0], compared[1], uiLanguage)));
-  }, [act, client, compared, uiLanguage]);
+    act(async () => setComparison(await client.compareRuns(compared[0], compared[1], shown)));
+  }, [act, client, compared, shown]);
   const compare = () => {
     const [a, b] = picked;
     if (a && b) setCompared([a, b]);
@@ -202,7 +202,7 @@ export function HistoryView({ connection, onOpen, refreshKey }: HistoryViewProps
 
 function ComparisonTable({ comparison, onClose }: { comparison: Comparison; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const uiLanguage: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const shown = uiLanguage(i18n.language);
   const changed = comparison.cells.filter((c) => c.change !== 'same');
   return (
     <section className="comparison" aria-label={t('ui.history.comparison')}>
@@ -238,7 +238,7 @@ function ComparisonTable({ comparison, onClose }: { comparison: Comparison; onCl
           {comparison.cells.map((cell) => (
             <tr key={`${cell.mode}/${cell.column}`} className={`change-${cell.change}`}>
               <th scope="row">{cell.mode}</th>
-              <td>{columnLabel(uiLanguage, cell.column, comparison.slaves)}</td>
+              <td>{columnLabel(shown, cell.column, comparison.slaves)}</td>
               <td>{cell.a ?? '–'}</td>
               <td>{cell.b ?? '–'}</td>
               <td>{cell.note ?? (cell.change === 'same' ? '' : t(`report.compare.change.${cell.change}`))}</td>

@@ -22,6 +22,7 @@ import { checkItemText, errorText } from '../cells.js';
 import { DoctorPanel } from '../components/DoctorPanel.js';
 import { PlanEditor } from '../components/PlanEditor.js';
 import { FieldErrors, invalidProps, PlanForm } from '../components/PlanForm.js';
+import { uiLanguage } from '../i18n.js';
 import { useAction } from '../useAction.js';
 
 export interface SetupViewProps {
@@ -330,10 +331,10 @@ function CheckEverything({ client, plan }: Pick<SetupViewProps, 'client' | 'plan
 }
 
 export function SetupView({ client, plan, onPlanChange, onStart, starting, running }: SetupViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [planErrors, setPlanErrors] = useState<PlanError[] | undefined>();
   const check = useCallback((yaml: string) => client.checkPlan(yaml), [client]);
-  const loadDefault = async () => onPlanChange(await client.defaultPlan());
+  const loadDefault = async () => onPlanChange(await client.defaultPlan(uiLanguage(i18n.language)));
   return (
     <div className="setup">
       <div className="setup-side">
