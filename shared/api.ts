@@ -5,6 +5,7 @@
 import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
 import { SaidError } from './run/failure.js';
+import type { LogRecord } from './run/log.js';
 import type { HostReading, MatrixRow, ReasonPart, RunManifest, StepRecord } from './run/model.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
@@ -223,7 +224,11 @@ export type BenchEvent =
   | { type: 'host'; runId: string; reading: HostReading }
   | { type: 'probe'; runId: string; sample: { atMs: number; rttMs: number | null } }
   | { type: 'marker'; runId: string; atMs: number; label: string }
-  | { type: 'log'; runId: string; line: string }
+  /**
+   * A line of the run log: `part` says it (a `log.*` message, shared/run/log.ts) for the reader's language; `line`
+   * is its English, as log.txt has it (what clients before `part` print).
+   */
+  | { type: 'log'; runId: string; line: string; part?: ReasonPart }
   | { type: 'run-finished'; runId: string; status: RunManifest['status']; error?: string };
 
 export interface BenchApi {
@@ -262,6 +267,11 @@ export interface BenchApi {
   frameDetail(runId: string, ref: number): Promise<FrameLayers | null>;
   /** Run A against run B, its cells, notes and facts worded in `language`. */
   compareRuns(a: string, b: string, language: Language): Promise<Comparison>;
+  /**
+   * A recorded run's log, line by line as message parts (log.jsonl, validated; a run recorded before it gives its
+   * log.txt lines as written, `log.text`). Throws when the run cannot be found or its log is not valid.
+   */
+  readRunLog(runId: string): Promise<LogRecord[]>;
   /** A report as a file: name, MIME type and base64 content. */
   exportReport(
     runId: string,
@@ -287,6 +297,7 @@ export const API_METHODS = [
   'readCapture',
   'pullTraffic',
   'frameDetail',
+  'readRunLog',
   'compareRuns',
   'exportReport',
 ] as const satisfies readonly (keyof BenchApi)[];
@@ -311,6 +322,7 @@ export const API_PARAMS: Readonly<Record<ApiMethod, readonly ('string' | 'intege
   readCapture: ['string', 'object'],
   pullTraffic: ['string', 'integer'],
   frameDetail: ['string', 'integer'],
+  readRunLog: ['string'],
   compareRuns: ['string', 'string', 'string'],
   exportReport: ['string', 'string', 'string'],
 };

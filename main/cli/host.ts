@@ -10,7 +10,7 @@ import { HostControl, type HostControlOptions } from '../host/control.js';
 import { readLiveBondState } from '../host/system.js';
 import { parseHostTarget } from '../host/target.js';
 import type { OfferedHostKey } from '../ssh/session.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { cliLog, parseCommandLine, UsageError } from './usage.js';
 
 export const HOST_USAGE = `usage: bondbench host <action> <target> [options]
 
@@ -82,6 +82,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 
 const err = (line: string) => console.error(`host: ${line}`);
+const hostLog = cliLog('host');
 
 function wholeNumber(values: Values, name: keyof Values): number | undefined {
   const text = values[name];
@@ -128,7 +129,7 @@ async function connectOptions(values: Values, interactive: boolean): Promise<Hos
     knownHostsFile: values['known-hosts'],
     identityFiles: values.identity as string[] | undefined,
     sudo: values.sudo,
-    log: err,
+    log: hostLog,
   };
   if (values['accept-new-host-key']) options.acceptNewHostKey = true;
   else if (interactive) options.acceptNewHostKey = acceptByAsking;

@@ -4,7 +4,7 @@ import { LAB_NETWORK, LAB_SLAVES } from '../../shared/lab/topology.js';
 import { buildGuestImage } from '../lab/image.js';
 import { type LabStatus, type LabUpOptions, VirtualLab } from '../lab/lab.js';
 import { proxyStdio } from '../lab/netns.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { cliLog, parseCommandLine, UsageError } from './usage.js';
 
 const USAGE = `usage: bondbench lab <action> [--instance NAME]
 
@@ -25,7 +25,7 @@ const USAGE = `usage: bondbench lab <action> [--instance NAME]
   connect HOST PORT  join stdin/stdout to HOST:PORT inside the lab (an OpenSSH ProxyCommand)
   image              build (or find in the cache) the guest image and print where it is`;
 
-const log = (line: string) => console.error(`lab: ${line}`);
+const log = cliLog('lab');
 
 async function bondState(lab: VirtualLab): Promise<string> {
   const session = await lab.ssh();

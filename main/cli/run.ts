@@ -11,6 +11,7 @@ import { columnLabel } from '../../shared/report/build.js';
 import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
+import { textLine } from '../../shared/run/log.js';
 import {
   ALL_REPETITIONS,
   MATRIX_COLUMNS,
@@ -24,7 +25,7 @@ import { startRun } from '../engine/session.js';
 import { defaultRunsDir, listRuns, readRunFolder, resolveRun } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { exportReport } from '../report/export.js';
-import { cliLanguage, parseCommandLine, UsageError } from './usage.js';
+import { cliLanguage, cliLog, parseCommandLine, UsageError } from './usage.js';
 
 const RUN_USAGE = `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN] [--junit FILE]
 
@@ -196,11 +197,12 @@ async function runPlan(
       // The lab switch re-cables the slaves to the LACP partner for 802.3ad: the lab needs the partner.
       const lacp = plan.drivers.switch?.type === 'lab';
       console.error(`run: bringing the virtual lab "${instance}" up${lacp ? ' with its LACP partner' : ''}`);
-      await lab.up({ lacp, log: (line) => console.error(`lab: ${line}`) });
+      await lab.up({ lacp, log: cliLog('lab') });
       labStarted = true;
     }
   }
   const tty = process.stderr.isTTY;
+  const runLog = cliLog('run');
   const handle = await startRun(plan, {
     runsDir,
     resumeDir,
@@ -213,7 +215,7 @@ async function runPlan(
         console.error(`run: ${event.step.label} failed: ${event.step.error}`);
       } else if (event.type === 'log') {
         if (tty) process.stderr.write('\n');
-        console.error(`run: ${event.line}`);
+        runLog(event.part ?? textLine(event.line));
       }
     },
   });
@@ -271,7 +273,7 @@ async function runPlan(
     process.off('SIGTERM', onSignal);
     if (lab && labStarted && !values['keep-lab']) {
       console.error(`run: taking the virtual lab "${instance}" down (--keep-lab keeps it)`);
-      await lab.down((line) => console.error(`lab: ${line}`));
+      await lab.down(cliLog('lab'));
     }
   }
 }

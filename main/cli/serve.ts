@@ -8,7 +8,7 @@ import { defaultRunsDir } from '../engine/store.js';
 import { VirtualLab } from '../lab/lab.js';
 import { packageRoot } from '../paths.js';
 import { startBenchServer } from '../server/server.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { cliLog, parseCommandLine, UsageError } from './usage.js';
 
 const USAGE = `usage: bondbench serve [--port N] [--forwarded-port N] [--no-open] [--host-lab] [--instance NAME] [--runs DIR] [--renderer DIR]
 
@@ -87,7 +87,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     const candidate = new VirtualLab(instance);
     if (!(await candidate.isUp())) {
       console.error(`serve: bringing the virtual lab "${instance}" up`);
-      await candidate.up({ log: (line) => console.error(`lab: ${line}`) });
+      await candidate.up({ log: cliLog('lab') });
       lab = candidate;
     }
   }
@@ -120,7 +120,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await server.close();
   if (lab) {
     console.error(`serve: taking the virtual lab "${instance}" down`);
-    await lab.down((line) => console.error(`lab: ${line}`));
+    await lab.down(cliLog('lab'));
   }
   return 0;
 }

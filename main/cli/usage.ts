@@ -1,6 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Language } from '../../shared/api.js';
 import { isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
+import { terminalText } from '../../shared/report/escape.js';
+import { type LogSink, logText } from '../../shared/run/log.js';
 
 export class UsageError extends Error {
   constructor(
@@ -45,4 +47,21 @@ export function langArgument(argv: readonly string[]): string | undefined {
     if (argv[i]!.startsWith('--lang=')) return argv[i]!.slice('--lang='.length);
   }
   return undefined;
+}
+
+/**
+ * Prints log lines (shared/run/log.ts) to stderr as `<prefix>: <line>`, in the CLI's language (BONDBENCH_LANG, as
+ * cliLanguage; a language we do not have falls back to English here — the command says so itself), with control
+ * characters removed: a line quotes what hosts and programs said.
+ */
+export function cliLog(prefix: string, language?: Language): LogSink {
+  let chosen = language ?? 'en';
+  if (!language) {
+    try {
+      chosen = cliLanguage(undefined, '');
+    } catch {
+      // English, as the rest of a command that refuses the language.
+    }
+  }
+  return (part) => console.error(`${prefix}: ${terminalText(logText(chosen, part))}`);
 }

@@ -102,7 +102,7 @@ async function runTemplate(
   timeoutMs: number,
   context: DriverContext,
 ): Promise<string> {
-  context.log(`${driver}: ${what}: ${JSON.stringify(argv)}`);
+  context.log({ key: 'log.driver.command', vars: { driver, what, argv: JSON.stringify(argv) } });
   let outcome: Outcome;
   try {
     outcome = await spawnArgv(argv, timeoutMs);

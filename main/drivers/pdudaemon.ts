@@ -22,7 +22,10 @@ function pduDaemonPowerDriver(config: PduDaemonPowerConfig, context: DriverConte
     const delay = config.delay ?? PDUDAEMON_REBOOT_DELAY_S;
     if (action === 'reboot') url.searchParams.set('delay', String(delay));
     const timeoutMs = (config.timeoutMs ?? DEFAULT_TIMEOUT_MS) + (action === 'reboot' ? delay * 1000 : 0);
-    context.log(`${name}: GET ${url.pathname}${url.search}`);
+    context.log({
+      key: 'log.driver.http',
+      vars: { driver: name, method: 'GET', path: `${url.pathname}${url.search}` },
+    });
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -113,7 +113,7 @@ export function createLinkDriver(config: LinkDriverConfig | { type: string }, co
   }
   const driver = unit.create(parseDriverSettings(unit, config), context);
   if (!context.miiStatus) {
-    context.log(`${driver.name}: no MII status reader, so pulls and plugs are not confirmed on the host`);
+    context.log({ key: 'log.driver.unconfirmed', vars: { driver: driver.name } });
   }
   return verifiedLink(driver, context, context.linkDeadlineMs ?? DEFAULT_LINK_DEADLINE_MS);
 }

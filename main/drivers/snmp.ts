@@ -236,7 +236,7 @@ function snmpPowerDriver(config: SnmpPowerConfig, context: DriverContext): Power
   const name = `SNMP ${config.profile} outlet ${config.outlet} at ${client.label}`;
 
   const write = async (value: number, action: string) => {
-    context.log(`${name}: ${action}: set ${control} = ${value}`);
+    context.log({ key: 'log.driver.snmpSet', vars: { driver: name, action, oid: control, value } });
     await asDriverError(name, client.setInteger(control, value, `power ${action}`));
   };
 
@@ -295,7 +295,7 @@ function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDri
       );
     }
     const index = matches[0]!;
-    context.log(`${name}: ${slave} is on ifIndex ${index} (${describePort(ref)})`);
+    context.log({ key: 'log.driver.snmpPort', vars: { driver: name, slave, index, port: describePort(ref) } });
     indexes.set(slave, index);
     return index;
   }
@@ -303,7 +303,10 @@ function snmpLinkDriver(config: SnmpLinkConfig, context: DriverContext): LinkDri
   const setAdmin = async (slave: string, value: number, action: 'pull' | 'plug') => {
     const index = await ifIndexOf(slave, action);
     const oid = `${IF_ADMIN_STATUS}.${index}`;
-    context.log(`${name}: ${action} ${slave}: set ifAdminStatus.${index} = ${value === ADMIN_UP ? 'up' : 'down'}`);
+    context.log({
+      key: 'log.driver.snmpAdmin',
+      vars: { driver: name, action, slave, index, value: value === ADMIN_UP ? 'up' : 'down' },
+    });
     await asDriverError(name, client.setInteger(oid, value, `${action} ${slave}`));
   };
 

@@ -7,6 +7,7 @@ import type { BondingMode, SwitchChannel } from '../../shared/bonding/modes.js';
 import type { DriverDefinition } from '../../shared/drivers/define.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { errorPart } from '../../shared/run/failure.js';
+import type { LogSink } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 
 export type PowerState = 'on' | 'off';
@@ -80,7 +81,8 @@ export interface DriverContext {
   carrier?(slave: string): Promise<MiiStatus>;
   /** What confirms a pull: the MII status (default) or, for a bond with miimon 0 and arp_interval 0, the carrier. */
   confirmBy?: 'mii' | 'carrier';
-  log: (line: string) => void;
+  /** What the driver does, as `log.driver.*` lines for the run log. */
+  log: LogSink;
   /** How long a pull or plug may take to show in the MII status (miimon + downdelay/updelay + margin). */
   linkDeadlineMs?: number;
   /** How long a power change may take to read back. */

@@ -65,13 +65,15 @@ export function verifiedLink(
   const byCarrier = context.confirmBy === 'carrier' && context.carrier !== undefined;
   const read = byCarrier ? context.carrier : context.miiStatus;
   if (!read) return driver;
-  const what = byCarrier ? 'carrier' : 'MII status';
   const readingPart = { key: `driverFailure.${byCarrier ? 'carrier' : 'miiStatus'}` };
 
   async function confirm(slave: string, want: 'up' | 'down', action: 'pull' | 'plug'): Promise<number> {
     const { reached, seen, elapsed } = await readUntil(() => read!(slave), want, deadlineMs, 20);
     if (reached) {
-      context.log(`${action} ${slave}: ${what} ${want} on the host after ${elapsed} ms`);
+      context.log({
+        key: 'log.driver.linkConfirmed',
+        vars: { action: { key: `log.driver.action.${action}` }, slave, what: readingPart, want, ms: elapsed },
+      });
       return performance.timeOrigin + performance.now();
     }
     const actionPart = { key: `driverFailure.action.${action}` };
@@ -118,19 +120,24 @@ export function verifiedPower(
   context: Pick<DriverContext, 'log'>,
   deadlineMs = DEFAULT_POWER_DEADLINE_MS,
 ): PowerDriver {
-  async function confirm(want: PowerState, action: string): Promise<void> {
+  /** `log.driver.power.*`: "power on", "power off", "power cycle". */
+  const actionPart = (action: 'on' | 'off' | 'cycle') => ({ key: `log.driver.power.${action}` });
+  async function confirm(want: PowerState, action: 'on' | 'off' | 'cycle'): Promise<void> {
     if (!driver.readable) {
-      context.log(`${driver.name}: ${action} sent; this device cannot be read back, so it is not confirmed`);
+      context.log({ key: 'log.driver.powerUnreadable', vars: { driver: driver.name, action: actionPart(action) } });
       return;
     }
     const { reached, seen, elapsed } = await readUntil(() => driver.get(), want, deadlineMs, 200);
     if (reached) {
-      context.log(`${driver.name}: ${action}: reads ${want} after ${elapsed} ms`);
+      context.log({
+        key: 'log.driver.powerConfirmed',
+        vars: { driver: driver.name, action: actionPart(action), want, ms: elapsed },
+      });
       return;
     }
     throw new DriverError(driver.name, {
       key: 'outletUnconfirmed',
-      vars: { action, seen, elapsed, want, deadline: deadlineMs },
+      vars: { action: `power ${action}`, seen, elapsed, want, deadline: deadlineMs },
     });
   }
 
@@ -139,11 +146,11 @@ export function verifiedPower(
     readable: driver.readable,
     async set(state) {
       await driver.set(state);
-      await confirm(state, `power ${state}`);
+      await confirm(state, state);
     },
     async cycle() {
       await driver.cycle();
-      await confirm('on', 'power cycle');
+      await confirm('on', 'cycle');
     },
     get: () => driver.get(),
   };

@@ -31,6 +31,7 @@ import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { compareRuns } from '../../shared/run/compare.js';
 import { errorPart, joinParts } from '../../shared/run/failure.js';
+import type { LogRecord } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { createLinkDriver, createPowerDriver, createSwitchDriver } from '../drivers/index.js';
@@ -52,6 +53,7 @@ import {
   type RunFolder,
   readRegularFile,
   readRunFolder,
+  readRunLog,
   runDirOf,
 } from './store.js';
 
@@ -59,7 +61,7 @@ export interface BenchOptions {
   runsDir?: string;
   /** The virtual lab instance the default plan points at. */
   labInstance?: string;
-  /** Where engine logs go besides the events. */
+  /** Where engine logs go besides the events (each line in English, as log.txt has it). */
   log?: (line: string) => void;
   /** How PDFs are printed: the desktop app hands in Electron's printToPDF; headless Chromium otherwise. */
   printer?: PdfPrinter;
@@ -385,6 +387,10 @@ export class Bench implements BenchApi {
 
   async frameDetail(runId: string, ref: number): Promise<FrameLayers | null> {
     return this.liveDetails.get(runId, ref);
+  }
+
+  async readRunLog(runId: string): Promise<LogRecord[]> {
+    return readRunLog(await runDirOf(runId, this.runsDir));
   }
 
   async compareRuns(a: string, b: string, language: Language): Promise<Comparison> {

@@ -7,6 +7,7 @@
  * gets a hung host to the point where it can.
  */
 import type { BootMethod } from '../../shared/plan/plan.js';
+import type { LogSink } from '../../shared/run/log.js';
 import type { BootRecord, RecoveryRecord } from '../../shared/run/model.js';
 import type { PowerDriver } from '../drivers/types.js';
 import type { HostControl } from '../host/control.js';
@@ -42,7 +43,7 @@ export interface BootRequest {
   rollbackSeconds?: number;
   /** The host target as the user wrote it, for the restore command in messages. */
   target: string;
-  log: (line: string) => void;
+  log: LogSink;
   /** Marks the moments on the run's timeline: power off, power on, reboot sent. */
   marker?: (label: string) => void;
   signal?: AbortSignal;
@@ -70,6 +71,21 @@ export function restoreCommand(target: string): string {
   return `bondbench host restore ${target}`;
 }
 
+/** Why the power driver cycles the host: its English in RunStopError messages; the log says `log.boot.why.*`. */
+const WHY = {
+  planned: 'power-cycling it as the plan asks',
+  stoppedAnswering: 'power-cycling it because it stopped answering SSH',
+  didNotComeBack: 'power-cycling it because it did not come back',
+} as const;
+
+/** What a silence counts from: English in messages and recovery records; the log says `log.boot.since.*`. */
+const SINCE = {
+  reboot: 'the reboot',
+  powerOn: 'power-on',
+  connectionDropped: 'the connection dropped',
+  lastPowerOn: 'the last power-on',
+} as const;
+
 /**
  * Off, offSeconds, on through the power driver. The returned time is when the power came back on (performance.now()
  * clock), from which the boot is timed. A driver failure becomes a RunStopError saying what to do by hand.
@@ -77,15 +93,19 @@ export function restoreCommand(target: string): string {
 async function powerCycle(
   request: BootRequest,
   label: string,
-  why: string,
+  reason: keyof typeof WHY,
 ): Promise<{ onAt: number; onDone: number; error?: undefined } | { error: RunStopError }> {
   const { power, offSeconds, log, marker } = request;
+  const why = WHY[reason];
   try {
-    log(`${label}: power off through ${power.name} (${why})`);
+    log({
+      key: 'log.boot.powerOff',
+      vars: { host: label, driver: power.name, why: { key: `log.boot.why.${reason}` } },
+    });
     marker?.('power off');
     await power.set('off');
     await sleep(offSeconds * 1000, request.signal);
-    log(`${label}: power on through ${power.name} after ${offSeconds} s off`);
+    log({ key: 'log.boot.powerOn', vars: { host: label, driver: power.name, seconds: offSeconds } });
     marker?.('power on');
     const onAt = performance.now();
     await power.set('on');
@@ -126,7 +146,7 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
     if (request.rollbackSeconds !== undefined) await control.armRollback(request.rollbackSeconds);
     // The new /etc/conf.d/net must be on disk before the power goes: a power cut skips the shutdown's sync.
     await control.remote.runOk('flushing files to disk before the power-cycle', 'sync', { privileged: true });
-    const cycled = await powerCycle(request, label, 'power-cycling it as the plan asks');
+    const cycled = await powerCycle(request, label, 'planned');
     if (cycled.error) throw cycled.error;
     from = cycled.onAt;
     waitFrom = cycled.onDone;
@@ -136,7 +156,7 @@ export async function bootHost(control: HostControl, request: BootRequest): Prom
     previousBootId,
     from,
     waitFrom,
-    silentSince: via === 'reboot' ? 'the reboot' : 'power-on',
+    silentSince: via === 'reboot' ? 'reboot' : 'powerOn',
   });
 }
 
@@ -154,7 +174,7 @@ export async function recoverHost(
   request: Omit<BootRequest, 'via' | 'rollbackSeconds'>,
   silent: { error: HostDidNotReturnError; waitedMs: number },
 ): Promise<BootRecord> {
-  return watch(control, { ...request, via: 'power-cycle' }, { silent, silentSince: 'the connection dropped' });
+  return watch(control, { ...request, via: 'power-cycle' }, { silent, silentSince: 'connectionDropped' });
 }
 
 /**
@@ -171,7 +191,7 @@ async function watch(
     waitFrom?: number;
     silent?: { error: HostDidNotReturnError; waitedMs: number };
     /** What the first silence counts from, in messages: the reboot, power-on, the connection dropped. */
-    silentSince: string;
+    silentSince: keyof typeof SINCE;
   },
 ): Promise<BootRecord> {
   const { via, power, log } = request;
@@ -191,7 +211,7 @@ async function watch(
       if (last) {
         last.outcome = 'back';
         last.bootMs = back.bootMs;
-        log(`${label}: back after watchdog power-cycle ${last.attempt}, ${back.bootMs} ms after power-on`);
+        log({ key: 'log.boot.back', vars: { host: label, attempt: last.attempt, ms: back.bootMs ?? '?' } });
       }
       return {
         via,
@@ -208,8 +228,8 @@ async function watch(
       if (!(error instanceof HostDidNotReturnError)) throw error;
       const silentFor =
         start.silent && recoveries.length === 0
-          ? `no SSH for ${Math.round(start.silent.waitedMs / 1000)} s after ${start.silentSince}`
-          : `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${recoveries.length ? 'the last power-on' : start.silentSince}`;
+          ? `no SSH for ${Math.round(start.silent.waitedMs / 1000)} s after ${SINCE[start.silentSince]}`
+          : `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${SINCE[recoveries.length ? 'lastPowerOn' : start.silentSince]}`;
       if (recoveries.length >= request.powerCycles) {
         const what = watchdog ? 'stopped answering SSH' : `did not come back after the ${via}`;
         const stop = new RunStopError(
@@ -230,14 +250,20 @@ async function watch(
         outcome: 'still-down',
       };
       recoveries.push(attempt);
-      log(`${label}: ${silentFor}: watchdog power-cycle ${attempt.attempt} of ${request.powerCycles}`);
-      const cycled = await powerCycle(
-        request,
-        label,
-        watchdog
-          ? 'power-cycling it because it stopped answering SSH'
-          : 'power-cycling it because it did not come back',
-      );
+      const since = { key: `log.boot.since.${recoveries.length > 1 ? 'lastPowerOn' : start.silentSince}` };
+      log({
+        key: 'log.boot.watchdog',
+        vars: {
+          host: label,
+          silent:
+            start.silent && recoveries.length === 1
+              ? { key: 'log.boot.silentFor', vars: { seconds: Math.round(start.silent.waitedMs / 1000), since } }
+              : { key: 'log.boot.silentWithin', vars: { seconds: Math.round(request.timeoutMs / 1000), since } },
+          attempt: attempt.attempt,
+          of: request.powerCycles,
+        },
+      });
+      const cycled = await powerCycle(request, label, watchdog ? 'stoppedAnswering' : 'didNotComeBack');
       if (cycled.error) {
         attempt.outcome = 'power-failed';
         cycled.error.recoveries = recoveries;

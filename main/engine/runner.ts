@@ -18,18 +18,19 @@ import {
   type ModeName,
   type Plan,
   type StepSpec,
-  stepLabel,
 } from '../../shared/plan/plan.js';
 import { planAtPoint, pointLabel, type SweepPoint, sweepPoints } from '../../shared/plan/sweep.js';
 import { bootWire } from '../../shared/run/boot-wire.js';
 import { describeLoss, lossParts, missingFrames, probeFellShort, worthWarning } from '../../shared/run/capture-loss.js';
-import { errorPart } from '../../shared/run/failure.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
+import { logEvent, logText, stepPart, textLine } from '../../shared/run/log.js';
 import { measureStep } from '../../shared/run/measure-step.js';
 import {
   type BootRecord,
   type CaptureLoss,
   framesMissing,
   type HostReading,
+  type ReasonPart,
   type RecoveryRecord,
   type StepKind,
   type StepRecord,
@@ -150,13 +151,19 @@ async function waitForLacp(
   host: HostSide,
   plan: Plan,
   signal: AbortSignal,
-): Promise<{ negotiated: boolean; reason: string; atMs: number }> {
+): Promise<{ negotiated: boolean; reason: ReasonPart; atMs: number }> {
   const deadline = performance.now() + LACP_NEGOTIATION_MS;
   for (;;) {
     const lacp = (await host.read(plan)).lacp;
     const atMs = performance.now();
-    if (lacp?.negotiated) return { negotiated: true, reason: lacp.reason, atMs };
-    if (atMs > deadline) return { negotiated: false, reason: lacp?.reason ?? 'the bond shows no LACP state', atMs };
+    const reason = () =>
+      lacp?.reasonParts?.length
+        ? joinParts(lacp.reasonParts)
+        : lacp
+          ? textLine(lacp.reason)
+          : { key: 'log.step.noLacpState' };
+    if (lacp?.negotiated) return { negotiated: true, reason: reason(), atMs };
+    if (atMs > deadline) return { negotiated: false, reason: reason(), atMs };
     await sleep(LACP_POLL_MS, signal);
   }
 }
@@ -180,7 +187,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
     timeoutMs: (runPlan.timeouts?.rebootSeconds ?? DEFAULT_REBOOT_SECONDS) * 1000,
     powerCycles: runPlan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
     target: runPlan.host.target,
-    log: (line) => emit({ type: 'log', runId, line }),
+    log: (part) => emit(logEvent(runId, part)),
     signal,
   });
   const completeModes = new Set(completeSteps(runPlan, records).map((s) => modeKey(s.point, s.repetition, s.mode)));
@@ -189,7 +196,12 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
 
   for (const point of points) {
     const plan = planAtPoint(runPlan, point);
-    if (point) await writer.log(`sweep point ${point.index + 1}/${points.length}: ${pointLabel(point)}`);
+    if (point) {
+      await writer.log({
+        key: 'log.run.sweepPoint',
+        vars: { n: point.index + 1, of: points.length, point: pointLabel(point) },
+      });
+    }
     for (const { repetition, mode } of repetitionsAndModes(plan)) {
       if (completeModes.has(modeKey(point?.index, repetition, mode))) continue;
       const file = captureName(point, repetition, mode);
@@ -220,7 +232,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
       try {
         for (const spec of modeSteps(plan)) {
           if (signal.aborted) throw new RunCancelled();
-          const label = `${point ? `${pointLabel(point)}, ` : ''}mode ${mode}: ${spec.kind === 'bring-up' ? 'bring-up' : stepLabel(spec)}`;
+          const labelPart = stepPart(mode, spec, point ? pointLabel(point) : undefined);
+          const label = logText('en', labelPart);
           const done = records.length - (context.done?.length ?? 0);
           const etaMs = done > 0 ? ((performance.now() - started) / done) * (totalSteps - records.length) : undefined;
           const slave = 'slave' in spec && typeof spec.slave === 'string' ? spec.slave : undefined;
@@ -236,7 +249,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             ...(point ? { point: pointLabel(point) } : {}),
             etaMs,
           });
-          await writer.log(label);
+          await writer.log(labelPart);
           await capture.comment(label);
           stepFrames = [];
           firstFrameNo = lastFrameNo + 1;
@@ -278,7 +291,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             powerCycles: plan.timeouts?.powerCycles ?? DEFAULT_POWER_CYCLES,
             target: plan.host.target,
             // The session's relay writes log events into log.txt.
-            log: (line) => emit({ type: 'log', runId, line }),
+            log: (part) => emit(logEvent(runId, part)),
             marker: mark,
             signal,
           });
@@ -295,7 +308,10 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                     attachedTo: receipt.attachedTo,
                     ms: Math.round(performance.now() - t),
                   };
-                  await writer.log(`${label}: switch ports for ${receipt.channel}: ${receipt.attachedTo}`);
+                  await writer.log({
+                    key: 'log.step.switchPorts',
+                    vars: { step: labelPart, channel: receipt.channel, attachedTo: receipt.attachedTo },
+                  });
                 }
                 const method = applyMethodFor(plan, mode);
                 const via = plan.apply.boot ?? 'reboot';
@@ -320,10 +336,14 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                   // Steps measure the aggregate, not its negotiation: wait until LACP agrees (or say it did not).
                   const lacp = await waitForLacp(host, plan, signal);
                   if (lacp.negotiated) record.switch.lacpMs = Math.round(lacp.atMs - upAt);
+                  const { reason } = lacp;
                   await writer.log(
                     lacp.negotiated
-                      ? `${label}: LACP negotiated ${record.switch.lacpMs} ms after bring-up: ${lacp.reason}`
-                      : `${label}: LACP did not negotiate within ${LACP_NEGOTIATION_MS / 1000} s: ${lacp.reason}`,
+                      ? { key: 'log.step.lacpUp', vars: { step: labelPart, ms: record.switch.lacpMs!, reason } }
+                      : {
+                          key: 'log.step.lacpNotUp',
+                          vars: { step: labelPart, seconds: LACP_NEGOTIATION_MS / 1000, reason },
+                        },
                   );
                 }
                 break;
@@ -345,7 +365,10 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 before = await host.read(plan);
                 mark(`load ${spec.peers} peers × ${spec.flows} flows`);
                 load = await context.load.run(plan.bond.address.split('/')[0]!, spec);
-                await writer.log(`${label}: ${load.sent} requests sent, ${load.received} answered`);
+                await writer.log({
+                  key: 'log.step.loadSent',
+                  vars: { step: labelPart, sent: load.sent, received: load.received },
+                });
                 break;
               }
               case 'probe': {
@@ -388,10 +411,17 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                   // aggregator again (IEEE 802.1AX-2014 §6.4.15 Mux machine); a pull before that pulls the last
                   // aggregated slave, not a failover. So the plug waits for the aggregate, as the bring-up does.
                   const lacp = await waitForLacp(host, plan, signal);
+                  const { reason } = lacp;
                   await writer.log(
                     lacp.negotiated
-                      ? `${label}: ${spec.slave} back in the aggregate ${Math.round(lacp.atMs - pluggedAt)} ms after the plug: ${lacp.reason}`
-                      : `${label}: ${spec.slave} not back in the aggregate within ${LACP_NEGOTIATION_MS / 1000} s: ${lacp.reason}`,
+                      ? {
+                          key: 'log.step.aggregateBack',
+                          vars: { step: labelPart, slave: spec.slave, ms: Math.round(lacp.atMs - pluggedAt), reason },
+                        }
+                      : {
+                          key: 'log.step.aggregateNotBack',
+                          vars: { step: labelPart, slave: spec.slave, seconds: LACP_NEGOTIATION_MS / 1000, reason },
+                        },
                   );
                 }
                 break;
@@ -407,7 +437,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             record.status = 'failed';
             record.error = (error as Error).message;
             record.errorParts = [errorPart(error)];
-            await writer.log(`${label} failed: ${record.error}`);
+            await writer.log({ key: 'log.step.failed', vars: { step: labelPart, error: record.errorParts[0]! } });
             if (spec.kind === 'bring-up') failedMode ??= 'the mode’s bring-up failed';
             const powerCycled = error as { endsMode?: boolean; boot?: BootRecord };
             if (powerCycled.endsMode) {
@@ -437,12 +467,13 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
             // What each capture file lost in this step, and where (kernel, interface, writer).
             const losses = await capture.checkpoint().catch(async (error: Error) => {
-              await writer.log(`${label}: the capture's counters could not be read: ${error.message}`);
+              await writer.log({ key: 'log.step.countersUnread', vars: { step: labelPart, error: errorPart(error) } });
               return undefined;
             });
             if (losses) {
               record.capture = inRun(losses);
-              for (const loss of record.capture) if (worthWarning(loss)) await writer.log(describeLoss(loss, label));
+              for (const loss of record.capture)
+                if (worthWarning(loss)) await writer.log(joinParts(lossParts(loss, labelPart)));
             }
             const lost = capture.failure?.();
             if (lost && !fatal) {
@@ -452,7 +483,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               if (record.status === 'ok') {
                 record.status = 'failed';
                 record.error = message;
-                await writer.log(`${label} failed: ${message}`);
+                await writer.log({ key: 'log.step.failed', vars: { step: labelPart, error: textLine(message) } });
               }
               fatal = new RunStopError(message);
             }
@@ -483,9 +514,10 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               record.measurements.droppedFrames = missingFrames(record.capture);
               const probe = record.measurements.probe;
               if (probeFellShort(probe)) {
-                await writer.log(
-                  `${label}: the probe sent ${probe!.achievedRate} requests/s, short of the planned ${probe!.rate}/s`,
-                );
+                await writer.log({
+                  key: 'log.step.probeShort',
+                  vars: { step: labelPart, achieved: probe!.achievedRate!, rate: probe!.rate },
+                });
               }
             }
           }
@@ -509,7 +541,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             await writer.warn(describeLoss(loss, where), lossParts(loss, where));
           }
         for (const loss of inRun(stats?.sinceCheckpoint ?? []))
-          if (framesMissing(loss) > 0) await writer.log(describeLoss(loss, `mode ${mode}: after the last step`));
+          if (framesMissing(loss) > 0)
+            await writer.log(joinParts(lossParts(loss, { key: 'log.step.afterLast', vars: { mode } })));
       }
     }
   }

@@ -5,12 +5,13 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BenchEvent } from '../../shared/api.js';
-import { sayReason } from '../../shared/oracle/failover.js';
+import { mapPartText, sayReason } from '../../shared/oracle/failover.js';
 import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
 import { errorPart, joinParts } from '../../shared/run/failure.js';
+import { logEvent, textLine } from '../../shared/run/log.js';
 import type { MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../shared/run/model.js';
 import type { LinkDriver } from '../drivers/types.js';
 import { packageRoot } from '../paths.js';
@@ -120,7 +121,8 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         pid: process.pid,
       } as RunWriter['manifest']);
       await writer.update({ status: 'running', finishedAt: undefined });
-      await writer.log(`resuming after ${done.length} steps`);
+      await writer.keepTextLog();
+      await writer.log({ key: 'log.run.resuming', vars: { count: done.length } });
     } else {
       writer = await RunWriter.create(options.runsDir, plan, planToYaml(plan), countSteps(plan), await benchVersion());
       await lock.rename(writer.manifest.id);
@@ -136,7 +138,11 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   const masked = (event: BenchEvent): BenchEvent => {
     switch (event.type) {
       case 'log':
-        return { ...event, line: writer.mask(event.line) };
+        return {
+          ...event,
+          line: writer.mask(event.line),
+          ...(event.part ? { part: mapPartText([event.part], (s) => writer.mask(s))[0] } : {}),
+        };
       case 'run-finished':
         return event.error ? { ...event, error: writer.mask(event.error) } : event;
       case 'step':
@@ -154,7 +160,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       log(safe.line);
       // What the host control and drivers say (reboot sent, reconnecting, power off…) belongs in log.txt too; a
       // folder that cannot be written fails the run elsewhere, so a log line never throws.
-      writer.log(safe.line).catch(() => undefined);
+      writer.log(safe.part ?? textLine(safe.line)).catch(() => undefined);
     }
     emit(safe);
   };
@@ -185,7 +191,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       }
     };
     try {
-      sides = options.sides ?? (await connectSides(plan, (line) => relay({ type: 'log', runId, line })));
+      sides = options.sides ?? (await connectSides(plan, (part) => relay(logEvent(runId, part))));
       // The host's facts are only read: asked while the drivers are checked (awaited below, never left unobserved).
       const factsRead = sides.host.facts();
       factsRead.catch(() => undefined);
@@ -228,7 +234,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
             },
           },
         ]);
-        await writer.log(`run failed: ${error}`);
+        await writer.log({ key: 'log.run.failed', vars: { error: joinParts(errorParts!) } });
       }
     } catch (caught) {
       status = caught instanceof RunCancelled ? 'cancelled' : 'failed';
@@ -236,14 +242,17 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       error = caught instanceof RunCancelled ? undefined : (folder ?? (caught as Error).message);
       // What failed and why, for the reader's language; its English is `error`.
       errorParts = error && !folder ? [{ key: 'failure.run', vars: { cause: errorPart(caught) } }] : undefined;
-      if (error) await keep(() => writer.log(`run failed: ${error}`));
+      if (error) {
+        const said = errorParts ? joinParts(errorParts) : textLine(error);
+        await keep(() => writer.log({ key: 'log.run.failed', vars: { error: said } }));
+      }
     } finally {
       // A run that stopped between a pull and its plug leaves no cable out: the slave goes back before the host's
       // configuration does, so the restored bond finds its slaves as the run found them.
       for (const slave of link?.pulled() ?? []) {
         try {
           await link!.plug(slave);
-          await keep(() => writer.log(`${slave}: cable plugged back in (the run stopped while it was pulled)`));
+          await keep(() => writer.log({ key: 'log.run.pluggedBack', vars: { slave } }));
         } catch (caught) {
           const parts = [{ key: 'runWarning.plugBack', vars: { slave, error: errorPart(caught) } }];
           await keep(() => writer.warn(sayReason('en', parts), parts));
@@ -258,7 +267,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
         } catch (caught) {
           restoreError = caught;
         }
-        if (restored) await keep(() => writer.log('host restored to its original configuration'));
+        if (restored) await keep(() => writer.log({ key: 'log.run.restored' }));
         else {
           const parts = [
             { key: 'runWarning.restore', vars: { error: errorPart(restoreError), target: plan.host.target } },

@@ -16,6 +16,7 @@ import {
   modeRequest,
   type Plan,
 } from '../../shared/plan/plan.js';
+import type { LogSink } from '../../shared/run/log.js';
 import type { BootRecord, HostFacts, HostReading, PersistedCheck, ReasonPart } from '../../shared/run/model.js';
 import {
   createLinkDriver,
@@ -146,7 +147,7 @@ export class SshHostSide implements HostSide {
   private async connected(during: 'step' | 'restore' = 'step'): Promise<void> {
     if (this.lost) throw this.lost;
     if (this.control.session?.isOpen !== false) return;
-    this.control.log(`${this.control.label}: the SSH connection dropped; connecting again`);
+    this.control.log({ key: 'log.host.reconnecting', vars: { host: this.control.label } });
     const started = performance.now();
     try {
       await this.control.waitForHost({ timeoutMs: RECONNECT_MS });
@@ -383,7 +384,7 @@ export function labInstanceOf(plan: Plan): string | undefined {
   return target.kind === 'lab' ? target.instance : undefined;
 }
 
-export async function connectSides(plan: Plan, log: (line: string) => void): Promise<Sides> {
+export async function connectSides(plan: Plan, log: LogSink): Promise<Sides> {
   const control = await HostControl.open(plan.host.target, { sudo: plan.host.sudo, log });
   const host = new SshHostSide(
     control,

@@ -12,9 +12,10 @@ import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { maskSecrets, stripUrlCredentials } from '../../shared/plan/secrets.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
+import { type LogRecord, logText, textLine } from '../../shared/run/log.js';
 import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
-import { parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
+import { parseLogRecord, parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
 
 /** Run folders: $BONDBENCH_RUNS, %LOCALAPPDATA%\bondbench\runs on Windows, else XDG data (runsDirFor). */
 export function defaultRunsDir(): string {
@@ -146,7 +147,10 @@ export class RunWriter {
       manifest.warningParts = [...before, parts ? mapPartText(parts, (s) => this.mask(s)) : null];
     }
     manifest.warnings.push(this.mask(message));
-    return Promise.all([this.update({}), this.log(`warning: ${message}`)]).then(() => undefined);
+    const said = parts?.length ? joinParts(parts) : textLine(message);
+    return Promise.all([this.update({}), this.log({ key: 'log.warning', vars: { warning: said } })]).then(
+      () => undefined,
+    );
   }
 
   appendStep(step: StepRecord): Promise<void> {
@@ -154,9 +158,32 @@ export class RunWriter {
     return this.enqueue(() => appendFile(join(this.dir, 'steps.jsonl'), line));
   }
 
-  log(line: string): Promise<void> {
-    const text = `${new Date().toISOString()} ${this.mask(line)}\n`;
-    return this.enqueue(() => appendFile(join(this.dir, 'log.txt'), text));
+  /**
+   * Appends a log line: its English to log.txt (`<ISO time> <line>`, the technical record, as always) and its parts
+   * to log.jsonl (a LogRecord, for the reader's language). Every value is masked (the plan's credentials, URL
+   * userinfo), nested parts too, and the English once more as a whole.
+   */
+  log(part: ReasonPart): Promise<void> {
+    const at = new Date().toISOString();
+    const [safe] = mapPartText([part], (s) => this.mask(s)) as [ReasonPart];
+    const text = `${at} ${this.mask(logText('en', safe))}\n`;
+    const record: LogRecord = { at, key: safe.key, ...(safe.vars ? { vars: safe.vars } : {}) };
+    const json = `${JSON.stringify(record)}\n`;
+    return this.enqueue(async () => {
+      await appendFile(join(this.dir, 'log.txt'), text);
+      await appendFile(join(this.dir, 'log.jsonl'), json);
+    });
+  }
+
+  /**
+   * A folder written before log.jsonl existed, now resumed: its log.txt lines become `log.text` records first, so
+   * the structured log reads whole. Does nothing when log.jsonl exists.
+   */
+  async keepTextLog(): Promise<void> {
+    if (await stat(join(this.dir, 'log.jsonl')).catch(() => undefined)) return;
+    const old = await readRunLog(this.dir);
+    const json = old.map((record) => `${JSON.stringify(record)}\n`).join('');
+    await this.enqueue(() => writeFile(join(this.dir, 'log.jsonl'), json));
   }
 
   path(...parts: string[]): string {
@@ -217,24 +244,37 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   // Credentials inside URLs are refused in plans now; a run recorded before keeps its plan readable without them.
   const plan = loadPlan(stripUrlCredentials((await readRegularFile(planFile)).toString('utf8')), planFile);
   const stepsFile = join(dir, 'steps.jsonl');
-  const stepsText = await readRegularFile(stepsFile).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return Buffer.alloc(0);
+  const steps = (await readJsonLines(stepsFile, parseStepRecord)) ?? [];
+  return { dir, manifest, plan, steps };
+}
+
+/**
+ * The records of a JSON-lines file of a run folder, each line through `parse` (file, 1-based line), or undefined
+ * when there is no such file. A last line cut short by a crash is dropped: the lines before it still count;
+ * anything else that does not parse throws.
+ */
+async function readJsonLines<T>(
+  file: string,
+  parse: (text: string, file: string, line: number) => T,
+): Promise<T[] | undefined> {
+  const text = await readRegularFile(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  const lines = stepsText.toString('utf8').split('\n');
+  if (!text) return undefined;
+  const lines = text.toString('utf8').split('\n');
   const last = lines.findLastIndex((line) => line.trim() !== '');
-  const steps: StepRecord[] = [];
+  const records: T[] = [];
   for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
     try {
-      steps.push(parseStepRecord(line, stepsFile, i + 1));
+      records.push(parse(line, file, i + 1));
     } catch (error) {
-      // A last line cut short by a crash: the steps before it still count. Anything else is a bad file.
       if (i === last && !line.endsWith('}') && /not JSON/.test((error as Error).message)) break;
       throw error;
     }
   }
-  return { dir, manifest, plan, steps };
+  return records;
 }
 
 /** A run as the history lists it: the API's summary plus where its folder is. */
@@ -306,4 +346,31 @@ export async function resolveRun(idOrDir: string, root = defaultRunsDir()): Prom
 export async function deleteRun(id: string, root = defaultRunsDir()): Promise<void> {
   const dir = await runDirOf(id, root);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** An old run's log.txt line: `<ISO time> <text>`. */
+const TEXT_LOG_LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (.*)$/;
+
+/**
+ * The run log of a run folder, line by line, for the reader's language: log.jsonl, each line validated
+ * (parseLogRecord; a last line cut short by a crash is dropped, any other bad line throws RunFileError naming file
+ * and line). A folder written before log.jsonl existed gives its log.txt, each line as it was written (`log.text`,
+ * English), its time taken from the line. No log at all: no lines. Files are read as regular files only.
+ */
+export async function readRunLog(dir: string): Promise<LogRecord[]> {
+  const records = await readJsonLines(join(dir, 'log.jsonl'), parseLogRecord);
+  if (records) return records;
+  const text = await readRegularFile(join(dir, 'log.txt')).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!text) return [];
+  return text
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const match = TEXT_LOG_LINE.exec(line);
+      return { at: match?.[1] ?? '', ...textLine(match ? match[2]! : line) };
+    });
 }

@@ -7,6 +7,8 @@ import { basename } from 'node:path';
 import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { lossBetween } from '../../shared/run/capture-loss.js';
+import type { LogSink } from '../../shared/run/log.js';
+import { textLine } from '../../shared/run/log.js';
 import type { CaptureLoss, TesterFacts } from '../../shared/run/model.js';
 import { interfaceLabel, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
 import type {
@@ -72,11 +74,22 @@ export class AgentTesterSide implements TesterSide {
     private readonly plan: Plan,
     private readonly mirrors: CaptureTarget[],
     private readonly info: TesterFacts,
-    private readonly log: (line: string) => void = () => undefined,
+    private readonly log: LogSink = () => undefined,
   ) {}
 
-  static async start(plan: Plan, options: { netns?: string; log: (line: string) => void }): Promise<AgentTesterSide> {
-    const client = await TesterClient.start({ netns: options.netns, log: (line) => options.log(`tester: ${line}`) });
+  static async start(plan: Plan, options: { netns?: string; log: LogSink }): Promise<AgentTesterSide> {
+    // The agent's stderr is not ours to word (a crash's stack, libpcap's warnings): said as it came.
+    const client = await TesterClient.start({
+      netns: options.netns,
+      log: (line) => options.log({ key: 'log.tester.said', vars: { line: textLine(line) } }),
+    });
+    // What the agent says in its own protocol (a probe that cannot send, a capture file that cannot be written).
+    client.onEvent((event) => {
+      if (event.type === 'log') {
+        const line = event.part ?? textLine(event.message ?? '');
+        options.log({ key: 'log.tester.said', vars: { line } });
+      }
+    });
     const subnet = subnetOf(plan.bond.address);
     const interfaces = await client.interfaces();
     let chosen: InterfaceInfo;
@@ -219,11 +232,19 @@ export class AgentTesterSide implements TesterSide {
         // The sender's own account (agent clock; one request may be due at the instant of stopping); the step's
         // record judges the rate from the requests seen leaving.
         if (summary.due - summary.sent > 1 || summary.sendErrors > 0) {
-          this.log(
-            `tester: the probe sent ${summary.sent} of the ${summary.due} requests ${rate}/s called for` +
-              `${summary.achievedRate !== undefined ? ` (${summary.achievedRate}/s)` : ''}` +
-              `${summary.sendErrors > 0 ? `; libpcap refused ${summary.sendErrors}` : ''}`,
-          );
+          this.log({
+            key: 'log.tester.probeShort',
+            vars: {
+              sent: summary.sent,
+              due: summary.due,
+              rate,
+              achieved:
+                summary.achievedRate !== undefined
+                  ? { key: 'log.tester.achieved', vars: { rate: summary.achievedRate } }
+                  : '',
+              refused: summary.sendErrors > 0 ? { key: 'log.tester.refused', vars: { count: summary.sendErrors } } : '',
+            },
+          });
         }
         off();
         return log.records();

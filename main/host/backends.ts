@@ -3,6 +3,7 @@ import { type BondConfig, type BondRequest, resolveBondRequest } from '../../sha
 import { assertInterfaceName, shellQuote } from '../../shared/net/names.js';
 import { extraBondOptions } from '../../shared/netifrc/confd.js';
 import { type ConfStyle, editBondConf, readConfValue } from '../../shared/netifrc/editor.js';
+import { sayReason } from '../../shared/oracle/failover.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import {
   type ApplyResult,
@@ -38,7 +39,7 @@ export interface HostContext {
   managementPath(): Promise<ManagementPath>;
   bootId(): Promise<string>;
   restore(options?: { runDir?: string }): Promise<RestoreResult>;
-  log(line: string): void;
+  log(part: ReasonPart): void;
 }
 
 /** Refuses plans that would enslave, down or readdress the interface of our own SSH session, or bad slaves. */
@@ -105,11 +106,19 @@ export async function checkStandaloneSafety(
 }
 
 function describeConfig(config: BondConfig): string {
+  return sayReason('en', [configPart(config)]);
+}
+
+/** A bond configuration as a message part (`log.host.config`): bond, mode, slaves and options by sysfs name. */
+function configPart(config: BondConfig): ReasonPart {
   const options = [
     `miimon ${config.miimon}`,
     ...extraBondOptions(config).map(([option, value]) => `${option} ${value}`),
   ];
-  return `${config.bond} ${config.mode} on ${config.slaves.join('+')} (${options.join(', ')})`;
+  return {
+    key: 'log.host.config',
+    vars: { bond: config.bond, mode: config.mode, slaves: config.slaves.join('+'), options: options.join(', ') },
+  };
 }
 
 export class RuntimeBackend implements BondBackend {
@@ -169,7 +178,7 @@ export class RuntimeBackend implements BondBackend {
       bondState: now,
       runDir: options.runDir,
     });
-    this.ctx.log(`${this.ctx.label}: applying ${describeConfig(plan.config)}`);
+    this.ctx.log({ key: 'log.host.applying', vars: { host: this.ctx.label, config: configPart(plan.config) } });
     await runRuntimeScript(this.ctx.remote, plan.script, `configuring ${plan.config.bond}`);
     return {
       backupId: manifest.id,

@@ -8,6 +8,7 @@ import type { BondConfig, BondRequest } from '../../shared/bonding/options.js';
 import { type ProcBondStatus, parseProcBonding } from '../../shared/bonding/procfs.js';
 import { assertInterfaceName, shellCommand, shellQuote } from '../../shared/net/names.js';
 import type { ConfStyle } from '../../shared/netifrc/editor.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { VirtualLab } from '../lab/lab.js';
 import { connectSsh, type SshConnectPolicy } from '../ssh/connect.js';
 import type { ExecResult, SshSession } from '../ssh/session.js';
@@ -136,8 +137,8 @@ export class HostControl implements HostContext {
     return this.remote.sshSession;
   }
 
-  log(line: string): void {
-    this.options.log?.(line);
+  log(part: ReasonPart): void {
+    this.options.log?.(part);
   }
 
   /** Runs a script built from validated values (see shared/net/names.ts). */
@@ -252,7 +253,7 @@ export class HostControl implements HostContext {
     }
     // A rollback still armed (a netifrc apply never confirmed: the host hung, the bench was stopped) would reboot
     // the host into older files after this restore: the baseline goes back now, so disarm it first.
-    if (await this.confirm()) this.log(`${this.label}: disarmed a pending rollback before restoring`);
+    if (await this.confirm()) this.log({ key: 'log.host.disarmed', vars: { host: this.label } });
     const { files, source } = manifest.entries.length
       ? await restoreFiles(this.remote, manifest, local)
       : { files: [] as string[], source: 'host' as const };
@@ -304,7 +305,7 @@ export class HostControl implements HostContext {
       if (links.find((l) => l.name === config.bond)?.carrier) return;
       if (!links.some((l) => config.slaves.includes(l.name) && l.carrier)) return;
       if (Date.now() >= deadline) {
-        this.log(`${this.label}: ${config.bond} restored, but without carrier ${budgetMs} ms later`);
+        this.log({ key: 'log.host.noCarrier', vars: { host: this.label, bond: config.bond, ms: budgetMs } });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -336,7 +337,7 @@ export class HostControl implements HostContext {
       deadline: performance.now() + (options.timeoutMs ?? 180_000),
       sentAt: options.sentAt,
       previousBootId: options.previousBootId,
-      log: (line) => this.log(line),
+      log: (part) => this.log(part),
     });
     if (this.session !== back.session) this.session.close();
     this.remote.replaceSession(back.session);
@@ -368,7 +369,7 @@ export class HostControl implements HostContext {
       `sync; if command -v setsid >/dev/null; then setsid sh -c "sleep ${REBOOT_COMMAND_DELAY_S}; reboot" </dev/null >/dev/null 2>&1 & else (sleep ${REBOOT_COMMAND_DELAY_S}; reboot) </dev/null >/dev/null 2>&1 & fi`,
       { privileged: true },
     );
-    this.log(`${this.label}: reboot sent`);
+    this.log({ key: 'log.host.rebootSent', vars: { host: this.label } });
     if (options.wait === false) return { previousBootId, sentAt, rollback };
     const timeoutMs = options.timeoutMs ?? 180_000;
     const deadline = sentAt + timeoutMs;

@@ -1,6 +1,6 @@
 /** Waiting for a host to come back: reconnect with backoff until a deadline, and say how long it took. */
-import { sayReason } from '../../shared/oracle/failover.js';
 import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { LogSink } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import type { SshSession } from '../ssh/session.js';
 
@@ -13,7 +13,7 @@ export interface WaitForHostOptions {
   previousBootId?: string;
   initialDelayMs?: number;
   maxDelayMs?: number;
-  log?: (line: string) => void;
+  log?: LogSink;
 }
 
 export interface HostBack {
@@ -81,7 +81,7 @@ export async function waitForHost(
       if (FATAL.has((error as Error).name)) throw error;
       lastError = errorPart(error);
     }
-    log(`${label}: not back yet (${sayReason('en', [lastError])}); retrying in ${delay} ms`);
+    log({ key: 'log.host.notBack', vars: { host: label, why: lastError, ms: delay } });
     await sleep(Math.min(delay, Math.max(0, options.deadline - performance.now())));
     delay = Math.min(maxDelay, delay * 2);
   }

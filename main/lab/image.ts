@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { shellCommand } from '../../shared/net/names.js';
+import type { LogSink } from '../../shared/run/log.js';
 import { cacheDir, packageRoot } from '../paths.js';
 import { run, runOk } from '../util/exec.js';
 
@@ -49,7 +50,7 @@ export interface LabKeys {
   hostKeyDropbear: string;
 }
 
-type Log = (line: string) => void;
+type Log = LogSink;
 
 const guestSourceDir = () => join(packageRoot, 'main', 'lab', 'guest');
 
@@ -67,11 +68,11 @@ export async function ensureLabKeys(log: Log): Promise<LabKeys> {
   const hostKeyOpenssh = join(dir, 'ssh_host_ed25519_key');
   const hostKeyDropbear = join(dir, 'ssh_host_ed25519_key.dropbear');
   if (!existsSync(clientKey)) {
-    log('generating the lab login key');
+    log({ key: 'log.lab.loginKey' });
     await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bondbench-lab', '-f', clientKey]);
   }
   if (!existsSync(hostKeyOpenssh)) {
-    log('generating the lab host key');
+    log({ key: 'log.lab.hostKey' });
     await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bondbench-lab-host', '-f', hostKeyOpenssh]);
   }
   if (!existsSync(hostKeyDropbear)) {
@@ -260,7 +261,7 @@ export async function buildGuestImage(log: Log = () => undefined): Promise<Guest
   const metaFile = join(dir, 'image.json');
   if (existsSync(metaFile)) return JSON.parse(await readFile(metaFile, 'utf8')) as GuestImage;
 
-  log(`building the lab guest image (${kernel.name} ${kernel.version})`);
+  log({ key: 'log.lab.building', vars: { kernel: kernel.name, version: kernel.version } });
   const started = Date.now();
   const debDir = join(cacheDir(), 'debs');
   await mkdir(debDir, { recursive: true });
@@ -269,7 +270,7 @@ export async function buildGuestImage(log: Log = () => undefined): Promise<Guest
     const fileVersion = kernel.version.replace(/^\d+:/, '');
     deb = join(debDir, `${kernel.name}_${fileVersion}_amd64.deb`);
     if (!existsSync(deb)) {
-      log(`downloading ${kernel.name} from Debian`);
+      log({ key: 'log.lab.downloading', vars: { kernel: kernel.name } });
       await runOk('apt-get', ['download', '-q', `${kernel.name}=${kernel.version}`], {
         cwd: debDir,
         hint: 'apt-get download needs the Debian mirror and an up-to-date package list ("apt-get update")',
@@ -312,6 +313,6 @@ export async function buildGuestImage(log: Log = () => undefined): Promise<Guest
   };
   await writeFile(join(dir, 'inputs.txt'), inputs);
   await writeFile(metaFile, JSON.stringify(image, null, 2));
-  log(`guest image ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${dir}`);
+  log({ key: 'log.lab.imageReady', vars: { seconds: ((Date.now() - started) / 1000).toFixed(1), dir } });
   return image;
 }

@@ -20,6 +20,7 @@ import {
 } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
 import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { type LogSink, logText, textLine } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import type { CablePullTiming } from '../drivers/types.js';
 import { packageRoot, runtimeDir } from '../paths.js';
@@ -51,7 +52,8 @@ import {
 } from './qemu.js';
 import { QmpClient, qmpOnce } from './qmp.js';
 
-export type Log = (line: string) => void;
+/** What the lab does, as `log.lab.*` lines (the CLI prints them, a run's drivers put them in the run log). */
+export type Log = LogSink;
 
 export interface LabUpOptions {
   /** The bond the guest's /etc/conf.d/net sets up at boot; null for no bond (standalone eth1, eth2). */
@@ -307,11 +309,11 @@ export class VirtualLab {
         });
       }
       if (await this.isUp()) {
-        log(`lab "${this.instance}" is already up`);
+        log({ key: 'log.lab.alreadyUp', vars: { instance: this.instance } });
         return this.status();
       }
       if (previous?.poweredOff && (await namespaceExists(this.namespace))) {
-        log(`lab "${this.instance}" is powered off: powering it on`);
+        log({ key: 'log.lab.poweringOn', vars: { instance: this.instance } });
         previous.bootMs = await this.powerOn(previous, options.bootTimeoutMs, log);
         previous.poweredOff = false;
         await this.writeState(previous);
@@ -324,7 +326,7 @@ export class VirtualLab {
       await mkdir(this.dir, { recursive: true });
       const defaultBond = options.lacp ? LACP_BOND : DEFAULT_BOND;
       await this.writeDisk(image, options.bond === undefined ? defaultBond : options.bond);
-      log(`creating network namespace ${this.namespace}${options.lacp ? ' (slaves cabled to an LACP partner)' : ''}`);
+      log({ key: options.lacp ? 'log.lab.namespaceLacp' : 'log.lab.namespace', vars: { namespace: this.namespace } });
       await createLabNamespace(this.namespace, { lacp: options.lacp });
       const state: LabState = {
         instance: this.instance,
@@ -365,20 +367,23 @@ export class VirtualLab {
 
   /** Starts QEMU in the namespace and waits for SSH; returns the boot time (start → SSH answers). */
   private async startQemu(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
-    log(`starting the guest (${state.accel.toUpperCase()}, ${state.image.kernelPackage})`);
+    log({
+      key: 'log.lab.startingGuest',
+      vars: { accel: state.accel.toUpperCase(), kernel: state.image.kernelPackage },
+    });
     await rm(this.files.consoleLog, { force: true });
     const started = performance.now();
     await this.launchQemu(state, this.files, this.processName, state.lacp ? HOST_GUEST_LACP : undefined);
     const timeout = bootTimeoutMs ?? (state.accel === 'kvm' ? 60_000 : 120_000);
     await this.waitForSsh(started + timeout);
     const bootMs = Math.round(performance.now() - started);
-    log(`guest up: SSH answered ${(bootMs / 1000).toFixed(1)} s after start`);
+    log({ key: 'log.lab.guestUp', vars: { seconds: (bootMs / 1000).toFixed(1) } });
     return bootMs;
   }
 
   /** Starts the LACP partner's QEMU in the namespace and waits until its bond is up; returns that time. */
   private async bootPartner(state: LabState, bootTimeoutMs: number | undefined, log: Log): Promise<number> {
-    log(`starting the LACP partner (802.3ad lacp_rate ${LAB_PARTNER.lacpRate}, system ${LAB_PARTNER.systemMac})`);
+    log({ key: 'log.lab.startingPartner', vars: { lacpRate: LAB_PARTNER.lacpRate, system: LAB_PARTNER.systemMac } });
     await rm(this.partnerFiles.consoleLog, { force: true });
     const started = performance.now();
     await this.launchQemu(state, this.partnerFiles, this.partnerProcessName, PARTNER_GUEST);
@@ -397,7 +402,7 @@ export class VirtualLab {
       await sleep(200);
     }
     const ms = Math.round(performance.now() - started);
-    log(`LACP partner up: bond and bridge ready ${(ms / 1000).toFixed(1)} s after start`);
+    log({ key: 'log.lab.partnerUp', vars: { seconds: (ms / 1000).toFixed(1) } });
     return ms;
   }
 
@@ -516,17 +521,17 @@ export class VirtualLab {
   private async teardown(log: Log): Promise<boolean> {
     let found = false;
     for (const [what, pid, qmpSocket, processName] of [
-      ['QEMU', await this.qemuPid(), this.files.qmpSocket, this.processName],
-      ['the LACP partner', await this.partnerPid(), this.partnerFiles.qmpSocket, this.partnerProcessName],
+      ['guest', await this.qemuPid(), this.files.qmpSocket, this.processName],
+      ['partner', await this.partnerPid(), this.partnerFiles.qmpSocket, this.partnerProcessName],
     ] as const) {
       if (!pid) continue;
       found = true;
-      log(`stopping ${what} (pid ${pid})`);
+      log({ key: `log.lab.stopping.${what}`, vars: { pid } });
       await stopQemu(pid, qmpSocket, processName);
     }
     if (await namespaceExists(this.namespace)) {
       found = true;
-      log(`removing network namespace ${this.namespace}`);
+      log({ key: 'log.lab.removingNamespace', vars: { namespace: this.namespace } });
       await deleteNamespace(this.namespace);
     }
     if (existsSync(this.dir)) {
@@ -637,7 +642,12 @@ export class VirtualLab {
           });
         }
       }
-      if (from !== to) log(`lab "${this.instance}": eth1 and eth2 re-cabled from the ${from} to the ${to}`);
+      if (from !== to) {
+        log({
+          key: 'log.lab.recabled',
+          vars: { instance: this.instance, from: { key: `log.lab.end.${from}` }, to: { key: `log.lab.end.${to}` } },
+        });
+      }
       return to;
     });
   }
@@ -745,8 +755,11 @@ export class VirtualLab {
       try {
         await this.waitForSsh(started + timeoutMs / 2);
       } catch (error) {
-        const line = `warm reset: no SSH after ${Math.round(timeoutMs / 2000)} s (${(error as Error).message.split('\n')[0]}); power-cycling the guest`;
-        (options.log ?? ((text: string) => process.stderr.write(`lab ${this.instance}: ${text}\n`)))(line);
+        const line = {
+          key: 'log.lab.resetSilent',
+          vars: { seconds: Math.round(timeoutMs / 2000), error: textLine((error as Error).message.split('\n')[0]!) },
+        };
+        (options.log ?? ((part) => process.stderr.write(`lab ${this.instance}: ${logText('en', part)}\n`)))(line);
         const pid = await this.qemuPid();
         if (pid) await stopQemu(pid, this.files.qmpSocket, this.processName);
         state.pulled = [];

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_NETWORK, LAB_NICS, type LabNic } from '../../shared/lab/topology.js';
+import type { LogSink } from '../../shared/run/log.js';
 import { cacheDir } from '../paths.js';
 import { run, runOk } from '../util/exec.js';
 import type { GuestImage } from './image.js';
@@ -118,7 +119,7 @@ export async function isOurQemu(pid: number | undefined, processName: string): P
  * KVM, tried once with a short timeout: some machines have a /dev/kvm on which a stock kernel hangs while booting.
  * The answer is cached per kernel image and host kernel.
  */
-export async function chooseAccel(image: GuestImage, log: (line: string) => void, requested?: string): Promise<Accel> {
+export async function chooseAccel(image: GuestImage, log: LogSink, requested?: string): Promise<Accel> {
   const wanted = requested ?? process.env.BONDBENCH_LAB_ACCEL ?? 'auto';
   if (wanted === 'kvm' || wanted === 'tcg') return wanted;
   if (wanted !== 'auto') throw new Error(`accel ${JSON.stringify(wanted)}: use kvm, tcg or auto`);
@@ -131,7 +132,7 @@ export async function chooseAccel(image: GuestImage, log: (line: string) => void
     : ({} as Record<string, Accel>);
   const cached = cache[key];
   if (cached) return cached;
-  log('trying KVM (a short test boot)');
+  log({ key: 'log.lab.tryingKvm' });
   const dir = await mkdtemp(join(tmpdir(), 'bondbench-kvm-'));
   const serial = join(dir, 'serial.log');
   const started = Date.now();
@@ -149,8 +150,10 @@ export async function chooseAccel(image: GuestImage, log: (line: string) => void
   const accel: Accel = output.includes('BONDBENCH-ACCEL-PROBE-OK') ? 'kvm' : 'tcg';
   log(
     accel === 'kvm'
-      ? `KVM works (test boot ${Date.now() - started} ms)`
-      : `KVM does not boot the guest here (${result.signal ? 'timed out' : `exit ${result.code}`}); using TCG`,
+      ? { key: 'log.lab.kvmWorks', vars: { ms: Date.now() - started } }
+      : result.signal
+        ? { key: 'log.lab.kvmTimedOut' }
+        : { key: 'log.lab.kvmFailed', vars: { code: result.code ?? '?' } },
   );
   cache[key] = accel;
   await mkdir(cacheDir(), { recursive: true });

@@ -13,6 +13,7 @@ import ssh2, { type AnyAuthMethod } from 'ssh2';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { proxyCommandSpawn } from '../../shared/platform/ssh.js';
 import { errorPart } from '../../shared/run/failure.js';
+import type { LogSink } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { KnownHosts, knownHostName } from './known-hosts.js';
 import { type OfferedHostKey, SshSession } from './session.js';
@@ -34,7 +35,8 @@ export interface SshConnectPolicy {
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
-  log?: (line: string) => void;
+  /** What connecting does that a user may want to know (keys skipped, proxies), as `log.ssh.*` lines. */
+  log?: LogSink;
 }
 
 /** A login that cannot work or was refused; `parts` say it as `sshLogin.*` messages (its English is `message`). */
@@ -93,7 +95,7 @@ const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 async function loadKey(
   file: string,
   passphrase: SshConnectPolicy['passphrase'],
-  log: (line: string) => void,
+  log: LogSink,
 ): Promise<{ key: Buffer; passphrase?: string } | undefined> {
   const key = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new SshAuthError('keyUnreadable', { file, error: errorPart(error) });
@@ -104,7 +106,7 @@ async function loadKey(
     throw new SshAuthError('keyUnusable', { file, error: plain.message });
   const secret = typeof passphrase === 'function' ? await passphrase(file) : passphrase;
   if (secret === undefined) {
-    log(`skipping ${file}: it is encrypted and no passphrase was given`);
+    log({ key: 'log.ssh.keyEncrypted', vars: { file } });
     return undefined;
   }
   const decrypted = utils.parseKey(key, secret);
@@ -112,25 +114,21 @@ async function loadKey(
   return { key, passphrase: secret };
 }
 
-async function authMethods(
-  resolved: ResolvedSsh,
-  policy: SshConnectPolicy,
-  log: (line: string) => void,
-): Promise<AnyAuthMethod[]> {
+async function authMethods(resolved: ResolvedSsh, policy: SshConnectPolicy, log: LogSink): Promise<AnyAuthMethod[]> {
   const username = resolved.user;
   const methods: AnyAuthMethod[] = [];
   if (resolved.agentSocket && !resolved.identitiesOnly) {
     // Pageant cannot be looked for as a file; ssh2 asks it and moves on when it is not running.
     if (resolved.agentSocket === 'pageant' || existsSync(resolved.agentSocket)) {
       methods.push({ type: 'agent', username, agent: resolved.agentSocket });
-    } else log(`ssh-agent ${resolved.agentSocket} does not exist: not using the agent`);
+    } else log({ key: 'log.ssh.noAgent', vars: { socket: resolved.agentSocket } });
   }
   const explicit = [...(policy.identityFiles ?? []), ...resolved.identityFiles];
   const files =
     explicit.length > 0 ? explicit : DEFAULT_IDENTITIES.map((name) => join(homedir(), '.ssh', name)).filter(existsSync);
   for (const file of [...new Set(files)]) {
     if (!existsSync(file)) {
-      if (explicit.includes(file)) log(`IdentityFile ${file} does not exist`);
+      if (explicit.includes(file)) log({ key: 'log.ssh.noIdentityFile', vars: { file } });
       continue;
     }
     const loaded = await loadKey(file, policy.passphrase, log);
@@ -174,13 +172,14 @@ export async function connectSsh(
   let sock: Duplex | undefined;
   let dispose: (() => void) | undefined;
   if (resolved.proxyCommand) {
-    log(`${label}: ProxyCommand ${resolved.proxyCommand}`);
+    log({ key: 'log.ssh.proxyCommand', vars: { host: label, command: resolved.proxyCommand } });
     ({ stream: sock, dispose } = proxyCommandStream(resolved.proxyCommand));
   } else if (resolved.proxyJump) {
     // "ProxyJump a,b": reach b through a, then the target through b.
     const hops = resolved.proxyJump.split(',').map((hop) => hop.trim());
     const last = parseSshDestination(hops.pop()!);
-    log(`${label}: ProxyJump through ${[...hops, `${last.user ? `${last.user}@` : ''}${last.host}`].join(' → ')}`);
+    const through = [...hops, `${last.user ? `${last.user}@` : ''}${last.host}`].join(' → ');
+    log({ key: 'log.ssh.proxyJump', vars: { host: label, through } });
     const jump = await connectSsh(last, policy, hops.length ? hops.join(',') : undefined);
     try {
       sock = await jump.session.forwardOut(resolved.hostName, resolved.port);

@@ -15,7 +15,14 @@
  * queueFrames decoded frames (≈ 1 KiB each), and — shared by the captures of one file — the writer's
  * maxPendingBytes (64 MiB) and chunks (5 MiB); the channel to the client holds at most clientBacklogBytes.
  */
-import type { CaptureCounters, CapturedFrame, CaptureSpec, TesterEvent } from '../../shared/tester/protocol.js';
+import { errorPart } from '../../shared/run/failure.js';
+import {
+  agentLog,
+  type CaptureCounters,
+  type CapturedFrame,
+  type CaptureSpec,
+  type TesterEvent,
+} from '../../shared/tester/protocol.js';
 import { hex } from '../../shared/wire/bytes.js';
 import { isEvidence } from '../../shared/wire/classify.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
@@ -136,7 +143,9 @@ export class LiveCapture {
       // A full disk must not end the capture: report once, keep delivering to the client.
       this.writerFailed = (error as Error).message;
       this.counters.writerDropped += batch.count;
-      this.output.emit({ type: 'log', level: 'warn', message: `capture ${this.id}: ${this.writerFailed}` });
+      this.output.emit(
+        agentLog({ key: 'log.agent.captureWriteFailed', vars: { capture: this.id, error: errorPart(error) } }),
+      );
     }
   }
 

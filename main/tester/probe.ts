@@ -7,7 +7,15 @@
  * timestamp — the RTT is then reply time − request time, both from the same clock.
  */
 import { randomInt } from 'node:crypto';
-import type { EchoEvent, InterfaceInfo, ProbeSpec, ProbeStarted, ProbeSummary } from '../../shared/tester/protocol.js';
+import { errorPart } from '../../shared/run/failure.js';
+import {
+  agentLog,
+  type EchoEvent,
+  type InterfaceInfo,
+  type ProbeSpec,
+  type ProbeStarted,
+  type ProbeSummary,
+} from '../../shared/tester/protocol.js';
 import { buildArpRequest, buildIcmpEcho } from '../../shared/wire/build.js';
 import { ipv4InSubnet, readU32, writeU32 } from '../../shared/wire/bytes.js';
 import { PROBE_MAGIC as MAGIC } from '../../shared/wire/classify.js';
@@ -103,7 +111,7 @@ export class EchoProbe {
     this.targetMac = spec.targetMac?.toLowerCase() ?? '';
     rx.onPacket((data, sec, nsec) => this.onPacket(data, pcapTimeToMs(sec, nsec)));
     rx.onError?.((message) =>
-      this.output.emit({ type: 'log', level: 'warn', message: `probe ${spec.id}: no more replies: ${message}` }),
+      this.output.emit(agentLog({ key: 'log.agent.probeNoReplies', vars: { probe: spec.id, error: message } })),
     );
     this.eventTimer = setInterval(() => this.flushEvents(false), EVENT_INTERVAL_MS);
   }
@@ -271,11 +279,9 @@ export class EchoProbe {
     } catch (error) {
       this.sendErrors++;
       if (this.sendErrors === 1) {
-        this.output.emit({
-          type: 'log',
-          level: 'warn',
-          message: `probe ${this.spec.id}: send failed: ${(error as Error).message}`,
-        });
+        this.output.emit(
+          agentLog({ key: 'log.agent.probeSendFailed', vars: { probe: this.spec.id, error: errorPart(error) } }),
+        );
       }
     }
   }
@@ -386,11 +392,9 @@ export class EchoProbe {
       this.flushEvents(true);
       this.closeHandles();
       if (this.droppedEvents > 0) {
-        this.output.emit({
-          type: 'log',
-          level: 'warn',
-          message: `probe ${this.spec.id}: ${this.droppedEvents} echo events dropped (the client did not read them)`,
-        });
+        this.output.emit(
+          agentLog({ key: 'log.agent.echoDropped', vars: { probe: this.spec.id, count: this.droppedEvents } }),
+        );
       }
       return {
         probeId: this.spec.id,

@@ -12,6 +12,7 @@ import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { sayReason } from '../oracle/failover.js';
 import { MODE_NAMES } from '../plan/plan.js';
 import { SaidError } from './failure.js';
+import type { LogRecord } from './log.js';
 import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from './model.js';
 
 export const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
@@ -301,11 +302,25 @@ export class RunFileError extends SaidError {
   }
 }
 
-let compiled: { manifest: ReturnType<Ajv2020['compile']>; step: ReturnType<Ajv2020['compile']> } | undefined;
+/**
+ * A line of log.jsonl (shared/run/log.ts LogRecord): its time and a message part. Parts nest as deep as an error's
+ * cause chain joined (`failure.parts`) inside a log line.
+ */
+export const LOG_RECORD_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  ...open({ at: isoTime, ...(messagePart(8) as { properties: Record<string, unknown> }).properties }, ['vars']),
+} as const;
+
+type Validator = ReturnType<Ajv2020['compile']>;
+let compiled: { manifest: Validator; step: Validator; log: Validator } | undefined;
 function validators() {
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: false, strict: false });
-    compiled = { manifest: ajv.compile(RUN_MANIFEST_SCHEMA), step: ajv.compile(STEP_RECORD_SCHEMA) };
+    compiled = {
+      manifest: ajv.compile(RUN_MANIFEST_SCHEMA),
+      step: ajv.compile(STEP_RECORD_SCHEMA),
+      log: ajv.compile(LOG_RECORD_SCHEMA),
+    };
   }
   return compiled;
 }
@@ -386,13 +401,22 @@ export function parseRunManifest(text: string, file = 'run.json'): RunManifest &
  * not JSON at all is reported the same way (the caller decides whether a cut-off last line is tolerated).
  */
 export function parseStepRecord(text: string, file: string, line: number): StepRecord {
+  return parseLine(validators().step, text, file, line) as StepRecord;
+}
+
+/** Parses one line of log.jsonl (1-based `line`); throws RunFileError naming the file and line. */
+export function parseLogRecord(text: string, file: string, line: number): LogRecord {
+  return parseLine(validators().log, text, file, line) as LogRecord;
+}
+
+/** One line of a JSON-lines file through a validator; RunFileError (file and line) when it is not JSON or not valid. */
+function parseLine(validate: Validator, text: string, file: string, line: number): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new RunFileError(file, line, { key: 'error.runFile.notJson', vars: { error: (error as Error).message } });
   }
-  const validate = validators().step;
   if (!validate(value)) throw new RunFileError(file, line, describe(validate.errors?.[0]).text);
-  return value as StepRecord;
+  return value;
 }

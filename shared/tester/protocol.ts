@@ -252,7 +252,11 @@ export type TesterEvent =
   | { type: 'echo'; probeId: string; events: EchoEvent[] }
   | { type: 'probe.ended'; probeId: string; summary: ProbeSummary }
   | { type: 'capture.failed'; captureId: string; error: string }
-  | { type: 'log'; level: 'info' | 'warn'; message: string };
+  /**
+   * What the agent has to say, in message keys (`log.agent.*`), said by the bench in the reader's language (the
+   * agent loads no catalogue); `message`: plain English, from agents before `part`.
+   */
+  | { type: 'log'; level: 'info' | 'warn'; part?: ReasonPart; message?: string };
 
 export type AgentMessage = TesterResponse | TesterEvent;
 
@@ -390,4 +394,9 @@ export function defaultCaptureFilter(subnet: string | undefined, hostMacs: reado
     parts.push(`ether host ${mac.toLowerCase()}`);
   }
   return parts.join(' or ');
+}
+
+/** A warning of the agent's as a protocol message. */
+export function agentLog(part: ReasonPart): TesterEvent {
+  return { type: 'log', level: 'warn', part };
 }

@@ -16,6 +16,7 @@ import {
   hostMiiStatus,
 } from '../../main/drivers/index.js';
 import type { SshSession } from '../../main/ssh/session.js';
+import { logText } from '../../shared/run/log.js';
 import { type PduDaemon, startPduDaemon } from '../support/drivers-pdudaemon.js';
 import { guest, testLab, until } from '../support/lab.js';
 
@@ -27,7 +28,7 @@ const hostExec: HostExec = (command) => session.exec(command);
 const context: DriverContext = {
   hostExec,
   miiStatus: hostMiiStatus(hostExec),
-  log: (line) => logged.push(line),
+  log: (part) => logged.push(logText('en', part)),
   linkDeadlineMs: 3000,
   powerDeadlineMs: 10_000,
 };

@@ -5,6 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { VirtualLab } from '../../main/lab/lab.js';
+import { type LogSink, logText } from '../../shared/run/log.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +16,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const instance = process.env.BONDBENCH_TEST_INSTANCE ?? 'test';
   const lab = new VirtualLab(instance);
-  const log = (line: string) => console.log(`[lab ${instance}] ${line}`);
+  const log: LogSink = (part) => console.log(`[lab ${instance}] ${logText('en', part)}`);
   await lab.up({ log });
   project.provide('labInstance', instance);
   return async () => {

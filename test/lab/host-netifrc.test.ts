@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostControl } from '../../main/host/control.js';
 import { LAB_NETWORK } from '../../shared/lab/topology.js';
+import { logText } from '../../shared/run/log.js';
 import { testLab } from '../support/lab.js';
 
 const slaves = ['eth1', 'eth2'];
@@ -23,7 +24,7 @@ const BOOT_TIMEOUT_MS = 600_000;
 const LONG = { timeout: 1_500_000 };
 
 beforeAll(async () => {
-  host = await HostControl.open(`lab:${lab.instance}`, { log: (line) => console.log(line) });
+  host = await HostControl.open(`lab:${lab.instance}`, { log: (part) => console.log(logText('en', part)) });
   original = await conf();
 });
 

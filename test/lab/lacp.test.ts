@@ -20,6 +20,7 @@ import type { TimedFrame } from '../../shared/measure/arp.js';
 import { judgeLacp, type LacpJudgement, type LacpOutcome, lacpduRates } from '../../shared/oracle/lacp.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { checkPlan } from '../../shared/plan/plan-file.js';
+import { logText } from '../../shared/run/log.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import { guest, setBondModeAtRuntime, testLab, until } from '../support/lab.js';
 
@@ -115,7 +116,7 @@ async function txPackets(s: SshSession): Promise<Record<string, number>> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bondbench-lacp-'));
   const started = performance.now();
-  await lacpLab.up({ lacp: true, log: (line) => console.log(`[lab ${lacpLab.instance}] ${line}`) });
+  await lacpLab.up({ lacp: true, log: (part) => console.log(`[lab ${lacpLab.instance}] ${logText('en', part)}`) });
   labUpMs = performance.now() - started;
   session = await lacpLab.ssh();
   for (const source of SOURCES) {
@@ -125,7 +126,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   session?.close();
-  await lacpLab.down((line) => console.log(`[lab ${lacpLab.instance}] ${line}`));
+  await lacpLab.down((part) => console.log(`[lab ${lacpLab.instance}] ${logText('en', part)}`));
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -10,12 +10,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLinkDriver, createPowerDriver, DriverError } from '../../main/drivers/index.js';
 import { DriverConfigError } from '../../shared/drivers/config.js';
 import { InvalidValueError } from '../../shared/net/names.js';
+import { logText } from '../../shared/run/log.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 let dir: string;
 let pdu: string;
 let sw: string;
 const logged: string[] = [];
-const context = { log: (line: string) => logged.push(line), powerDeadlineMs: 500 };
+const context = { log: (part: ReasonPart) => logged.push(logText('en', part)), powerDeadlineMs: 500 };
 
 // Records its argv (one word a line) unless asked for the state, then acts on a file per outlet.
 const PDU_SCRIPT = `#!/bin/bash

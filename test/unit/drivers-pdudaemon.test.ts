@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPowerDriver, DriverError } from '../../main/drivers/index.js';
 import { DriverConfigError } from '../../shared/drivers/config.js';
+import { logText } from '../../shared/run/log.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { freePort, type PduDaemon, startPduDaemon } from '../support/drivers-pdudaemon.js';
 
 let daemon: PduDaemon;
 const logged: string[] = [];
-const context = { log: (line: string) => logged.push(line) };
+const context = { log: (part: ReasonPart) => logged.push(logText('en', part)) };
 
 const events = async () => (await readFile(join(daemon.dir, 'events'), 'utf8').catch(() => '')).trim().split('\n');
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { createLinkDriver, createPowerDriver, type DriverContext, type MiiStatus } from '../../main/drivers/index.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { errorPart } from '../../shared/run/failure.js';
+import { logText } from '../../shared/run/log.js';
 
 interface Request {
   id: number;
@@ -31,7 +32,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   const request = JSON.parse(line) as Request;
   const logged: string[] = [];
   const context: DriverContext = {
-    log: (entry) => logged.push(entry),
+    log: (entry) => logged.push(logText('en', entry)),
     miiStatus: carrier,
     linkDeadlineMs: request.deadlineMs,
     powerDeadlineMs: request.deadlineMs,

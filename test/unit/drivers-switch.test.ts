@@ -12,11 +12,13 @@ import { BONDING_MODES, switchChannelOf } from '../../shared/bonding/modes.js';
 import { DriverConfigError, parseSwitchDriverConfig } from '../../shared/drivers/config.js';
 import { defaultLabPlan } from '../../shared/plan/plan.js';
 import { checkPlan, loadPlan, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
+import { logText } from '../../shared/run/log.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 let dir: string;
 let script: string;
 const logged: string[] = [];
-const context = { log: (line: string) => logged.push(line) };
+const context = { log: (part: ReasonPart) => logged.push(logText('en', part)) };
 
 // Appends its argv (words joined by "|") a line per call; a port named "locked" fails as a real switch might.
 const SWITCH_SCRIPT = `#!/bin/bash

@@ -8,6 +8,8 @@ import type { HostControl } from '../../main/host/control.js';
 import { HostDidNotReturnError } from '../../main/host/wait.js';
 import { defaultLabPlan } from '../../shared/plan/plan.js';
 import { errorPart } from '../../shared/run/failure.js';
+import { logText } from '../../shared/run/log.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 /** A HostControl that records calls and answers the live read-back as told. */
 function control(live: () => Promise<{ checked: string[] }>) {
@@ -76,7 +78,7 @@ describe('a host that stops answering SSH mid-run', () => {
     const fake = {
       label: 'fake host',
       session,
-      log: (line: string) => calls.push(`log ${line}`),
+      log: (part: ReasonPart) => calls.push(`log ${logText('en', part)}`),
       waitForHost: async (options: { timeoutMs: number; sentAt?: number }) => {
         calls.push(`wait ${options.timeoutMs}`);
         if (silentFor-- > 0)
@@ -103,7 +105,7 @@ describe('a host that stops answering SSH mid-run', () => {
         timeoutMs: 60_000,
         powerCycles,
         target: 'root@fake',
-        log: (line) => calls.push(`log ${line}`),
+        log: (part) => calls.push(`log ${logText('en', part)}`),
       });
     return { calls, host, watchdog };
   }

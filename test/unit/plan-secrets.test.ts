@@ -6,7 +6,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunWriter, readRunFolder } from '../../main/engine/store.js';
+import { createLinkDriver } from '../../main/drivers/index.js';
+import { RunWriter, readRunFolder, readRunLog } from '../../main/engine/store.js';
 import { exportReport } from '../../main/report/export.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
@@ -18,6 +19,7 @@ import {
   redactPlan,
   urlCredentialIssues,
 } from '../../shared/plan/secrets.js';
+import { textLine } from '../../shared/run/log.js';
 import { REPO } from './report-fixtures.js';
 
 const withDrivers = (drivers: unknown): Plan => ({ ...defaultLabPlan('x'), drivers: drivers as Plan['drivers'] });
@@ -83,10 +85,41 @@ describe('masking', () => {
       await rm(dir, { recursive: true, force: true });
     });
 
+    it('a command driver’s argv in the run log: masked in log.txt, log.jsonl and what the UI reads', async () => {
+      // The secretPlan's link driver, real (it runs `true` in place of the switch's program), logging into a run.
+      const plan = withDrivers({
+        ...secretPlan.drivers,
+        link: {
+          type: 'command',
+          pull: ['true', '--user', 'bench', '--password', 'hunter2-link', '{slave}', 'down'],
+          plug: ['true', '--api-token=tok-abcdef', '{slave}', 'up'],
+        },
+      });
+      const writer = await RunWriter.create(dir, plan, planToYaml(plan), 1, '0.0.0');
+      writer.secrets = planSecrets(plan);
+      const driver = createLinkDriver(plan.drivers.link, { log: (part) => void writer.log(part) });
+      await driver.pull('eth1');
+      await driver.plug('eth1');
+      await writer.log({ key: 'log.run.restored' });
+      const records = await readRunLog(writer.dir);
+      const commands = records.filter((r) => r.key === 'log.driver.command');
+      expect(commands).toHaveLength(2);
+      expect(commands[0]!.vars!.argv).toBe('["true","--user","bench","--password","***","eth1","down"]');
+      expect(commands[1]!.vars!.argv).toBe('["true","--api-token=***","eth1","up"]');
+      const files = [
+        await readFile(join(writer.dir, 'log.txt'), 'utf8'),
+        await readFile(join(writer.dir, 'log.jsonl'), 'utf8'),
+        JSON.stringify(records),
+      ];
+      expect(files[0]).toContain('"--password","***"');
+      for (const text of files)
+        for (const secret of ['hunter2-link', 'tok-abcdef']) expect(text, text).not.toContain(secret);
+    });
+
     it('log, errors and warnings of a run; the HTML/JSON reports and the zip’s plan.yaml', async () => {
       const writer = await RunWriter.create(dir, secretPlan, planToYaml(secretPlan), 1, '0.0.0');
       writer.secrets = planSecrets(secretPlan);
-      await writer.log('pdudaemon: cannot reach http://admin:s3cr3t-pw@pdu.lan:16421');
+      await writer.log(textLine('pdudaemon: cannot reach http://admin:s3cr3t-pw@pdu.lan:16421'));
       await writer.warn('switch said: bad password hunter2-link');
       await writer.update({ status: 'failed', error: 'command failed: --api-token=tok-abcdef' });
       const run = writer.dir;
@@ -101,6 +134,7 @@ describe('masking', () => {
       });
       const written = [
         await readFile(join(run, 'log.txt'), 'utf8'),
+        await readFile(join(run, 'log.jsonl'), 'utf8'),
         await readFile(join(run, 'run.json'), 'utf8'),
         await readFile(join(run, 'steps.jsonl'), 'utf8'),
       ].join('\n');

@@ -9,7 +9,7 @@
  * that fast (bench:ui's trace: 53 paints a second while following, with the list moving 10 times).
  */
 import type { BenchEvent } from '../../../shared/api.js';
-import type { HostReading, MatrixRow, RunStatus, StepRecord } from '../../../shared/run/model.js';
+import type { HostReading, MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../../shared/run/model.js';
 import { FrameStore } from '../capture/store.js';
 
 /** The timeline's lane of a mode's repetition: "active-backup#1". */
@@ -63,8 +63,15 @@ export interface LiveState {
   sampleCount: number;
   markers: TimelineMarker[];
   bands: TimelineBand[];
-  log: string[];
+  /** The run log as it came: each line's parts (said in the UI's language) and its English. */
+  log: LiveLogLine[];
   error?: string;
+}
+
+/** A line of the live run log (BenchEvent 'log'). */
+export interface LiveLogLine {
+  line: string;
+  part?: ReasonPart;
 }
 
 const IDLE: LiveState = {
@@ -193,7 +200,7 @@ export class LiveRun {
         break;
       case 'log': {
         const log = d.log.length >= MAX_LOG_LINES ? d.log.slice(-MAX_LOG_LINES / 2) : d.log.slice();
-        log.push(event.line);
+        log.push(event.part ? { line: event.line, part: event.part } : { line: event.line });
         this.update({ log });
         break;
       }

@@ -18,12 +18,13 @@ import { FailoverChart } from '../components/FailoverChart.js';
 import { HostState } from '../components/HostState.js';
 import { type CaptureFocus, RecordedCaptures } from '../components/RecordedCaptures.js';
 import { type CellRef, type FrameJump, ResultMatrix } from '../components/ResultMatrix.js';
+import { LiveRunLog, RecordedRunLog } from '../components/RunLog.js';
 import { SweepPlot } from '../components/SweepPlot.js';
 import { Timeline } from '../components/Timeline.js';
 import { type LiveRun, laneKey, type TimelineBand, type TimelineMarker, type TimelinePoint } from '../state/live.js';
 
 export interface RunViewProps {
-  client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic' | 'frameDetail'>;
+  client: Pick<BenchApi, 'listCaptures' | 'readCapture' | 'pullTraffic' | 'frameDetail' | 'readRunLog'>;
   live: LiveRun;
   /** The plan the live run was started with. */
   livePlan: string;
@@ -235,12 +236,11 @@ export function RunView({ client, live, livePlan, liveManifest, recorded, onClos
           />
         </div>
       </div>
-      {!recorded ? (
-        <details className="log">
-          <summary>{t('ui.run.log', { count: state.log.length })}</summary>
-          <pre>{state.log.slice(-300).join('\n')}</pre>
-        </details>
-      ) : null}
+      {recorded ? (
+        <RecordedRunLog key={recorded.manifest.id} client={client} runId={recorded.manifest.id} />
+      ) : (
+        <LiveRunLog lines={state.log} />
+      )}
     </div>
   );
 }
