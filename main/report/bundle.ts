@@ -12,7 +12,7 @@ import { safeFileStem } from '../../shared/report/escape.js';
 import { type RunFolder, readRegularFile } from '../engine/store.js';
 
 /** Files of the run folder that go into the bundle besides the report, in this order. */
-export const BUNDLED_RUN_FILES = ['run.json', 'steps.jsonl', 'log.txt'] as const;
+export const BUNDLED_RUN_FILES = ['run.json', 'steps.jsonl', 'log.txt', 'log.jsonl'] as const;
 
 /** Whether `path` is a regular file itself (lstat: a symlink is not, wherever it points). */
 async function isRegularFile(path: string): Promise<boolean> {

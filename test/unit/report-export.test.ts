@@ -73,7 +73,7 @@ describe.each(fixtureNames())('exporting recorded run %s', (name) => {
       [
         'report.html',
         'plan.yaml',
-        ...['run.json', 'steps.jsonl', 'log.txt'].filter(present),
+        ...['run.json', 'steps.jsonl', 'log.txt', 'log.jsonl'].filter(present),
         ...captures.map((f) => `capture/${f}`),
       ]
         .map((f) => `${top}/${f}`)
