@@ -108,7 +108,8 @@ export class Bench implements BenchApi {
   }
 
   async defaultPlan(language: Language): Promise<string> {
-    return planToYaml({ ...defaultLabPlan(this.labInstance), name: t(checkedLanguage(language), 'planDefault.name') });
+    const said = checkedLanguage(language);
+    return planToYaml({ ...defaultLabPlan(this.labInstance), name: t(said, 'planDefault.name') }, said);
   }
 
   async checkPlan(yaml: string): Promise<PlanError[]> {

@@ -884,6 +884,21 @@ export const en = {
       'Step {{step}} ({{mode}}, {{label}}): the probe sent {{achieved}} requests/s, short of the planned {{planned}}/s: rates and failover times are measured against what was sent.',
   },
   // The plan check's findings (shared/plan/plan-file.ts): the English is what `plan check` prints.
+  planFile: {
+    /** The syntax reminder above a plan's YAML (plan-file.ts planToYaml), one `# ` comment per line. */
+    header: [
+      'A BondBench plan. Check it with: bondbench plan check <file>; run it with: bondbench run <file>',
+      'host.target: lab | lab:<instance> | an ~/.ssh/config alias | user@host[:port]',
+      'modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
+      'apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
+      'apply.boot: reboot | power-cycle (how a netifrc bring-up boots; power-cycle goes through drivers.power)',
+      'drivers.switch (optional): told each mode before its bring-up; lab (needs bondbench lab up --lacp) | command',
+      'steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
+      '  | reboot (over SSH) | power-cycle (or power-cycle: {off: <s>}, through drivers.power)',
+      '  | load (or load: {peers: 4, flows: 2, seconds: 3, rate: 20}: the tester as peers, lab only)',
+      'sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',
+    ].join('\n'),
+  },
   planDefault: {
     /** The default plan's name (shared/plan/plan.ts defaultLabPlan says it in English). */
     name: 'The write-up: all seven modes, a pull of each slave',

@@ -863,6 +863,21 @@ export const zhCN: Messages = {
     probeShort:
       '步骤 {{step}}（{{mode}}，{{label}}）：探测实际发送 {{achieved}} 个请求/秒，低于计划的 {{planned}}/秒：速率和故障切换时间按实际发送量计算。',
   },
+  planFile: {
+    /** The syntax reminder above a plan's YAML (plan-file.ts planToYaml), one `# ` comment per line. */
+    header: [
+      'BondBench 计划。检查：bondbench plan check <file>；运行：bondbench run <file>',
+      'host.target：lab | lab:<instance> | ~/.ssh/config 中的别名 | user@host[:port]',
+      'modes：standalone 以及 balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb 中的任意几种',
+      'apply.method：runtime（sysfs，不重启）| netifrc（/etc/conf.d/net，随后重启）；apply.perMode 按模式覆盖',
+      'apply.boot：reboot | power-cycle（netifrc 启用时如何启动；power-cycle 经由 drivers.power）',
+      'drivers.switch（可选）：每个模式启用前通知交换机；lab（需要 bondbench lab up --lacp）| command',
+      'steps（每个模式启用后执行）：read-macs | probe: <s> | pull: <slave> | plug: <slave>',
+      '  | reboot（经 SSH）| power-cycle（或 power-cycle: {off: <s>}，经由 drivers.power）',
+      '  | load（或 load: {peers: 4, flows: 2, seconds: 3, rate: 20}：测试机充当多个对端，仅限实验室）',
+      'sweep（可选）：一到两个 bond 选项取多个值，例如 sweep: { miimon: [50, 100, 200] }',
+    ].join('\n'),
+  },
   planDefault: {
     name: '实验报告：全部七种模式，每个从属接口各拔线一次',
   },

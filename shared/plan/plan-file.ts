@@ -5,6 +5,7 @@
 
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import type { Language } from '../api.js';
 import { BONDING_MODES, type BondingMode } from '../bonding/modes.js';
 import { BOND_OPTIONS_SCHEMA, type BondOptionIssue, checkBondRequest } from '../bonding/options.js';
 import {
@@ -16,6 +17,7 @@ import {
   POWER_DRIVER_SCHEMA,
   SWITCH_DRIVER_SCHEMA,
 } from '../drivers/config.js';
+import { t } from '../i18n/catalogue.js';
 import { LAB_MAX_PEERS, LAB_NETWORK, labLoadPeer } from '../lab/topology.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, InvalidValueError } from '../net/names.js';
 import { assertHostTarget } from '../net/ssh-destination.js';
@@ -875,7 +877,11 @@ export function checkPlan(plan: Plan): PlanError[] {
   return parsePlan(planToYaml(plan)).errors;
 }
 
-export function planToYaml(plan: Plan): string {
+/**
+ * A plan as YAML, with a syntax reminder in `language` as comments above it (the UI's editor, a run folder's
+ * plan.yaml in English, a report's plan section in the report's language). Parses back to the same plan.
+ */
+export function planToYaml(plan: Plan, language: Language = 'en'): string {
   const doc = {
     version: plan.version,
     name: plan.name,
@@ -891,18 +897,10 @@ export function planToYaml(plan: Plan): string {
     ...(plan.sweep ? { sweep: plan.sweep } : {}),
     ...(plan.timeouts ? { timeouts: plan.timeouts } : {}),
   };
-  const header = [
-    '# A BondBench plan. Check it with: bondbench plan check <file>; run it with: bondbench run <file>',
-    '# host.target: lab | lab:<instance> | an ~/.ssh/config alias | user@host[:port]',
-    '# modes: standalone and any of balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb',
-    '# apply.method: runtime (sysfs, no reboot) | netifrc (/etc/conf.d/net, then a reboot); apply.perMode overrides',
-    '# apply.boot: reboot | power-cycle (how a netifrc bring-up boots; power-cycle goes through drivers.power)',
-    '# drivers.switch (optional): told each mode before its bring-up; lab (needs lab up --lacp) | command',
-    '# steps (after each mode is brought up): read-macs | probe: <s> | pull: <slave> | plug: <slave>',
-    '#   | reboot (over SSH) | power-cycle (or power-cycle: {off: <s>}, through drivers.power)',
-    '#   | load (or load: {peers: 4, flows: 2, seconds: 3, rate: 20}: the tester as peers, lab only)',
-    '# sweep (optional): one or two bond options over values, e.g. sweep: { miimon: [50, 100, 200] }',
-    '',
-  ].join('\n');
+  // The syntax reminder above the plan, in the reader's language: one `# ` line per catalogue line.
+  const header = `${t(language, 'planFile.header')
+    .split('\n')
+    .map((line) => `# ${line}`)
+    .join('\n')}\n`;
   return header + stringify(JSON.parse(JSON.stringify(doc)), { lineWidth: 120 });
 }

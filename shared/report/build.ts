@@ -120,7 +120,7 @@ function runFacts(language: Language, manifest: RunManifest, steps: StepRecord[]
   };
 }
 
-function planFacts(plan: Plan, steps: readonly StepRecord[]): PlanFacts {
+function planFacts(language: Language, plan: Plan, steps: readonly StepRecord[]): PlanFacts {
   const shown = redactPlan(plan);
   const optionText = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
   return {
@@ -149,7 +149,7 @@ function planFacts(plan: Plan, steps: readonly StepRecord[]): PlanFacts {
       link: plan.drivers.link.type,
       ...(plan.drivers.switch ? { switch: plan.drivers.switch.type } : {}),
     },
-    yaml: planToYaml(shown),
+    yaml: planToYaml(shown, language),
   };
 }
 
@@ -533,7 +533,7 @@ export function buildReport(run: RunContent, language: Language): ReportModel {
     language,
     title: t(language, 'report.title'),
     run: runFacts(language, manifest, steps),
-    plan: planFacts(plan, steps),
+    plan: planFacts(language, plan, steps),
     columns,
     matrix: matrixRows(
       language,

@@ -2,7 +2,8 @@
  * The pages an engineer reads after the setup view, in 简体中文, in Debian's Chromium (playwright-core) against
  * `bondbench serve` over two recorded runs (the lab-miimon100 and lab-miimon500 fixtures): History, the comparison
  * of the two, a recorded run, and a live run that fails to reach its host (a loopback port nothing listens on) —
- * each page's whole visible text has no English sentence of ours. What may stay: the plan's own name (the user's
+ * each page's whole visible text has no English sentence of ours; the setup view's default plan is named and
+ * commented in Chinese. What may stay: the plan's own name (the user's
  * text), the frames' protocol summaries and layer names (as Wireshark shows them in every language), and the one
  * LACP note the miimon100 fixture recorded before LACP readings carried message parts.
  * Screenshots go to test-artifacts/.
@@ -70,6 +71,23 @@ async function toHistory(): Promise<void> {
 }
 
 describe('the pages after setup, in Chinese', () => {
+  it('the setup view reads in Chinese, the default plan named in Chinese', async () => {
+    // The plan is loaded once, in the language the page starts in: start again in Chinese.
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.plan-editor .plan-status').textContent(), { timeout: 30_000 })
+      .toBe(zh.ui.plan.valid);
+    const yaml = await page.getByRole('textbox', { name: zh.ui.plan.editor }).inputValue();
+    expect(yaml).toContain(`name: ${zh.planDefault.name}`);
+    // The syntax reminder above it too.
+    const comments = yaml.split('\n').filter((line) => line.startsWith('#'));
+    expect(comments.length).toBeGreaterThan(5);
+    for (const line of comments) expect(englishSentences(line), line).toEqual([]);
+    expect(await englishIn('body')).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'chinese-setup.png') });
+    expect(session.problems).toEqual([]);
+  }, 60_000);
+
   it('History and the comparison of two runs read in Chinese', async () => {
     await toHistory();
     expect(await englishIn('main')).toEqual([]);
