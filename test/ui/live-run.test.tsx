@@ -1,6 +1,10 @@
+import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { LiveRunLog } from '../../renderer/src/components/RunLog.js';
 import { FRAME_LIST_INTERVAL_MS, LiveRun } from '../../renderer/src/state/live.js';
 import type { BenchEvent, FrameSummary } from '../../shared/api.js';
+import { logEvent } from '../../shared/run/log.js';
+import { renderIn } from './render.js';
 
 const frame = (no: number): FrameSummary => ({
   no,
@@ -94,7 +98,7 @@ describe('LiveRun', () => {
     // Anything else still shows at the next animation frame, samples so far with it.
     h.send(probe(100), { type: 'log', runId: 'r1', line: 'now' });
     h.nextFrame();
-    expect(h.run.getState().log).toEqual(['now']);
+    expect(h.run.getState().log).toEqual([{ line: 'now' }]);
     expect(h.run.getState().samples).toHaveLength(11);
   });
 
@@ -199,7 +203,7 @@ describe('LiveRun', () => {
       { type: 'run-finished', runId: 'r1', status: 'cancelled' },
     );
     h.nextFrame();
-    expect(h.run.getState()).toMatchObject({ runId: 'r1', status: 'cancelled', log: ['ours'] });
+    expect(h.run.getState()).toMatchObject({ runId: 'r1', status: 'cancelled', log: [{ line: 'ours' }] });
     h.send(
       { type: 'run-started', runId: 'r2', totalSteps: 3 },
       { type: 'frames', runId: 'r2', frames: [frame(1)], dropped: 0 },
@@ -207,5 +211,23 @@ describe('LiveRun', () => {
     h.nextFrame();
     expect(h.run.getState()).toMatchObject({ runId: 'r2', status: 'running', log: [], totalSteps: 3 });
     expect(h.run.frames.all).toHaveLength(1);
+  });
+
+  it('keeps each log line’s parts, said in the UI’s language by the log pane', () => {
+    const h = harness();
+    const part = { key: 'log.host.rebootSent', vars: { host: 'root@10.0.0.2' } };
+    h.send({ type: 'run-started', runId: 'r1', totalSteps: 1 }, logEvent('r1', part), {
+      type: 'log',
+      runId: 'r1',
+      line: 'from an older bench',
+    });
+    h.nextFrame();
+    const { log } = h.run.getState();
+    expect(log).toEqual([{ line: 'root@10.0.0.2: reboot sent', part }, { line: 'from an older bench' }]);
+    const { container, i18n } = renderIn(<LiveRunLog lines={log} />, 'zh-CN');
+    expect(container.querySelector('pre')?.textContent).toBe('root@10.0.0.2：已发送重启命令\nfrom an older bench');
+    expect(container.querySelector('summary')?.textContent).toContain('2');
+    act(() => void i18n.changeLanguage('en'));
+    expect(container.querySelector('pre')?.textContent).toBe('root@10.0.0.2: reboot sent\nfrom an older bench');
   });
 });
