@@ -27,7 +27,7 @@ const USAGE = `usage: bondbench <command> …
   doctor [--probe IPV4] [--plan FILE]  what will and will not work on this machine, ✓ or ✗ with the fix
 
 Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg,
-BONDBENCH_LANG=en|zh-CN (the language of plan check's findings and of errors; --lang where a command takes it)`;
+BONDBENCH_LANG=en|zh-CN (the language of plan check's findings, of errors and of run and lab log lines; --lang where a command takes it)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

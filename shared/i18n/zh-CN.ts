@@ -1474,7 +1474,7 @@ export const zhCN: Messages = {
       snmpPort: '“{{driver}}”：{{slave}} 位于 ifIndex {{index}}（{{port}}）',
       snmpAdmin: '“{{driver}}”：{{action}} {{slave}}：设置 ifAdminStatus.{{index}} = {{value}}',
       unconfirmed: '“{{driver}}”：没有 MII 状态读取，拔线和插回不会在主机上确认',
-      linkConfirmed: '{{action}} {{slave}}：{{ms}} ms 后主机上的{{what}}为 {{want}}',
+      linkConfirmed: '{{action}} {{slave}}：{{ms}} ms 后主机上的 {{what}} 为 {{want}}',
       action: { pull: '拔出', plug: '插回' },
       power: { on: '上电', off: '断电', cycle: '断电重启' },
       powerUnreadable: '“{{driver}}”：已发送{{action}}；该设备无法回读，因此未确认',

@@ -3,7 +3,9 @@
  * `bondbench serve` over two recorded runs (the lab-miimon100 and lab-miimon500 fixtures): History, the comparison
  * of the two, a recorded run, and a live run that fails to reach its host (a loopback port nothing listens on) —
  * each page's whole visible text has no English sentence of ours; the setup view's default plan is named and
- * commented in Chinese. What may stay: the plan's own name (the user's
+ * commented in Chinese; the recorded run's log pane is open, its lines those of a real lab run
+ * (test/fixtures/logs/lab-run.log.jsonl: what the engine, host control, drivers and tester logged in a two-mode
+ * run with a netifrc reboot, recorded by `bondbench run --lab` on this bench). What may stay: the plan's own name (the user's
  * text), the frames' protocol summaries and layer names (as Wireshark shows them in every language), and the one
  * LACP note the miimon100 fixture recorded before LACP readings carried message parts.
  * Screenshots go to test-artifacts/.
@@ -20,6 +22,7 @@ import { fixtureDir, REPO } from '../unit/report-fixtures.js';
 const ARTIFACTS = join(REPO, 'test-artifacts');
 const zh = CATALOGUE['zh-CN'];
 const FIXTURES = ['lab-miimon100', 'lab-miimon500'];
+const RUN_LOG = join(REPO, 'test/fixtures/logs/lab-run.log.jsonl');
 const manifests = FIXTURES.map(
   (f) => JSON.parse(readFileSync(join(fixtureDir(f), 'run.json'), 'utf8')) as { id: string; planName: string },
 );
@@ -36,6 +39,8 @@ beforeAll(async () => {
     viewport: { width: 1680, height: 1400 },
     prepare: (runs) => {
       for (const [i, f] of FIXTURES.entries()) cpSync(fixtureDir(f), join(runs, ids[i]!), { recursive: true });
+      // The fixtures were recorded before log.jsonl: the first gets a real run's structured log beside its log.txt.
+      cpSync(RUN_LOG, join(runs, ids[0]!, 'log.jsonl'));
     },
   });
   page = session.page;
@@ -125,7 +130,23 @@ describe('the pages after setup, in Chinese', () => {
       .getByRole('button', { name: zh.ui.history.open, exact: true })
       .click();
     await page.locator('.capture-row[data-no="1"]').waitFor();
+    // The run log, open: every line of the engine said in Chinese.
+    const log = page.locator('details.log');
+    await log.locator('summary').click();
+    const lines = readFileSync(RUN_LOG, 'utf8').trim().split('\n').length;
+    await expect.poll(() => log.locator('summary').textContent()).toContain(String(lines));
+    const said = (await log.locator('pre').textContent()) ?? '';
+    expect(said.split('\n')).toHaveLength(lines);
+    expect(said).toContain(zh.log.run.restored);
+    expect(said).toContain('模式 balance-rr：拔出 eth1');
+    expect(englishSentences(said), said).toEqual([]);
     expect(await englishIn('body')).toEqual([]);
+    await log.screenshot({ path: join(ARTIFACTS, 'chinese-run-log.png') });
+    // In English the same lines read as log.txt has them.
+    await page.getByRole('combobox', { name: '语言', exact: true }).selectOption('en');
+    await expect.poll(() => log.locator('pre').textContent()).toContain(CATALOGUE.en.log.run.restored);
+    expect(await log.locator('pre').textContent()).toContain('mode balance-rr: pull eth1');
+    await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('zh-CN');
     expect(session.problems).toEqual([]);
   }, 60_000);
 
