@@ -135,22 +135,7 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   const runId = writer.manifest.id;
   // Credentials of the plan never reach the log, the run folder or the UI: every text written or sent is masked.
   writer.secrets = planSecrets(plan);
-  const masked = (event: BenchEvent): BenchEvent => {
-    switch (event.type) {
-      case 'log':
-        return {
-          ...event,
-          line: writer.mask(event.line),
-          ...(event.part ? { part: mapPartText([event.part], (s) => writer.mask(s))[0] } : {}),
-        };
-      case 'run-finished':
-        return event.error ? { ...event, error: writer.mask(event.error) } : event;
-      case 'step':
-        return event.step.error ? { ...event, step: { ...event.step, error: writer.mask(event.step.error) } } : event;
-      default:
-        return event;
-    }
-  };
+  const masked = (event: BenchEvent): BenchEvent => writer.maskEvent(event);
   const outer = emit;
   emit = (event: BenchEvent) => outer(masked(event));
   emit({ type: 'run-started', runId, totalSteps: countSteps(plan) });

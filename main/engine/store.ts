@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { appendFile, mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
-import type { RunSummary as ApiRunSummary } from '../../shared/api.js';
+import type { RunSummary as ApiRunSummary, BenchEvent } from '../../shared/api.js';
 import { mapPartText } from '../../shared/oracle/failover.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
@@ -153,8 +153,39 @@ export class RunWriter {
     );
   }
 
+  /** A step record with its error masked, in English and in parts. */
+  private maskStep(step: StepRecord): StepRecord {
+    if (!step.error && !step.errorParts) return step;
+    return {
+      ...step,
+      ...(step.error ? { error: this.mask(step.error) } : {}),
+      ...(step.errorParts ? { errorParts: mapPartText(step.errorParts, (s) => this.mask(s)) } : {}),
+    };
+  }
+
+  /**
+   * An event for the UI with the plan's credentials masked wherever it carries text: a log line (its English and
+   * every value of its parts), a step's error (English and parts), a run's error.
+   */
+  maskEvent(event: BenchEvent): BenchEvent {
+    switch (event.type) {
+      case 'log':
+        return {
+          ...event,
+          line: this.mask(event.line),
+          ...(event.part ? { part: mapPartText([event.part], (s) => this.mask(s))[0] } : {}),
+        };
+      case 'run-finished':
+        return event.error ? { ...event, error: this.mask(event.error) } : event;
+      case 'step':
+        return { ...event, step: this.maskStep(event.step) };
+      default:
+        return event;
+    }
+  }
+
   appendStep(step: StepRecord): Promise<void> {
-    const line = `${JSON.stringify(step.error ? { ...step, error: this.mask(step.error) } : step)}\n`;
+    const line = `${JSON.stringify(this.maskStep(step))}\n`;
     return this.enqueue(() => appendFile(join(this.dir, 'steps.jsonl'), line));
   }
 

@@ -19,7 +19,8 @@ import {
   redactPlan,
   urlCredentialIssues,
 } from '../../shared/plan/secrets.js';
-import { textLine } from '../../shared/run/log.js';
+import { errorPart } from '../../shared/run/failure.js';
+import { logEvent, stepPart, textLine } from '../../shared/run/log.js';
 import { REPO } from './report-fixtures.js';
 
 const withDrivers = (drivers: unknown): Plan => ({ ...defaultLabPlan('x'), drivers: drivers as Plan['drivers'] });
@@ -114,6 +115,25 @@ describe('masking', () => {
       expect(files[0]).toContain('"--password","***"');
       for (const text of files)
         for (const secret of ['hunter2-link', 'tok-abcdef']) expect(text, text).not.toContain(secret);
+
+      // An error that quotes the argv, nested in a log line, in the event the UI gets and in the step's parts.
+      const error = errorPart(new Error('switch --password hunter2-link: connection refused'));
+      const step = stepPart('balance-rr', { kind: 'pull', slave: 'eth1', holdSeconds: 5 });
+      await writer.log({ key: 'log.step.failed', vars: { step, error } });
+      const events = [
+        writer.maskEvent(logEvent(writer.manifest.id, { key: 'log.step.failed', vars: { step, error } })),
+        writer.maskEvent({
+          type: 'step',
+          runId: writer.manifest.id,
+          matrix: [],
+          step: { index: 0, kind: 'pull', mode: 'balance-rr', status: 'failed', errorParts: [error] } as never,
+        }),
+      ];
+      const said = [await readFile(join(writer.dir, 'log.jsonl'), 'utf8'), JSON.stringify(events)];
+      for (const text of said) {
+        expect(text).toContain('switch --password ***: connection refused');
+        expect(text).not.toContain('hunter2-link');
+      }
     });
 
     it('log, errors and warnings of a run; the HTML/JSON reports and the zip’s plan.yaml', async () => {
