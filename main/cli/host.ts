@@ -3,43 +3,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import type { Language } from '../../shared/api.js';
 import { BONDING_MODES } from '../../shared/bonding/modes.js';
 import { type BondRequest, resolveBondRequest } from '../../shared/bonding/options.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import type { BackendKind, BondPlan } from '../host/backend.js';
 import { HostControl, type HostControlOptions } from '../host/control.js';
 import { readLiveBondState } from '../host/system.js';
 import { parseHostTarget } from '../host/target.js';
 import type { OfferedHostKey } from '../ssh/session.js';
-import { cliLog, parseCommandLine, UsageError } from './usage.js';
+import { cliLanguage, cliLog, parseCommandLine, say, type Usage, UsageError, usageText } from './usage.js';
 
-export const HOST_USAGE = `usage: bondbench host <action> <target> [options]
-
-  <target>   user@host[:port], ssh://user@host[:port], a Host of ~/.ssh/config, or "lab" / "lab:<instance>"
-             (the virtual lab's guest)
-
-  probe <target>          read-only: kernel, distribution, bonding driver, tools, every interface (MAC,
-                          permanent MAC, carrier, speed, addresses, counters) and each bond's
-                          /proc/net/bonding state, as JSON
-  configure <target> --mode MODE [--slaves eth1,eth2] [--bond bond0] [--backend runtime|netifrc]
-                          [--style writeup|modern] [--miimon MS] [--updelay MS] [--downdelay MS]
-                          [--xmit-hash-policy P] [--fail-over-mac none|active|follow] [--lacp-rate slow|fast]
-                          [--primary IF] [--arp-interval MS --arp-ip-target A[,B…]] [--num-grat-arp N]
-                          [--num-unsol-na N] [--ad-select stable|bandwidth|count] [--min-links N]
-                          [--lp-interval S] [--tlb-dynamic-lb 0|1] [--address CIDR] [--dry-run] [--reboot [--confirm-within S]]
-                          plan, back up, apply and verify. runtime: now, through sysfs. netifrc: writes
-                          /etc/conf.d/net (takes effect at boot); with --reboot, reboots with a rollback armed
-                          and confirms once the bond is verified
-  restore <target>        put back what BondBench changed: files byte for byte, the bond's state
-  reboot <target> [--wait] [--confirm-within S]
-                          reboot; with --wait, report the time until SSH answers again
-  confirm <target>        confirm the running configuration (disarm a pending rollback)
-  status <target> [--bond bond0]   the bond's /proc/net/bonding state, parsed, as JSON
-  accept-key <target>     show the host key's SHA-256 fingerprint and pin it (known_hosts)
-
-Options: --ssh-config FILE (default ~/.ssh/config), --known-hosts FILE (default ~/.config/bondbench/known_hosts
-or the file ssh_config names), --identity FILE (repeatable), --password-stdin, --sudo (non-root login),
---accept-new-host-key, --run-dir DIR (local copy of backups), --timeout S, --json
-Modes: ${BONDING_MODES.join(', ')}`;
+export const HOST_USAGE: Usage = { key: 'cli.usage.host', vars: { modes: BONDING_MODES.join(', ') } };
 
 const OPTIONS = {
   'ssh-config': { type: 'string' },
@@ -84,11 +60,15 @@ type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 const err = (line: string) => console.error(`host: ${line}`);
 const hostLog = cliLog('host');
 
+/** A `cli.host.*` usage error. */
+function usage(key: string, vars: ReasonPart['vars'] = {}): UsageError {
+  return new UsageError({ key: `cli.host.${key}`, vars }, HOST_USAGE);
+}
+
 function wholeNumber(values: Values, name: keyof Values): number | undefined {
   const text = values[name];
   if (text === undefined) return undefined;
-  if (typeof text !== 'string' || !/^\d+$/.test(text))
-    throw new UsageError(`--${name} takes a whole number`, HOST_USAGE);
+  if (typeof text !== 'string' || !/^\d+$/.test(text)) throw usage('wholeNumber', { option: `--${name}` });
   return Number(text);
 }
 
@@ -110,12 +90,12 @@ async function ask(question: string, hidden = false): Promise<string> {
   }
 }
 
-async function acceptByAsking(key: OfferedHostKey, host: string): Promise<boolean> {
-  const answer = await ask(
-    `The authenticity of ${host} can't be established.\n${key.type} key fingerprint is ${key.fingerprint}.\n` +
-      'Are you sure you want to pin this key and continue (yes/no)? ',
-  );
-  return answer.trim().toLowerCase() === 'yes';
+/** OpenSSH's question, in the CLI's language; the answer stays "yes" (as ssh asks it). */
+function acceptByAsking(language: Language) {
+  return async (key: OfferedHostKey, host: string): Promise<boolean> => {
+    const answer = await ask(say(language, 'host.askKey', { host, type: key.type, fingerprint: key.fingerprint }));
+    return answer.trim().toLowerCase() === 'yes';
+  };
 }
 
 function defaultRunDir(target: string): string {
@@ -123,7 +103,7 @@ function defaultRunDir(target: string): string {
   return join(base, 'bondbench', 'host', target.replace(/[^A-Za-z0-9._@-]/g, '_'));
 }
 
-async function connectOptions(values: Values, interactive: boolean): Promise<HostControlOptions> {
+async function connectOptions(values: Values, interactive: boolean, language: Language): Promise<HostControlOptions> {
   const options: HostControlOptions = {
     sshConfigFile: values['ssh-config'],
     knownHostsFile: values['known-hosts'],
@@ -132,16 +112,16 @@ async function connectOptions(values: Values, interactive: boolean): Promise<Hos
     log: hostLog,
   };
   if (values['accept-new-host-key']) options.acceptNewHostKey = true;
-  else if (interactive) options.acceptNewHostKey = acceptByAsking;
+  else if (interactive) options.acceptNewHostKey = acceptByAsking(language);
   if (values['password-stdin']) options.password = await readStdinLine();
-  if (interactive) options.passphrase = (file) => ask(`Enter passphrase for key '${file}': `, true);
+  if (interactive) options.passphrase = (file) => ask(say(language, 'host.askPassphrase', { file }), true);
   return options;
 }
 
 function bondRequest(values: Values, slaves: string[]): BondRequest {
-  if (!values.mode) throw new UsageError('configure needs --mode', HOST_USAGE);
+  if (!values.mode) throw usage('needMode');
   const tlb = values['tlb-dynamic-lb'];
-  if (tlb !== undefined && tlb !== '0' && tlb !== '1') throw new UsageError('--tlb-dynamic-lb is 0 or 1', HOST_USAGE);
+  if (tlb !== undefined && tlb !== '0' && tlb !== '1') throw usage('badTlb');
   return {
     bond: values.bond,
     mode: values.mode,
@@ -169,53 +149,61 @@ function bondRequest(values: Values, slaves: string[]): BondRequest {
   };
 }
 
-function printPlan(plan: BondPlan): void {
-  console.log(`plan (${plan.backend}${plan.style ? `, ${plan.style} style` : ''}) for ${plan.host}:`);
+/** The plan's heading in the CLI's language; its steps and notes as the backend wrote them (English). */
+function printPlan(plan: BondPlan, language: Language): void {
+  const how = plan.style
+    ? { key: 'cli.host.planStyle', vars: { backend: plan.backend, style: plan.style } }
+    : plan.backend;
+  console.log(say(language, 'host.plan', { how, host: plan.host }));
   for (const step of plan.steps) console.log(`  - ${step}`);
-  for (const note of plan.notes) console.log(`  note: ${note}`);
+  for (const note of plan.notes) console.log(say(language, 'host.note', { note }));
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
 
 export async function hostCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
+  const language = cliLanguage(undefined, HOST_USAGE);
   if (action === undefined || action === 'help' || action === '--help') {
-    console.log(HOST_USAGE);
+    console.log(usageText(language, HOST_USAGE));
     return action ? 0 : 2;
   }
   const { values, positionals } = parseCommandLine(rest, OPTIONS, HOST_USAGE);
   const [targetText, ...extra] = positionals;
-  if (!targetText) throw new UsageError(`host ${action} needs a target`, HOST_USAGE);
-  if (extra.length) throw new UsageError(`unexpected ${JSON.stringify(extra.join(' '))}`, HOST_USAGE);
+  if (!targetText) throw usage('needTarget', { action });
+  if (extra.length) {
+    throw new UsageError({ key: 'cli.unexpected', vars: { words: JSON.stringify(extra.join(' ')) } }, HOST_USAGE);
+  }
   const known = ['probe', 'configure', 'restore', 'reboot', 'confirm', 'status', 'accept-key'];
-  if (!known.includes(action)) throw new UsageError(`unknown host action ${JSON.stringify(action)}`, HOST_USAGE);
+  if (!known.includes(action)) {
+    throw new UsageError(
+      { key: 'cli.unknownAction', vars: { group: 'host', action: JSON.stringify(action) } },
+      HOST_USAGE,
+    );
+  }
   // Validate what we can before connecting: a bad target or option never opens a connection.
   const target = parseHostTarget(targetText);
   const backend = (values.backend ?? 'runtime') as BackendKind;
-  if (backend !== 'runtime' && backend !== 'netifrc')
-    throw new UsageError('--backend is runtime or netifrc', HOST_USAGE);
+  if (backend !== 'runtime' && backend !== 'netifrc') throw usage('badBackend');
   const style = values.style ?? 'writeup';
-  if (style !== 'writeup' && style !== 'modern') throw new UsageError('--style is writeup or modern', HOST_USAGE);
+  if (style !== 'writeup' && style !== 'modern') throw usage('badStyle');
   const timeoutMs = (wholeNumber(values, 'timeout') ?? 180) * 1000;
   const confirmWithin = wholeNumber(values, 'confirm-within');
   const runDir = values['run-dir'] ?? defaultRunDir(targetText);
   const interactive = !!process.stdin.isTTY && !values['password-stdin'];
   if (values.reboot && backend !== 'netifrc') {
-    throw new UsageError(
-      '--reboot goes with --backend netifrc: a runtime configuration does not survive a reboot',
-      HOST_USAGE,
-    );
+    throw usage('rebootNetifrc');
   }
   if (action === 'accept-key' && !interactive && !values['accept-new-host-key']) {
-    throw new UsageError('accept-key asks on a terminal; without one, pass --accept-new-host-key', HOST_USAGE);
+    throw usage('acceptKeyTerminal');
   }
   if (action === 'configure' && values.slaves) resolveBondRequest(bondRequest(values, values.slaves.split(',')));
 
-  const host = await HostControl.open(target, await connectOptions(values, interactive));
+  const host = await HostControl.open(target, await connectOptions(values, interactive, language));
   try {
     switch (action) {
       case 'accept-key':
-        console.log(`${host.label}: host key ${host.session.hostKeyFingerprint} is pinned`);
+        console.log(say(language, 'host.pinned', { label: host.label, fingerprint: host.session.hostKeyFingerprint }));
         return 0;
       case 'probe':
         console.log(JSON.stringify(await host.probe(), null, 2));
@@ -225,27 +213,32 @@ export async function hostCommand(args: string[]): Promise<number> {
         return 0;
       case 'confirm': {
         const armed = await host.confirm();
-        console.log(
-          armed ? `${host.label}: configuration confirmed, rollback disarmed` : `${host.label}: no rollback was armed`,
-        );
+        console.log(say(language, armed ? 'host.confirmed' : 'host.notArmed', { label: host.label }));
         return 0;
       }
       case 'restore': {
         const restored = await host.restore({ runDir });
         console.log(
-          `${host.label}: restored backup ${restored.backupId} (${restored.source} copy): ` +
-            `${restored.files.join(', ') || 'no files'}; bond ${restored.bondState}`,
+          say(language, restored.source === 'local' ? 'host.restoredLocal' : 'host.restoredHost', {
+            label: host.label,
+            id: restored.backupId,
+            files: restored.files.join(', ') || { key: 'cli.host.noFiles' },
+            bond: restored.bondState,
+          }),
         );
         return 0;
       }
       case 'reboot': {
         const result = await host.reboot({ wait: !!values.wait, timeoutMs, rollbackSeconds: confirmWithin });
-        if (result.rollback)
-          console.log(`rollback armed: confirm within ${result.rollback.seconds} s of boot ("bondbench host confirm")`);
+        if (result.rollback) console.log(say(language, 'host.rollbackArmed', { seconds: result.rollback.seconds }));
         console.log(
           values.wait
-            ? `${host.label}: back after ${seconds(result.bootMs)} (connection drop seen after ${seconds(result.dropDetectedMs)})`
-            : `${host.label}: reboot sent`,
+            ? say(language, 'host.back', {
+                label: host.label,
+                boot: seconds(result.bootMs),
+                drop: seconds(result.dropDetectedMs),
+              })
+            : say(language, 'host.rebootSent', { label: host.label }),
         );
         return 0;
       }
@@ -256,10 +249,10 @@ export async function hostCommand(args: string[]): Promise<number> {
           .filter(Boolean);
         if (!slaves?.length) {
           slaves = (await readLiveBondState(host.remote, values.bond ?? 'bond0')).slaves;
-          if (!slaves?.length) throw new UsageError('the bond has no slaves yet: give --slaves eth1,eth2', HOST_USAGE);
+          if (!slaves?.length) throw usage('noSlaves');
         }
         const plan = await host.plan(bondRequest(values, slaves), { backend, style });
-        if (!values.json) printPlan(plan);
+        if (!values.json) printPlan(plan, language);
         if (values['dry-run']) {
           if (values.json) console.log(JSON.stringify(plan, null, 2));
           return 0;
@@ -267,32 +260,42 @@ export async function hostCommand(args: string[]): Promise<number> {
         const applied = await host.apply(plan, { runDir });
         const verified = await host.verify(plan);
         err(
-          `applied in ${seconds(applied.durationMs)}; backup ${applied.backupId} (${applied.hostBackupDir} and ${applied.localBackupDir})`,
+          say(language, 'host.applied', {
+            time: seconds(applied.durationMs),
+            id: applied.backupId,
+            hostDir: applied.hostBackupDir,
+            localDir: String(applied.localBackupDir),
+          }),
         );
         if (!values.reboot) {
           if (values.json) console.log(JSON.stringify({ plan, applied, verified }, null, 2));
           else
             console.log(
               verified.liveSkipped
-                ? `verified the files; ${verified.liveSkipped}`
-                : `verified: ${verified.checked.join(', ')}`,
+                ? say(language, 'host.verifiedFiles', { skipped: verified.liveSkipped })
+                : say(language, 'host.verified', { checked: verified.checked.join(', ') }),
             );
           return 0;
         }
         const rollbackSeconds = values['no-rollback'] ? undefined : (confirmWithin ?? 300);
         const rebooted = await host.reboot({ timeoutMs, rollbackSeconds, rollbackBackupId: applied.backupId });
-        err(`back after ${seconds(rebooted.bootMs)}`);
+        err(say(language, 'host.backAfter', { time: seconds(rebooted.bootMs) }));
         const live = await host.verify(plan, { live: true }).catch((error: Error) => {
           if (rollbackSeconds === undefined) throw error;
-          throw new Error(
-            `${error.message}\nnot confirmed: ${host.label} rolls back to backup ${applied.backupId} ${rollbackSeconds} s after boot`,
-          );
+          throw new SaidError('HostNotConfirmedError', 'cli.host.notConfirmed', {
+            error: errorPart(error),
+            label: host.label,
+            id: applied.backupId,
+            seconds: rollbackSeconds,
+          });
         });
         if (rollbackSeconds !== undefined) await host.confirm();
         if (values.json) console.log(JSON.stringify({ plan, applied, verified: live, rebooted }, null, 2));
         else
           console.log(
-            `verified after reboot${rollbackSeconds !== undefined ? ' and confirmed' : ''}: ${live.checked.join(', ')}`,
+            say(language, rollbackSeconds !== undefined ? 'host.verifiedConfirmed' : 'host.verifiedReboot', {
+              checked: live.checked.join(', '),
+            }),
           );
         return 0;
       }

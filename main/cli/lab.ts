@@ -1,29 +1,14 @@
+import type { Language } from '../../shared/api.js';
 import { parseBondingMode } from '../../shared/bonding/modes.js';
 import { LINK_DOWN_MAX_MS } from '../../shared/drivers/lab.js';
 import { LAB_NETWORK, LAB_SLAVES } from '../../shared/lab/topology.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 import { buildGuestImage } from '../lab/image.js';
 import { type LabStatus, type LabUpOptions, VirtualLab } from '../lab/lab.js';
 import { proxyStdio } from '../lab/netns.js';
-import { cliLog, parseCommandLine, UsageError } from './usage.js';
+import { cliLanguage, cliLog, parseCommandLine, say as sayCli, type Usage, UsageError, usageText } from './usage.js';
 
-const USAGE = `usage: bondbench lab <action> [--instance NAME]
-
-  up [--mode MODE] [--miimon MS] [--style writeup|modern] [--standalone] [--lacp] [--accel auto|kvm|tcg] [--json]
-                 build the guest image if needed, wire the namespace, boot the guest, print where to SSH and
-                 the bond's state. /etc/conf.d/net starts as the write-up's (balance-rr, miimon 100).
-                 --lacp: cable eth1 and eth2 to an LACP partner (a second guest whose 802.3ad bond plays the
-                 switch, lacp_rate fast) instead of the bridge; the bond then starts as 802.3ad, miimon 100.
-  down           stop the guest, remove the namespace, taps and files of the lab
-  status [--json]
-  pull <eth1|eth2> [--link-down-ms MS]
-                     pull the cable: carrier off on the switch port and on the guest NIC; --link-down-ms keeps
-                     the guest NIC's carrier that long after the switch end (a real PHY's link-fail time, 0–${LINK_DOWN_MAX_MS})
-  plug <eth1|eth2>   plug it back
-  reset [--no-wait]  warm reboot (QMP system_reset); waits for SSH and prints the time
-  power on|off|cycle cold power: stop or start the guest; /etc on its disk survives
-  ssh [COMMAND …]    a shell in the guest, or one command (its output and exit code are passed on)
-  connect HOST PORT  join stdin/stdout to HOST:PORT inside the lab (an OpenSSH ProxyCommand)
-  image              build (or find in the cache) the guest image and print where it is`;
+const USAGE: Usage = { key: 'cli.usage.lab', vars: { max: LINK_DOWN_MAX_MS } };
 
 const log = cliLog('lab');
 
@@ -39,34 +24,75 @@ async function bondState(lab: VirtualLab): Promise<string> {
   }
 }
 
-function printStatus(status: LabStatus): void {
+function printStatus(status: LabStatus, language: Language): void {
+  const say = (key: string, vars?: ReasonPart['vars']) => sayCli(language, `lab.${key}`, vars);
   if (!status.up) {
-    console.log(`lab "${status.instance}" is down`);
+    console.log(say('down', { instance: status.instance }));
     return;
   }
-  console.log(`lab "${status.instance}" is up: QEMU pid ${status.qemuPid} (${status.accel}), ${status.kernel}`);
-  if (status.bootMs) console.log(`  boot to SSH: ${(status.bootMs / 1000).toFixed(1)} s`);
-  console.log(`  namespace:  ${status.namespace}`);
-  console.log(`  ssh:        ${status.ssh?.command}`);
-  console.log(`  host key:   ${status.ssh?.hostKey}`);
   console.log(
-    `  tester:     ${status.tester?.port} ${status.tester?.address} (${status.tester?.mac}), bond ${LAB_NETWORK.bondAddress}`,
+    say('up', {
+      instance: status.instance,
+      pid: String(status.qemuPid),
+      accel: String(status.accel),
+      kernel: String(status.kernel),
+    }),
+  );
+  if (status.bootMs) console.log(say('bootToSsh', { seconds: (status.bootMs / 1000).toFixed(1) }));
+  console.log(say('namespace', { value: status.namespace }));
+  console.log(say('ssh', { value: String(status.ssh?.command) }));
+  console.log(say('hostKey', { value: String(status.ssh?.hostKey) }));
+  const tester = status.tester;
+  console.log(
+    say('tester', {
+      port: String(tester?.port),
+      address: String(tester?.address),
+      mac: String(tester?.mac),
+      bond: LAB_NETWORK.bondAddress,
+    }),
   );
   const partner = status.lacp?.partner;
   if (partner) {
     console.log(
-      `  partner:    LACP switch ${partner.systemMac} (lacp_rate ${partner.lacpRate}), ` +
-        (partner.qemuPid ? `QEMU pid ${partner.qemuPid}` : 'NOT RUNNING') +
-        `${partner.bootMs ? `, bond up ${(partner.bootMs / 1000).toFixed(1)} s after start` : ''}; console ${partner.consoleLog}`,
+      say('partner', {
+        mac: partner.systemMac,
+        rate: partner.lacpRate,
+        qemu: partner.qemuPid
+          ? { key: 'cli.lab.qemuPid', vars: { pid: String(partner.qemuPid) } }
+          : { key: 'cli.lab.notRunning' },
+        boot: partner.bootMs
+          ? { key: 'cli.lab.bondUpAfter', vars: { seconds: (partner.bootMs / 1000).toFixed(1) } }
+          : '',
+        log: partner.consoleLog,
+      }),
     );
   }
+  const onOff = (on: boolean): ReasonPart => ({ key: on ? 'cli.lab.on' : 'cli.lab.off' });
   for (const link of status.links ?? []) {
     // With the partner, the switch driver moves the cable between the partner's port and the bridge.
-    const cable =
+    const cable: ReasonPart =
       link.partnerTap && link.cabledTo !== 'bridge'
-        ? `cable ${link.tap} ↔ ${link.partnerTap}${link.cabledTo === 'loose' ? ' (NOT CONNECTED)' : ''}, carrier ${link.switchCarrier ? 'on' : 'off'}/${link.partnerCarrier ? 'on' : 'off'}`
-        : `switch port ${link.tap} carrier ${link.switchCarrier ? 'on' : 'off'}${link.partnerTap ? ` (re-cabled to the bridge; partner port ${link.partnerTap} dark)` : ''}`;
-    console.log(`  ${link.slave}:       ${link.pulled ? 'PULLED' : 'plugged'} (${cable})`);
+        ? {
+            key: 'cli.lab.cablePartner',
+            vars: {
+              tap: link.tap,
+              partnerTap: link.partnerTap,
+              loose: link.cabledTo === 'loose' ? { key: 'cli.lab.notConnected' } : '',
+              switch: onOff(!!link.switchCarrier),
+              partner: onOff(!!link.partnerCarrier),
+            },
+          }
+        : {
+            key: 'cli.lab.cableBridge',
+            vars: {
+              tap: link.tap,
+              carrier: onOff(!!link.switchCarrier),
+              recabled: link.partnerTap ? { key: 'cli.lab.recabled', vars: { partnerTap: link.partnerTap } } : '',
+            },
+          };
+    console.log(
+      say('link', { slave: link.slave, state: { key: link.pulled ? 'cli.lab.pulled' : 'cli.lab.plugged' }, cable }),
+    );
   }
 }
 
@@ -106,67 +132,70 @@ export async function labCommand(args: string[]): Promise<number> {
     },
     USAGE,
   );
+  const language = cliLanguage(undefined, USAGE);
+  const say = (key: string, vars?: ReasonPart['vars']) => sayCli(language, `lab.${key}`, vars);
+  const usage = (key: string, vars?: ReasonPart['vars']) =>
+    new UsageError({ key: `cli.lab.${key}`, vars: vars ?? {} }, USAGE);
   const lab = new VirtualLab(values.instance);
   switch (action) {
     case 'up': {
       let bond: LabUpOptions['bond'];
       if (values.standalone) {
-        if (values.mode) throw new UsageError('--standalone and --mode exclude each other', USAGE);
+        if (values.mode) throw usage('standaloneMode');
         bond = null;
       } else {
         const miimon = Number(values.miimon ?? 100);
-        if (!Number.isInteger(miimon) || miimon < 0) throw new UsageError('--miimon takes a whole number of ms', USAGE);
+        if (!Number.isInteger(miimon) || miimon < 0) throw usage('badMiimon');
         const style = values.style ?? 'writeup';
-        if (style !== 'writeup' && style !== 'modern') throw new UsageError('--style is writeup or modern', USAGE);
+        if (style !== 'writeup' && style !== 'modern') throw usage('badStyle');
         bond = { mode: parseBondingMode(values.mode ?? (values.lacp ? '802.3ad' : 'balance-rr')), miimon, style };
       }
       const status = await lab.up({ bond, accel: values.accel, log, lacp: values.lacp });
       if (values.json) console.log(JSON.stringify(status, null, 2));
       else {
-        printStatus(status);
+        printStatus(status, language);
         console.log(`\n${await bondState(lab)}`);
       }
       return 0;
     }
     case 'down': {
       const found = await lab.down(log);
-      console.log(found ? `lab "${lab.instance}" is down` : `lab "${lab.instance}" was not up; nothing to remove`);
+      console.log(say(found ? 'down' : 'notUp', { instance: lab.instance }));
       return 0;
     }
     case 'status': {
       const status = await lab.status();
       if (values.json) console.log(JSON.stringify(status, null, 2));
-      else printStatus(status);
+      else printStatus(status, language);
       return status.up ? 0 : 3;
     }
     case 'pull':
     case 'plug': {
       const slave = positionals[0];
-      if (!slave || positionals.length > 1)
-        throw new UsageError(`lab ${action} takes one slave: ${LAB_SLAVES.join(' or ')}`, USAGE);
+      if (!slave || positionals.length > 1) throw usage('oneSlave', { action, slaves: LAB_SLAVES.join(' | ') });
       const linkDownMs = Number(values['link-down-ms'] ?? 0);
       if (!Number.isInteger(linkDownMs) || linkDownMs < 0 || linkDownMs > LINK_DOWN_MAX_MS)
-        throw new UsageError(`--link-down-ms takes a whole number of ms from 0 to ${LINK_DOWN_MAX_MS}`, USAGE);
+        throw usage('badLinkDown', { max: LINK_DOWN_MAX_MS });
       if (action === 'pull') await lab.pull(slave, { linkDownMs });
       else await lab.plug(slave);
       const mii = await slaveMiiStatus(lab, slave, action === 'pull' ? 'down' : 'up');
-      console.log(
-        `${slave} ${action === 'pull' ? 'pulled' : 'plugged'}; the guest's bond0 reports ${slave} MII status: ${mii}`,
-      );
+      // The kernel's own word (up, down), or ours when the bond does not list the slave.
+      const status = mii === 'not a slave' ? { key: 'cli.lab.notSlave' } : mii;
+      console.log(say(action === 'pull' ? 'pulledMii' : 'pluggedMii', { slave, mii: status }));
       return 0;
     }
     case 'reset': {
       const ms = await lab.reset({ wait: !values['no-wait'] });
-      console.log(ms === undefined ? 'reset sent' : `reset: SSH answered again after ${(ms / 1000).toFixed(1)} s`);
+      console.log(ms === undefined ? say('resetSent') : say('resetBack', { seconds: (ms / 1000).toFixed(1) }));
       return 0;
     }
     case 'power': {
       const what = positionals[0];
-      if (what !== 'on' && what !== 'off' && what !== 'cycle')
-        throw new UsageError('lab power takes on, off or cycle', USAGE);
+      if (what !== 'on' && what !== 'off' && what !== 'cycle') throw usage('powerTakes');
       const ms = await lab.power(what, log);
+      const state = { key: `cli.lab.${await lab.powerState()}` };
       console.log(
-        `power ${what}: guest is ${await lab.powerState()}${ms ? `, SSH after ${(ms / 1000).toFixed(1)} s` : ''}`,
+        ms ? say('powerSsh', { what, state, seconds: (ms / 1000).toFixed(1) }) : say('power', { what, state }),
       );
       return 0;
     }
@@ -174,7 +203,7 @@ export async function labCommand(args: string[]): Promise<number> {
       return labSsh(lab, positionals);
     case 'connect': {
       const [host, port] = positionals;
-      if (!host || !port || !/^\d+$/.test(port)) throw new UsageError('lab connect takes HOST PORT', USAGE);
+      if (!host || !port || !/^\d+$/.test(port)) throw usage('connectTakes');
       return proxyStdio(lab.namespace, host, Number(port));
     }
     case 'image': {
@@ -184,10 +213,10 @@ export async function labCommand(args: string[]): Promise<number> {
     }
     case undefined:
     case 'help':
-      console.log(USAGE);
+      console.log(usageText(language, USAGE));
       return action ? 0 : 2;
     default:
-      throw new UsageError(`unknown lab action ${JSON.stringify(action)}`, USAGE);
+      throw new UsageError({ key: 'cli.unknownAction', vars: { group: 'lab', action: JSON.stringify(action) } }, USAGE);
   }
 }
 

@@ -1,23 +1,16 @@
 /** `bondbench tester …`: the tester agent by hand — interfaces, and a live capture (with an echo probe) to pcapng. */
+
 import { resolve } from 'node:path';
+import type { Language } from '../../shared/api.js';
 import { LAB_NETWORK, LAB_NICS, namespaceName } from '../../shared/lab/topology.js';
 import { arpCounts } from '../../shared/measure/arp.js';
 import { EchoLog, echoStats } from '../../shared/measure/echo.js';
 import { assertIPv4, assertMac } from '../../shared/net/names.js';
 import type { CapturedFrame, CaptureSpec } from '../../shared/tester/protocol.js';
 import { TesterClient } from '../tester/client.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { cliLanguage, parseCommandLine, say, type Usage, UsageError, usageText } from './usage.js';
 
-const USAGE = `usage: bondbench tester <action> [--lab [--instance NAME]]
-
-  interfaces [--json]    interfaces libpcap can capture on, with addresses and MACs
-  capture --out FILE.pcapng [--device DEV | --subnet CIDR] [--filter BPF] [--host-mac MAC …]
-          [--seconds N] [--probe BOND_IP [--rate N]] [--quiet]
-                         capture live (one line per decoded frame) into pcapng until Ctrl-C or --seconds,
-                         optionally with an ICMP echo stream to the bond; prints counters, ARP classes and
-                         echo statistics at the end
-  --lab                  run the agent in the virtual lab's namespace: tester0, the bond subnet and the
-                         host's MACs by default (--device tap-eth1 captures a switch port)`;
+const USAGE: Usage = { key: 'cli.usage.tester' };
 
 function line(frame: CapturedFrame): string {
   const time = new Date(frame.timeMs).toISOString().slice(11, 23) + (frame.timeMs % 1).toFixed(6).slice(2, 5);
@@ -45,8 +38,11 @@ export async function testerCommand(args: string[]): Promise<number> {
     },
     USAGE,
   );
+  const language = cliLanguage(undefined, USAGE);
   const [action, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected ${JSON.stringify(extra.join(' '))}`, USAGE);
+  if (extra.length > 0) {
+    throw new UsageError({ key: 'cli.unexpected', vars: { words: JSON.stringify(extra.join(' ')) } }, USAGE);
+  }
   const instance = values.instance ?? process.env.BONDBENCH_LAB_INSTANCE ?? 'default';
   const netns = values.lab ? namespaceName(instance) : undefined;
   switch (action) {
@@ -59,7 +55,7 @@ export async function testerCommand(args: string[]): Promise<number> {
           for (const i of interfaces) {
             const addresses = i.addresses.map((a) => a.cidr ?? a.address).join(', ');
             console.log(
-              `${i.name.padEnd(16)} ${(i.mac ?? '').padEnd(17)} ${addresses}${i.loopback ? ' (loopback)' : ''}` +
+              `${i.name.padEnd(16)} ${(i.mac ?? '').padEnd(17)} ${addresses}${i.loopback ? say(language, 'tester.loopback') : ''}` +
                 `${i.friendlyName ? ` "${i.friendlyName}"` : ''}${i.description ? ` ${i.description}` : ''}`,
             );
           }
@@ -70,13 +66,16 @@ export async function testerCommand(args: string[]): Promise<number> {
       return 0;
     }
     case 'capture':
-      return capture(values, netns);
+      return capture(values, netns, language);
     case undefined:
     case 'help':
-      console.log(USAGE);
+      console.log(usageText(language, USAGE));
       return action ? 0 : 2;
     default:
-      throw new UsageError(`unknown tester action ${JSON.stringify(action)}`, USAGE);
+      throw new UsageError(
+        { key: 'cli.unknownAction', vars: { group: 'tester', action: JSON.stringify(action) } },
+        USAGE,
+      );
   }
 }
 
@@ -93,11 +92,11 @@ interface CaptureOptions {
   quiet?: boolean;
 }
 
-async function capture(values: CaptureOptions, netns: string | undefined): Promise<number> {
-  if (!values.out) throw new UsageError('capture: give --out FILE.pcapng', USAGE);
+async function capture(values: CaptureOptions, netns: string | undefined, language: Language): Promise<number> {
+  if (!values.out) throw new UsageError({ key: 'cli.tester.needOut' }, USAGE);
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0))
-    throw new UsageError(`--seconds ${values.seconds}: give a positive number`, USAGE);
+    throw new UsageError({ key: 'cli.tester.badSeconds', vars: { seconds: values.seconds! } }, USAGE);
   const rate = values.rate === undefined ? 10 : Number(values.rate);
   const probeTarget = values.probe === undefined ? undefined : assertIPv4(values.probe, '--probe');
   const hostMacs = (
@@ -111,7 +110,7 @@ async function capture(values: CaptureOptions, netns: string | undefined): Promi
   // The subnet picks the interface when no device is named, and makes the default filter either way.
   const device = values.device ?? (values.lab && !values.subnet ? LAB_NETWORK.testerPort : undefined);
   const subnet = values.subnet ?? (values.lab ? LAB_NETWORK.bondSubnet : undefined);
-  if (!device && !subnet) throw new UsageError('capture: give --device or --subnet (or --lab)', USAGE);
+  if (!device && !subnet) throw new UsageError({ key: 'cli.tester.needDevice' }, USAGE);
   if (device) spec.device = device;
   if (subnet) spec.subnet = subnet;
   if (values.filter !== undefined) spec.filter = values.filter;
@@ -129,11 +128,17 @@ async function capture(values: CaptureOptions, netns: string | undefined): Promi
   try {
     const started = await client.startCapture(spec);
     console.error(
-      `capturing on ${started.device} (filter ${JSON.stringify(started.filter)}, ${started.timestampPrecision}second timestamps) into ${spec.pcapng!.path}`,
+      say(language, 'tester.capturing', {
+        device: started.device,
+        filter: JSON.stringify(started.filter),
+        precision: { key: `cli.tester.precision.${started.timestampPrecision}` },
+        file: spec.pcapng!.path,
+      }),
     );
     if (probeTarget) {
       const probe = await client.startProbe({ id: 'cli', device: started.device, target: probeTarget, rate });
-      console.error(`echo ${rate}/s to ${probeTarget} (${probe.targetMac}, ARP ${probe.arpMs?.toFixed(1) ?? '—'} ms)`);
+      const arpMs = probe.arpMs?.toFixed(1) ?? '—';
+      console.error(say(language, 'tester.echo', { rate, target: probeTarget, mac: probe.targetMac, arpMs }));
     }
     await new Promise<void>((done) => {
       const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
@@ -146,8 +151,16 @@ async function capture(values: CaptureOptions, netns: string | undefined): Promi
     const summary = await client.stopCapture('cli');
     const c = summary.counters;
     console.error(
-      `\n${c.received} frames (${c.bytes} bytes) written to ${summary.pcapng?.path}; dropped: kernel ${c.kernel?.dropped ?? '?'}, ` +
-        `interface ${c.kernel?.ifDropped ?? '?'}, disk ${c.writerDropped}, display ${c.queueDropped}; malformed ${c.malformed}`,
+      `\n${say(language, 'tester.written', {
+        frames: c.received,
+        bytes: c.bytes,
+        file: String(summary.pcapng?.path),
+        kernel: String(c.kernel?.dropped ?? '?'),
+        ifDropped: String(c.kernel?.ifDropped ?? '?'),
+        disk: c.writerDropped,
+        display: c.queueDropped,
+        malformed: c.malformed,
+      })}`,
     );
     const arp = arpCounts(frames);
     console.error(
@@ -165,12 +178,15 @@ async function capture(values: CaptureOptions, netns: string | undefined): Promi
     }
     if (probeTarget) {
       const stats = echoStats(log.records());
-      console.error(
-        `echo: ${stats.sent} sent, ${stats.answered} answered, ${stats.lost} lost, ${stats.duplicates} duplicates, ${stats.reordered} reordered` +
-          (stats.rttMs
-            ? `; RTT ms min ${stats.rttMs.min.toFixed(3)} median ${stats.rttMs.median.toFixed(3)} max ${stats.rttMs.max.toFixed(3)}`
-            : ''),
-      );
+      const rtt = stats.rttMs
+        ? say(language, 'tester.rtt', {
+            min: stats.rttMs.min.toFixed(3),
+            median: stats.rttMs.median.toFixed(3),
+            max: stats.rttMs.max.toFixed(3),
+          })
+        : '';
+      const { sent, answered, lost, duplicates, reordered } = stats;
+      console.error(say(language, 'tester.echoStats', { sent, answered, lost, duplicates, reordered, rtt }));
     }
     return 0;
   } finally {

@@ -1181,6 +1181,265 @@ export const en = {
     planValid: 'valid — {{modes}} modes × {{steps}} steps × {{repeat}}',
     planValidSweep: 'valid — {{modes}} modes × {{steps}} steps × {{repeat}} × {{points}} sweep points ({{labels}})',
     warning: 'warning: {{warning}}',
+    usageSaid: '{{message}}',
+    badLanguage: '{{source}} {{value}}: use one of {{languages}}',
+    unknownCommand: 'unknown command {{command}}',
+    unknownAction: 'unknown {{group}} action {{action}}',
+    unexpected: 'unexpected {{words}}',
+    planNeedsAction: 'plan needs an action',
+    planCheckFile: 'plan check needs a file',
+    cannotReadPlan: 'cannot read the plan {{file}}',
+    badRepeat: '--repeat must be a whole number ≥ 1',
+    badModes: '--modes: unknown {{unknown}}; use {{modes}}',
+    finding: '{{path}}: {{message}}',
+    lines: '{{a}}\n  {{b}}',
+    planInvalid: 'the plan is not valid:\n  {{findings}}',
+    labNoPartner:
+      'lab "{{instance}}" is up without its LACP partner, so 802.3ad could not be cabled to one: run "{{down}}", then "{{up}}" (or run --lab, which brings it up so)',
+    planExists: '{{file}} exists: choose another name or remove it',
+    planWritten: 'wrote {{file}}; check it with "bondbench plan check {{file}}"',
+    // The matrix `bondbench run` prints (its cells and columns come from matrix.* and report.*).
+    matrix: { mode: 'mode', all: 'all', colon: ': ' },
+    sweepHeader: 'failover (ms) against {{axes}}: median / p95 over the pulls (measured/pulls)',
+    progressEta: ', about {{minutes}} min left',
+    stepFailed: '{{step}} failed: {{error}}',
+    stopping: 'stopping after the current action and restoring the host (Ctrl-C again to leave at once)',
+    runEnded: 'run {{status}}: {{count}} steps, host restored',
+    runEndedNotRestored: 'run {{status}}: {{count}} steps, host NOT restored',
+    runError: 'error: {{error}}',
+    results: 'results: {{dir}}',
+    reportWritten:
+      'report:  {{file}}  (more: npx bondbench report {{dir}} --format pdf|csv|json|md|zip [--lang zh-CN])',
+    reportNotWritten:
+      'report:  not written into the run folder; make it elsewhere with: npx bondbench report {{dir}} --out DIR',
+    junitWritten: 'junit:   {{file}}',
+    labUp: 'bringing the virtual lab "{{instance}}" up',
+    labUpPartner: 'bringing the virtual lab "{{instance}}" up with its LACP partner',
+    labDown: 'taking the virtual lab "{{instance}}" down (--keep-lab keeps it)',
+    noRuns: 'no runs yet: start one with "bondbench run --lab"',
+    runSteps: '{{done}}/{{total}} steps',
+    whichRun: 'which run? give a run folder or id',
+    oneRun: 'give one run',
+    twoRuns: 'give two runs (folders or ids) to compare',
+    badFormat: '--format {{format}}: use one of {{formats}}',
+    wrote: 'wrote {{path}}',
+    // Each command's usage ("bondbench <command> --help"); values (folders, formats, modes) are vars.
+    lab: {
+      down: 'lab "{{instance}}" is down',
+      notUp: 'lab "{{instance}}" was not up; nothing to remove',
+      up: 'lab "{{instance}}" is up: QEMU pid {{pid}} ({{accel}}), {{kernel}}',
+      bootToSsh: '  boot to SSH: {{seconds}} s',
+      namespace: '  namespace:  {{value}}',
+      ssh: '  ssh:        {{value}}',
+      hostKey: '  host key:   {{value}}',
+      tester: '  tester:     {{port}} {{address}} ({{mac}}), bond {{bond}}',
+      partner: '  partner:    LACP switch {{mac}} (lacp_rate {{rate}}), {{qemu}}{{boot}}; console {{log}}',
+      qemuPid: 'QEMU pid {{pid}}',
+      notRunning: 'NOT RUNNING',
+      bondUpAfter: ', bond up {{seconds}} s after start',
+      link: '  {{slave}}:       {{state}} ({{cable}})',
+      pulled: 'PULLED',
+      plugged: 'plugged',
+      cablePartner: 'cable {{tap}} ↔ {{partnerTap}}{{loose}}, carrier {{switch}}/{{partner}}',
+      notConnected: ' (NOT CONNECTED)',
+      cableBridge: 'switch port {{tap}} carrier {{carrier}}{{recabled}}',
+      recabled: ' (re-cabled to the bridge; partner port {{partnerTap}} dark)',
+      on: 'on',
+      off: 'off',
+      pulledMii: "{{slave}} pulled; the guest's bond0 reports {{slave}} MII status: {{mii}}",
+      pluggedMii: "{{slave}} plugged; the guest's bond0 reports {{slave}} MII status: {{mii}}",
+      notSlave: 'not a slave',
+      resetSent: 'reset sent',
+      resetBack: 'reset: SSH answered again after {{seconds}} s',
+      power: 'power {{what}}: guest is {{state}}',
+      powerSsh: 'power {{what}}: guest is {{state}}, SSH after {{seconds}} s',
+      standaloneMode: '--standalone and --mode exclude each other',
+      badMiimon: '--miimon takes a whole number of ms',
+      badStyle: '--style is writeup or modern',
+      oneSlave: 'lab {{action}} takes one slave: {{slaves}}',
+      badLinkDown: '--link-down-ms takes a whole number of ms from 0 to {{max}}',
+      powerTakes: 'lab power takes on, off or cycle',
+      connectTakes: 'lab connect takes HOST PORT',
+    },
+    host: {
+      wholeNumber: '{{option}} takes a whole number',
+      askKey:
+        "The authenticity of {{host}} can't be established.\n{{type}} key fingerprint is {{fingerprint}}.\nAre you sure you want to pin this key and continue (yes/no)? ",
+      askPassphrase: "Enter passphrase for key '{{file}}': ",
+      needMode: 'configure needs --mode',
+      badTlb: '--tlb-dynamic-lb is 0 or 1',
+      plan: 'plan ({{how}}) for {{host}}:',
+      planStyle: '{{backend}}, {{style}} style',
+      note: '  note: {{note}}',
+      needTarget: 'host {{action}} needs a target',
+      badBackend: '--backend is runtime or netifrc',
+      badStyle: '--style is writeup or modern',
+      rebootNetifrc: '--reboot goes with --backend netifrc: a runtime configuration does not survive a reboot',
+      acceptKeyTerminal: 'accept-key asks on a terminal; without one, pass --accept-new-host-key',
+      pinned: '{{label}}: host key {{fingerprint}} is pinned',
+      confirmed: '{{label}}: configuration confirmed, rollback disarmed',
+      notArmed: '{{label}}: no rollback was armed',
+      restoredHost: '{{label}}: restored backup {{id}} (host copy): {{files}}; bond {{bond}}',
+      restoredLocal: '{{label}}: restored backup {{id}} (local copy): {{files}}; bond {{bond}}',
+      noFiles: 'no files',
+      rollbackArmed: 'rollback armed: confirm within {{seconds}} s of boot ("bondbench host confirm")',
+      back: '{{label}}: back after {{boot}} (connection drop seen after {{drop}})',
+      rebootSent: '{{label}}: reboot sent',
+      noSlaves: 'the bond has no slaves yet: give --slaves eth1,eth2',
+      applied: 'applied in {{time}}; backup {{id}} ({{hostDir}} and {{localDir}})',
+      verifiedFiles: 'verified the files; {{skipped}}',
+      verified: 'verified: {{checked}}',
+      backAfter: 'back after {{time}}',
+      notConfirmed: '{{error}}\nnot confirmed: {{label}} rolls back to backup {{id}} {{seconds}} s after boot',
+      verifiedReboot: 'verified after reboot: {{checked}}',
+      verifiedConfirmed: 'verified after reboot and confirmed: {{checked}}',
+    },
+    tester: {
+      loopback: ' (loopback)',
+      needOut: 'capture: give --out FILE.pcapng',
+      badSeconds: '--seconds {{seconds}}: give a positive number',
+      needDevice: 'capture: give --device or --subnet (or --lab)',
+      capturing: 'capturing on {{device}} (filter {{filter}}, {{precision}} timestamps) into {{file}}',
+      precision: { nano: 'nanosecond', micro: 'microsecond', unknown: 'unknown-resolution' },
+      echo: 'echo {{rate}}/s to {{target}} ({{mac}}, ARP {{arpMs}} ms)',
+      written:
+        '{{frames}} frames ({{bytes}} bytes) written to {{file}}; dropped: kernel {{kernel}}, interface {{ifDropped}}, disk {{disk}}, display {{display}}; malformed {{malformed}}',
+      echoStats:
+        'echo: {{sent}} sent, {{answered}} answered, {{lost}} lost, {{duplicates}} duplicates, {{reordered}} reordered{{rtt}}',
+      rtt: '; RTT ms min {{min}} median {{median}} max {{max}}',
+    },
+    serve: {
+      notBuilt: 'the renderer is not built (looked in {{dirs}}): run "npm run build:renderer"',
+      noBrowser: 'could not start {{command}}; open the address above yourself',
+      badPort: '{{option}} must be a port number (1–65535), not {{value}}',
+      serving: 'BondBench is serving on {{url}}',
+      open: 'Open that address (the token in it is required). Ctrl-C stops.',
+      stopping: 'stopping; a run in progress is cancelled and its host restored (Ctrl-C again to leave at once)',
+      labDown: 'taking the virtual lab "{{instance}}" down',
+    },
+    usage: {
+      main: `usage: bondbench <command> …
+
+  lab up|down|status|pull|plug|reset|power|ssh|connect|image   the virtual bonding lab (run "bondbench lab help")
+  host probe|configure|restore|reboot|confirm|status|accept-key <target>   the host under test over SSH
+                                (user@host[:port], an ssh_config Host, or lab; run "bondbench host help")
+  run [plan.yaml] [--lab] …     run a plan (default: the write-up's experiment) and print the matrix
+  runs                          list earlier runs
+  report <run> [--format F] [--lang L]   a run's report: html, pdf, csv, json, md or a zip bundle; en or zh-CN
+  compare <runA> <runB> [--format F]     two runs cell by cell, their facts side by side (text, md, json, html)
+  plan init|check               write the default plan to edit; validate a plan
+  serve [--port N] [--no-open] [--host-lab]   the UI in a browser: loopback only, behind a per-start token
+  tester interfaces|capture [--lab]   the tester agent by hand: capture to pcapng, echo probe (run "bondbench tester help")
+  doctor [--probe IPV4] [--plan FILE]  what will and will not work on this machine, ✓ or ✗ with the fix
+
+Environment: BONDBENCH_CACHE (guest images, keys), BONDBENCH_LAB_INSTANCE, BONDBENCH_LAB_ACCEL=auto|kvm|tcg,
+BONDBENCH_LANG=en|zh-CN (the language the commands speak, their errors and reports; --lang where a command takes it)`,
+      run: `usage: bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN] [--junit FILE]
+
+  Runs a plan (the write-up's experiment when none is given) and prints the matrix with verdicts.
+  --lab        bring the virtual lab up first (and down again afterwards unless --keep-lab)
+  --out DIR    where run folders go (default {{runsDir}})
+  --repeat N   repeat every mode N times; --modes picks modes ({{modes}})
+  --resume RUN continue an interrupted run: modes it completed are skipped
+  --junit FILE also write the result as JUnit XML (a test case per matrix cell) for Jenkins, GitLab and other CI
+  exit status: 0 every cell as expected, 1 some cell unexpected or a step failed, 2 the run failed or was stopped`,
+      plan: `usage: bondbench plan init [FILE] [--instance NAME]   write the default plan (the write-up's experiment) to edit
+       bondbench plan check FILE [--lang en|zh-CN]     validate a plan; errors point at the line`,
+      runs: 'usage: bondbench runs [--out DIR] [--json]',
+      report: `usage: bondbench report <run> [--format {{formats}}] [--lang {{languages}}] [--out FILE]
+
+  <run>      a run folder, or a run id from "bondbench runs" (in {{runsDir}})
+  --format   html (default): one self-contained page; pdf: the same page printed by headless Chromium;
+             csv: the matrix, then the per-step measurements; json: the report model (with its JSON Schema);
+             md: Markdown for a ticket or a wiki; zip: the report, plan, host readings, log and pcapng files
+  --lang     the report's language (default BONDBENCH_LANG, else en)
+  --out      where to write; "-" for standard output. Without it csv, json and md go to standard output and
+             html, pdf and zip to a file named after the run in the current folder`,
+      compare: `usage: bondbench compare <runA> <runB> [--format {{formats}}] [--lang {{languages}}] [--out FILE]
+
+  Compares two runs cell by cell (a MAC, a verdict, a failover time beyond the spread of the repetitions), lists
+  what stayed and what only one run has, and puts both runs' facts (kernel, NICs, plan options) side by side.
+  --format   text (default), md, json or html; --out FILE writes it to a file instead of standard output
+  A sweep's run compares point by point: RUN@miimon=50 RUN@miimon=200 (or RUN@0, by index; RUN@miimon=50,lacp_rate=fast
+  for two axes); a point compares with another run too.`,
+      doctor: `usage: bondbench doctor [--probe IPV4] [--plan FILE] [--lab [--instance NAME]] [--lang {{languages}}] [--json]
+
+  Checks libpcap/Npcap and cap's build for this runtime, capture permission (the tester agent started as a run
+  starts it), every interface (pcap name, friendly name, MAC, addresses, capture and send), the SSH agent,
+  known_hosts and the PDF printer; one line each, ✓ or ✗ with the fix. Exit status 1 when something fails.
+  --probe IPV4   also capture and send an echo probe to this host for 5 s from the interface on its subnet
+  --plan FILE    also reach the plan's host and its power and link drivers (the run's preflight)
+  --lab          run the tester agent in the virtual lab's namespace (tester0)`,
+      lab: `usage: bondbench lab <action> [--instance NAME]
+
+  up [--mode MODE] [--miimon MS] [--style writeup|modern] [--standalone] [--lacp] [--accel auto|kvm|tcg] [--json]
+                 build the guest image if needed, wire the namespace, boot the guest, print where to SSH and
+                 the bond's state. /etc/conf.d/net starts as the write-up's (balance-rr, miimon 100).
+                 --lacp: cable eth1 and eth2 to an LACP partner (a second guest whose 802.3ad bond plays the
+                 switch, lacp_rate fast) instead of the bridge; the bond then starts as 802.3ad, miimon 100.
+  down           stop the guest, remove the namespace, taps and files of the lab
+  status [--json]
+  pull <eth1|eth2> [--link-down-ms MS]
+                     pull the cable: carrier off on the switch port and on the guest NIC; --link-down-ms keeps
+                     the guest NIC's carrier that long after the switch end (a real PHY's link-fail time, 0–{{max}})
+  plug <eth1|eth2>   plug it back
+  reset [--no-wait]  warm reboot (QMP system_reset); waits for SSH and prints the time
+  power on|off|cycle cold power: stop or start the guest; /etc on its disk survives
+  ssh [COMMAND …]    a shell in the guest, or one command (its output and exit code are passed on)
+  connect HOST PORT  join stdin/stdout to HOST:PORT inside the lab (an OpenSSH ProxyCommand)
+  image              build (or find in the cache) the guest image and print where it is`,
+      host: `usage: bondbench host <action> <target> [options]
+
+  <target>   user@host[:port], ssh://user@host[:port], a Host of ~/.ssh/config, or "lab" / "lab:<instance>"
+             (the virtual lab's guest)
+
+  probe <target>          read-only: kernel, distribution, bonding driver, tools, every interface (MAC,
+                          permanent MAC, carrier, speed, addresses, counters) and each bond's
+                          /proc/net/bonding state, as JSON
+  configure <target> --mode MODE [--slaves eth1,eth2] [--bond bond0] [--backend runtime|netifrc]
+                          [--style writeup|modern] [--miimon MS] [--updelay MS] [--downdelay MS]
+                          [--xmit-hash-policy P] [--fail-over-mac none|active|follow] [--lacp-rate slow|fast]
+                          [--primary IF] [--arp-interval MS --arp-ip-target A[,B…]] [--num-grat-arp N]
+                          [--num-unsol-na N] [--ad-select stable|bandwidth|count] [--min-links N]
+                          [--lp-interval S] [--tlb-dynamic-lb 0|1] [--address CIDR] [--dry-run] [--reboot [--confirm-within S]]
+                          plan, back up, apply and verify. runtime: now, through sysfs. netifrc: writes
+                          /etc/conf.d/net (takes effect at boot); with --reboot, reboots with a rollback armed
+                          and confirms once the bond is verified
+  restore <target>        put back what BondBench changed: files byte for byte, the bond's state
+  reboot <target> [--wait] [--confirm-within S]
+                          reboot; with --wait, report the time until SSH answers again
+  confirm <target>        confirm the running configuration (disarm a pending rollback)
+  status <target> [--bond bond0]   the bond's /proc/net/bonding state, parsed, as JSON
+  accept-key <target>     show the host key's SHA-256 fingerprint and pin it (known_hosts)
+
+Options: --ssh-config FILE (default ~/.ssh/config), --known-hosts FILE (default ~/.config/bondbench/known_hosts
+or the file ssh_config names), --identity FILE (repeatable), --password-stdin, --sudo (non-root login),
+--accept-new-host-key, --run-dir DIR (local copy of backups), --timeout S, --json
+Modes: {{modes}}`,
+      tester: `usage: bondbench tester <action> [--lab [--instance NAME]]
+
+  interfaces [--json]    interfaces libpcap can capture on, with addresses and MACs
+  capture --out FILE.pcapng [--device DEV | --subnet CIDR] [--filter BPF] [--host-mac MAC …]
+          [--seconds N] [--probe BOND_IP [--rate N]] [--quiet]
+                         capture live (one line per decoded frame) into pcapng until Ctrl-C or --seconds,
+                         optionally with an ICMP echo stream to the bond; prints counters, ARP classes and
+                         echo statistics at the end
+  --lab                  run the agent in the virtual lab's namespace: tester0, the bond subnet and the
+                         host's MACs by default (--device tap-eth1 captures a switch port)`,
+      serve: `usage: bondbench serve [--port N] [--forwarded-port N] [--no-open] [--host-lab] [--instance NAME] [--runs DIR] [--renderer DIR]
+
+  Serves the BondBench UI and its API on http://127.0.0.1 only, behind a token made at each start, and prints the
+  address to open (the token is part of it). Ctrl-C cancels a running run (the host is restored) and stops.
+  --port N        listen on port N (default: a free port)
+  --forwarded-port N
+                  also accept Host 127.0.0.1:N / localhost:N, the local end of an SSH forward to this port
+                  (ssh -L N:127.0.0.1:PORT); repeat for more. Any other port in Host is refused
+  --no-open       do not open a browser
+  --host-lab      bring the virtual lab up first (and down again on exit if this command started it)
+  --instance NAME the virtual lab instance the default plan targets (default $BONDBENCH_LAB_INSTANCE or "default")
+  --runs DIR      where run folders go (default {{runsDir}})
+  --renderer DIR  the built renderer (default build/renderer, made by "npm run build:renderer")`,
+    },
   },
   // What the host control refuses or fails at (main/host): the guard for its own SSH session, netifrc, sysfs.
   hostRefusal: {

@@ -1161,6 +1161,260 @@ export const zhCN: Messages = {
     planValid: '有效 — {{modes}} 个模式 × {{steps}} 步 × {{repeat}}',
     planValidSweep: '有效 — {{modes}} 个模式 × {{steps}} 步 × {{repeat}} × {{points}} 个扫描点（{{labels}}）',
     warning: '警告：{{warning}}',
+    usageSaid: '命令行有误（原文：“{{message}}”）',
+    badLanguage: '{{source}} {{value}}：请使用 {{languages}} 之一',
+    unknownCommand: '未知命令 {{command}}',
+    unknownAction: '{{group}} 没有操作 {{action}}',
+    unexpected: '多余的参数 {{words}}',
+    planNeedsAction: 'plan 需要一个操作（init 或 check）',
+    planCheckFile: 'plan check 需要一个计划文件',
+    cannotReadPlan: '无法读取计划 {{file}}',
+    badRepeat: '--repeat 必须是 ≥ 1 的整数',
+    badModes: '--modes：未知的模式 {{unknown}}；可用的模式：{{modes}}',
+    finding: '{{path}}：{{message}}',
+    lines: '{{a}}\n  {{b}}',
+    planInvalid: '计划无效：\n  {{findings}}',
+    labNoPartner:
+      '虚拟实验室 "{{instance}}" 在没有 LACP 对端的情况下运行，802.3ad 无法接到对端：请先运行 "{{down}}"，再运行 "{{up}}"（或使用 run --lab，它会这样启动实验室）',
+    planExists: '{{file}} 已存在：请换一个名字或先删除它',
+    planWritten: '已写入 {{file}}；请用 "bondbench plan check {{file}}" 检查它',
+    matrix: { mode: '模式', all: '全部', colon: '：' },
+    sweepHeader: '故障切换时间（ms）随 {{axes}} 的变化：各次拔线的中位数 / p95（测得次数/拔线次数）',
+    progressEta: '，约剩 {{minutes}} 分钟',
+    stepFailed: '{{step}} 失败：{{error}}',
+    stopping: '当前操作完成后停止，并恢复主机（再按一次 Ctrl-C 立即退出）',
+    runEnded: '运行{{status}}：{{count}} 步，主机已恢复',
+    runEndedNotRestored: '运行{{status}}：{{count}} 步，主机未恢复',
+    runError: '错误：{{error}}',
+    results: '结果：{{dir}}',
+    reportWritten:
+      '报告：{{file}}（其他格式：npx bondbench report {{dir}} --format pdf|csv|json|md|zip [--lang zh-CN]）',
+    reportNotWritten: '报告：未能写入运行文件夹；请在别处生成：npx bondbench report {{dir}} --out DIR',
+    junitWritten: 'JUnit：{{file}}',
+    labUp: '正在启动虚拟实验室 "{{instance}}"',
+    labUpPartner: '正在启动虚拟实验室 "{{instance}}" 及其 LACP 对端',
+    labDown: '正在关闭虚拟实验室 "{{instance}}"（--keep-lab 可保留它）',
+    noRuns: '还没有运行记录：请用 "bondbench run --lab" 开始一次',
+    runSteps: '{{done}}/{{total}} 步',
+    whichRun: '哪一次运行？请给出运行文件夹或编号',
+    oneRun: '请只给出一次运行',
+    twoRuns: '请给出要比较的两次运行（文件夹或编号）',
+    badFormat: '--format {{format}}：请使用 {{formats}} 之一',
+    wrote: '已写入 {{path}}',
+    lab: {
+      down: '虚拟实验室 "{{instance}}" 已关闭',
+      notUp: '虚拟实验室 "{{instance}}" 没有在运行；无需清理',
+      up: '虚拟实验室 "{{instance}}" 正在运行：QEMU 进程 {{pid}}（{{accel}}），{{kernel}}',
+      bootToSsh: '  启动到 SSH 可用：{{seconds}} 秒',
+      namespace: '  命名空间：  {{value}}',
+      ssh: '  SSH：       {{value}}',
+      hostKey: '  主机密钥：  {{value}}',
+      tester: '  测试端：    {{port}} {{address}}（{{mac}}），bond 地址 {{bond}}',
+      partner: '  对端：      LACP 交换机 {{mac}}（lacp_rate {{rate}}），{{qemu}}{{boot}}；控制台日志 {{log}}',
+      qemuPid: 'QEMU 进程 {{pid}}',
+      notRunning: '未运行',
+      bondUpAfter: '，启动后 {{seconds}} 秒 bond 就绪',
+      link: '  {{slave}}：       {{state}}（{{cable}}）',
+      pulled: '已拔线',
+      plugged: '已插线',
+      cablePartner: '线缆 {{tap}} ↔ {{partnerTap}}{{loose}}，载波 {{switch}}/{{partner}}',
+      notConnected: '（未连接）',
+      cableBridge: '交换机端口 {{tap}} 载波{{carrier}}{{recabled}}',
+      recabled: '（已改接到网桥；对端端口 {{partnerTap}} 无信号）',
+      on: '开',
+      off: '关',
+      pulledMii: '已拔下 {{slave}}；客户机的 bond0 报告 {{slave}} 的 MII 状态：{{mii}}',
+      pluggedMii: '已插回 {{slave}}；客户机的 bond0 报告 {{slave}} 的 MII 状态：{{mii}}',
+      notSlave: '不是从属接口',
+      resetSent: '已发送重启',
+      resetBack: '重启：{{seconds}} 秒后 SSH 恢复应答',
+      power: '电源{{what}}：客户机电源{{state}}',
+      powerSsh: '电源{{what}}：客户机电源{{state}}，{{seconds}} 秒后 SSH 可用',
+      standaloneMode: '--standalone 与 --mode 不能同时使用',
+      badMiimon: '--miimon 必须是整数毫秒',
+      badStyle: '--style 只能是 writeup 或 modern',
+      oneSlave: 'lab {{action}} 需要一个从属接口：{{slaves}}',
+      badLinkDown: '--link-down-ms 必须是 0 到 {{max}} 之间的整数毫秒',
+      powerTakes: 'lab power 的参数为 on、off 或 cycle',
+      connectTakes: 'lab connect 的参数为 HOST PORT',
+    },
+    host: {
+      wholeNumber: '{{option}} 必须是整数',
+      askKey:
+        '无法确认 {{host}} 的真实性。\n{{type}} 密钥指纹为 {{fingerprint}}。\n确定要固定此密钥并继续吗（输入 yes 或 no）？',
+      askPassphrase: "请输入密钥 '{{file}}' 的口令：",
+      needMode: 'configure 需要 --mode',
+      badTlb: '--tlb-dynamic-lb 只能是 0 或 1',
+      plan: '{{host}} 的计划（{{how}}）：',
+      planStyle: '{{backend}}，{{style}} 风格',
+      note: '  注：{{note}}',
+      needTarget: 'host {{action}} 需要一个目标主机',
+      badBackend: '--backend 只能是 runtime 或 netifrc',
+      badStyle: '--style 只能是 writeup 或 modern',
+      rebootNetifrc: '--reboot 需配合 --backend netifrc：runtime 方式的配置在重启后不会保留',
+      acceptKeyTerminal: 'accept-key 需要在终端上询问；没有终端时，请加 --accept-new-host-key',
+      pinned: '{{label}}：已固定主机密钥 {{fingerprint}}',
+      confirmed: '{{label}}：配置已确认，自动回滚已解除',
+      notArmed: '{{label}}：没有待执行的自动回滚',
+      restoredHost: '{{label}}：已恢复备份 {{id}}（主机上的副本）：{{files}}；bond {{bond}}',
+      restoredLocal: '{{label}}：已恢复备份 {{id}}（本地副本）：{{files}}；bond {{bond}}',
+      noFiles: '没有文件',
+      rollbackArmed: '已设置自动回滚：请在启动后 {{seconds}} 秒内确认（"bondbench host confirm"）',
+      back: '{{label}}：{{boot}} 后恢复（{{drop}} 后检测到连接断开）',
+      rebootSent: '{{label}}：已发送重启',
+      noSlaves: 'bond 还没有从属接口：请用 --slaves eth1,eth2 指定',
+      applied: '应用用时 {{time}}；备份 {{id}}（{{hostDir}} 和 {{localDir}}）',
+      verifiedFiles: '已校验文件；{{skipped}}',
+      verified: '已校验：{{checked}}',
+      backAfter: '{{time}} 后恢复',
+      notConfirmed: '{{error}}\n未确认：{{label}} 将在启动 {{seconds}} 秒后回滚到备份 {{id}}',
+      verifiedReboot: '重启后已校验：{{checked}}',
+      verifiedConfirmed: '重启后已校验并确认：{{checked}}',
+    },
+    tester: {
+      loopback: '（回环）',
+      needOut: 'capture：请用 --out FILE.pcapng 指定输出文件',
+      badSeconds: '--seconds {{seconds}}：请给出正数',
+      needDevice: 'capture：请给出 --device 或 --subnet（或 --lab）',
+      capturing: '正在 {{device}} 上抓包（过滤器 {{filter}}，{{precision}}时间戳），写入 {{file}}',
+      precision: { nano: '纳秒级', micro: '微秒级', unknown: '精度未知的' },
+      echo: '以每秒 {{rate}} 个向 {{target}} 发送回显（{{mac}}，ARP 用时 {{arpMs}} ms）',
+      written:
+        '{{frames}} 帧（{{bytes}} 字节）已写入 {{file}}；丢弃：内核 {{kernel}}，接口 {{ifDropped}}，磁盘 {{disk}}，显示 {{display}}；畸形帧 {{malformed}}',
+      echoStats:
+        '回显：发送 {{sent}}，应答 {{answered}}，丢失 {{lost}}，重复 {{duplicates}}，乱序 {{reordered}}{{rtt}}',
+      rtt: '；往返时间（ms）最小 {{min}}，中位数 {{median}}，最大 {{max}}',
+    },
+    serve: {
+      notBuilt: '界面尚未构建（已查找 {{dirs}}）：请运行 "npm run build:renderer"',
+      noBrowser: '无法启动 {{command}}；请自行打开上面的地址',
+      badPort: '{{option}} 必须是端口号（1–65535），而不是 {{value}}',
+      serving: 'BondBench 正在 {{url}} 上提供服务',
+      open: '请打开该地址（其中的令牌是必需的）。按 Ctrl-C 停止。',
+      stopping: '正在停止；进行中的运行会被取消，其主机会被恢复（再按一次 Ctrl-C 立即退出）',
+      labDown: '正在关闭虚拟实验室 "{{instance}}"',
+    },
+    usage: {
+      main: `用法：bondbench <命令> …
+
+  lab up|down|status|pull|plug|reset|power|ssh|connect|image   虚拟 bonding 实验室（详见 "bondbench lab help"）
+  host probe|configure|restore|reboot|confirm|status|accept-key <目标>   通过 SSH 操作被测主机
+                                （user@host[:port]、ssh_config 中的 Host，或 lab；详见 "bondbench host help"）
+  run [plan.yaml] [--lab] …     执行计划（默认：实验报告中的实验）并打印结果矩阵
+  runs                          列出以往的运行
+  report <运行> [--format F] [--lang L]   一次运行的报告：html、pdf、csv、json、md 或 zip 包；en 或 zh-CN
+  compare <运行A> <运行B> [--format F]     逐格比较两次运行，并排列出它们的环境信息（text、md、json、html）
+  plan init|check               写出默认计划以便编辑；校验计划
+  serve [--port N] [--no-open] [--host-lab]   在浏览器中使用界面：只监听本机回环地址，每次启动生成新令牌
+  tester interfaces|capture [--lab]   手动使用测试端代理：抓包到 pcapng、回显探测（详见 "bondbench tester help"）
+  doctor [--probe IPV4] [--plan FILE]  检查本机上哪些功能可用、哪些不可用，以 ✓ 或 ✗ 给出修复方法
+
+环境变量：BONDBENCH_CACHE（客户机镜像、密钥）、BONDBENCH_LAB_INSTANCE、BONDBENCH_LAB_ACCEL=auto|kvm|tcg、
+BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持 --lang 的命令以 --lang 为准）`,
+      run: `用法：bondbench run [plan.yaml] [--lab] [--instance NAME] [--keep-lab] [--out DIR] [--repeat N] [--modes a,b,…] [--resume RUN] [--junit FILE]
+
+  执行一个计划（未给出时为实验报告中的实验），并打印带判定的结果矩阵。
+  --lab        先启动虚拟实验室（结束后再关闭，除非指定 --keep-lab）
+  --out DIR    运行文件夹的位置（默认 {{runsDir}}）
+  --repeat N   每个模式重复 N 次；--modes 选择模式（{{modes}}）
+  --resume RUN 继续一次中断的运行：跳过已完成的模式
+  --junit FILE 另外把结果写成 JUnit XML（每个矩阵格一个测试用例），供 Jenkins、GitLab 等 CI 使用
+  退出码：0 所有格都符合预期，1 有格不符合预期或有步骤失败，2 运行失败或被停止`,
+      plan: `用法：bondbench plan init [FILE] [--instance NAME]   写出默认计划（实验报告中的实验）以便编辑
+      bondbench plan check FILE [--lang en|zh-CN]     校验计划；错误指向所在行`,
+      runs: '用法：bondbench runs [--out DIR] [--json]',
+      report: `用法：bondbench report <运行> [--format {{formats}}] [--lang {{languages}}] [--out FILE]
+
+  <运行>     运行文件夹，或 "bondbench runs" 列出的运行编号（位于 {{runsDir}}）
+  --format   html（默认）：一个独立的网页；pdf：由无头 Chromium 打印的同一网页；
+             csv：先是矩阵，然后是逐步的测量值；json：报告模型（附 JSON Schema）；
+             md：用于工单或维基的 Markdown；zip：报告、计划、主机读数、日志和 pcapng 文件
+  --lang     报告的语言（默认取 BONDBENCH_LANG，否则为 en）
+  --out      写到哪里；"-" 表示标准输出。未指定时，csv、json 和 md 写到标准输出，
+             html、pdf 和 zip 写到当前文件夹中以运行命名的文件`,
+      compare: `用法：bondbench compare <运行A> <运行B> [--format {{formats}}] [--lang {{languages}}] [--out FILE]
+
+  逐格比较两次运行（MAC、判定、超出重复测量离散范围的故障切换时间），列出不变的部分和只有一方才有的部分，
+  并把两次运行的环境信息（内核、网卡、计划选项）并排列出。
+  --format   text（默认）、md、json 或 html；--out FILE 写入文件而不是标准输出
+  扫描型运行按扫描点逐点比较：RUN@miimon=50 RUN@miimon=200（或按序号 RUN@0；两个维度时写 RUN@miimon=50,lacp_rate=fast）；
+  扫描点也可以和另一次运行比较。`,
+      doctor: `用法：bondbench doctor [--probe IPV4] [--plan FILE] [--lab [--instance NAME]] [--lang {{languages}}] [--json]
+
+  检查 libpcap/Npcap 及 cap 针对本运行时的构建、抓包权限（按运行时的方式启动测试端代理）、每个接口
+  （pcap 名、友好名、MAC、地址、能否抓包和发包）、SSH 代理、known_hosts 和 PDF 打印；每项一行，
+  以 ✓ 或 ✗ 给出修复方法。有检查失败时退出码为 1。
+  --probe IPV4   另外从同一子网的接口向该主机抓包并发送回显探测 5 秒
+  --plan FILE    另外连接计划中的主机及其电源和链路驱动（运行前的预检）
+  --lab          在虚拟实验室的命名空间（tester0）中运行测试端代理`,
+      lab: `用法：bondbench lab <操作> [--instance NAME]
+
+  up [--mode MODE] [--miimon MS] [--style writeup|modern] [--standalone] [--lacp] [--accel auto|kvm|tcg] [--json]
+                 需要时构建客户机镜像，连好命名空间，启动客户机，打印 SSH 方式和 bond 的状态。
+                 /etc/conf.d/net 初始为实验报告中的配置（balance-rr，miimon 100）。
+                 --lacp：把 eth1 和 eth2 接到 LACP 对端（第二台客户机，其 802.3ad bond 充当交换机，
+                 lacp_rate fast），而不是网桥；此时 bond 初始为 802.3ad，miimon 100。
+  down           停止客户机，删除实验室的命名空间、tap 接口和文件
+  status [--json]
+  pull <eth1|eth2> [--link-down-ms MS]
+                     拔线：关闭交换机端口和客户机网卡上的载波；--link-down-ms 让客户机网卡的载波在交换机端之后
+                     再保持这么久（真实 PHY 的链路失效时间，0–{{max}}）
+  plug <eth1|eth2>   把线插回
+  reset [--no-wait]  热重启（QMP system_reset）；等待 SSH 恢复并打印所用时间
+  power on|off|cycle 冷电源操作：停止或启动客户机；磁盘上的 /etc 保留
+  ssh [COMMAND …]    进入客户机的 shell，或执行一条命令（转发其输出和退出码）
+  connect HOST PORT  把标准输入/输出接到实验室内的 HOST:PORT（用作 OpenSSH 的 ProxyCommand）
+  image              构建（或在缓存中找到）客户机镜像并打印其位置`,
+      host: `用法：bondbench host <操作> <目标> [选项]
+
+  <目标>     user@host[:port]、ssh://user@host[:port]、~/.ssh/config 中的 Host，或 "lab" / "lab:<实例>"
+             （虚拟实验室的客户机）
+
+  probe <目标>            只读：内核、发行版、bonding 驱动、工具、每个接口（MAC、永久 MAC、载波、速率、地址、
+                          计数器）以及每个 bond 的 /proc/net/bonding 状态，输出为 JSON
+  configure <目标> --mode MODE [--slaves eth1,eth2] [--bond bond0] [--backend runtime|netifrc]
+                          [--style writeup|modern] [--miimon MS] [--updelay MS] [--downdelay MS]
+                          [--xmit-hash-policy P] [--fail-over-mac none|active|follow] [--lacp-rate slow|fast]
+                          [--primary IF] [--arp-interval MS --arp-ip-target A[,B…]] [--num-grat-arp N]
+                          [--num-unsol-na N] [--ad-select stable|bandwidth|count] [--min-links N]
+                          [--lp-interval S] [--tlb-dynamic-lb 0|1] [--address CIDR] [--dry-run] [--reboot [--confirm-within S]]
+                          生成计划、备份、应用并校验。runtime：立即通过 sysfs 生效。netifrc：写入
+                          /etc/conf.d/net（启动时生效）；加 --reboot 时在设好自动回滚后重启，
+                          bond 校验通过后再确认
+  restore <目标>          恢复 BondBench 改动过的内容：文件逐字节恢复，bond 恢复原状态
+  reboot <目标> [--wait] [--confirm-within S]
+                          重启；加 --wait 时报告 SSH 恢复应答所用的时间
+  confirm <目标>          确认当前配置（解除待执行的自动回滚）
+  status <目标> [--bond bond0]   bond 的 /proc/net/bonding 状态，解析后输出为 JSON
+  accept-key <目标>       显示主机密钥的 SHA-256 指纹并固定它（known_hosts）
+
+选项：--ssh-config FILE（默认 ~/.ssh/config）、--known-hosts FILE（默认 ~/.config/bondbench/known_hosts，
+或 ssh_config 指定的文件）、--identity FILE（可重复）、--password-stdin、--sudo（非 root 登录）、
+--accept-new-host-key、--run-dir DIR（备份的本地副本）、--timeout S、--json
+模式：{{modes}}`,
+      tester: `用法：bondbench tester <操作> [--lab [--instance NAME]]
+
+  interfaces [--json]    libpcap 能抓包的接口，及其地址和 MAC
+  capture --out FILE.pcapng [--device DEV | --subnet CIDR] [--filter BPF] [--host-mac MAC …]
+          [--seconds N] [--probe BOND_IP [--rate N]] [--quiet]
+                         实时抓包（每个解码后的帧一行）写入 pcapng，直到按 Ctrl-C 或到达 --seconds；
+                         可同时向 bond 发送 ICMP 回显流；结束时打印计数器、ARP 分类和回显统计
+  --lab                  在虚拟实验室的命名空间中运行代理：默认使用 tester0、bond 子网和主机的 MAC
+                         （--device tap-eth1 可抓交换机端口）`,
+      serve: `用法：bondbench serve [--port N] [--forwarded-port N] [--no-open] [--host-lab] [--instance NAME] [--runs DIR] [--renderer DIR]
+
+  只在 http://127.0.0.1 上提供 BondBench 界面及其 API，需要每次启动时生成的令牌，并打印要打开的地址
+  （令牌包含在其中）。Ctrl-C 会取消正在进行的运行（恢复主机）并停止。
+  --port N        监听端口 N（默认：一个空闲端口）
+  --forwarded-port N
+                  另外接受 Host 为 127.0.0.1:N / localhost:N 的请求，即 SSH 转发到本端口的本地端
+                  （ssh -L N:127.0.0.1:PORT）；可重复。Host 中的其他端口一律拒绝
+  --no-open       不打开浏览器
+  --host-lab      先启动虚拟实验室（若由本命令启动，退出时再关闭）
+  --instance NAME 默认计划所用的虚拟实验室实例（默认 $BONDBENCH_LAB_INSTANCE 或 "default"）
+  --runs DIR      运行文件夹的位置（默认 {{runsDir}}）
+  --renderer DIR  构建好的界面（默认 build/renderer，由 "npm run build:renderer" 生成）`,
+    },
   },
   hostRefusal: {
     session: '本次 SSH 会话（{{client}} → {{server}}，经由 {{interface}}）',

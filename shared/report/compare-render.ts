@@ -60,21 +60,25 @@ function factHeader(language: Language): string[] {
   return [t(language, 'report.compare.fact'), t(language, 'report.compare.runA'), t(language, 'report.compare.runB')];
 }
 
+/** How many terminal cells a text takes: wide (CJK, fullwidth) characters two, others one. */
+export function displayWidth(text: string): number {
+  return [...text].reduce(
+    (n, ch) =>
+      n +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+        ? 2
+        : 1),
+    0,
+  );
+}
+
 /**
  * Columns padded to their widest cell; wide (CJK) characters count twice, as a terminal shows them. Cells are
  * cleared of control characters (terminalText): a run's name never reaches the terminal as an escape sequence.
  */
 export function textTable(input: readonly (readonly string[])[]): string {
   const rows = input.map((row) => row.map((cell) => terminalText(cell)));
-  const width = (s: string) =>
-    [...s].reduce(
-      (n, ch) =>
-        n +
-        (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
-          ? 2
-          : 1),
-      0,
-    );
+  const width = displayWidth;
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
