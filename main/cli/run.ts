@@ -121,6 +121,9 @@ export function sweepText(plan: Plan, steps: StepRecord[], language: Language = 
   return lines.join('\n');
 }
 
+/** Run log lines the terminal already shows: the step (the progress line) and its failure (the step's event). */
+const SAID_BY_PROGRESS = new Set(['log.step.label', 'log.step.failed']);
+
 /** `[3/20, about 5 min left] label`; in another language the step said from its kind and slave. */
 function progressLine(event: Extract<BenchEvent, { type: 'progress' }>, language: Language): string {
   const eta =
@@ -264,7 +267,7 @@ async function runPlan(
         const label =
           language === 'en' ? step.label : `${step.mode}${say(language, 'matrix.colon')}${stepText(language, step)}`;
         console.error(`run: ${say(language, 'stepFailed', { step: label, error: error ?? '' })}`);
-      } else if (event.type === 'log') {
+      } else if (event.type === 'log' && !SAID_BY_PROGRESS.has(event.part?.key ?? '')) {
         if (tty) process.stderr.write('\n');
         runLog(event.part ?? textLine(event.line));
       }

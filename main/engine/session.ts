@@ -139,15 +139,18 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
   const outer = emit;
   emit = (event: BenchEvent) => outer(masked(event));
   emit({ type: 'run-started', runId, totalSteps: countSteps(plan) });
+  // Every line of the run log, the engine's own (steps, failures, warnings, the restore) and what the host
+  // control, drivers and tester say, goes to the UI and the caller as the run folder gets it.
+  writer.onLog = (part) => {
+    const event = logEvent(runId, part);
+    log(event.line);
+    emit(event);
+  };
   const relay = (event: BenchEvent) => {
-    const safe = masked(event);
-    if (safe.type === 'log') {
-      log(safe.line);
-      // What the host control and drivers say (reboot sent, reconnecting, power off…) belongs in log.txt too; a
-      // folder that cannot be written fails the run elsewhere, so a log line never throws.
-      writer.log(safe.part ?? textLine(safe.line)).catch(() => undefined);
-    }
-    emit(safe);
+    // A log line from the sides goes through the writer (log.txt, log.jsonl, then onLog); a folder that cannot
+    // be written fails the run elsewhere, so a log line never throws.
+    if (event.type === 'log') writer.log(event.part ?? textLine(event.line)).catch(() => undefined);
+    else emit(event);
   };
 
   const finished = (async (): Promise<RunOutcome> => {
@@ -228,7 +231,8 @@ export async function startRun(plan: Plan, options: StartOptions): Promise<RunHa
       // What failed and why, for the reader's language; its English is `error`.
       errorParts = error && !folder ? [{ key: 'failure.run', vars: { cause: errorPart(caught) } }] : undefined;
       if (error) {
-        const said = errorParts ? joinParts(errorParts) : textLine(error);
+        // The cause itself: `failure.run` would say "run failed" twice in Chinese.
+        const said = folder ? textLine(folder) : errorPart(caught);
         await keep(() => writer.log({ key: 'log.run.failed', vars: { error: said } }));
       }
     } finally {

@@ -87,6 +87,8 @@ async function makeRunFolder(root: string, base: string): Promise<{ id: string; 
 /** A run being written. */
 export class RunWriter {
   private chain: Promise<void> = Promise.resolve();
+  /** Told each log line as it is written, masked (the session sends it to the UI as a `log` event). */
+  onLog?: (part: ReasonPart) => void;
   /** Credential values of the plan (planSecrets): masked in every line, warning, error and step this writes. */
   secrets: readonly string[] = [];
 
@@ -200,6 +202,7 @@ export class RunWriter {
     const text = `${at} ${this.mask(logText('en', safe))}\n`;
     const record: LogRecord = { at, key: safe.key, ...(safe.vars ? { vars: safe.vars } : {}) };
     const json = `${JSON.stringify(record)}\n`;
+    this.onLog?.(safe);
     return this.enqueue(async () => {
       await appendFile(join(this.dir, 'log.txt'), text);
       await appendFile(join(this.dir, 'log.jsonl'), json);

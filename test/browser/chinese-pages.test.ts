@@ -159,6 +159,11 @@ describe('the pages after setup, in Chinese', () => {
     await expect.poll(() => banner.getAttribute('class'), { timeout: 60_000 }).toMatch(/status-(failed|cancelled)/);
     const said = (await banner.textContent()) ?? '';
     expect(said).toMatch(/[\u4e00-\u9fff]/);
+    // The live log pane, open: the run's own line of why it failed, in Chinese.
+    const log = page.locator('details.log');
+    await log.locator('summary').click();
+    await expect.poll(() => log.locator('pre').textContent()).toMatch(/^运行失败：./);
+    expect(await log.locator('pre').textContent()).not.toContain('运行失败：运行失败');
     expect(await englishIn('body')).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'chinese-live-run-failed.png') });
   }, 90_000);

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliLog } from '../../main/cli/usage.js';
+import { startRun } from '../../main/engine/session.js';
 import { RunWriter, readRunLog } from '../../main/engine/store.js';
+import type { BenchEvent } from '../../shared/api.js';
 import { CATALOGUE, catalogueKeys } from '../../shared/i18n/catalogue.js';
 import { defaultLabPlan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
@@ -17,6 +19,7 @@ import { errorPart } from '../../shared/run/failure.js';
 import { logEvent, logText, stepPart, textLine } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { englishSentences } from '../support/english.js';
+import { fakeSides } from '../support/fake-sides.js';
 
 describe('a log line in English: as log.txt has always read', () => {
   it.each<[ReasonPart, string]>([
@@ -226,5 +229,32 @@ describe('the run store', () => {
     await rm(join(writer.dir, 'log.jsonl'));
     await rm(join(writer.dir, 'log.txt'));
     expect(await readRunLog(writer.dir)).toEqual([]);
+  });
+});
+
+describe('a run', () => {
+  it('sends every line of its log to the UI as it writes it: parts, masked, in the order of log.jsonl', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'bondbench-runlog-run-'));
+    try {
+      const events: BenchEvent[] = [];
+      const plan = { ...defaultLabPlan('fake'), modes: ['balance-xor' as const], steps: [] };
+      const sides = fakeSides({ failBringUp: () => 'fake: setting updelay=0 failed' });
+      const outcome = await (
+        await startRun(plan, { runsDir, sides, locksDir: runsDir, emit: (event) => void events.push(event) })
+      ).finished;
+      const lines = events.flatMap((e) => (e.type === 'log' ? [e] : []));
+      const records = await readRunLog(outcome.dir);
+      expect(lines.map((e) => e.part)).toEqual(records.map(({ at: _at, ...part }) => part));
+      expect(lines.map((e) => e.line)).toEqual([
+        'mode balance-xor: bring-up',
+        'mode balance-xor: bring-up failed: fake: setting updelay=0 failed',
+        'warning: 1 step(s) failed; see log.txt',
+        'run failed: no mode came up: fake: setting updelay=0 failed',
+        'host restored to its original configuration',
+      ]);
+      expect(lines.map((e) => logText('zh-CN', e.part!)).at(-1)).toBe('主机已恢复为原来的配置');
+    } finally {
+      await rm(runsDir, { recursive: true, force: true });
+    }
   });
 });
