@@ -9,7 +9,9 @@
  * `report.` belongs to reports and comparison; `ui.` to the app; `drivers.` comes from each driver's own module
  * (shared/drivers/<name>.ts: label and field names); `analysis.` to the app's analysis view (recorded captures, a
  * cell's evidence, the failover chart); `doctor.` comes from shared/doctor/messages.ts (`bondbench doctor` and its
- * panel). Keys are only ever added, never removed. `zh-CN` must have every key of `en` (the type says so). Pure.
+ * panel); `log.` is the run log (shared/run/log.ts: what the engine, host control, drivers, SSH, the lab and the
+ * tester say while they work, log.txt's English). Keys are only ever added, never removed. `zh-CN` must have every
+ * key of `en` (the type says so). Pure.
  */
 import { createInstance, type i18n } from 'i18next';
 import type { Language } from '../api.js';

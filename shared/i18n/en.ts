@@ -1684,6 +1684,7 @@ Modes: {{modes}}`,
   log: {
     text: '{{text}}',
     warning: 'warning: {{warning}}',
+    marker: { load: 'load {{peers}} peers × {{flows}} flows' },
     run: {
       resuming: 'resuming after {{count}} steps',
       failed: 'run failed: {{error}}',

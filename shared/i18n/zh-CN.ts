@@ -1644,6 +1644,7 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
   log: {
     text: '“{{text}}”',
     warning: '警告：{{warning}}',
+    marker: { load: '负载：{{peers}} 个对端 × {{flows}} 条流' },
     run: {
       resuming: '已完成 {{count}} 个步骤，从此处继续',
       failed: '运行失败：{{error}}',

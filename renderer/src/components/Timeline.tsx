@@ -96,10 +96,16 @@ function buildLanes(
     .sort((a, b) => a.fromMs - b.fromMs);
 }
 
-/** The engine's marker labels ("pull eth1", "plug eth1", "reboot") in the UI's language. */
-function markerLabel(label: string, t: TFunction): string {
+/**
+ * The engine's marker labels ("pull eth1", "plug eth1", "reboot", "power off", "power on", "load 4 peers × 2
+ * flows") in the UI's language; another label as it came.
+ */
+export function markerLabel(label: string, t: TFunction): string {
   const link = /^(pull|plug) (\S+)$/.exec(label);
   if (link) return t(`analysis.timeline.band.${link[1]}`, { slave: link[2] });
+  if (label === 'power off' || label === 'power on') return t(`log.driver.power.${label.slice(6)}`);
+  const load = /^load (\d+) peers × (\d+) flows$/.exec(label);
+  if (load) return t('log.marker.load', { peers: load[1], flows: load[2] });
   return label === 'reboot' ? t('analysis.timeline.reboot') : label;
 }
 
