@@ -30,7 +30,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import { defaultLabPlan, type Plan } from '../../shared/plan/plan.js';
 import { type PlanError, parsePlan, planToYaml } from '../../shared/plan/plan-file.js';
 import { compareRuns } from '../../shared/run/compare.js';
-import { errorPart, joinParts } from '../../shared/run/failure.js';
+import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
 import type { LogRecord } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -381,7 +381,9 @@ export class Bench implements BenchApi {
   }
 
   async pullTraffic(runId: string, step: number): Promise<PullTraffic> {
-    if (!Number.isInteger(step) || step < 0) throw new Error(`step must be a step index (0, 1, …), not ${step}`);
+    if (!Number.isInteger(step) || step < 0) {
+      throw new SaidError('ApiArgumentsError', 'error.api.stepIndex', { step: String(step) });
+    }
     const run = await this.browsedRun(runId);
     return this.captures.pullTraffic(run.dir, run.plan, run.manifest, run.steps, step);
   }
@@ -424,7 +426,10 @@ export class Bench implements BenchApi {
 /** `language` when it is one the catalogue has; else throws an Error naming the ones it has. */
 function checkedLanguage(language: unknown): Language {
   if (!isLanguage(language))
-    throw new Error(`language must be one of ${LANGUAGES.join(', ')}, not ${JSON.stringify(language)}`);
+    throw new SaidError('ApiArgumentsError', 'error.api.language', {
+      languages: LANGUAGES.join(', '),
+      language: String(JSON.stringify(language)),
+    });
   return language;
 }
 

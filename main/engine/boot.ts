@@ -6,9 +6,12 @@
  * rollback (main/host/rollback.ts) works with it: the rollback boots the saved configuration, the power-cycle
  * gets a hung host to the point where it can.
  */
+
+import { sayReason } from '../../shared/oracle/failover.js';
 import type { BootMethod } from '../../shared/plan/plan.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
-import type { BootRecord, RecoveryRecord } from '../../shared/run/model.js';
+import type { BootRecord, ReasonPart, RecoveryRecord } from '../../shared/run/model.js';
 import type { PowerDriver } from '../drivers/types.js';
 import type { HostControl } from '../host/control.js';
 import { HostDidNotReturnError } from '../host/wait.js';
@@ -18,9 +21,13 @@ export class RunStopError extends Error {
   readonly stopsRun = true;
   /** The watchdog's tries before it gave up, for the step's record. */
   recoveries?: RecoveryRecord[];
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message as parts (`error.runStop.*`), when it was given so: its English is `message`. */
+  readonly parts?: ReasonPart[];
+  constructor(message: string | ReasonPart, options?: { cause?: unknown }) {
+    const parts = typeof message === 'string' ? undefined : [message];
+    super(parts ? sayReason('en', parts) : (message as string), options);
     this.name = 'RunStopError';
+    if (parts) this.parts = parts;
   }
 }
 
@@ -71,7 +78,7 @@ export function restoreCommand(target: string): string {
   return `bondbench host restore ${target}`;
 }
 
-/** Why the power driver cycles the host: its English in RunStopError messages; the log says `log.boot.why.*`. */
+/** Why the power driver cycles the host: said by `log.boot.why.*` (the log and RunStopError messages). */
 const WHY = {
   planned: 'power-cycling it as the plan asks',
   stoppedAnswering: 'power-cycling it because it stopped answering SSH',
@@ -96,7 +103,6 @@ async function powerCycle(
   reason: keyof typeof WHY,
 ): Promise<{ onAt: number; onDone: number; error?: undefined } | { error: RunStopError }> {
   const { power, offSeconds, log, marker } = request;
-  const why = WHY[reason];
   try {
     log({
       key: 'log.boot.powerOff',
@@ -115,8 +121,18 @@ async function powerCycle(
     if (request.signal?.aborted) throw error;
     return {
       error: new RunStopError(
-        `the power driver failed while ${why}: ${sentence((error as Error).message)} Do it by hand: switch ${label} off, ` +
-          `wait ${offSeconds} s, switch it on, wait until it answers SSH, then run "${restoreCommand(request.target)}"`,
+        {
+          key: 'error.runStop.powerFailed',
+          vars: {
+            why: { key: `log.boot.why.${reason}` },
+            cause: errorPart(error),
+            // The English ends the driver's message with a full stop unless it has one (sentence()).
+            stop: sentence((error as Error).message).slice((error as Error).message.trim().length),
+            label,
+            seconds: offSeconds,
+            command: restoreCommand(request.target),
+          },
+        },
         { cause: error },
       ),
     };
@@ -226,18 +242,42 @@ async function watch(
       };
     } catch (error) {
       if (!(error instanceof HostDidNotReturnError)) throw error;
-      const silentFor =
+      const silentPart: ReasonPart =
         start.silent && recoveries.length === 0
-          ? `no SSH for ${Math.round(start.silent.waitedMs / 1000)} s after ${SINCE[start.silentSince]}`
-          : `no SSH within ${Math.round(request.timeoutMs / 1000)} s after ${SINCE[recoveries.length ? 'lastPowerOn' : start.silentSince]}`;
+          ? {
+              key: 'error.runStop.silentFor',
+              vars: {
+                seconds: Math.round(start.silent.waitedMs / 1000),
+                since: { key: `log.boot.since.${start.silentSince}` },
+              },
+            }
+          : {
+              key: 'error.runStop.silentWithin',
+              vars: {
+                seconds: Math.round(request.timeoutMs / 1000),
+                since: { key: `log.boot.since.${recoveries.length ? 'lastPowerOn' : start.silentSince}` },
+              },
+            };
+      const silentFor = sayReason('en', [silentPart]);
       if (recoveries.length >= request.powerCycles) {
-        const what = watchdog ? 'stopped answering SSH' : `did not come back after the ${via}`;
         const stop = new RunStopError(
-          `${label} ${what}: ${silentFor}` +
-            (request.powerCycles
-              ? `, and ${request.powerCycles} power-cycle${request.powerCycles === 1 ? '' : 's'} through ${power.name} did not bring it back`
-              : ' (timeouts.powerCycles is 0: no power-cycle tried)') +
-            `. Check its ${watchdog ? 'SSH server and ' : ''}console; once it answers SSH, run "${restoreCommand(request.target)}"`,
+          {
+            key: 'error.runStop.gone',
+            vars: {
+              label,
+              what: watchdog
+                ? { key: 'error.runStop.stoppedAnswering' }
+                : { key: 'error.runStop.notBack', vars: { via: { key: `error.runStop.via.${via}` } } },
+              silent: silentPart,
+              cycles: request.powerCycles
+                ? { key: 'error.runStop.cycles', vars: { count: request.powerCycles, driver: power.name } }
+                : { key: 'error.runStop.noCycles' },
+              check: {
+                key: watchdog ? 'error.runStop.checkSsh' : 'error.runStop.checkConsole',
+                vars: { command: restoreCommand(request.target) },
+              },
+            },
+          },
           { cause: error },
         );
         stop.recoveries = recoveries;

@@ -27,7 +27,8 @@ import {
 } from '../../shared/api.js';
 import { failoverSignal } from '../../shared/measure/failover.js';
 import type { Plan } from '../../shared/plan/plan.js';
-import type { RunManifest, StepRecord } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart, RunManifest, StepRecord } from '../../shared/run/model.js';
 import { type FilePacket, type FileWindow, PcapngIndex } from '../../shared/wire/capture-file.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import { type ListedFrame, parseFilter } from '../../shared/wire/filter.js';
@@ -118,18 +119,15 @@ export class RecordedCaptures {
 
   /** The file's path inside the run folder, after checking it is one of the run's capture files. */
   async resolve(dir: string, file: string): Promise<{ path: string; name: string }> {
-    if (typeof file !== 'string')
-      throw new Error('the capture file must be given by name, e.g. capture/r1-active-backup.pcapng');
+    if (typeof file !== 'string') throw captureError('byName');
     const name = file.startsWith('capture/') ? file.slice('capture/'.length) : file;
     if (!SAFE_NAME.test(name)) {
-      throw new Error(
-        `"${file.slice(0, 120)}" is not a capture file of this run: give one listCaptures named, e.g. capture/r1-active-backup.pcapng`,
-      );
+      throw captureError('notOfRun', { file: file.slice(0, 120) });
     }
     const path = join(dir, 'capture', name);
     const info = await lstat(path).catch(() => undefined);
-    if (!info) throw new Error(`the run has no capture file ${name}`);
-    if (!info.isFile()) throw new Error(`capture/${name} is not a regular file (a link or a folder): it is not read`);
+    if (!info) throw captureError('noFile', { name });
+    if (!info.isFile()) throw captureError('notRegular', { name });
     return { path, name };
   }
 
@@ -190,7 +188,7 @@ export class RecordedCaptures {
     const probe = step?.measurements?.probe;
     const marker = probe?.markers.find((m) => m.label.startsWith('pull'));
     if (step?.kind !== 'pull' || !probe || !marker) {
-      throw new Error(`step ${index} is not a measured pull of this run: give a pull step's index`);
+      throw captureError('notPull', { index });
     }
     const stepStart = Date.parse(step.startedAt);
     const pullAt = stepStart + marker.atMs;
@@ -350,7 +348,7 @@ async function readFully(handle: FileHandle, into: Uint8Array, length: number, p
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(into, got, length - got, position + got);
-    if (bytesRead === 0) throw new Error(`the capture file ended at ${position + got} (it changed while being read)`);
+    if (bytesRead === 0) throw captureError('ended', { at: position + got });
     got += bytesRead;
   }
   return into.subarray(0, length);
@@ -465,14 +463,18 @@ async function writePersistedIndex(
   }
 }
 
+/** A recorded run's capture that cannot be read as asked (`error.capture.*`). */
+function captureError(key: string, vars: ReasonPart['vars'] = {}): SaidError {
+  return new SaidError('CaptureReadError', `error.capture.${key}`, vars);
+}
+
 function checkQuery(query: CaptureQuery): { offset: number; limit: number; filter: string } {
-  if (typeof query !== 'object' || query === null) throw new Error('readCapture wants {file, offset, limit, filter?}');
+  if (typeof query !== 'object' || query === null) throw captureError('query');
   const { offset, limit, filter = '' } = query;
-  if (!Number.isInteger(offset) || offset < 0) throw new Error(`offset must be a row number ≥ 0, not ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0) throw captureError('offset', { offset: String(offset) });
   if (!Number.isInteger(limit) || limit < 1 || limit > CAPTURE_PAGE_LIMIT) {
-    throw new Error(`limit must be 1…${CAPTURE_PAGE_LIMIT} rows, not ${limit}`);
+    throw captureError('limit', { max: CAPTURE_PAGE_LIMIT, limit: String(limit) });
   }
-  if (typeof filter !== 'string' || filter.length > 1000)
-    throw new Error('filter must be a display filter of at most 1000 characters');
+  if (typeof filter !== 'string' || filter.length > 1000) throw captureError('filter');
   return { offset, limit, filter };
 }

@@ -10,7 +10,7 @@ import { judgeRun } from '../../shared/oracle/oracle.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { planToYaml } from '../../shared/plan/plan-file.js';
 import { planSecrets } from '../../shared/plan/secrets.js';
-import { errorPart, joinParts } from '../../shared/run/failure.js';
+import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
 import { logEvent, textLine } from '../../shared/run/log.js';
 import type { MatrixRow, ReasonPart, RunStatus, StepRecord } from '../../shared/run/model.js';
 import type { LinkDriver } from '../drivers/types.js';
@@ -73,7 +73,10 @@ async function preflight(plan: Plan, sides: Sides): Promise<void> {
   const results = await Promise.allSettled(checks.map(([, check]) => check()));
   results.forEach((result, i) => {
     if (result.status === 'rejected') {
-      throw new Error(`${checks[i]![0]}: ${(result.reason as Error).message} — nothing on the host was changed`);
+      throw new SaidError('PreflightError', 'error.preflight', {
+        driver: checks[i]![0],
+        cause: errorPart(result.reason),
+      });
     }
   });
 }

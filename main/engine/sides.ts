@@ -16,6 +16,7 @@ import {
   modeRequest,
   type Plan,
 } from '../../shared/plan/plan.js';
+import { SaidError } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
 import type { BootRecord, HostFacts, HostReading, PersistedCheck, ReasonPart } from '../../shared/run/model.js';
 import {
@@ -67,18 +68,18 @@ function lacpReading(status: ProcBondStatus, aggregators: number): HostReading['
  * The host stopped answering SSH in the middle of a step and the watchdog power-cycled it back: the step's
  * measurement is lost, and so is the mode's runtime configuration (the engine skips the mode's other steps).
  */
-export class HostPowerCycledError extends Error {
+export class HostPowerCycledError extends SaidError {
   readonly endsMode = true;
   constructor(
     label: string,
     /** The watchdog's boot, for the step's record. */
     readonly boot: BootRecord,
   ) {
-    super(
-      `${label} stopped answering SSH; the watchdog power-cycled it through ${boot.driver ?? 'the power driver'} and it came back` +
-        `${boot.bootMs === undefined ? '' : ` ${boot.bootMs} ms after power-on`}: what the mode had set up at runtime is gone, its remaining steps are skipped`,
-    );
-    this.name = 'HostPowerCycledError';
+    super('HostPowerCycledError', 'error.runStop.powerCycled', {
+      label,
+      driver: boot.driver ?? { key: 'error.runStop.thePowerDriver' },
+      after: boot.bootMs === undefined ? '' : { key: 'error.runStop.afterPowerOn', vars: { ms: boot.bootMs } },
+    });
   }
 }
 

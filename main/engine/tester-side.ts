@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { lossBetween } from '../../shared/run/capture-loss.js';
+import { SaidError } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
 import { textLine } from '../../shared/run/log.js';
 import type { CaptureLoss, TesterFacts } from '../../shared/run/model.js';
@@ -58,9 +59,10 @@ export function testerInterface(wanted: string, subnet: string, interfaces: read
     i.addresses.some((a) => a.family === 'IPv4' && a.cidr && subnetOf(a.cidr) === subnet),
   );
   if (!found) {
-    throw new Error(
-      `tester.interface: no interface of the tester is on the bond's subnet ${subnet}; give one by name (${interfaces.map(interfaceLabel).join(', ')})`,
-    );
+    throw new SaidError('TesterInterfaceError', 'error.testerInterface', {
+      subnet,
+      interfaces: interfaces.map(interfaceLabel).join(', '),
+    });
   }
   return found;
 }

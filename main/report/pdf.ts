@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumCandidates } from '../../shared/platform/paths.js';
+import { SaidError } from '../../shared/run/failure.js';
 import { CommandError, run } from '../util/exec.js';
 
 export interface PdfPrinter {
@@ -27,11 +28,9 @@ export async function findChromium(): Promise<string> {
     )
       return path;
   }
-  throw new Error(
-    configured
-      ? `BONDBENCH_CHROMIUM=${configured} is not an executable file`
-      : `no Chromium found (looked for ${candidates.join(', ')}): install it ("apt-get install chromium", or run "bash scripts/setup.sh") or set BONDBENCH_CHROMIUM; the desktop app prints with its own`,
-  );
+  throw configured
+    ? new SaidError('PdfError', 'error.pdf.notExecutable', { path: configured })
+    : new SaidError('PdfError', 'error.pdf.noChromium', { paths: candidates.join(', ') });
 }
 
 /** Chromium's flags for a one-shot, offline print: no profile reuse, no background traffic, no first-run UI. */

@@ -1121,6 +1121,11 @@ export const en = {
       hostDidNotReturn: '{{message}}',
       aborted: '{{message}}',
       testerSpec: '{{message}}',
+      captureFile: '{{message}}',
+      parse: '{{message}}',
+      confEdit: '{{message}}',
+      commandSpawn: '{{message}}',
+      capNotPatched: '{{message}}',
       other: '{{message}}',
     },
   },
@@ -1538,6 +1543,51 @@ Modes: {{modes}}`,
   // rollback, the management path, a host that did not return, the lab and QMP, the tester agent, run folders, the
   // API, driver settings. Outside values (paths, hosts, the OS's or QEMU's own text) are vars.
   error: {
+    runStop: {
+      powerFailed:
+        'the power driver failed while {{why}}: {{cause}}{{stop}} Do it by hand: switch {{label}} off, wait {{seconds}} s, switch it on, wait until it answers SSH, then run "{{command}}"',
+      gone: '{{label}} {{what}}: {{silent}}{{cycles}}. {{check}}',
+      stoppedAnswering: 'stopped answering SSH',
+      notBack: 'did not come back after the {{via}}',
+      via: { reboot: 'reboot', 'power-cycle': 'power-cycle' },
+      silentFor: 'no SSH for {{seconds}} s after {{since}}',
+      silentWithin: 'no SSH within {{seconds}} s after {{since}}',
+      cycles_one: ', and {{count}} power-cycle through {{driver}} did not bring it back',
+      cycles_other: ', and {{count}} power-cycles through {{driver}} did not bring it back',
+      noCycles: ' (timeouts.powerCycles is 0: no power-cycle tried)',
+      checkConsole: 'Check its console; once it answers SSH, run "{{command}}"',
+      checkSsh: 'Check its SSH server and console; once it answers SSH, run "{{command}}"',
+      powerCycled:
+        '{{label}} stopped answering SSH; the watchdog power-cycled it through {{driver}} and it came back{{after}}: what the mode had set up at runtime is gone, its remaining steps are skipped',
+      thePowerDriver: 'the power driver',
+      afterPowerOn: ' {{ms}} ms after power-on',
+    },
+    preflight: '{{driver}}: {{cause}} — nothing on the host was changed',
+    testerInterface:
+      "tester.interface: no interface of the tester is on the bond's subnet {{subnet}}; give one by name ({{interfaces}})",
+    pdf: {
+      notExecutable: 'BONDBENCH_CHROMIUM={{path}} is not an executable file',
+      noChromium:
+        'no Chromium found (looked for {{paths}}): install it ("apt-get install chromium", or run "bash scripts/setup.sh") or set BONDBENCH_CHROMIUM; the desktop app prints with its own',
+    },
+    capture: {
+      byName: 'the capture file must be given by name, e.g. capture/r1-active-backup.pcapng',
+      notOfRun:
+        '"{{file}}" is not a capture file of this run: give one listCaptures named, e.g. capture/r1-active-backup.pcapng',
+      noFile: 'the run has no capture file {{name}}',
+      notRegular: 'capture/{{name}} is not a regular file (a link or a folder): it is not read',
+      notPull: "step {{index}} is not a measured pull of this run: give a pull step's index",
+      ended: 'the capture file ended at {{at}} (it changed while being read)',
+      query: 'readCapture wants {file, offset, limit, filter?}',
+      offset: 'offset must be a row number ≥ 0, not {{offset}}',
+      limit: 'limit must be 1…{{max}} rows, not {{limit}}',
+      filter: 'filter must be a display filter of at most 1000 characters',
+    },
+    planEdit: {
+      yamlErrors: 'the plan has YAML errors: fix them in the editor first',
+      notMapping: 'the plan must be a YAML mapping',
+      notList: '{{path}} is not a list',
+    },
     backup: {
       refusedPath: 'refusing the path {{path}}',
       savedName: '{{saved}} is not a saved-file name',
@@ -1663,6 +1713,8 @@ Modes: {{modes}}`,
       unknownMethod: 'unknown method {{method}}: the API has {{methods}}',
       paramsNotArray: 'params must be an array of arguments',
       takes: '{{method}} takes ({{params}})',
+      stepIndex: 'step must be a step index (0, 1, …), not {{step}}',
+      language: 'language must be one of {{languages}}, not {{language}}',
       takesNone: '{{method}} takes no arguments',
       binary: 'send JSON text frames',
       notSent: 'the answer could not be sent: {{cause}}',

@@ -1105,6 +1105,12 @@ export const zhCN: Messages = {
       hostDidNotReturn: '主机没有在时限内恢复（原文：“{{message}}”）',
       aborted: '操作已取消（原文：“{{message}}”）',
       testerSpec: '测试台发给测试端代理的参数无效（这是 BondBench 的缺陷，请报告）（原文：“{{message}}”）',
+      captureFile: '捕获文件无法按 pcapng 读取（原文：“{{message}}”）',
+      parse: '无法解析主机的输出（原文：“{{message}}”）',
+      confEdit: 'BondBench 不会改写这份 netifrc 配置（原文：“{{message}}”）',
+      commandSpawn: '无法启动驱动的命令（原文：“{{message}}”）',
+      capNotPatched:
+        '已安装的 cap 不提供数据包时间戳：缺少 BondBench 的补丁。请运行 "node scripts/patch-cap.mjs"（npm 在 postinstall 时会运行它）后重试',
       other: '“{{message}}”',
     },
   },
@@ -1506,6 +1512,51 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
       '虚拟实验室 "{{instance}}" 在运行，但没有 LACP 对端，802.3ad 将无从协商：请关闭它，再用 "{{command}}" 启动（对使用实验室交换机的计划，run --lab 会这样做）',
   },
   error: {
+    runStop: {
+      powerFailed:
+        '{{why}}时电源驱动失败：{{cause}}。请手动处理：关闭 {{label}} 的电源，等待 {{seconds}} 秒后再打开，等它应答 SSH 后运行 "{{command}}"',
+      gone: '{{label}} {{what}}：{{silent}}{{cycles}}。{{check}}',
+      stoppedAnswering: '不再应答 SSH',
+      notBack: '在{{via}}后没有恢复',
+      via: { reboot: '重启', 'power-cycle': '断电重启' },
+      silentFor: '{{since}}后 {{seconds}} 秒没有 SSH 应答',
+      silentWithin: '{{since}}后 {{seconds}} 秒内没有 SSH 应答',
+      cycles_one: '，通过 {{driver}} 断电重启 {{count}} 次也没能让它恢复',
+      cycles_other: '，通过 {{driver}} 断电重启 {{count}} 次也没能让它恢复',
+      noCycles: '（timeouts.powerCycles 为 0：没有尝试断电重启）',
+      checkConsole: '请检查它的控制台；它应答 SSH 后，运行 "{{command}}"',
+      checkSsh: '请检查它的 SSH 服务和控制台；它应答 SSH 后，运行 "{{command}}"',
+      powerCycled:
+        '{{label}} 不再应答 SSH；看门狗通过{{driver}}对它断电重启，它恢复了{{after}}：该模式在运行时设置的配置已丢失，其余步骤被跳过',
+      thePowerDriver: '电源驱动',
+      afterPowerOn: '（上电后 {{ms}} ms）',
+    },
+    preflight: '{{driver}}：{{cause}}——主机上没有做任何改动',
+    testerInterface:
+      'tester.interface：测试端没有接口位于 bond 的子网 {{subnet}} 上；请按名字指定一个（{{interfaces}}）',
+    pdf: {
+      notExecutable: 'BONDBENCH_CHROMIUM={{path}} 不是可执行文件',
+      noChromium:
+        '找不到 Chromium（已查找 {{paths}}）：请安装它（"apt-get install chromium"，或运行 "bash scripts/setup.sh"），或设置 BONDBENCH_CHROMIUM；桌面应用使用自带的打印功能',
+    },
+    capture: {
+      byName: '必须按名字给出捕获文件，例如 capture/r1-active-backup.pcapng',
+      notOfRun:
+        '"{{file}}" 不是本次运行的捕获文件：请给出 listCaptures 列出的文件，例如 capture/r1-active-backup.pcapng',
+      noFile: '本次运行没有捕获文件 {{name}}',
+      notRegular: 'capture/{{name}} 不是普通文件（是链接或文件夹）：不予读取',
+      notPull: '第 {{index}} 步不是本次运行中测得的拔线步骤：请给出拔线步骤的序号',
+      ended: '捕获文件在 {{at}} 处结束（读取时文件发生了变化）',
+      query: 'readCapture 需要形如「{file, offset, limit, filter?}」的查询',
+      offset: 'offset 必须是 ≥ 0 的行号，而不是 {{offset}}',
+      limit: 'limit 必须是 1…{{max}} 行，而不是 {{limit}}',
+      filter: 'filter 必须是不超过 1000 个字符的显示过滤器',
+    },
+    planEdit: {
+      yamlErrors: '计划中有 YAML 错误：请先在编辑器中修正',
+      notMapping: '计划必须是 YAML 映射',
+      notList: '{{path}} 不是列表',
+    },
     backup: {
       refusedPath: '拒绝使用路径 {{path}}',
       savedName: '{{saved}} 不是备份副本的文件名',
@@ -1625,6 +1676,8 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
       unknownMethod: '未知方法 {{method}}：API 提供的方法有 {{methods}}',
       paramsNotArray: 'params 必须是参数数组',
       takes: '{{method}} 的参数为（{{params}}）',
+      stepIndex: 'step 必须是步骤序号（0、1、…），而不是 {{step}}',
+      language: 'language 必须是 {{languages}} 之一，而不是 {{language}}',
       takesNone: '{{method}} 不接受参数',
       binary: '请发送 JSON 文本帧',
       notSent: '无法发送应答：{{cause}}',

@@ -7,6 +7,7 @@
  * refuses it at that field and line instead of the form dropping it silently. Pure.
  */
 import { isMap, isScalar, isSeq, type Node, parseDocument, type YAMLSeq } from 'yaml';
+import { SaidError } from '../run/failure.js';
 import { DEFAULT_OFF_SECONDS, DEFAULT_STEPS, type StepSpec } from './plan.js';
 import { type PlanError, pathText, stepToYaml } from './plan-file.js';
 
@@ -17,17 +18,17 @@ export { DRIVERS, driverDefinition, LINK_DRIVER_TYPES, POWER_DRIVER_TYPES } from
 export type FieldPath = readonly (string | number)[];
 
 /** An edit was asked of text that is not a plan-shaped YAML document; the editor shows why. */
-export class PlanEditError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanEditError';
+export class PlanEditError extends SaidError {
+  /** `key`: an `error.planEdit.*` message. */
+  constructor(key: string, vars: Record<string, string> = {}) {
+    super('PlanEditError', `error.planEdit.${key}`, vars);
   }
 }
 
 function editable(yaml: string) {
   const doc = parseDocument(yaml);
-  if (doc.errors.length) throw new PlanEditError('the plan has YAML errors: fix them in the editor first');
-  if (!isMap(doc.contents)) throw new PlanEditError('the plan must be a YAML mapping');
+  if (doc.errors.length) throw new PlanEditError('yamlErrors');
+  if (!isMap(doc.contents)) throw new PlanEditError('notMapping');
   return doc;
 }
 
@@ -128,7 +129,7 @@ export function writeList(yaml: string, path: FieldPath, values: readonly unknow
     doc.setIn(path, doc.createNode([...values]));
     return doc.toString();
   }
-  if (!isSeq(seq)) throw new PlanEditError(`${pathText(path)} is not a list`);
+  if (!isSeq(seq)) throw new PlanEditError('notList', { path: pathText(path) });
   const old = (seq as YAMLSeq<Node>).items;
   const used = new Set<number>();
   let from = 0;

@@ -53,6 +53,14 @@ const NAMED: Record<string, string> = {
   AbortError: 'aborted',
   // The agent refused a spec the bench sent (shared/tester/protocol.ts): a bench fault, said with its text.
   TesterSpecError: 'testerSpec',
+  // A capture file that is not pcapng as written (shared/wire/capture-file.ts), the host's output BondBench could
+  // not parse (shared/bonding), the netifrc file it will not edit, a driver command that cannot start, a cap
+  // without BondBench's patch: each said by its meaning, its own text quoted.
+  CaptureFileError: 'captureFile',
+  ParseError: 'parse',
+  ConfEditError: 'confEdit',
+  CommandSpawnError: 'commandSpawn',
+  CapNotPatchedError: 'capNotPatched',
 };
 
 interface ErrorLike {

@@ -12,7 +12,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { createLinkDriver, createPowerDriver } from '../../main/drivers/index.js';
 import { type IpcMainLike, registerBenchIpc } from '../../main/electron/ipc.js';
 import { buildBridge } from '../../main/electron/preload.js';
+import { RunStopError } from '../../main/engine/boot.js';
+import { RecordedCaptures } from '../../main/engine/captures.js';
 import { HostBusyError } from '../../main/engine/host-lock.js';
+import { HostPowerCycledError } from '../../main/engine/sides.js';
 import { listRuns, readRegularFile, readRunFolder, resolveRun, runDirOf } from '../../main/engine/store.js';
 import { BackupError, validateBackupManifest } from '../../main/host/backup.js';
 import { RollbackUnavailableError } from '../../main/host/rollback.js';
@@ -26,6 +29,7 @@ import { electronBridge } from '../../renderer/src/transport/electron.js';
 import { API_METHODS, type BenchClient, checkApiArguments } from '../../shared/api.js';
 import { DriverConfigError, parsePowerDriverConfig } from '../../shared/drivers/config.js';
 import { sayReason } from '../../shared/oracle/failover.js';
+import { PlanEditError, writeField } from '../../shared/plan/yaml-edit.js';
 import { agentLaunch } from '../../shared/platform/agent.js';
 import { errorPart } from '../../shared/run/failure.js';
 import { parseRunManifest, parseStepRecord, RunFileError } from '../../shared/run/schema.js';
@@ -384,5 +388,49 @@ describe('the API: requests the server cannot call, and the Electron bridge', ()
     chinese(wrong);
     // A plain value passes as it is.
     expect(ipcAnswer({ ok: 1 })).toEqual({ ok: 1 });
+  });
+});
+
+describe('the engine: a run that stops, a mode the watchdog ended, a preflight, a capture that cannot be read', () => {
+  it('RunStopError and HostPowerCycledError: English as the run records it, Chinese from parts', () => {
+    const stop = new RunStopError({
+      key: 'error.runStop.gone',
+      vars: {
+        label: 'lab guest (root@10.0.2.2:2222)',
+        what: { key: 'error.runStop.notBack', vars: { via: { key: 'error.runStop.via.reboot' } } },
+        silent: { key: 'error.runStop.silentWithin', vars: { seconds: 30, since: { key: 'log.boot.since.reboot' } } },
+        cycles: { key: 'error.runStop.cycles', vars: { count: 2, driver: 'pdudaemon lab-pdu port 4' } },
+        check: { key: 'error.runStop.checkConsole', vars: { command: 'bondbench host restore lab:i17b' } },
+      },
+    });
+    expect(stop.message).toBe(
+      'lab guest (root@10.0.2.2:2222) did not come back after the reboot: no SSH within 30 s after the reboot, and 2 power-cycles through pdudaemon lab-pdu port 4 did not bring it back. Check its console; once it answers SSH, run "bondbench host restore lab:i17b"',
+    );
+    expect(stop.stopsRun).toBe(true);
+    expect(chinese(stop)).toBe(
+      'lab guest (root@10.0.2.2:2222) 在重启后没有恢复：重启后 30 秒内没有 SSH 应答，通过 pdudaemon lab-pdu port 4 断电重启 2 次也没能让它恢复。请检查它的控制台；它应答 SSH 后，运行 "bondbench host restore lab:i17b"',
+    );
+    const cycled = new HostPowerCycledError('gentoo', { via: 'power-cycle', driver: 'pdu 3', bootMs: 9000 } as never);
+    expect(cycled.message).toBe(
+      'gentoo stopped answering SSH; the watchdog power-cycled it through pdu 3 and it came back 9000 ms after power-on: what the mode had set up at runtime is gone, its remaining steps are skipped',
+    );
+    chinese(cycled);
+    // A run stopped in English words only (the engine's other stops) is said with its text quoted.
+    expect(sayReason('zh-CN', [errorPart(new RunStopError('skipped: balance-rr'))])).toBe('“skipped: balance-rr”');
+  });
+
+  it('a recorded capture asked wrongly, a plan the form cannot edit, errors named by their class', async () => {
+    const notPull = (await thrown(() =>
+      new RecordedCaptures().pullTraffic('/nowhere', {} as never, undefined, [], 7),
+    )) as Error;
+    expect(notPull.message).toBe("step 7 is not a measured pull of this run: give a pull step's index");
+    expect(chinese(notPull)).toBe('第 7 步不是本次运行中测得的拔线步骤：请给出拔线步骤的序号');
+    const edit = await thrown(() => writeField('host: [\n', ['repeat'], 2));
+    expect(edit).toBeInstanceOf(PlanEditError);
+    expect(edit.message).toBe('the plan has YAML errors: fix them in the editor first');
+    chinese(edit);
+    for (const name of ['CaptureFileError', 'ParseError', 'ConfEditError', 'CommandSpawnError', 'CapNotPatchedError']) {
+      chinese(Object.assign(new Error('the text the error was thrown with, in English'), { name }));
+    }
   });
 });
