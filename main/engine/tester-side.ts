@@ -8,15 +8,15 @@ import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { lossBetween } from '../../shared/run/capture-loss.js';
 import { SaidError } from '../../shared/run/failure.js';
-import type { LogSink } from '../../shared/run/log.js';
-import { textLine } from '../../shared/run/log.js';
-import type { CaptureLoss, TesterFacts } from '../../shared/run/model.js';
+import { type LogSink, textLine } from '../../shared/run/log.js';
+import type { CaptureLoss, ReasonPart, TesterFacts } from '../../shared/run/model.js';
 import { interfaceLabel, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
 import type {
   CapturedFrame as AgentFrame,
   CaptureCounters,
   EchoEvent,
   InterfaceInfo,
+  TesterEvent,
 } from '../../shared/tester/protocol.js';
 import { TesterClient } from '../tester/client.js';
 import type { Capture, CapturedFrame, Probe, TesterSide } from './ports.js';
@@ -67,6 +67,12 @@ export function testerInterface(wanted: string, subnet: string, interfaces: read
   return found;
 }
 
+/** A line the tester agent logged, for the run log ("tester: …"), or undefined for any other event. */
+export function agentLogLine(event: TesterEvent): ReasonPart | undefined {
+  if (event.type !== 'log') return undefined;
+  return { key: 'log.tester.said', vars: { line: event.part ?? textLine(event.message ?? '') } };
+}
+
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
@@ -87,10 +93,8 @@ export class AgentTesterSide implements TesterSide {
     });
     // What the agent says in its own protocol (a probe that cannot send, a capture file that cannot be written).
     client.onEvent((event) => {
-      if (event.type === 'log') {
-        const line = event.part ?? textLine(event.message ?? '');
-        options.log({ key: 'log.tester.said', vars: { line } });
-      }
+      const line = agentLogLine(event);
+      if (line) options.log(line);
     });
     const subnet = subnetOf(plan.bond.address);
     const interfaces = await client.interfaces();
