@@ -32,8 +32,8 @@ export function logEvent(runId: string, part: ReasonPart): Extract<BenchEvent, {
 }
 
 /**
- * A line we did not word ourselves (a program's stderr, a line of an older log.txt): `log.text`, said as-is in
- * every language.
+ * A line we did not word ourselves (a program's stderr, a line of an older log.txt): `log.text`, said as written
+ * (in Chinese quoted, as an error's own text is).
  */
 export function textLine(text: string): ReasonPart {
   return { key: 'log.text', vars: { text } };
