@@ -71,6 +71,13 @@ describe('a recorded run in the analysis view', () => {
     await expect.poll(() => page.locator('.frame-detail h3').textContent()).toMatch(/Frame 100 on tester0/);
     await page.getByRole('searchbox', { name: 'Display filter' }).fill('');
     await page.screenshot({ path: join(ARTIFACTS, 'analysis-recorded-list.png') });
+    // Its log: recorded before log.jsonl, so log.txt's lines as written, each with its time.
+    const log = page.locator('details.log');
+    await log.locator('summary').click();
+    await expect.poll(() => log.locator('summary').textContent()).toContain('57');
+    const lines = ((await log.locator('pre').textContent()) ?? '').split('\n');
+    expect(lines).toHaveLength(57);
+    expect(lines[0]).toBe('18:02:54 mode standalone: bring-up');
   }, 60_000);
 
   it('answers “why is this cell red?”: evidence, rule, source, and its frames shown in the list', async () => {
