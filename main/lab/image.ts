@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { shellCommand } from '../../shared/net/names.js';
+import { SaidError } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
 import { cacheDir, packageRoot } from '../paths.js';
-import { run, runOk } from '../util/exec.js';
+import { commandHint, run, runOk } from '../util/exec.js';
 
 /** Bump when the layout of the image changes in a way the other inputs do not show. */
 const BUILDER_VERSION = 5;
@@ -88,13 +89,13 @@ export async function ensureLabKeys(log: Log): Promise<LabKeys> {
 }
 
 async function resolveKernelPackage(): Promise<{ name: string; version: string }> {
-  const hint = 'run "apt-get update" (as root) so apt knows Debian\'s kernel packages';
+  const hint = commandHint('aptUpdate');
   const depends = await runOk('apt-cache', ['depends', '--no-recommends', 'linux-image-amd64'], { hint });
   const name = depends.match(/Depends:\s*(linux-image-[0-9][^\s]*-amd64)\b/)?.[1];
-  if (!name) throw new Error(`cannot find the kernel package behind linux-image-amd64: ${hint}`);
+  if (!name) throw new SaidError('ImageError', 'error.image.noKernelPackage', { hint });
   const show = await runOk('apt-cache', ['show', '--no-all-versions', name], { hint });
   const version = show.match(/^Version:\s*(\S+)/m)?.[1];
-  if (!version) throw new Error(`apt-cache show ${name} gives no version: ${hint}`);
+  if (!version) throw new SaidError('ImageError', 'error.image.noVersion', { name, hint });
   return { name, version };
 }
 
@@ -102,9 +103,7 @@ async function packageVersions(): Promise<string> {
   const result = await run('dpkg-query', ['-W', '-f', '${Package}=${Version}\n', ...INPUT_PACKAGES]);
   const missing = INPUT_PACKAGES.filter((p) => !result.stdout.includes(`${p}=`) || result.stdout.includes(`${p}=\n`));
   if (result.code !== 0 || missing.length) {
-    throw new Error(
-      `missing Debian packages for the lab guest: ${missing.join(' ')}: run "bash scripts/setup.sh" as root`,
-    );
+    throw new SaidError('ImageError', 'error.image.missingPackages', { packages: missing.join(' ') });
   }
   return result.stdout;
 }
@@ -144,7 +143,7 @@ export function moduleClosure(modulesDep: string, roots: readonly string[]): str
   };
   for (const root of roots) {
     const path = byName.get(root.replaceAll('-', '_'));
-    if (!path) throw new Error(`the kernel package has no module ${root}`);
+    if (!path) throw new SaidError('ImageError', 'error.image.noModule', { module: root });
     visit(path);
   }
   return [...wanted].sort();
@@ -273,7 +272,7 @@ export async function buildGuestImage(log: Log = () => undefined): Promise<Guest
       log({ key: 'log.lab.downloading', vars: { kernel: kernel.name } });
       await runOk('apt-get', ['download', '-q', `${kernel.name}=${kernel.version}`], {
         cwd: debDir,
-        hint: 'apt-get download needs the Debian mirror and an up-to-date package list ("apt-get update")',
+        hint: commandHint('aptDownload'),
       });
     }
   }
@@ -284,7 +283,7 @@ export async function buildGuestImage(log: Log = () => undefined): Promise<Guest
   await mkdir(kernelTree, { recursive: true });
   await runOk('dpkg-deb', ['-x', deb, kernelTree]);
   const kernelVersion = (await readdir(join(kernelTree, 'lib/modules')))[0];
-  if (!kernelVersion) throw new Error(`${deb} holds no kernel modules`);
+  if (!kernelVersion) throw new SaidError('ImageError', 'error.image.noModules', { deb });
   await runOk('depmod', ['-b', kernelTree, kernelVersion]);
   await buildRoot(root, kernelTree, kernelVersion, keys);
 

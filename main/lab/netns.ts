@@ -10,7 +10,7 @@ import {
   labSlave,
   partnerNicFor,
 } from '../../shared/lab/topology.js';
-import { run, runOk } from '../util/exec.js';
+import { CommandError, commandHint, run, runOk } from '../util/exec.js';
 
 export async function namespaceExists(ns: string): Promise<boolean> {
   const out = await runOk('ip', ['-j', 'netns', 'list']);
@@ -26,7 +26,7 @@ export function ipIn(ns: string, args: string[]): Promise<string> {
 /** Runs `tc -n NS …`; the LACP wiring needs the machine's act_mirred and cls_u32. */
 function tcIn(ns: string, args: string[]): Promise<string> {
   return runOk('tc', ['-n', ns, ...args], {
-    hint: 'the LACP lab joins taps with tc (ingress qdisc, u32 filter, mirred action): the kernel needs act_mirred and cls_u32',
+    hint: commandHint('tc'),
   });
 }
 
@@ -72,7 +72,7 @@ async function disconnect(ns: string, taps: readonly string[]): Promise<void> {
   for (const tap of taps) {
     const result = await run('tc', ['-n', ns, 'qdisc', 'del', 'dev', tap, 'ingress']);
     if (result.code !== 0 && !/No such file|Cannot find|Invalid handle/i.test(result.stderr)) {
-      throw new Error(`tc -n ${ns} qdisc del dev ${tap} ingress failed: ${result.stderr.trim()}`);
+      throw new CommandError(['tc', '-n', ns, 'qdisc', 'del', 'dev', tap, 'ingress'], result);
     }
   }
 }
@@ -260,7 +260,7 @@ export async function armedIp(ns: string): Promise<{ fire(commands: string[][]):
     child.once('exit', (code) => {
       const at = performance.timeOrigin + performance.now();
       if (code === 0) resolve(at);
-      else reject(new Error(`ip -n ${ns} -batch failed (exit ${code}): ${stderr.trim()}`));
+      else reject(new CommandError(['ip', '-n', ns, '-batch', '-'], { stdout: '', stderr, code, signal: null }));
     });
   });
   return {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumCandidates } from '../../shared/platform/paths.js';
 import { SaidError } from '../../shared/run/failure.js';
-import { CommandError, run } from '../util/exec.js';
+import { CommandError, commandHint, run } from '../util/exec.js';
 
 export interface PdfPrinter {
   print(html: string): Promise<Buffer>;
@@ -71,7 +71,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       const result = await run(executable, args, { timeoutMs: this.timeoutMs });
       const pdf = await readFile(pdfPath).catch(() => undefined);
       if (!pdf || pdf.length === 0 || pdf.subarray(0, 5).toString('latin1') !== '%PDF-') {
-        throw new CommandError([executable, ...args], result, 'Chromium did not write a PDF');
+        throw new CommandError([executable, ...args], result, commandHint('pdf'));
       }
       return pdf;
     } finally {

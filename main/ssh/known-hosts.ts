@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { globMatch } from '../../shared/net/glob.js';
+import { SaidError } from '../../shared/run/failure.js';
 import { HostKeyMismatchError, type OfferedHostKey, sha256Fingerprint } from './session.js';
 
 export interface KnownHostEntry {
@@ -84,27 +85,32 @@ export function checkKnownHost(
   return forHost.length > 0 ? { status: 'changed', known: forHost } : { status: 'unknown' };
 }
 
-export class UnknownHostKeyError extends Error {
+/** A host not in known_hosts (`error.hostKey.unknown`): its key to compare and accept. */
+export class UnknownHostKeyError extends SaidError {
   constructor(
     readonly label: string,
     readonly hostName: string,
     readonly key: OfferedHostKey,
     readonly knownHostsFile: string,
   ) {
-    super(
-      `the authenticity of ${label} cannot be established: it is not in ${knownHostsFile}. ` +
-        `Its ${key.type} key fingerprint is ${key.fingerprint}. If that is the host you mean (compare the ` +
-        'fingerprint on its console: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), accept it with ' +
-        '"bondbench host accept-key <target>" or --accept-new-host-key.',
-    );
-    this.name = 'UnknownHostKeyError';
+    super('UnknownHostKeyError', 'error.hostKey.unknown', {
+      label,
+      file: knownHostsFile,
+      type: key.type,
+      fingerprint: key.fingerprint,
+    });
   }
 }
 
-export class RevokedHostKeyError extends Error {
+/** A key marked @revoked (`error.hostKey.revoked`): refused. */
+export class RevokedHostKeyError extends SaidError {
   constructor(label: string, entry: KnownHostEntry, fingerprint: string) {
-    super(`the host key of ${label} (${fingerprint}) is marked @revoked in ${entry.file} line ${entry.line}: refused`);
-    this.name = 'RevokedHostKeyError';
+    super('RevokedHostKeyError', 'error.hostKey.revoked', {
+      label,
+      fingerprint,
+      file: entry.file,
+      line: entry.line,
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type PseudoTtyOptions,
   type ServerHostKeyAlgorithm,
 } from 'ssh2';
+import { SaidError } from '../../shared/run/failure.js';
 
 export interface ExecResult {
   stdout: string;
@@ -65,14 +66,14 @@ export interface SshConnectOptions {
   keepaliveCountMax?: number;
 }
 
-export class HostKeyMismatchError extends Error {
+/** The host offered another key than the one pinned (`error.hostKey.changed*`): refused. */
+export class HostKeyMismatchError extends SaidError {
   constructor(label: string, expected: string, got: string, where?: string) {
     super(
-      `the host key of ${label} has changed: expected ${expected}${where ? ` (${where})` : ''}, got ${got}. ` +
-        `If the host was reinstalled on purpose, remove its old key from the known-hosts file${where ? ` (${where})` : ''} ` +
-        'and accept the new one; otherwise someone may be intercepting the connection.',
+      'HostKeyMismatchError',
+      where ? 'error.hostKey.changedAt' : 'error.hostKey.changed',
+      where ? { label, expected, got, where } : { label, expected, got },
     );
-    this.name = 'HostKeyMismatchError';
   }
 }
 

@@ -1,4 +1,6 @@
 import { type SpawnOptions, spawn } from 'node:child_process';
+import { SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 export interface CommandResult {
   stdout: string;
@@ -7,17 +9,30 @@ export interface CommandResult {
   signal: NodeJS.Signals | null;
 }
 
-export class CommandError extends Error {
+/**
+ * A program on this machine that failed (`error.command.*`): its command line, its status and the last lines of
+ * its output are values; `hint` says what to do (a `error.command.hint.*` key, or English text).
+ */
+export class CommandError extends SaidError {
   constructor(
     readonly command: string[],
     readonly result: CommandResult,
-    hint?: string,
+    hint?: string | ReasonPart,
   ) {
     const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
-    const status = result.signal ? `signal ${result.signal}` : `exit code ${result.code}`;
-    super(`${command.join(' ')} failed (${status})${detail ? `: ${detail}` : ''}${hint ? `\n${hint}` : ''}`);
-    this.name = 'CommandError';
+    const status: ReasonPart = result.signal
+      ? { key: 'error.command.signal', vars: { signal: result.signal } }
+      : { key: 'error.command.code', vars: { code: String(result.code) } };
+    const vars: ReasonPart['vars'] = { command: command.join(' '), status };
+    if (detail) vars.detail = detail;
+    if (hint) vars.hint = hint;
+    super('CommandError', `error.command.failed${detail ? 'Detail' : ''}${hint ? 'Hint' : ''}`, vars);
   }
+}
+
+/** An `error.command.hint.*` part, for runOk's `hint`. */
+export function commandHint(key: string): ReasonPart {
+  return { key: `error.command.hint.${key}` };
 }
 
 export interface RunOptions extends Pick<SpawnOptions, 'cwd' | 'env'> {
@@ -38,11 +53,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
       reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              `${command} is not installed: run "bash scripts/setup.sh" (as root) to install what BondBench needs`,
-            )
-          : error,
+        error.code === 'ENOENT' ? new SaidError('CommandError', 'error.command.notInstalled', { command }) : error,
       );
     });
     child.on('close', (code, signal) => {
@@ -59,7 +70,7 @@ export function run(command: string, args: readonly string[], options: RunOption
 export async function runOk(
   command: string,
   args: readonly string[],
-  options: RunOptions & { hint?: string } = {},
+  options: RunOptions & { hint?: string | ReasonPart } = {},
 ): Promise<string> {
   const result = await run(command, args, options);
   if (result.code !== 0) throw new CommandError([command, ...args], result, options.hint);

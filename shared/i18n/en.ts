@@ -1543,6 +1543,38 @@ Modes: {{modes}}`,
   // rollback, the management path, a host that did not return, the lab and QMP, the tester agent, run folders, the
   // API, driver settings. Outside values (paths, hosts, the OS's or QEMU's own text) are vars.
   error: {
+    command: {
+      failed: '{{command}} failed ({{status}})',
+      failedDetail: '{{command}} failed ({{status}}): {{detail}}',
+      failedHint: '{{command}} failed ({{status}})\n{{hint}}',
+      failedDetailHint: '{{command}} failed ({{status}}): {{detail}}\n{{hint}}',
+      signal: 'signal {{signal}}',
+      code: 'exit code {{code}}',
+      notInstalled:
+        '{{command}} is not installed: run "bash scripts/setup.sh" (as root) to install what BondBench needs',
+      hint: {
+        tc: 'the LACP lab joins taps with tc (ingress qdisc, u32 filter, mirred action): the kernel needs act_mirred and cls_u32',
+        aptUpdate: 'run "apt-get update" (as root) so apt knows Debian\'s kernel packages',
+        aptDownload: 'apt-get download needs the Debian mirror and an up-to-date package list ("apt-get update")',
+        pdf: 'Chromium did not write a PDF',
+      },
+    },
+    image: {
+      noKernelPackage: 'cannot find the kernel package behind linux-image-amd64: {{hint}}',
+      noVersion: 'apt-cache show {{name}} gives no version: {{hint}}',
+      missingPackages: 'missing Debian packages for the lab guest: {{packages}}: run "bash scripts/setup.sh" as root',
+      noModule: 'the kernel package has no module {{module}}',
+      noModules: '{{deb}} holds no kernel modules',
+    },
+    hostKey: {
+      changed:
+        'the host key of {{label}} has changed: expected {{expected}}, got {{got}}. If the host was reinstalled on purpose, remove its old key from the known-hosts file and accept the new one; otherwise someone may be intercepting the connection.',
+      changedAt:
+        'the host key of {{label}} has changed: expected {{expected}} ({{where}}), got {{got}}. If the host was reinstalled on purpose, remove its old key from the known-hosts file ({{where}}) and accept the new one; otherwise someone may be intercepting the connection.',
+      unknown:
+        'the authenticity of {{label}} cannot be established: it is not in {{file}}. Its {{type}} key fingerprint is {{fingerprint}}. If that is the host you mean (compare the fingerprint on its console: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), accept it with "bondbench host accept-key <target>" or --accept-new-host-key.',
+      revoked: 'the host key of {{label}} ({{fingerprint}}) is marked @revoked in {{file}} line {{line}}: refused',
+    },
     runStop: {
       powerFailed:
         'the power driver failed while {{why}}: {{cause}}{{stop}} Do it by hand: switch {{label}} off, wait {{seconds}} s, switch it on, wait until it answers SSH, then run "{{command}}"',

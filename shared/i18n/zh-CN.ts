@@ -1512,6 +1512,37 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
       '虚拟实验室 "{{instance}}" 在运行，但没有 LACP 对端，802.3ad 将无从协商：请关闭它，再用 "{{command}}" 启动（对使用实验室交换机的计划，run --lab 会这样做）',
   },
   error: {
+    command: {
+      failed: '命令“{{command}}”失败（{{status}}）',
+      failedDetail: '命令“{{command}}”失败（{{status}}），输出：“{{detail}}”',
+      failedHint: '命令“{{command}}”失败（{{status}}）\n{{hint}}',
+      failedDetailHint: '命令“{{command}}”失败（{{status}}），输出：“{{detail}}”\n{{hint}}',
+      signal: '信号 {{signal}}',
+      code: '退出码 {{code}}',
+      notInstalled: '{{command}} 没有安装：请以 root 身份运行 "bash scripts/setup.sh" 安装 BondBench 所需的软件',
+      hint: {
+        tc: 'LACP 实验室用 tc 连接 tap 接口（ingress qdisc、u32 过滤器、mirred 动作）：内核需要 act_mirred 和 cls_u32',
+        aptUpdate: '请以 root 身份运行 "apt-get update"，让 apt 知道 Debian 的内核软件包',
+        aptDownload: 'apt-get download 需要 Debian 镜像和最新的软件包列表（"apt-get update"）',
+        pdf: 'Chromium 没有写出 PDF',
+      },
+    },
+    image: {
+      noKernelPackage: '找不到 linux-image-amd64 对应的内核软件包：{{hint}}',
+      noVersion: 'apt-cache show {{name}} 没有给出版本：{{hint}}',
+      missingPackages: '缺少实验室客户机所需的 Debian 软件包：{{packages}}：请以 root 身份运行 "bash scripts/setup.sh"',
+      noModule: '内核软件包中没有模块 {{module}}',
+      noModules: '{{deb}} 中没有内核模块',
+    },
+    hostKey: {
+      changed:
+        '{{label}} 的主机密钥变了：应为 {{expected}}，实际为 {{got}}。如果主机是有意重装的，请从 known-hosts 文件中删除它的旧密钥并接受新密钥；否则可能有人在截获连接。',
+      changedAt:
+        '{{label}} 的主机密钥变了：应为 {{expected}}（{{where}}），实际为 {{got}}。如果主机是有意重装的，请从 known-hosts 文件（{{where}}）中删除它的旧密钥并接受新密钥；否则可能有人在截获连接。',
+      unknown:
+        '无法确认 {{label}} 的真实性：它不在 {{file}} 中。它的 {{type}} 密钥指纹为 {{fingerprint}}。如果这正是你要连接的主机（请在它的控制台上用 ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub 核对指纹），请用 "bondbench host accept-key <目标>" 或 --accept-new-host-key 接受它。',
+      revoked: '{{label}} 的主机密钥（{{fingerprint}}）在 {{file}} 第 {{line}} 行被标记为 @revoked：已拒绝',
+    },
     runStop: {
       powerFailed:
         '{{why}}时电源驱动失败：{{cause}}。请手动处理：关闭 {{label}} 的电源，等待 {{seconds}} 秒后再打开，等它应答 SSH 后运行 "{{command}}"',

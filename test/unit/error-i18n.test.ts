@@ -24,7 +24,10 @@ import { HostDidNotReturnError } from '../../main/host/wait.js';
 import { LabError } from '../../main/lab/lab.js';
 import { QmpClient, QmpError } from '../../main/lab/qmp.js';
 import { parseApiRequest } from '../../main/server/server.js';
+import { RevokedHostKeyError, UnknownHostKeyError } from '../../main/ssh/known-hosts.js';
+import { HostKeyMismatchError } from '../../main/ssh/session.js';
 import { TesterAgentError, TesterClient } from '../../main/tester/client.js';
+import { CommandError, commandHint, run, runOk } from '../../main/util/exec.js';
 import { electronBridge } from '../../renderer/src/transport/electron.js';
 import { API_METHODS, type BenchClient, checkApiArguments } from '../../shared/api.js';
 import { DriverConfigError, parsePowerDriverConfig } from '../../shared/drivers/config.js';
@@ -432,5 +435,49 @@ describe('the engine: a run that stops, a mode the watchdog ended, a preflight, 
     for (const name of ['CaptureFileError', 'ParseError', 'ConfEditError', 'CommandSpawnError', 'CapNotPatchedError']) {
       chinese(Object.assign(new Error('the text the error was thrown with, in English'), { name }));
     }
+  });
+});
+
+describe('SSH host keys (main/ssh)', () => {
+  it('a changed, an unknown and a revoked key: English as ssh users know it, Chinese with the fingerprints as values', () => {
+    const changed = new HostKeyMismatchError(
+      'root@gentoo',
+      'SHA256:aaa',
+      'SHA256:bbb',
+      '/root/.ssh/known_hosts line 3',
+    );
+    expect(changed.message).toBe(
+      'the host key of root@gentoo has changed: expected SHA256:aaa (/root/.ssh/known_hosts line 3), got SHA256:bbb. If the host was reinstalled on purpose, remove its old key from the known-hosts file (/root/.ssh/known_hosts line 3) and accept the new one; otherwise someone may be intercepting the connection.',
+    );
+    expect(chinese(changed)).toMatch(/^root@gentoo 的主机密钥变了：应为 SHA256:aaa/);
+    const key = { type: 'ssh-ed25519', fingerprint: 'SHA256:ccc' } as never;
+    const unknown = new UnknownHostKeyError('root@gentoo', 'gentoo', key, '/root/.config/bondbench/known_hosts');
+    expect(unknown.message).toMatch(/^the authenticity of root@gentoo cannot be established: it is not in \/root/);
+    chinese(unknown);
+    const entry = { file: '/etc/ssh/ssh_known_hosts', line: 9 } as never;
+    expect(new RevokedHostKeyError('root@gentoo', entry, 'SHA256:ddd').message).toBe(
+      'the host key of root@gentoo (SHA256:ddd) is marked @revoked in /etc/ssh/ssh_known_hosts line 9: refused',
+    );
+    chinese(new RevokedHostKeyError('root@gentoo', entry, 'SHA256:ddd'));
+  });
+});
+
+describe('programs on this machine (main/util/exec.ts)', () => {
+  it('a program that fails, with its hint; one that is not installed', async () => {
+    const failed = await thrown(() =>
+      runOk('sh', ['-c', 'echo "RTNETLINK answers: Operation not permitted" >&2; exit 2'], { hint: commandHint('tc') }),
+    );
+    expect(failed).toBeInstanceOf(CommandError);
+    expect(failed.message).toBe(
+      'sh -c echo "RTNETLINK answers: Operation not permitted" >&2; exit 2 failed (exit code 2): RTNETLINK answers: Operation not permitted\nthe LACP lab joins taps with tc (ingress qdisc, u32 filter, mirred action): the kernel needs act_mirred and cls_u32',
+    );
+    expect(chinese(failed)).toMatch(
+      /^命令“sh -c .*”失败（退出码 2），输出：“RTNETLINK answers: Operation not permitted”\nLACP 实验室用 tc/,
+    );
+    const missing = await thrown(() => run('bondbench-no-such-program', []));
+    expect(missing.message).toBe(
+      'bondbench-no-such-program is not installed: run "bash scripts/setup.sh" (as root) to install what BondBench needs',
+    );
+    chinese(missing);
   });
 });
