@@ -1730,7 +1730,8 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
     warning: '警告：{{warning}}',
     marker: { load: '负载：{{peers}} 个对端 × {{flows}} 条流' },
     run: {
-      resuming: '已完成 {{count}} 个步骤，从此处继续',
+      resuming_one: '已完成 {{count}} 个步骤，从此处继续',
+      resuming_other: '已完成 {{count}} 个步骤，从此处继续',
       failed: '运行失败：{{error}}',
       pluggedBack: '{{slave}}：网线已插回（运行在拔线期间停止）',
       restored: '主机已恢复为原来的配置',
@@ -1784,7 +1785,8 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
     agent: {
       probeNoReplies: '探测 {{probe}}：无法再接收应答：{{error}}',
       probeSendFailed: '探测 {{probe}}：发送失败：{{error}}',
-      echoDropped: '探测 {{probe}}：丢弃了 {{count}} 个回显事件（客户端没有读取）',
+      echoDropped_one: '探测 {{probe}}：丢弃了 {{count}} 个回显事件（客户端没有读取）',
+      echoDropped_other: '探测 {{probe}}：丢弃了 {{count}} 个回显事件（客户端没有读取）',
       captureWriteFailed: '抓包 {{capture}}：{{error}}',
     },
     boot: {

@@ -30,7 +30,12 @@ describe('a log line in English: as log.txt has always read', () => {
       'mode active-backup: load 4 peers × 2 flows, 3 s',
     ],
     [stepPart('active-backup', { kind: 'power-cycle', offSeconds: 5 }), 'mode active-backup: power-cycle (off 5 s)'],
-    [{ key: 'log.run.resuming', vars: { count: 1 } }, 'resuming after 1 steps'],
+    [{ key: 'log.run.resuming', vars: { count: 1 } }, 'resuming after 1 step'],
+    [{ key: 'log.run.resuming', vars: { count: 3 } }, 'resuming after 3 steps'],
+    [
+      { key: 'log.agent.echoDropped', vars: { probe: 'p1', count: 1 } },
+      'probe p1: 1 echo event dropped (the client did not read it)',
+    ],
     [
       {
         key: 'log.step.failed',
