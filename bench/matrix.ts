@@ -78,6 +78,8 @@ try {
     `${'between steps'.padEnd(12)} ${''.padStart(5)} ${s(totalMs - stepsMs).padStart(9)}   (connecting, captures, run folder, restore)`,
   );
 } finally {
-  await rm(runsDir, { recursive: true, force: true });
+  // BONDBENCH_BENCH_KEEP=1 keeps the run (log.txt, step records) for a per-phase profile.
+  if (process.env.BONDBENCH_BENCH_KEEP) console.log(`run kept in ${runsDir}`);
+  else await rm(runsDir, { recursive: true, force: true });
   if (!wasUp) await lab.down();
 }

@@ -38,6 +38,7 @@ import {
 import { frameSummary } from '../../shared/wire/summary.js';
 import type { PullReceipt } from '../drivers/types.js';
 import type { LoadOutcome } from '../lab/load.js';
+import { trace, traced } from '../trace.js';
 import { RunStopError, stopsRun } from './boot.js';
 import type {
   BootOptions,
@@ -249,8 +250,10 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             ...(point ? { point: pointLabel(point) } : {}),
             etaMs,
           });
+          const tStep = performance.now();
           await writer.log(labelPart);
           await capture.comment(label);
+          trace(`engine ${label}: log + comment`, tStep);
           stepFrames = [];
           firstFrameNo = lastFrameNo + 1;
           const record: StepRecord = {
@@ -277,6 +280,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let load: LoadOutcome | undefined;
           let settling: Promise<void> | undefined;
           let fatal: unknown;
+          let tAfter = 0;
           const mark = (what: string) => {
             const atMs = Date.now() - stepStartMs;
             markers.push({ atMs, label: what });
@@ -318,6 +322,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 // The listen counts from the bond coming up: the read-back that follows is SSH on the management
                 // port, not traffic on the slaves, and goes on inside it.
                 let upAt: number | undefined;
+                const tApply = performance.now();
                 const result = await host.apply(
                   plan,
                   mode,
@@ -327,6 +332,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                     upAt = performance.now();
                   },
                 );
+                trace(`engine ${label}: host.apply`, tApply);
                 record.apply = { method, rebootMs: result.rebootMs, verified: result.verified };
                 record.boot = result.boot;
                 if (result.mismatch) throw new Error(result.mismatch);
@@ -389,7 +395,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 pullAtMs = Date.now();
                 // The link driver confirms the pull on the host (MII down, or carrier without monitoring) before
                 // it returns, and says when the host's end of the cable lost carrier where it can tell.
-                const receipt = (await link.pull(spec.slave)) ?? {};
+                const receipt = (await traced(`engine ${label}: link.pull`, link.pull(spec.slave))) ?? {};
                 pull = pullInstants(spec.slave, pullAtMs, receipt);
                 markers.push({ atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
                 emit({ type: 'marker', runId, atMs: pull.carrierOffMs - stepStartMs, label: `pull ${spec.slave}` });
@@ -403,7 +409,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 markers.push({ atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
                 emit({ type: 'marker', runId, atMs: Date.now() - stepStartMs, label: `plug ${spec.slave}` });
                 const pluggedAt = performance.now();
-                await link.plug(spec.slave);
+                await traced(`engine ${label}: link.plug`, link.plug(spec.slave));
                 await sleep(spec.settleSeconds * 1000, signal);
                 const bringUp = records.filter((r) => r.kind === 'bring-up' && r.mode === mode).at(-1);
                 if (mode === '802.3ad' && bringUp?.switch?.channel === 'lacp') {
@@ -427,9 +433,12 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 break;
               }
             }
+            trace(`engine ${label}: body`, t0);
             // Frames still on their way settle while the host is read.
+            const tRead = performance.now();
             settling = settle();
             [record.reading] = await Promise.all([host.read(plan), settling]);
+            trace(`engine ${label}: end read + settle`, tRead);
             emit({ type: 'host', runId, reading: record.reading });
           } catch (error) {
             if (probe) await probe.stop().catch(() => undefined);
@@ -464,6 +473,7 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             // A step that failed before its reading still lets its last frames arrive.
             await (settling ?? settle());
             record.durationMs = Math.round(performance.now() - t0);
+            tAfter = performance.now();
             record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
             // What each capture file lost in this step, and where (kernel, interface, writer).
             const losses = await capture.checkpoint().catch(async (error: Error) => {
@@ -521,10 +531,13 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               }
             }
           }
+          trace(`engine ${label}: checkpoint + measure`, tAfter);
+          const tWrite = performance.now();
           executed++;
           records.push(record);
           await writer.appendStep(record);
           emit({ type: 'step', runId, step: record, matrix: judgeRun(runPlan, records) });
+          trace(`engine ${label}: record + judge`, tWrite);
           if (fatal) throw fatal;
         }
       } finally {

@@ -6,6 +6,7 @@ import { shellQuote } from '../../shared/net/names.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import type { ReasonPart } from '../../shared/run/model.js';
 import type { ExecResult, SshSession } from '../ssh/session.js';
+import { trace } from '../trace.js';
 
 /** A command on the host that exited non-zero; `parts` say it (`hostRefusal.remoteFailed*`), its output quoted. */
 export class RemoteCommandError extends Error {
@@ -102,7 +103,9 @@ export class SshRemote implements RemoteShell {
       command = `sudo -n ${command}`;
     }
     this.history.push(script);
+    const started = performance.now();
     const result = await this.session.exec(command, { input: options.input, timeoutMs: options.timeoutMs });
+    trace(`ssh ${script.replace(/^set -[eu]\n/, '')}`, started);
     if (options.privileged && !this.isRoot && result.code !== 0 && /sudo: .*password/i.test(result.stderr)) {
       throw new PrivilegeError('sudoPassword', this.label);
     }

@@ -30,6 +30,7 @@ import type {
   TesterRequest,
 } from '../../shared/tester/protocol.js';
 import { TESTER_PROTOCOL_VERSION } from '../../shared/tester/protocol.js';
+import { trace } from '../trace.js';
 import { NdjsonChannel } from './transport.js';
 
 export interface TesterClientOptions {
@@ -174,8 +175,19 @@ export class TesterClient {
   call<K extends TesterCallType>(type: K, params: TesterCalls[K]['params']): Promise<TesterCalls[K]['result']> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
+    const started = performance.now();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, type });
+      this.pending.set(id, {
+        resolve: (value) => {
+          trace(`tester ${type}`, started);
+          resolve(value as TesterCalls[K]['result']);
+        },
+        reject: (error) => {
+          trace(`tester ${type} failed`, started);
+          reject(error);
+        },
+        type,
+      });
       this.channel.send({ ...params, id, type } as TesterRequest);
     });
   }
