@@ -67,7 +67,11 @@ export interface Capture {
   onFrames(listener: (frames: CapturedFrame[], skipped: number) => void): void;
   /** A comment block in the pcapng at this point, e.g. "mode balance-alb: pull eth1". */
   comment(text: string): Promise<void>;
-  /** Each capture file's counts since the previous checkpoint (or the start): one step's accounting. `file` is the path given to startCapture, or a port mirror's beside it. */
+  /**
+   * The end of a step: every frame captured until now has reached the onFrames listeners when it resolves (the
+   * tester hands over what the kernel holds, not a fixed wait), with each capture file's counts since the previous
+   * checkpoint (or the start). `file` is the path given to startCapture, or a port mirror's beside it.
+   */
   checkpoint(): Promise<CaptureLoss[]>;
   /**
    * The first capture port whose reading stopped for good (its interface removed or gone down), with the

@@ -81,8 +81,6 @@ export interface RunContext {
 
 /** The os-like ARP policy's default silence before the tester re-asks (Linux/Windows retransmit timer, 1 s). */
 const DEFAULT_REASK_MS = 1000;
-/** Collects ARP and other frames a little after an action: frames reach us in batches. */
-const BATCH_SETTLE_MS = 300;
 /** How long the bring-up capture keeps listening after the bond is up, for ARP at boot. */
 const BRING_UP_LISTEN_MS = 2500;
 /**
@@ -131,11 +129,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** Lets frames already captured reach us (they come in batches); not cut short by a cancel. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, BATCH_SETTLE_MS));
 }
 
 function captureName(point: SweepPoint | undefined, repetition: number, mode: ModeName): string {
@@ -278,7 +271,8 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
           let pull: ({ slave: string } & PullInstants) | undefined;
           let probe: Probe | undefined;
           let load: LoadOutcome | undefined;
-          let settling: Promise<void> | undefined;
+          /** The step's end on the capture: every frame taken until then handed over, and counted. */
+          let synced: Promise<CaptureLoss[] | undefined> | undefined;
           let fatal: unknown;
           let tAfter = 0;
           const mark = (what: string) => {
@@ -287,6 +281,11 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             emit({ type: 'marker', runId, atMs, label: what });
           };
           stepMarker = mark;
+          const endOfStep = () =>
+            capture.checkpoint().catch(async (error: Error) => {
+              await writer.log({ key: 'log.step.countersUnread', vars: { step: labelPart, error: errorPart(error) } });
+              return undefined;
+            });
           const boot = (via: BootMethod, offSeconds: number): BootOptions => ({
             via,
             power: context.power,
@@ -434,11 +433,11 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
               }
             }
             trace(`engine ${label}: body`, t0);
-            // Frames still on their way settle while the host is read.
+            // The frames captured until now reach us (they come in batches) while the host is read.
             const tRead = performance.now();
-            settling = settle();
-            [record.reading] = await Promise.all([host.read(plan), settling]);
-            trace(`engine ${label}: end read + settle`, tRead);
+            synced = endOfStep();
+            [record.reading] = await Promise.all([host.read(plan), synced]);
+            trace(`engine ${label}: end read + capture sync`, tRead);
             emit({ type: 'host', runId, reading: record.reading });
           } catch (error) {
             if (probe) await probe.stop().catch(() => undefined);
@@ -471,15 +470,11 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
             }
           } finally {
             // A step that failed before its reading still lets its last frames arrive.
-            await (settling ?? settle());
+            // What each capture file lost in this step, and where (kernel, interface, writer).
+            const losses = await (synced ?? endOfStep());
             record.durationMs = Math.round(performance.now() - t0);
             tAfter = performance.now();
             record.frames = stepFrames.length ? { first: firstFrameNo, last: lastFrameNo } : undefined;
-            // What each capture file lost in this step, and where (kernel, interface, writer).
-            const losses = await capture.checkpoint().catch(async (error: Error) => {
-              await writer.log({ key: 'log.step.countersUnread', vars: { step: labelPart, error: errorPart(error) } });
-              return undefined;
-            });
             if (losses) {
               record.capture = inRun(losses);
               for (const loss of record.capture)
@@ -603,4 +598,4 @@ export function pullInstants(
   return instants;
 }
 
-export { BATCH_SETTLE_MS, BRING_UP_LISTEN_MS, PULL_LEAD_IN_MS };
+export { BRING_UP_LISTEN_MS, PULL_LEAD_IN_MS };

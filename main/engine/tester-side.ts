@@ -172,13 +172,13 @@ export class AgentTesterSide implements TesterSide {
       started.push({ id, port, path });
     }
     const checkpoint = async (): Promise<CaptureLoss[]> => {
-      const losses: CaptureLoss[] = [];
-      for (const capture of started) {
-        const now = await this.client.counters(capture.id);
-        losses.push(lossBetween(capture.path, capture.port, capture.last, now));
-        capture.last = now;
-      }
-      return losses;
+      // Every frame taken so far reaches the listeners before the counts come back (capture.sync).
+      const counts = await this.client.sync(started.map((capture) => capture.id));
+      return started.map((capture, i) => {
+        const loss = lossBetween(capture.path, capture.port, capture.last, counts[i]!);
+        capture.last = counts[i];
+        return loss;
+      });
     };
     return {
       onFrames: (listener) => {
@@ -193,8 +193,10 @@ export class AgentTesterSide implements TesterSide {
         let frames = 0;
         const files: CaptureLoss[] = [];
         const sinceCheckpoint: CaptureLoss[] = [];
-        for (const capture of started) {
-          const { counters } = await this.client.stopCapture(capture.id);
+        // Independent captures: stopped at once, each after its last frames are handed over.
+        const summaries = await Promise.all(started.map((capture) => this.client.stopCapture(capture.id)));
+        for (const [i, capture] of started.entries()) {
+          const { counters } = summaries[i]!;
           frames += counters.received;
           files.push(lossBetween(capture.path, capture.port, undefined, counters));
           sinceCheckpoint.push(lossBetween(capture.path, capture.port, capture.last, counters));

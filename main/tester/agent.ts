@@ -27,7 +27,6 @@ import {
 import { packageRoot } from '../paths.js';
 import {
   capVersion,
-  DEFAULT_DELIVERY_MS,
   findInterfaceInSubnet,
   listInterfaces,
   type OpenOptions,
@@ -114,6 +113,10 @@ export class TesterAgent {
         return this.stopCapture(request.captureId);
       case 'capture.counters':
         return this.capture(request.captureId).snapshot();
+      case 'capture.sync': {
+        if (!Array.isArray(request.captureIds)) throw new Error('capture.sync: give captureIds, a list of capture ids');
+        return Promise.all(request.captureIds.map((id) => this.capture(id)).map((capture) => capture.sync()));
+      }
       case 'capture.mark':
         return this.mark(request);
       case 'probe.start':
@@ -208,8 +211,9 @@ export class TesterAgent {
     const capture = this.capture(id);
     this.captures.delete(id);
     const stoppedMs = this.deps.nowMs();
-    // Frames the kernel still holds in a block that is not yet handed over would be lost by closing now.
-    await new Promise((resolve) => setTimeout(resolve, 3 * DEFAULT_DELIVERY_MS));
+    // Frames the kernel still holds in a block that is not yet handed over would be lost by closing now: the stop
+    // waits until they are (capture.sync), not a fixed time.
+    await capture.sync();
     const counters = capture.stop(stoppedMs, msToPcapTime(stoppedMs));
     const summary: CaptureSummary = {
       captureId: id,

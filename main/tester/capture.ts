@@ -28,7 +28,7 @@ import { isEvidence } from '../../shared/wire/classify.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import type { PcapTime } from '../../shared/wire/pcapng.js';
 import { BATCH_HEADER, LITTLE_ENDIAN, type PacketBatch } from './batch.js';
-import type { PacketSource } from './cap.js';
+import { DEFAULT_DELIVERY_MS, type PacketSource } from './cap.js';
 import { msToPcapTime, pcapTimeToMs } from './clock.js';
 import type { PcapngWriter } from './pcapng-writer.js';
 
@@ -39,6 +39,13 @@ export interface CaptureOutput {
 }
 
 const BATCH_INTERVAL_MS = 50;
+/** How often sync() looks whether libpcap has handed over what the kernel took. */
+const SYNC_POLL_MS = 2;
+/**
+ * The longest sync() waits for the kernel's count to be reached (frames libpcap discards in user space never
+ * arrive): the fixed wait the engine used before there was a sync.
+ */
+export const SYNC_MAX_WAIT_MS = 300;
 const MAX_BATCH = 2000;
 const DEFAULT_BACKLOG_LIMIT = 8 * 1024 * 1024;
 /** Decoded frames waiting for the client, at most (≈ 1 KiB each). */
@@ -203,6 +210,28 @@ export class LiveCapture {
       ...(kernel ? { kernel } : this.counters.kernel ? { kernel: this.counters.kernel } : {}),
       ...(this.writerFailed ? { writerError: this.writerFailed } : {}),
     };
+  }
+
+  /**
+   * Hands over every frame the kernel had taken when called, then sends it, and whatever is queued, to the
+   * client. The kernel's count is pcap_stats' ps_recv less ps_drop (the kernel counts a frame it dropped for want
+   * of ring space as received too: packet(7), PACKET_STATISTICS); frames taken reach us in blocks at most
+   * DEFAULT_DELIVERY_MS after the first (TPACKET_V3). Polled every SYNC_POLL_MS until counters.received reaches
+   * that count, for at most maxWaitMs; where the kernel gives no counts, 3 × DEFAULT_DELIVERY_MS. Resolves with
+   * the counters once the frames are on their way to the client (before any answer sent after it).
+   */
+  async sync(maxWaitMs = SYNC_MAX_WAIT_MS): Promise<CaptureCounters> {
+    const kernel = this.source.stats();
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    if (!kernel) await wait(3 * DEFAULT_DELIVERY_MS);
+    else {
+      const taken = kernel.received - kernel.dropped;
+      const deadline = performance.now() + maxWaitMs;
+      while (this.counters.received < taken && this.stoppedMs === undefined && performance.now() < deadline)
+        await wait(SYNC_POLL_MS);
+    }
+    if (this.stoppedMs === undefined) this.sendBatches(true);
+    return this.snapshot();
   }
 
   /** Statistics for a pcapng Interface Statistics Block. */

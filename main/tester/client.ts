@@ -269,6 +269,14 @@ export class TesterClient {
     return this.call('capture.counters', { captureId });
   }
 
+  /**
+   * Waits until every frame the kernel had taken for these captures has reached this client (their frame
+   * listeners have run), then gives each capture's counters, in the order asked.
+   */
+  sync(captureIds: string[]): Promise<CaptureCounters[]> {
+    return this.call('capture.sync', { captureIds });
+  }
+
   /** A step comment in the running captures' pcapng files, e.g. "mode balance-alb: pull eth1". */
   mark(spec: MarkSpec): Promise<{ marked: string[]; atMs: number }> {
     return this.call('capture.mark', spec);

@@ -9,7 +9,7 @@
 import type { ReasonPart } from '../run/model.js';
 import type { DecodedFrame } from '../wire/types.js';
 
-export const TESTER_PROTOCOL_VERSION = 1;
+export const TESTER_PROTOCOL_VERSION = 2;
 
 export interface InterfaceAddress {
   family: 'IPv4' | 'IPv6';
@@ -228,6 +228,11 @@ export interface TesterCalls {
   'capture.start': { params: { spec: CaptureSpec }; result: CaptureStarted };
   'capture.stop': { params: { captureId: string }; result: CaptureSummary };
   'capture.counters': { params: { captureId: string }; result: CaptureCounters };
+  /**
+   * Every frame the kernel had taken for these captures when asked is handed over and sent to the client before
+   * the answer (the end of a step): each capture's counters then, in the order asked. Added in protocol 2.
+   */
+  'capture.sync': { params: { captureIds: string[] }; result: CaptureCounters[] };
   'capture.mark': { params: MarkSpec; result: { marked: string[]; atMs: number } };
   'probe.start': { params: { spec: ProbeSpec }; result: ProbeStarted };
   'probe.stop': { params: { probeId: string }; result: ProbeSummary };

@@ -131,6 +131,13 @@ describe('tester agent in the lab', () => {
     await lab.plug('eth1');
     await sleep(1000);
     const summary = await client.stopProbe('ab');
+    // The end of a step: every frame the kernel took so far has reached the listeners when the sync answers.
+    const synced = await client.sync(['tester', 'port-eth1', 'port-eth2']);
+    for (const [i, frames] of [tester, port1, port2].entries()) {
+      const taken = synced[i]!.received;
+      expect(taken).toBeGreaterThan(0);
+      expect(frames.filter((f) => f.number <= taken)).toHaveLength(taken);
+    }
     const stopped: CaptureSummary[] = [];
     for (const id of ['tester', 'port-eth1', 'port-eth2']) stopped.push(await client.stopCapture(id));
 

@@ -120,6 +120,27 @@ describe.skipIf(process.getuid?.() !== 0)('tester agent process on loopback', { 
     expect(summary.pcapng).toMatchObject({ path: file, packets: 50, closed: true });
   });
 
+  it('sync hands over every frame the kernel took before it answers, then counts', async () => {
+    const frames: CapturedFrame[] = [];
+    client.onFrames('sync', (batch) => frames.push(...batch));
+    await client.startCapture({ id: 'sync', subnet: '127.0.0.0/8', filter: 'udp port 47998' });
+    const socket = createSocket('udp4');
+    for (let round = 1; round <= 3; round++) {
+      // The send callback runs once the kernel has the datagram: the capture's socket has taken it by then.
+      for (let i = 0; i < 20; i++)
+        await new Promise<void>((done) => socket.send(`datagram ${i}`, 47998, '127.0.0.1', () => done()));
+      const [counters] = await client.sync(['sync']);
+      // Without the sync these frames would still be in the kernel's block or the agent's queue (≤ 60 ms late).
+      expect(frames).toHaveLength(20 * round);
+      // (On loopback the kernel counts each datagram twice, out and in, and libpcap drops the outgoing copy: the
+      // sync waits its longest there. The lab's ports count what libpcap hands over: tester-capture.test.ts.)
+      expect(counters).toMatchObject({ received: 20 * round, written: 0 });
+    }
+    socket.close();
+    await client.stopCapture('sync');
+    await expect(client.sync(['sync'])).rejects.toThrow(/no running capture "sync"/);
+  });
+
   it('answers bad requests with errors and keeps running', async () => {
     await expect(client.startCapture({ id: 'bad', device: 'lo', filter: 'not a filter at all' })).rejects.toThrow(
       /cannot capture on lo with filter "not a filter at all"/,
