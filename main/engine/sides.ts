@@ -305,11 +305,8 @@ export class SshHostSide implements HostSide {
   private async readOnce(plan: Plan): Promise<HostReading> {
     await this.connected();
     const bond = plan.bond.name;
-    const [links, counters, status] = await Promise.all([
-      this.control.links(),
-      this.control.counters(plan.bond.slaves),
-      this.control.bondStatus(bond).catch(() => undefined as ProcBondStatus | undefined),
-    ]);
+    // One command, one SSH round trip: each channel costs the host a shell of its own.
+    const { links, counters, status } = await this.control.snapshot(bond, plan.bond.slaves);
     const link = (name: string) => links.find((l) => l.name === name);
     const aggregators = new Set(
       status?.slaves.map((s) => s.ad?.aggregatorId).filter((id) => id !== undefined && id !== null),

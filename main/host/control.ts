@@ -43,6 +43,21 @@ import {
 import { type HostTarget, parseHostTarget } from './target.js';
 import { type HostBack, waitForHost } from './wait.js';
 
+const LINKS_COMMAND = 'ip -j -d addr show';
+
+/** Every statistics file of these (validated) interfaces, as path:value lines. */
+function countersCommand(names: string[]): string {
+  return names.length ? sysfsGrep(names.map((n) => `/sys/class/net/${shellQuote(n)}/statistics/*`)) : 'true';
+}
+
+function countersByName(names: string[], output: string): Record<string, InterfaceCounters> {
+  const files = parseSysClassNet(output);
+  // Keyed by interface names from the plan: no prototype, so `constructor` or `__proto__` are just names.
+  const out: Record<string, InterfaceCounters> = Object.create(null);
+  for (const name of names) out[name] = countersOf(files.get(name));
+  return out;
+}
+
 export interface HostControlOptions extends SshConnectPolicy {
   /** Non-root logins: run privileged steps with `sudo -n` (needs a NOPASSWD rule). */
   sudo?: boolean;
@@ -206,27 +221,79 @@ export class HostControl implements HostContext {
     const name = assertInterfaceName(bond, 'bond');
     const result = await this.remote.run(`cat ${shellQuote(`/proc/net/bonding/${name}`)}`);
     if (result.code !== 0) throw new RemoteCommandError(this.label, `reading /proc/net/bonding/${name}`, result);
-    return parseProcBonding(result.stdout, `/proc/net/bonding/${name} on ${this.label}`);
+    return this.parseBondStatus(name, result.stdout);
+  }
+
+  private parseBondStatus(bond: string, text: string): ProcBondStatus {
+    return parseProcBonding(text, `/proc/net/bonding/${bond} on ${this.label}`);
   }
 
   /** `ip -j -d link show`, parsed. */
   async links() {
-    const result = await this.remote.runOk('listing interfaces', 'ip -j -d addr show');
-    return parseIpLinkJson(result.stdout, `ip -j -d addr show on ${this.label}`);
+    const result = await this.remote.runOk('listing interfaces', LINKS_COMMAND);
+    return this.parseLinks(result.stdout);
+  }
+
+  private parseLinks(json: string) {
+    return parseIpLinkJson(json, `${LINKS_COMMAND} on ${this.label}`);
   }
 
   /** TX/RX counters of interfaces (/sys/class/net/X/statistics), e.g. the slaves before and after a ping. */
   async counters(names: string[]): Promise<Record<string, InterfaceCounters>> {
     const checked = names.map((n) => assertInterfaceName(n));
+    const result = await this.remote.runOk('reading interface counters', countersCommand(checked));
+    return countersByName(checked, result.stdout);
+  }
+
+  /**
+   * A step's reading of the host in one command, one SSH round trip, one process on the host (`grep`, where
+   * `ip -j -d addr show` costs an emulated guest several times as much): the bond's and slaves' current MAC and
+   * carrier (/sys/class/net/<if>/address, carrier: what ip shows as the link address and LOWER_UP), the slaves'
+   * counters (as counters()) and /proc/net/bonding/<bond> (as bondStatus(); undefined where that would throw).
+   * Where the bond's status does not list every slave (no bond: standalone), links come from links() instead, so
+   * each slave's permanent MAC is what ip or the driver reports, as before.
+   */
+  async snapshot(
+    bond: string,
+    slaves: string[],
+  ): Promise<{
+    links: Pick<ReturnType<typeof parseIpLinkJson>[number], 'name' | 'mac' | 'permanentMac' | 'carrier'>[];
+    counters: Record<string, InterfaceCounters>;
+    status?: ProcBondStatus;
+  }> {
+    const name = assertInterfaceName(bond, 'bond');
+    const checked = slaves.map((n) => assertInterfaceName(n));
+    const proc = `/proc/net/bonding/${name}`;
+    const files = [name, ...checked].flatMap((n) => [
+      `/sys/class/net/${shellQuote(n)}/address`,
+      `/sys/class/net/${shellQuote(n)}/carrier`,
+    ]);
+    // `carrier` of an interface that is down cannot be read (EINVAL): no line, no carrier, as ip says.
     const result = await this.remote.runOk(
-      'reading interface counters',
-      checked.length ? sysfsGrep(checked.map((n) => `/sys/class/net/${shellQuote(n)}/statistics/*`)) : 'true',
+      'reading interfaces, counters and the bond',
+      `grep -H '' ${files.join(' ')} ${checked.map((n) => `/sys/class/net/${shellQuote(n)}/statistics/*`).join(' ')} ${shellQuote(proc)} 2>/dev/null; true`,
     );
-    const files = parseSysClassNet(result.stdout);
-    // Keyed by interface names from the plan: no prototype, so `constructor` or `__proto__` are just names.
-    const out: Record<string, InterfaceCounters> = Object.create(null);
-    for (const name of checked) out[name] = countersOf(files.get(name));
-    return out;
+    const lines = result.stdout.split('\n');
+    const procLines = lines.filter((l) => l.startsWith(`${proc}:`)).map((l) => l.slice(proc.length + 1));
+    let status: ProcBondStatus | undefined;
+    if (procLines.length) {
+      try {
+        status = this.parseBondStatus(name, `${procLines.join('\n')}\n`);
+      } catch {
+        status = undefined;
+      }
+    }
+    const sys = parseSysClassNet(result.stdout);
+    const counters = countersByName(checked, result.stdout);
+    if (!status || checked.some((slave) => !status!.slaves.some((s) => s.name === slave))) {
+      return { links: await this.links(), counters, status };
+    }
+    const links = [name, ...checked].flatMap((n) => {
+      const f = sys.get(n);
+      if (f?.address === undefined) return [];
+      return [{ name: n, mac: f.address.toLowerCase(), carrier: f.carrier === '1' }];
+    });
+    return { links, counters, status };
   }
 
   /**
