@@ -377,7 +377,15 @@ export async function executeRun(context: RunContext): Promise<StepRecord[]> {
                 break;
               }
               case 'probe': {
-                before = await host.read(plan);
+                // The counters start from the reading that ended the step before in this mode, taken moments ago
+                // with no probe running since; read afresh where there is none (first step, a failed one).
+                const last = records.at(-1);
+                const sameMode =
+                  last?.status === 'ok' &&
+                  last.mode === mode &&
+                  last.repetition === repetition &&
+                  last.point === point?.index;
+                before = sameMode && last.reading ? last.reading : await host.read(plan);
                 probe = await startProbe(tester, plan, plan.probe.rate, runId, stepStartMs, emit);
                 await sleep(spec.seconds * 1000, signal);
                 echo = await probe.stop();
