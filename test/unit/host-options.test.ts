@@ -1,5 +1,7 @@
 /** The bond request checks (driver rules) and the runtime script built from them. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromState, removeBondScript, runtimeScript } from '../../main/host/runtime.js';
 import type { LiveBondState } from '../../main/host/system.js';
@@ -123,29 +125,88 @@ describe('the runtime script', () => {
     const script = runtimeScript({ config, routes: [{ dst: 'default', gateway: '10.77.1.1' }] });
     execFileSync('bash', ['-n'], { input: script });
     execFileSync('sh', ['-n'], { input: script });
-    const release = index(script, 'for s in $(cat "$B/slaves"); do w slaves "-$s"; done');
+    const release = index(script, 'line "$B/slaves"; for s in $v; do w slaves "-$s"; done');
     expect(index(script, 'run "take bond0 down"')).toBeLessThan(release);
     expect(release).toBeLessThan(index(script, 'w mode active-backup'));
     expect(index(script, 'w mode')).toBeLessThan(index(script, 'w fail_over_mac active'));
     expect(index(script, 'w miimon 100')).toBeLessThan(index(script, 'w updelay 200'));
     expect(index(script, 'w fail_over_mac')).toBeLessThan(index(script, 'w slaves +eth1'));
-    expect(index(script, 'w slaves +eth2')).toBeLessThan(index(script, 'run "bring bond0 up"'));
-    expect(index(script, 'run "bring bond0 up"')).toBeLessThan(index(script, 'run "route default"'));
-    expect(script).toContain('ip route replace default via 10.77.1.1 dev bond0');
+    expect(index(script, "ipb 'clear the addresses of eth1")).toBeLessThan(index(script, 'w slaves +eth1'));
+    expect(index(script, 'w slaves +eth2')).toBeLessThan(index(script, "ipb 'bring bond0 up"));
+    // Bond up, slaves up, then the route: one batch, in that order.
+    expect(script).toMatch(
+      /link set dev bond0 up\nlink set dev eth1 up\nlink set dev eth2 up\nroute replace default via 10\.77\.1\.1 dev bond0'$/m,
+    );
     expect(script).toContain('w primary eth2');
     // Written only to reset it while leaving 802.3ad, never set for this mode.
     expect(script).not.toMatch(/^w lacp_rate/m);
-    expect(script).toContain('802.3ad) [ "$(cut -d" " -f1 "$B/lacp_rate")" = slow ] || w lacp_rate slow');
-    expect(script).not.toContain('ip -4 addr flush dev bond0');
+    expect(script).toContain('802.3ad) first "$B/lacp_rate"; [ "$v" = slow ] || w lacp_rate slow');
+    expect(script).not.toContain('addr flush dev bond0');
+  });
+
+  it('forks nothing of its own, and a failed write still names the option and says why', () => {
+    const { config } = resolveBondRequest({ ...request, arp_interval: 200, arp_ip_target: ['10.77.1.252'] });
+    const script = runtimeScript({ config, addresses: ['10.77.1.253/24'], routes: [] });
+    // Command substitutions fork a subshell each, ip costs a process a call: what an emulated host spends a
+    // bring-up on. One substitution, in the batch runner; three ip processes (bond down, slaves down, the rest).
+    const body = script.split('\n').filter((l) => !l.startsWith('ipb() {'));
+    expect(body.filter((l) => l.includes('$('))).toEqual([]);
+    expect(body.filter((l) => /(^|[ ;])ip /.test(l) || l.startsWith('ipb '))).toHaveLength(3);
+    expect(
+      removeBondScript('bond0', [])
+        .split('\n')
+        .filter((l) => l.includes('$(') && !l.startsWith('ipb() {')),
+    ).toEqual([]);
+    const prelude = script
+      .split('\n')
+      .slice(0, script.split('\n').findIndex((l) => l.startsWith('d() {')) + 1)
+      .join('\n');
+    for (const shell of ['sh', 'bash']) {
+      // A bond directory that is not there: the write fails as a refused sysfs write would.
+      const run = spawnSync(shell, ['-c', `${prelude}\nB=/nonexistent/bonding\nw miimon 100\necho not reached`], {
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^BONDBENCH-FAILED option miimon=100$/m);
+      expect(run.stderr).toMatch(/nonexistent\/bonding\/miimon/);
+      const step = spawnSync(shell, ['-c', `${prelude}\nrun "list a missing file" ls /nonexistent-file`], {
+        encoding: 'utf8',
+      });
+      expect(step.status).toBe(1);
+      expect(step.stderr).toMatch(/^BONDBENCH-FAILED step list a missing file$/m);
+      expect(step.stderr).toMatch(/nonexistent-file/);
+      // A batch that ip stops in: the step it stopped at is named, ip's message kept (a stand-in ip on PATH).
+      const bin = execFileSync('mktemp', ['-d']).toString().trim();
+      writeFileSync(
+        join(bin, 'ip'),
+        '#!/bin/sh\n[ "$1 $2 $3" = "-4 -batch -" ] || exit 9\ncat > /dev/null\necho \'Cannot find device "eth1"\' >&2\necho \'Command failed -:2\' >&2\nexit 1\n',
+        { mode: 0o755 },
+      );
+      // The batch's quoted arguments span lines: up to the first enslave.
+      const batch = script.slice(
+        script.indexOf("ipb 'clear the addresses of eth1"),
+        script.indexOf('\nw slaves +eth1'),
+      );
+      const failed = spawnSync(shell, ['-c', `${prelude}\n${batch}\necho not reached`], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      execFileSync('rm', ['-rf', bin]);
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(/^BONDBENCH-FAILED step take eth1 down$/m);
+      expect(failed.stderr).toMatch(/Cannot find device "eth1"/);
+    }
   });
 
   it('stops the ARP monitor before changing mode, and sets targets before the interval', () => {
     const { config } = resolveBondRequest({ ...request, arp_interval: 200, arp_ip_target: ['10.77.1.252'] });
     const script = runtimeScript({ config, addresses: ['10.77.1.253/24'], routes: [] });
-    expect(index(script, 'if [ "$(cat "$B/arp_interval")" != 0 ]')).toBeLessThan(index(script, 'w mode'));
+    expect(index(script, 'line "$B/arp_interval"; if [ "$v" != 0 ]')).toBeLessThan(index(script, 'w mode'));
     expect(index(script, 'w arp_ip_target +10.77.1.252')).toBeLessThan(index(script, 'w arp_interval 200'));
     expect(script).not.toContain('w updelay');
-    expect(script).toContain('ip addr add 10.77.1.253/24 broadcast + dev bond0');
+    expect(script).toContain('addr flush dev bond0\naddr add 10.77.1.253/24 broadcast + dev bond0');
   });
 
   it('rebuilds a saved bond from its sysfs options', () => {
@@ -187,7 +248,7 @@ describe('the runtime script', () => {
     ]);
     expect(() => configFromState({ ...saved, options: { ...saved.options, miimon: '100; reboot' } })).toThrow(/miimon/);
     expect(removeBondScript('bond0', [{ name: 'eth1', up: true, addresses: ['10.0.0.1/24'] }])).toContain(
-      'ip addr add 10.0.0.1/24 broadcast + dev eth1',
+      'addr flush dev eth1\naddr add 10.0.0.1/24 broadcast + dev eth1\nlink set dev eth1 up',
     );
   });
 });
@@ -257,7 +318,10 @@ describe('options the plan once accepted and never applied', () => {
   it('the reset helper skips a file the kernel lacks and writes only what differs', () => {
     const { config } = resolveBondRequest({ mode: 'balance-rr', slaves: ['eth1'] });
     const script = runtimeScript({ config, routes: [] });
-    const helper = script.split('\n').find((l) => l.startsWith('d() {'))!;
+    const helper = script
+      .split('\n')
+      .filter((l) => l.startsWith('d() {') || l.startsWith('first() {'))
+      .join('\n');
     const dir = execFileSync('mktemp', ['-d']).toString().trim();
     execFileSync('sh', [
       '-c',
