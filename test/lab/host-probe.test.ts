@@ -4,7 +4,7 @@ import { hostCommand } from '../../main/cli/host.js';
 import { HostControl } from '../../main/host/control.js';
 import type { HostProbe } from '../../main/host/system.js';
 import { LAB_NETWORK, LAB_NICS, labNic } from '../../shared/lab/topology.js';
-import { testLab } from '../support/lab.js';
+import { testLab, until } from '../support/lab.js';
 
 let host: HostControl;
 let probe: HostProbe;
@@ -77,6 +77,44 @@ describe('host probe on the lab guest', () => {
         'txPackets',
       ]);
     }
+  });
+
+  it('a step’s one-command reading says what ip and /proc/net/bonding say, with a cable out too', async () => {
+    const same = async () => {
+      const snap = await host.snapshot('bond0', ['eth1', 'eth2']);
+      const [links, status] = await Promise.all([host.links(), host.bondStatus('bond0')]);
+      expect(snap.status).toEqual(status);
+      for (const name of ['bond0', 'eth1', 'eth2']) {
+        const link = links.find((l) => l.name === name)!;
+        expect(snap.links.find((l) => l.name === name)).toEqual({ name, mac: link.mac, carrier: link.carrier });
+      }
+      expect(Object.keys(snap.counters)).toEqual(['eth1', 'eth2']);
+      expect(Object.keys(snap.counters.eth1!)).toEqual(Object.keys((await host.counters(['eth1'])).eth1!));
+      return snap;
+    };
+    expect((await same()).links.map((l) => l.carrier)).toEqual([true, true, true]);
+    const lab = testLab();
+    await lab.pull('eth2');
+    try {
+      await until('eth2 down in /proc/net/bonding', async () =>
+        (await host.bondStatus('bond0')).slaves.find((s) => s.name === 'eth2')?.miiStatus === 'down' ? true : undefined,
+      );
+      const pulled = await same();
+      expect(pulled.links.map((l) => [l.name, l.carrier])).toEqual([
+        ['bond0', true],
+        ['eth1', true],
+        ['eth2', false],
+      ]);
+    } finally {
+      await lab.plug('eth2');
+      await until('eth2 up again', async () =>
+        (await host.bondStatus('bond0')).slaves.find((s) => s.name === 'eth2')?.miiStatus === 'up' ? true : undefined,
+      );
+    }
+    // No such bond: the status is absent and the links are ip's.
+    const none = await host.snapshot('bond7', ['eth1', 'eth2']);
+    expect(none.status).toBeUndefined();
+    expect(none.links.map((l) => l.name)).toEqual((await host.links()).map((l) => l.name));
   });
 
   it('`bondbench host probe lab:<instance>` prints the same as JSON', async () => {
