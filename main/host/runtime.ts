@@ -96,12 +96,21 @@ export function runtimeScript(target: RuntimeTarget): string {
   const c = target.config;
   const bond = assertInterfaceName(c.bond, 'bond');
   const b = q(bond);
+  const slaves = c.slaves.map((slave) => assertInterfaceName(slave, 'slave'));
   const lines = [
     ...PRELUDE(bond),
     // max_bonds=0: loading the driver must not create a bond0 nobody asked for.
     'if [ ! -e /sys/class/net/bonding_masters ]; then run "load the bonding driver (modprobe bonding)" modprobe bonding max_bonds=0; fi',
     `if [ ! -d /sys/class/net/${b} ]; then echo +${b} > /sys/class/net/bonding_masters || fail "step create ${bond}"; fi`,
-    `run "take ${bond} down" ip link set dev ${b} down`,
+    // The bond down, and every slave cleared and down before the first is enslaved (the driver wants them down):
+    // one batch, before the slaves are released (a released slave is closed by the driver anyway).
+    ipBatch([
+      [`take ${bond} down`, ['link', 'set', 'dev', bond, 'down']],
+      ...slaves.flatMap((s): IpStep[] => [
+        [`clear the addresses of ${s}`, ['addr', 'flush', 'dev', s]],
+        [`take ${s} down`, ['link', 'set', 'dev', s, 'down']],
+      ]),
+    ]),
     'line "$B/slaves"; for s in $v; do w slaves "-$s"; done',
     // The ARP monitor must stop while the current mode still allows writing arp_interval.
     'line "$B/arp_interval"; if [ "$v" != 0 ]; then w arp_interval 0; fi',
@@ -141,16 +150,6 @@ export function runtimeScript(target: RuntimeTarget): string {
   // The driver records a primary that is not enslaved yet and uses it once it is; with the slaves released, sysfs
   // shows no primary while the driver still remembers one, so it is always written, never compared first.
   if (c.primary !== undefined) lines.push(`w primary ${q(c.primary)}`);
-  // Every slave clean and down before the first is enslaved (the driver wants them down), in one batch.
-  const slaves = c.slaves.map((slave) => assertInterfaceName(slave, 'slave'));
-  lines.push(
-    ipBatch(
-      slaves.flatMap((s): IpStep[] => [
-        [`clear the addresses of ${s}`, ['addr', 'flush', 'dev', s]],
-        [`take ${s} down`, ['link', 'set', 'dev', s, 'down']],
-      ]),
-    ),
-  );
   for (const s of slaves) lines.push(`w slaves ${q(`+${s}`)}`);
   const up: IpStep[] = [
     [`bring ${bond} up`, ['link', 'set', 'dev', bond, 'up']],

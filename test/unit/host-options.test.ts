@@ -126,12 +126,15 @@ describe('the runtime script', () => {
     execFileSync('bash', ['-n'], { input: script });
     execFileSync('sh', ['-n'], { input: script });
     const release = index(script, 'line "$B/slaves"; for s in $v; do w slaves "-$s"; done');
-    expect(index(script, 'run "take bond0 down"')).toBeLessThan(release);
+    expect(index(script, "ipb 'take bond0 down")).toBeLessThan(release);
     expect(release).toBeLessThan(index(script, 'w mode active-backup'));
     expect(index(script, 'w mode')).toBeLessThan(index(script, 'w fail_over_mac active'));
     expect(index(script, 'w miimon 100')).toBeLessThan(index(script, 'w updelay 200'));
     expect(index(script, 'w fail_over_mac')).toBeLessThan(index(script, 'w slaves +eth1'));
-    expect(index(script, "ipb 'clear the addresses of eth1")).toBeLessThan(index(script, 'w slaves +eth1'));
+    expect(script).toContain(
+      "ipb 'take bond0 down\nclear the addresses of eth1\ntake eth1 down\nclear the addresses of eth2",
+    );
+    expect(release).toBeLessThan(index(script, 'w slaves +eth1'));
     expect(index(script, 'w slaves +eth2')).toBeLessThan(index(script, "ipb 'bring bond0 up"));
     // Bond up, slaves up, then the route: one batch, in that order.
     expect(script).toMatch(
@@ -148,10 +151,10 @@ describe('the runtime script', () => {
     const { config } = resolveBondRequest({ ...request, arp_interval: 200, arp_ip_target: ['10.77.1.252'] });
     const script = runtimeScript({ config, addresses: ['10.77.1.253/24'], routes: [] });
     // Command substitutions fork a subshell each, ip costs a process a call: what an emulated host spends a
-    // bring-up on. One substitution, in the batch runner; three ip processes (bond down, slaves down, the rest).
+    // bring-up on. One substitution, in the batch runner; two ip processes (bond and slaves down, the rest).
     const body = script.split('\n').filter((l) => !l.startsWith('ipb() {'));
     expect(body.filter((l) => l.includes('$('))).toEqual([]);
-    expect(body.filter((l) => /(^|[ ;])ip /.test(l) || l.startsWith('ipb '))).toHaveLength(3);
+    expect(body.filter((l) => /(^|[ ;])ip /.test(l) || l.startsWith('ipb '))).toHaveLength(2);
     expect(
       removeBondScript('bond0', [])
         .split('\n')
@@ -180,14 +183,11 @@ describe('the runtime script', () => {
       const bin = execFileSync('mktemp', ['-d']).toString().trim();
       writeFileSync(
         join(bin, 'ip'),
-        '#!/bin/sh\n[ "$1 $2 $3" = "-4 -batch -" ] || exit 9\ncat > /dev/null\necho \'Cannot find device "eth1"\' >&2\necho \'Command failed -:2\' >&2\nexit 1\n',
+        '#!/bin/sh\n[ "$1 $2 $3" = "-4 -batch -" ] || exit 9\ncat > /dev/null\necho \'Cannot find device "eth1"\' >&2\necho \'Command failed -:3\' >&2\nexit 1\n',
         { mode: 0o755 },
       );
-      // The batch's quoted arguments span lines: up to the first enslave.
-      const batch = script.slice(
-        script.indexOf("ipb 'clear the addresses of eth1"),
-        script.indexOf('\nw slaves +eth1'),
-      );
+      // The batch's quoted arguments span lines: up to the release of the slaves.
+      const batch = script.slice(script.indexOf("ipb 'take bond0 down"), script.indexOf('\nline "$B/slaves"'));
       const failed = spawnSync(shell, ['-c', `${prelude}\n${batch}\necho not reached`], {
         encoding: 'utf8',
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
