@@ -121,13 +121,15 @@ export class SshHostSide implements HostSide {
   async saveOriginal(runDir: string): Promise<void> {
     this.runDir = runDir;
     const remote = this.control.remote;
+    // Two independent reads, at once.
+    const [root, bondState] = await Promise.all([this.control.backupRoot(), readLiveBondState(remote, this.bond)]);
     await takeBackup(remote, {
-      root: await this.control.backupRoot(),
+      root,
       host: this.control.label,
       backend: 'runtime',
       reason: 'BondBench run: the host as found',
       paths: persistentFiles(this.bond),
-      bondState: await readLiveBondState(remote, this.bond),
+      bondState,
       runDir,
     });
     this.baselineTaken = true;
@@ -383,7 +385,18 @@ export function labInstanceOf(plan: Plan): string | undefined {
 }
 
 export async function connectSides(plan: Plan, log: LogSink): Promise<Sides> {
-  const control = await HostControl.open(plan.host.target, { sudo: plan.host.sudo, log });
+  const instance = labInstanceOf(plan);
+  // The host's SSH connection and the tester agent are independent: started at once. A side that came up is
+  // closed again when the other failed; the host's error is the one reported when both failed.
+  const [opened, started] = await Promise.allSettled([
+    HostControl.open(plan.host.target, { sudo: plan.host.sudo, log }),
+    AgentTesterSide.start(plan, { netns: instance ? namespaceName(instance) : undefined, log }),
+  ]);
+  if (opened.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.close().catch(() => undefined);
+    throw opened.reason;
+  }
+  const control = opened.value;
   const host = new SshHostSide(
     control,
     (plan.timeouts?.rebootSeconds ?? DEFAULT_REBOOT_SECONDS) * 1000,
@@ -391,8 +404,8 @@ export async function connectSides(plan: Plan, log: LogSink): Promise<Sides> {
   );
   let tester: TesterSide | undefined;
   try {
-    const instance = labInstanceOf(plan);
-    tester = await AgentTesterSide.start(plan, { netns: instance ? namespaceName(instance) : undefined, log });
+    if (started.status === 'rejected') throw started.reason;
+    tester = started.value;
     const context = {
       hostExec: async (command: string) => {
         const r = await control.exec(command);

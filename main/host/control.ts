@@ -246,6 +246,20 @@ export class HostControl implements HostContext {
   }
 
   /**
+   * Which of these interfaces have carrier: /sys/class/net/<if>/carrier is 1 — what ip shows as LOWER_UP (an
+   * interface that is down or absent has none). One grep, no ip process: cheap to poll.
+   */
+  async carriers(names: string[]): Promise<Map<string, boolean>> {
+    const checked = names.map((n) => assertInterfaceName(n));
+    const result = await this.remote.runOk(
+      'reading carrier',
+      `grep -H '' ${checked.map((n) => `/sys/class/net/${shellQuote(n)}/carrier`).join(' ')} 2>/dev/null; true`,
+    );
+    const sys = parseSysClassNet(result.stdout);
+    return new Map(checked.map((n) => [n, sys.get(n)?.carrier === '1']));
+  }
+
+  /**
    * A step's reading of the host in one command, one SSH round trip, one process on the host (`grep`, where
    * `ip -j -d addr show` costs an emulated guest several times as much): the bond's and slaves' current MAC and
    * carrier (/sys/class/net/<if>/address, carrier: what ip shows as the link address and LOWER_UP), the slaves'
@@ -368,9 +382,9 @@ export class HostControl implements HostContext {
     const budgetMs = 2 * monitor + config.updelay * (config.miimon ? 1 : 0) + 1000;
     const deadline = Date.now() + budgetMs;
     for (;;) {
-      const links = await this.links();
-      if (links.find((l) => l.name === config.bond)?.carrier) return;
-      if (!links.some((l) => config.slaves.includes(l.name) && l.carrier)) return;
+      const carrier = await this.carriers([config.bond, ...config.slaves]);
+      if (carrier.get(config.bond)) return;
+      if (!config.slaves.some((slave) => carrier.get(slave))) return;
       if (Date.now() >= deadline) {
         this.log({ key: 'log.host.noCarrier', vars: { host: this.label, bond: config.bond, ms: budgetMs } });
         return;
