@@ -12,7 +12,8 @@ import {
   type PseudoTtyOptions,
   type ServerHostKeyAlgorithm,
 } from 'ssh2';
-import { SaidError } from '../../shared/run/failure.js';
+import { errorPart, SaidError } from '../../shared/run/failure.js';
+import type { ReasonPart } from '../../shared/run/model.js';
 
 export interface ExecResult {
   stdout: string;
@@ -179,8 +180,7 @@ export class SshSession {
             .then(() => decide({ type, blob: key, fingerprint }))
             .then(
               (ok) => {
-                if (!ok)
-                  refusal = new Error(`the host key of ${options.label} (${type} ${fingerprint}) was not accepted`);
+                if (!ok) refusal = sshError('keyNotAccepted', { label: options.label, type, fingerprint });
                 verify(ok);
               },
               (error: Error) => {
@@ -204,7 +204,7 @@ export class SshSession {
         client.end();
         options.dispose?.();
         // The cause keeps ssh2's level and the OS's errno code, for saying what failed (shared/run/failure.ts).
-        reject(refusal ?? new Error(`SSH to ${options.label} failed: ${error.message}`, { cause: error }));
+        reject(refusal ?? sshError('failed', { label: options.label, cause: errorPart(error) }, error));
       });
       client.once('ready', () => {
         if (settled) return;
@@ -220,10 +220,10 @@ export class SshSession {
   /** A byte stream to host:port opened by the server (direct-tcpip): how ProxyJump reaches the next hop. */
   forwardOut(host: string, port: number): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error(`SSH connection to ${this.label} is closed`));
+      if (this.closed) return reject(sshError('closed', { label: this.label }));
       this.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
         if (error)
-          return reject(new Error(`${this.label} cannot open a connection to ${host}:${port}: ${error.message}`));
+          return reject(sshError('forward', { label: this.label, host, port, cause: errorPart(error) }, error));
         resolve(channel);
       });
     });
@@ -248,11 +248,11 @@ export class SshSession {
   private execOnce(command: string, options: { input?: string | Buffer; timeoutMs?: number }): Promise<ExecResult> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error(`SSH connection to ${this.label} is closed`));
+      if (this.closed) return reject(sshError('closed', { label: this.label }));
       this.client.exec(command, (error, channel) => {
         if (error) {
-          const message = `cannot run a command on ${this.label}: ${error.message}`;
-          return reject(error.message === 'Unable to exec' ? new ExecRefused(message) : new Error(message));
+          const vars = { label: this.label, cause: errorPart(error) };
+          return reject(error.message === 'Unable to exec' ? new ExecRefused(vars) : sshError('exec', vars, error));
         }
         const out: Buffer[] = [];
         const err: Buffer[] = [];
@@ -262,7 +262,7 @@ export class SshSession {
         if (options.timeoutMs) {
           timer = setTimeout(() => {
             channel.close();
-            reject(new Error(`command on ${this.label} timed out after ${options.timeoutMs} ms: ${command}`));
+            reject(sshError('timedOut', { label: this.label, ms: options.timeoutMs!, command }));
           }, options.timeoutMs);
         }
         channel.on('data', (d: Buffer) => out.push(d));
@@ -292,7 +292,7 @@ export class SshSession {
   openPty(command: string | undefined, pty: PseudoTtyOptions): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       const done = (error: Error | undefined, channel: ClientChannel) =>
-        error ? reject(new Error(`cannot open a terminal on ${this.label}: ${error.message}`)) : resolve(channel);
+        error ? reject(sshError('pty', { label: this.label, cause: errorPart(error) }, error)) : resolve(channel);
       if (command) this.client.exec(command, { pty }, done);
       else this.client.shell(pty, done);
     });
@@ -306,5 +306,14 @@ export class SshSession {
 /** Waits before asking a server again to run a command it refused to start, ms. */
 const EXEC_REFUSED_RETRIES = [200, 500, 1000];
 
+/** The session cannot do what was asked (`error.ssh.*`); `cause` keeps ssh2's or the OS's error. */
+function sshError(key: string, vars: ReasonPart['vars'], cause?: unknown): SaidError {
+  return new SaidError('SshError', `error.ssh.${key}`, vars, cause === undefined ? undefined : { cause });
+}
+
 /** The server refused the exec request: the command did not start. */
-class ExecRefused extends Error {}
+class ExecRefused extends SaidError {
+  constructor(vars: ReasonPart['vars']) {
+    super('SshError', 'error.ssh.exec', vars);
+  }
+}

@@ -1566,6 +1566,15 @@ Modes: {{modes}}`,
       noModule: 'the kernel package has no module {{module}}',
       noModules: '{{deb}} holds no kernel modules',
     },
+    ssh: {
+      keyNotAccepted: 'the host key of {{label}} ({{type}} {{fingerprint}}) was not accepted',
+      failed: 'SSH to {{label}} failed: {{cause}}',
+      closed: 'SSH connection to {{label}} is closed',
+      forward: '{{label}} cannot open a connection to {{host}}:{{port}}: {{cause}}',
+      exec: 'cannot run a command on {{label}}: {{cause}}',
+      timedOut: 'command on {{label}} timed out after {{ms}} ms: {{command}}',
+      pty: 'cannot open a terminal on {{label}}: {{cause}}',
+    },
     hostKey: {
       changed:
         'the host key of {{label}} has changed: expected {{expected}}, got {{got}}. If the host was reinstalled on purpose, remove its old key from the known-hosts file and accept the new one; otherwise someone may be intercepting the connection.',

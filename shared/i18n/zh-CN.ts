@@ -1534,6 +1534,15 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
       noModule: '内核软件包中没有模块 {{module}}',
       noModules: '{{deb}} 中没有内核模块',
     },
+    ssh: {
+      keyNotAccepted: '{{label}} 的主机密钥（{{type}} {{fingerprint}}）未被接受',
+      failed: '通过 SSH 连接 {{label}} 失败：{{cause}}',
+      closed: '到 {{label}} 的 SSH 连接已关闭',
+      forward: '{{label}} 无法打开到 {{host}}:{{port}} 的连接：{{cause}}',
+      exec: '无法在 {{label}} 上执行命令：{{cause}}',
+      timedOut: '{{label}} 上的命令在 {{ms}} ms 后超时：“{{command}}”',
+      pty: '无法在 {{label}} 上打开终端：{{cause}}',
+    },
     hostKey: {
       changed:
         '{{label}} 的主机密钥变了：应为 {{expected}}，实际为 {{got}}。如果主机是有意重装的，请从 known-hosts 文件中删除它的旧密钥并接受新密钥；否则可能有人在截获连接。',

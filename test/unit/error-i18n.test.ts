@@ -25,7 +25,7 @@ import { LabError } from '../../main/lab/lab.js';
 import { QmpClient, QmpError } from '../../main/lab/qmp.js';
 import { parseApiRequest } from '../../main/server/server.js';
 import { RevokedHostKeyError, UnknownHostKeyError } from '../../main/ssh/known-hosts.js';
-import { HostKeyMismatchError } from '../../main/ssh/session.js';
+import { HostKeyMismatchError, SshSession } from '../../main/ssh/session.js';
 import { TesterAgentError, TesterClient } from '../../main/tester/client.js';
 import { CommandError, commandHint, run, runOk } from '../../main/util/exec.js';
 import { electronBridge } from '../../renderer/src/transport/electron.js';
@@ -438,7 +438,26 @@ describe('the engine: a run that stops, a mode the watchdog ended, a preflight, 
   });
 });
 
-describe('SSH host keys (main/ssh)', () => {
+describe('SSH host keys and sessions (main/ssh)', () => {
+  it('a connection refused: what failed (SSH to the host) and why (the OS), the OS’s text quoted', async () => {
+    const refused = await thrown(() =>
+      SshSession.connect({
+        label: 'root@127.0.0.1:1',
+        host: '127.0.0.1',
+        port: 1,
+        username: 'root',
+        password: 'x',
+        hostKey: { kind: 'verify', verify: () => false },
+      }),
+    );
+    expect(refused.message).toBe('SSH to root@127.0.0.1:1 failed: connect ECONNREFUSED 127.0.0.1:1');
+    const zh = chinese(refused);
+    expect(zh).toBe(
+      '通过 SSH 连接 root@127.0.0.1:1 失败：连接被拒绝：对方端口上没有服务在监听（原文：“connect ECONNREFUSED 127.0.0.1:1”）',
+    );
+    expect(englishSentences(zh)).toEqual([]);
+  }, 30_000);
+
   it('a changed, an unknown and a revoked key: English as ssh users know it, Chinese with the fingerprints as values', () => {
     const changed = new HostKeyMismatchError(
       'root@gentoo',
