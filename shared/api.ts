@@ -4,9 +4,9 @@
  */
 import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
-import { SaidError } from './run/failure.js';
 import type { LogRecord } from './run/log.js';
 import type { HostReading, MatrixRow, ReasonPart, RunManifest, StepRecord } from './run/model.js';
+import { SaidError } from './run/said-error.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
 export type Language = 'en' | 'zh-CN';

@@ -14,7 +14,7 @@ import { displayWidth } from '../../shared/report/compare-render.js';
 import { terminalText } from '../../shared/report/escape.js';
 import { VERDICT_MARK } from '../../shared/report/format.js';
 import { junitInputOf, runExitStatus, runToJunit } from '../../shared/report/junit.js';
-import { joinParts, SaidError } from '../../shared/run/failure.js';
+import { joinParts } from '../../shared/run/failure.js';
 import { textLine } from '../../shared/run/log.js';
 import {
   ALL_REPETITIONS,
@@ -23,6 +23,7 @@ import {
   type ReasonPart,
   type StepRecord,
 } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { sweepSeries } from '../../shared/run/stats.js';
 import { installFatalHandler } from '../engine/fatal.js';
 import { startRun } from '../engine/session.js';

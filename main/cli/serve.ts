@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language } from '../../shared/api.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { Bench } from '../engine/bench.js';
 import { installFatalHandler } from '../engine/fatal.js';
 import { defaultRunsDir } from '../engine/store.js';

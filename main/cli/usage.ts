@@ -3,9 +3,10 @@ import type { Language } from '../../shared/api.js';
 import { isLanguage, LANGUAGES } from '../../shared/i18n/catalogue.js';
 import { sayReason } from '../../shared/oracle/failover.js';
 import { terminalText } from '../../shared/report/escape.js';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import { type LogSink, logText } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 
 /** A command's usage text: a `cli.usage.*` message (its English is what `--help` always printed). */
 export type Usage = ReasonPart;

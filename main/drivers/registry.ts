@@ -7,7 +7,7 @@
 import type { LinkDriverConfig, PowerDriverConfig, SwitchDriverConfig } from '../../shared/drivers/config.js';
 import { parseDriverSettings } from '../../shared/drivers/config.js';
 import type { DriverKind } from '../../shared/drivers/define.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { commandLink, commandPower, commandSwitch } from './command.js';
 import { hostIfdownLink } from './host-ifdown.js';
 import { labLink, labPower, labSwitch } from './lab.js';

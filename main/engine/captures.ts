@@ -27,8 +27,8 @@ import {
 } from '../../shared/api.js';
 import { failoverSignal } from '../../shared/measure/failover.js';
 import type { Plan } from '../../shared/plan/plan.js';
-import { SaidError } from '../../shared/run/failure.js';
 import type { ReasonPart, RunManifest, StepRecord } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { type FilePacket, type FileWindow, PcapngIndex } from '../../shared/wire/capture-file.js';
 import { decodeFrame } from '../../shared/wire/decode.js';
 import { type ListedFrame, parseFilter } from '../../shared/wire/filter.js';

@@ -16,9 +16,9 @@ import {
   modeRequest,
   type Plan,
 } from '../../shared/plan/plan.js';
-import { SaidError } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
 import type { BootRecord, HostFacts, HostReading, PersistedCheck, ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import {
   createLinkDriver,
   createPowerDriver,

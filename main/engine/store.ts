@@ -12,9 +12,10 @@ import type { Plan } from '../../shared/plan/plan.js';
 import { loadPlan } from '../../shared/plan/plan-file.js';
 import { maskSecrets, stripUrlCredentials } from '../../shared/plan/secrets.js';
 import { runsDirFor } from '../../shared/platform/paths.js';
-import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
 import { type LogRecord, logText, textLine } from '../../shared/run/log.js';
 import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { parseLogRecord, parseRunManifest, parseStepRecord } from '../../shared/run/schema.js';
 
 /** Run folders: $BONDBENCH_RUNS, %LOCALAPPDATA%\bondbench\runs on Windows, else XDG data (runsDirFor). */

@@ -7,9 +7,9 @@ import { basename } from 'node:path';
 import { EchoLog } from '../../shared/measure/echo.js';
 import type { Plan } from '../../shared/plan/plan.js';
 import { lossBetween } from '../../shared/run/capture-loss.js';
-import { SaidError } from '../../shared/run/failure.js';
 import { type LogSink, textLine } from '../../shared/run/log.js';
 import type { CaptureLoss, ReasonPart, TesterFacts } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { interfaceLabel, resolveCaptureDevice } from '../../shared/tester/interfaces.js';
 import type {
   CapturedFrame as AgentFrame,

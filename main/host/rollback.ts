@@ -4,7 +4,7 @@
  * reboots. It runs from /etc/local.d (OpenRC's "local" service, and the lab guest's boot script).
  */
 import { shellQuote } from '../../shared/net/names.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { assertHostPath, type BackupManifest, restoreFilesScript } from './backup.js';
 import type { SshRemote } from './remote.js';
 

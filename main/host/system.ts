@@ -6,7 +6,7 @@ import { type IpLink, parseIpLinkJson } from '../../shared/bonding/iplink.js';
 import { ParseError } from '../../shared/bonding/parse-error.js';
 import { type ProcBondStatus, parseProcBonding } from '../../shared/bonding/procfs.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { RemoteCommandError, type SshRemote } from './remote.js';
 
 /** Splits "@@name arg" sections of a script's output. */

@@ -1,7 +1,8 @@
 /** Waiting for a host to come back: reconnect with backoff until a deadline, and say how long it took. */
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import type { SshSession } from '../ssh/session.js';
 
 export interface WaitForHostOptions {

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { shellCommand } from '../../shared/net/names.js';
-import { SaidError } from '../../shared/run/failure.js';
 import type { LogSink } from '../../shared/run/log.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { cacheDir, packageRoot } from '../paths.js';
 import { commandHint, run, runOk } from '../util/exec.js';
 

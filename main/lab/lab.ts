@@ -19,9 +19,10 @@ import {
   partnerNicFor,
 } from '../../shared/lab/topology.js';
 import { renderNetConf } from '../../shared/netifrc/confd.js';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import { type LogSink, logText, textLine } from '../../shared/run/log.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import type { CablePullTiming } from '../drivers/types.js';
 import { packageRoot, runtimeDir } from '../paths.js';
 import { SshSession } from '../ssh/session.js';

@@ -1,7 +1,8 @@
 /** A QEMU Machine Protocol client over the lab's unix socket: one command at a time, events ignored. */
 import { connect, type Socket } from 'node:net';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 
 /** QEMU's QMP socket cannot be reached, did not answer or closed (`error.qmp.*`). */
 export class QmpSocketError extends SaidError {

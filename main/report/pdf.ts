@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumCandidates } from '../../shared/platform/paths.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { CommandError, commandHint, run } from '../util/exec.js';
 
 export interface PdfPrinter {

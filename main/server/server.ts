@@ -16,8 +16,9 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { API_METHODS, type ApiMethod, type BenchClient, type BenchEvent, checkApiArguments } from '../../shared/api.js';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { contentSecurityPolicy } from './csp.js';
 
 export const LOOPBACK = '127.0.0.1';

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { globMatch } from '../../shared/net/glob.js';
-import { SaidError } from '../../shared/run/failure.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { HostKeyMismatchError, type OfferedHostKey, sha256Fingerprint } from './session.js';
 
 export interface KnownHostEntry {

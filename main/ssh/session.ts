@@ -12,8 +12,9 @@ import {
   type PseudoTtyOptions,
   type ServerHostKeyAlgorithm,
 } from 'ssh2';
-import { errorPart, SaidError } from '../../shared/run/failure.js';
+import { errorPart } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 
 export interface ExecResult {
   stdout: string;

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentLaunch, agentLaunch } from '../../shared/platform/agent.js';
-import { errorPart, joinParts, SaidError } from '../../shared/run/failure.js';
+import { errorPart, joinParts } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import type {
   AgentMessage,
   CaptureCounters,

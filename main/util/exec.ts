@@ -1,6 +1,6 @@
 import { type SpawnOptions, spawn } from 'node:child_process';
-import { SaidError } from '../../shared/run/failure.js';
 import type { ReasonPart } from '../../shared/run/model.js';
+import { SaidError } from '../../shared/run/said-error.js';
 
 export interface CommandResult {
   stdout: string;

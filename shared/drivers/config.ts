@@ -5,8 +5,8 @@
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { t } from '../i18n/catalogue.js';
-import { SaidError } from '../run/failure.js';
 import type { ReasonPart } from '../run/model.js';
+import { SaidError } from '../run/said-error.js';
 import {
   DRIVERS,
   driverDefinition,

@@ -1539,7 +1539,7 @@ Modes: {{modes}}`,
     labSwitchNoPartner:
       'lab "{{instance}}" is up without its LACP partner, so 802.3ad would have none: take it down and bring it up with "{{command}}" (run --lab does so for a plan with the lab switch)',
   },
-  // Errors of the bench's own parts said in the reader's language (SaidError in shared/run/failure.ts): backups,
+  // Errors of the bench's own parts said in the reader's language (SaidError in shared/run/said-error.ts): backups,
   // rollback, the management path, a host that did not return, the lab and QMP, the tester agent, run folders, the
   // API, driver settings. Outside values (paths, hosts, the OS's or QEMU's own text) are vars.
   error: {

@@ -7,7 +7,7 @@
  * refuses it at that field and line instead of the form dropping it silently. Pure.
  */
 import { isMap, isScalar, isSeq, type Node, parseDocument, type YAMLSeq } from 'yaml';
-import { SaidError } from '../run/failure.js';
+import { SaidError } from '../run/said-error.js';
 import { DEFAULT_OFF_SECONDS, DEFAULT_STEPS, type StepSpec } from './plan.js';
 import { type PlanError, pathText, stepToYaml } from './plan-file.js';
 

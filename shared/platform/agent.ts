@@ -16,7 +16,7 @@
  *   run as root. BONDBENCH_TESTER_LAUNCHER=sudo starts the agent alone through `sudo -n` (a sudoers rule for
  *   exactly this command: agentSudoersLine()), never the whole app.
  */
-import { SaidError } from '../run/failure.js';
+import { SaidError } from '../run/said-error.js';
 
 export type Platform = 'linux' | 'win32' | 'darwin' | (string & {});
 

@@ -9,7 +9,6 @@
  * Causes are found along the `cause` chain (ES2022), so a wrapped error ("SSH to … failed: …") keeps its errno
  * code. Pure.
  */
-import { sayReason } from '../oracle/failover.js';
 import type { ReasonPart } from './model.js';
 
 /** errno codes (libuv / POSIX) and getaddrinfo's, each with a `failure.cause.*` message. */
@@ -116,19 +115,4 @@ export function joinParts(parts: readonly ReasonPart[]): ReasonPart {
   const [first, ...rest] = parts;
   if (!first) throw new Error('joinParts needs at least one part');
   return rest.length ? { key: 'failure.parts', vars: { a: first, b: joinParts(rest) } } : first;
-}
-
-/**
- * An error that says itself in one catalogue message (`key` with `vars`; a var may be a part, said first): its
- * `message` is the English — what the CLI, log.txt and `error.message` readers always got — and `parts` carry it
- * to the UI and reports in their language (errorPart reads them). Subclasses give their own name and key family.
- */
-export class SaidError extends Error {
-  readonly parts: ReasonPart[];
-  constructor(name: string, key: string, vars: ReasonPart['vars'] = {}, options?: { cause?: unknown }) {
-    const parts = [{ key, vars }];
-    super(sayReason('en', parts), options);
-    this.name = name;
-    this.parts = parts;
-  }
 }

@@ -11,9 +11,9 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { sayReason } from '../oracle/failover.js';
 import { MODE_NAMES } from '../plan/plan.js';
-import { SaidError } from './failure.js';
 import type { LogRecord } from './log.js';
 import { type ReasonPart, RUN_FORMAT, type RunManifest, type StepRecord } from './model.js';
+import { SaidError } from './said-error.js';
 
 export const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 export const str = { type: 'string' } as const;

@@ -1,5 +1,5 @@
 /**
- * The bench's rarer errors said in the reader's language (SaidError, shared/run/failure.ts): each class's English
+ * The bench's rarer errors said in the reader's language (SaidError, shared/run/said-error.ts): each class's English
  * message is what it always printed (the CLI, log.txt), and its parts say it in 简体中文 with no English sentence
  * beyond quoted outside values (paths, QEMU's or the OS's own text). Most errors here are real: thrown by the code
  * under test on this machine (a run folder that is not one, a missing QMP socket, a tester agent that cannot
