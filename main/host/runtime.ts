@@ -19,6 +19,7 @@ import {
 } from '../../shared/bonding/options.js';
 import { parseProcBonding } from '../../shared/bonding/procfs.js';
 import { assertInterfaceName, assertIPv4, assertIPv4Cidr, shellQuote } from '../../shared/net/names.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { ApplyError, VerifyError, type VerifyResult } from './backend.js';
 import type { SshRemote } from './remote.js';
 import { bondOptionsScript, type LiveBondState, parseBondOptions, type RouteEntry, splitSections } from './system.js';
@@ -225,7 +226,7 @@ export async function runRuntimeScript(remote: SshRemote, script: string, what: 
 function number(value: string | undefined, field: string): number {
   const n = Number(sysfsValue(value ?? ''));
   if (!Number.isInteger(n) || n < 0)
-    throw new Error(`saved bond option ${field}=${JSON.stringify(value)} is not a number`);
+    throw new SaidError('BackupError', 'error.savedBond.notNumber', { field, value: String(JSON.stringify(value)) });
   return n;
 }
 
@@ -233,7 +234,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   const v = sysfsValue(value ?? '');
   if (v === '') return fallback;
   if (!(allowed as readonly string[]).includes(v))
-    throw new Error(`saved bond option ${field}=${JSON.stringify(value)} is unknown`);
+    throw new SaidError('BackupError', 'error.savedBond.unknown', { field, value: String(JSON.stringify(value)) });
   return v as T;
 }
 
@@ -242,7 +243,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
  * bond showed counts as asked for, so the restore writes it.
  */
 export function configFromState(state: LiveBondState): BondConfig {
-  if (!state.exists || !state.options) throw new Error(`${state.bond} did not exist: nothing to rebuild`);
+  if (!state.exists || !state.options) throw new SaidError('BackupError', 'error.savedBond.none', { bond: state.bond });
   const o = state.options;
   const mode: BondingMode = parseBondingMode(sysfsValue(o.mode ?? ''));
   const arpInterval = allowsArpMonitor(mode) ? number(o.arp_interval, 'arp_interval') : 0;

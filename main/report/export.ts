@@ -10,6 +10,7 @@ import { renderHtml } from '../../shared/report/html.js';
 import { renderJson } from '../../shared/report/json.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { compareRuns, type RunContent, sweepPointRun } from '../../shared/run/compare.js';
+import { SaidError } from '../../shared/run/said-error.js';
 import { readRunFolder } from '../engine/store.js';
 import { buildBundle } from './bundle.js';
 import { ChromiumPdfPrinter, type PdfPrinter } from './pdf.js';
@@ -52,7 +53,10 @@ export async function exportReport(
   options: ExportOptions = {},
 ): Promise<ExportedReport> {
   if (!isReportFormat(format)) {
-    throw new Error(`unknown report format ${JSON.stringify(format)}: use one of ${REPORT_FORMATS.join(', ')}`);
+    throw new SaidError('ReportFormatError', 'error.reportFormat', {
+      format: String(JSON.stringify(format)),
+      formats: REPORT_FORMATS.join(', '),
+    });
   }
   const run = await readRunFolder(runDir);
   const model = buildReport(run, language);

@@ -1543,6 +1543,16 @@ Modes: {{modes}}`,
   // rollback, the management path, a host that did not return, the lab and QMP, the tester agent, run folders, the
   // API, driver settings. Outside values (paths, hosts, the OS's or QEMU's own text) are vars.
   error: {
+    sweepPoint: {
+      notSweep: "{{run}} is not a sweep's run: it has no points to choose from",
+      none: '{{run}} has no sweep point {{point}}: use one of {{points}}',
+    },
+    reportFormat: 'unknown report format {{format}}: use one of {{formats}}',
+    savedBond: {
+      notNumber: 'saved bond option {{field}}={{value}} is not a number',
+      unknown: 'saved bond option {{field}}={{value}} is unknown',
+      none: '{{bond}} did not exist: nothing to rebuild',
+    },
     command: {
       failed: '{{command}} failed ({{status}})',
       failedDetail: '{{command}} failed ({{status}}): {{detail}}',

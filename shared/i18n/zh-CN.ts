@@ -1205,7 +1205,7 @@ export const zhCN: Messages = {
     whichRun: '哪一次运行？请给出运行文件夹或编号',
     oneRun: '请只给出一次运行',
     twoRuns: '请给出要比较的两次运行（文件夹或编号）',
-    badFormat: '--format {{format}}：请使用 {{formats}} 之一',
+    badFormat: '--format {{format}}：可用的格式为「{{formats}}」',
     wrote: '已写入 {{path}}',
     lab: {
       down: '虚拟实验室 "{{instance}}" 已关闭',
@@ -1512,6 +1512,16 @@ BONDBENCH_LANG=en|zh-CN（命令输出、错误和报告所用的语言；支持
       '虚拟实验室 "{{instance}}" 在运行，但没有 LACP 对端，802.3ad 将无从协商：请关闭它，再用 "{{command}}" 启动（对使用实验室交换机的计划，run --lab 会这样做）',
   },
   error: {
+    sweepPoint: {
+      notSweep: '{{run}} 不是扫描型运行：没有可选的扫描点',
+      none: '{{run}} 没有扫描点 {{point}}：请使用 {{points}} 之一',
+    },
+    reportFormat: '未知的报告格式 {{format}}：可用的格式为「{{formats}}」',
+    savedBond: {
+      notNumber: '保存的 bond 选项 {{field}}={{value}} 不是数字',
+      unknown: '保存的 bond 选项 {{field}}={{value}} 是未知选项',
+      none: '{{bond}} 原本不存在：没有可重建的内容',
+    },
     command: {
       failed: '命令“{{command}}”失败（{{status}}）',
       failedDetail: '命令“{{command}}”失败（{{status}}），输出：“{{detail}}”',

@@ -20,6 +20,7 @@ import {
   type RunManifest,
   type StepRecord,
 } from './model.js';
+import { SaidError } from './said-error.js';
 import { type FailoverStat, failoverStats } from './stats.js';
 
 /** A run folder's content, as main/engine/store.ts reads it. */
@@ -250,7 +251,8 @@ export function compareRuns(a: RunContent, b: RunContent, language: Language = '
  */
 export function sweepPointRun(run: RunContent, selector: string): RunContent {
   const points = sweepPoints(run.plan);
-  if (points.length === 0) throw new Error(`${run.manifest.id} is not a sweep's run: it has no points to choose from`);
+  if (points.length === 0)
+    throw new SaidError('SweepPointError', 'error.sweepPoint.notSweep', { run: run.manifest.id });
   const wanted = selector.trim();
   const point = /^\d+$/.test(wanted)
     ? points[Number(wanted)]
@@ -262,9 +264,11 @@ export function sweepPointRun(run: RunContent, selector: string): RunContent {
         );
       });
   if (!point) {
-    throw new Error(
-      `${run.manifest.id} has no sweep point ${JSON.stringify(selector)}: use one of ${points.map((p) => `${p.index} (${pointLabel(p)})`).join(', ')}`,
-    );
+    throw new SaidError('SweepPointError', 'error.sweepPoint.none', {
+      run: run.manifest.id,
+      point: JSON.stringify(selector),
+      points: points.map((p) => `${p.index} (${pointLabel(p)})`).join(', '),
+    });
   }
   return {
     manifest: { ...run.manifest, id: `${run.manifest.id}@${pointLabel(point).replaceAll(', ', ',')}` },

@@ -76,7 +76,7 @@ describe('usage and help', () => {
     expect(unknown.stderr.startsWith('bondbench: 未知命令 "frobnicate"\n\n用法：bondbench <命令>')).toBe(true);
     const format = cli('zh-CN', 'report', fixtureNames()[0]!, '--format', 'docx');
     expect(format.status).toBe(2);
-    expect(format.stderr).toContain('bondbench: --format "docx"：请使用 html, pdf, csv, json, md, zip 之一');
+    expect(format.stderr).toContain('bondbench: --format "docx"：可用的格式为「html, pdf, csv, json, md, zip」');
     expect(format.stderr).toContain('用法：bondbench report <运行>');
     // node:util's own words about an option stay, quoted, under a Chinese sentence.
     const option = cli('zh-CN', 'runs', '--colour');

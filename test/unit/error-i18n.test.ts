@@ -23,6 +23,8 @@ import { ManagementPathUnknownError } from '../../main/host/system.js';
 import { HostDidNotReturnError } from '../../main/host/wait.js';
 import { LabError } from '../../main/lab/lab.js';
 import { QmpClient, QmpError } from '../../main/lab/qmp.js';
+import { packageRoot } from '../../main/paths.js';
+import { exportReport } from '../../main/report/export.js';
 import { parseApiRequest } from '../../main/server/server.js';
 import { RevokedHostKeyError, UnknownHostKeyError } from '../../main/ssh/known-hosts.js';
 import { HostKeyMismatchError, SshSession } from '../../main/ssh/session.js';
@@ -34,6 +36,7 @@ import { DriverConfigError, parsePowerDriverConfig } from '../../shared/drivers/
 import { sayReason } from '../../shared/oracle/failover.js';
 import { PlanEditError, writeField } from '../../shared/plan/yaml-edit.js';
 import { agentLaunch } from '../../shared/platform/agent.js';
+import { sweepPointRun } from '../../shared/run/compare.js';
 import { errorPart } from '../../shared/run/failure.js';
 import { parseRunManifest, parseStepRecord, RunFileError } from '../../shared/run/schema.js';
 import { ipcAnswer } from '../../shared/shell.js';
@@ -498,5 +501,17 @@ describe('programs on this machine (main/util/exec.ts)', () => {
       'bondbench-no-such-program is not installed: run "bash scripts/setup.sh" (as root) to install what BondBench needs',
     );
     chinese(missing);
+  });
+});
+
+describe('reports and comparisons asked for what a run does not have', () => {
+  it('a sweep point of a run that is not a sweep, a report format there is not', async () => {
+    const run = await readRunFolder(join(packageRoot, 'test/fixtures/runs/lab-miimon100'));
+    const notSweep = await thrown(() => sweepPointRun(run, 'miimon=50'));
+    expect(notSweep.message).toBe("lab-miimon100 is not a sweep's run: it has no points to choose from");
+    expect(chinese(notSweep)).toBe('lab-miimon100 不是扫描型运行：没有可选的扫描点');
+    const format = await thrown(() => exportReport(run.dir, 'docx' as never, 'en'));
+    expect(format.message).toBe('unknown report format "docx": use one of html, pdf, csv, json, md, zip');
+    chinese(format);
   });
 });
