@@ -6,7 +6,6 @@ import type { DoctorReport } from './doctor/doctor.js';
 import type { PlanError } from './plan/plan-file.js';
 import type { LogRecord } from './run/log.js';
 import type { HostReading, MatrixRow, ReasonPart, RunManifest, StepRecord } from './run/model.js';
-import { SaidError } from './run/said-error.js';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'md' | 'zip';
 export type Language = 'en' | 'zh-CN';
@@ -343,9 +342,13 @@ export function checkApiArguments(method: ApiMethod, params: readonly unknown[])
           : typeof p === 'object' && p !== null && !Array.isArray(p),
     );
   if (!ok) {
-    throw expected.length
-      ? new SaidError('ApiArgumentsError', 'error.api.takes', { method, params: expected.join(', ') })
-      : new SaidError('ApiArgumentsError', 'error.api.takesNone', { method });
+    // Said in parts without SaidError: the desktop shell's sandboxed preload bundles this module, and must not
+    // bundle the catalogue (nor require i18next, which a sandboxed preload cannot).
+    const parts = expected.length
+      ? [{ key: 'error.api.takes', vars: { method, params: expected.join(', ') } }]
+      : [{ key: 'error.api.takesNone', vars: { method } }];
+    const english = expected.length ? `${method} takes (${expected.join(', ')})` : `${method} takes no arguments`;
+    throw Object.assign(new Error(english), { name: 'ApiArgumentsError', parts });
   }
 }
 
