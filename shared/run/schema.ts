@@ -42,6 +42,12 @@ function open(properties: Record<string, unknown>, optional: string[] = []) {
   return { ...object(properties, optional), additionalProperties: true } as const;
 }
 
+/**
+ * How deep the run's own messages nest parts: a run's error (failure.run) around a stop (error.runStop.*) around a
+ * driver's failure around the OS's cause is four; a log line's is as deep. Files deeper than this are refused.
+ */
+export const MESSAGE_DEPTH = 8;
+
 /** A message part (ReasonPart) nested up to `depth` parts deep: a catalogue key and its values. */
 function messagePart(depth: number): Record<string, unknown> {
   const value = depth > 1 ? { anyOf: [str, number, messagePart(depth - 1)] } : { anyOf: [str, number] };
@@ -51,7 +57,7 @@ function messagePart(depth: number): Record<string, unknown> {
   );
 }
 /** A message said in parts (RunManifest.warningParts, errorParts), as the run wrote them. */
-export const messageParts = { type: 'array', items: messagePart(3) } as const;
+export const messageParts = { type: 'array', items: messagePart(MESSAGE_DEPTH) } as const;
 
 /** What crossed one port while the host booted (BootRecord.wire), frames by kind; the report keeps the same. */
 export const bootWire = {
@@ -308,7 +314,9 @@ export class RunFileError extends SaidError {
  */
 export const LOG_RECORD_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  ...open({ at: isoTime, ...(messagePart(8) as { properties: Record<string, unknown> }).properties }, ['vars']),
+  ...open({ at: isoTime, ...(messagePart(MESSAGE_DEPTH) as { properties: Record<string, unknown> }).properties }, [
+    'vars',
+  ]),
 } as const;
 
 type Validator = ReturnType<Ajv2020['compile']>;

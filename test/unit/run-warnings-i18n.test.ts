@@ -21,7 +21,7 @@ import { renderHtml } from '../../shared/report/html.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { describeLoss, lossParts } from '../../shared/run/capture-loss.js';
 import type { CaptureLoss, ReasonPart } from '../../shared/run/model.js';
-import { parseRunManifest } from '../../shared/run/schema.js';
+import { MESSAGE_DEPTH, parseRunManifest } from '../../shared/run/schema.js';
 import { fakeSides } from '../support/fake-sides.js';
 
 let runsDir: string;
@@ -144,6 +144,32 @@ describe('the run’s warnings and error in the reader’s language', () => {
     ]) {
       expect(() => parseRunManifest(JSON.stringify({ ...manifest, ...bad })), JSON.stringify(bad)).toThrow();
     }
+  });
+
+  it('reads back the nesting a run writes: a run stopped by a power driver that could not reach its PDU', () => {
+    // failure.run ← error.runStop.powerFailed ← the driver's failure ← the OS's cause (faults lab test, CI).
+    const os: ReasonPart = { key: 'failure.cause.ECONNREFUSED', vars: { text: 'connect ECONNREFUSED 127.0.0.1:1' } };
+    const driver: ReasonPart = { key: 'failure.driver', vars: { driver: 'pdudaemon lab-pdu port 4', cause: os } };
+    const stop: ReasonPart = {
+      key: 'error.runStop.powerFailed',
+      vars: { why: { key: 'log.boot.why.planned' }, cause: driver, stop: '', label: 'lab', seconds: 1, command: 'c' },
+    };
+    const manifest = {
+      format: 1,
+      id: 'x',
+      benchVersion: '0',
+      planName: 'p',
+      startedAt: '2026-01-01T00:00:00Z',
+      status: 'failed',
+      totalSteps: 3,
+      warnings: [],
+      errorParts: [{ key: 'failure.run', vars: { cause: stop } }],
+    };
+    expect(parseRunManifest(JSON.stringify(manifest)).errorParts).toEqual(manifest.errorParts);
+    // Deeper than MESSAGE_DEPTH: refused, not read.
+    let deep: ReasonPart = { key: 'a' };
+    for (let i = 0; i < MESSAGE_DEPTH; i++) deep = { key: 'a', vars: { x: deep } };
+    expect(() => parseRunManifest(JSON.stringify({ ...manifest, errorParts: [deep] }))).toThrow();
   });
 
   it('are said by the UI’s i18next as by the reports’ t(), plurals and nested parts included', () => {
