@@ -23,6 +23,7 @@ import { VirtualLab } from '../main/lab/lab.js';
 import { LAB_NETWORK, namespaceName } from '../shared/lab/topology.js';
 import type { PullAnatomy } from '../shared/measure/anatomy.js';
 import { type ArpPolicy, defaultLabPlan, type ModeName, type StepSpec } from '../shared/plan/plan.js';
+import { logText } from '../shared/run/log.js';
 import { percentile, spread } from '../shared/run/stats.js';
 import type { FilePacket } from '../shared/wire/capture-file.js';
 import { decodeFrame } from '../shared/wire/decode.js';
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
   if (policies.length === 0) throw new Error(`--policy: both, ${POLICIES.join(' or ')}`);
   const lab = new VirtualLab(instance);
   const wasUp = await lab.isUp();
-  if (!wasUp) await lab.up({ log: (line) => console.error(`lab: ${line}`) });
+  if (!wasUp) await lab.up({ log: (part) => console.error(`lab: ${logText('en', part)}`) });
   const dir = await mkdtemp(join(tmpdir(), 'bondbench-bench-failover-'));
   try {
     const rows: [string, number[]][] = [];

@@ -13,6 +13,7 @@ import { startRun } from '../main/engine/session.js';
 import { REBOOT_COMMAND_DELAY_S } from '../main/host/control.js';
 import { VirtualLab } from '../main/lab/lab.js';
 import { defaultLabPlan } from '../shared/plan/plan.js';
+import { logText } from '../shared/run/log.js';
 
 const load = () =>
   loadavg()
@@ -23,7 +24,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const instance = process.env.BONDBENCH_BENCH_INSTANCE ?? 'bench';
 const lab = new VirtualLab(instance);
 const wasUp = await lab.isUp();
-if (!wasUp) await lab.up({ log: (line) => console.error(`lab: ${line}`) });
+if (!wasUp) await lab.up({ log: (part) => console.error(`lab: ${logText('en', part)}`) });
 const runsDir = await mkdtemp(join(tmpdir(), 'bondbench-bench-'));
 try {
   const plan = defaultLabPlan(instance);
