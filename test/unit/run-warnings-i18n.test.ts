@@ -124,17 +124,20 @@ describe('the run’s warnings and error in the reader’s language', () => {
     expect(engineWords(zh, parts)).not.toMatch(/[a-z]{2,}/i);
   });
 
+  /** The least run.json of a failed run, for the parts a test adds to it. */
+  const FAILED_RUN = {
+    format: 1,
+    id: 'x',
+    benchVersion: '0',
+    planName: 'p',
+    startedAt: '2026-01-01T00:00:00Z',
+    status: 'failed',
+    totalSteps: 0,
+    warnings: [] as string[],
+  };
+
   it('refuses a run.json whose parts are not message parts', () => {
-    const manifest = {
-      format: 1,
-      id: 'x',
-      benchVersion: '0',
-      planName: 'p',
-      startedAt: '2026-01-01T00:00:00Z',
-      status: 'failed',
-      totalSteps: 0,
-      warnings: ['w'],
-    };
+    const manifest = { ...FAILED_RUN, warnings: ['w'] };
     const ok = { ...manifest, warningParts: [[{ key: 'runWarning.stepsFailed', vars: { count: 1 } }]] };
     expect(() => parseRunManifest(JSON.stringify(ok))).not.toThrow();
     for (const bad of [
@@ -154,17 +157,7 @@ describe('the run’s warnings and error in the reader’s language', () => {
       key: 'error.runStop.powerFailed',
       vars: { why: { key: 'log.boot.why.planned' }, cause: driver, stop: '', label: 'lab', seconds: 1, command: 'c' },
     };
-    const manifest = {
-      format: 1,
-      id: 'x',
-      benchVersion: '0',
-      planName: 'p',
-      startedAt: '2026-01-01T00:00:00Z',
-      status: 'failed',
-      totalSteps: 3,
-      warnings: [],
-      errorParts: [{ key: 'failure.run', vars: { cause: stop } }],
-    };
+    const manifest = { ...FAILED_RUN, errorParts: [{ key: 'failure.run', vars: { cause: stop } }] };
     expect(parseRunManifest(JSON.stringify(manifest)).errorParts).toEqual(manifest.errorParts);
     // Deeper than MESSAGE_DEPTH: refused, not read.
     let deep: ReasonPart = { key: 'a' };
