@@ -246,17 +246,23 @@ export class HostControl implements HostContext {
   }
 
   /**
-   * Which of these interfaces have carrier: /sys/class/net/<if>/carrier is 1 — what ip shows as LOWER_UP (an
-   * interface that is down or absent has none). One grep, no ip process: cheap to poll.
+   * Each interface's link as sysfs has it, one grep, no ip process (cheap to poll): `carrier`, /sys/class/net/<if>/
+   * carrier is 1 (what ip shows as LOWER_UP; an interface down or absent has none), and `operstate` (RFC 2863: 'up',
+   * 'down', 'dormant'…; what `ip -br` shows). operstate follows carrier only once the kernel's linkwatch has run,
+   * which batches non-urgent changes to once a second (net/core/link_watch.c): a bond can have carrier and still be
+   * DOWN to the stack for up to ~1 s. Absent interfaces read as no carrier and operstate ''.
    */
-  async carriers(names: string[]): Promise<Map<string, boolean>> {
+  async linkStates(names: string[]): Promise<Map<string, { carrier: boolean; operstate: string }>> {
     const checked = names.map((n) => assertInterfaceName(n));
-    const result = await this.remote.runOk(
-      'reading carrier',
-      `grep -H '' ${checked.map((n) => `/sys/class/net/${shellQuote(n)}/carrier`).join(' ')} 2>/dev/null; true`,
-    );
+    const files = checked.flatMap((n) => [
+      `/sys/class/net/${shellQuote(n)}/carrier`,
+      `/sys/class/net/${shellQuote(n)}/operstate`,
+    ]);
+    const result = await this.remote.runOk('reading carrier', `grep -H '' ${files.join(' ')} 2>/dev/null; true`);
     const sys = parseSysClassNet(result.stdout);
-    return new Map(checked.map((n) => [n, sys.get(n)?.carrier === '1']));
+    return new Map(
+      checked.map((n) => [n, { carrier: sys.get(n)?.carrier === '1', operstate: sys.get(n)?.operstate ?? '' }]),
+    );
   }
 
   /**
@@ -371,20 +377,22 @@ export class HostControl implements HostContext {
   }
 
   /**
-   * After a rebuild, waits until the bond has carrier again, as it had before the run: a slave counts once its MII
+   * After a rebuild, waits until the bond is up again, as it was before the run: a slave counts once its MII
    * monitor sees it up (up to one miimon tick, then updelay; bonding.rst §3.1 "miimon", "updelay"), or its ARP
-   * monitor does (arp_interval). Returns at once when no slave has carrier (cables out: nothing to wait for). Polled
-   * every 100 ms for 2 × (miimon or arp_interval) + updelay + 1000 ms at most; a bond still without carrier then is
-   * logged, not an error: its configuration is back, its links are the cables' business.
+   * monitor does (arp_interval), and the bond's operstate follows its carrier once linkwatch runs (≤ ~1 s,
+   * net/core/link_watch.c). Returns at once when no slave has carrier (cables out: nothing to wait for). Polled
+   * every 100 ms for 2 × (miimon or arp_interval) + updelay + 2000 ms at most; a bond still not up then is logged,
+   * not an error: its configuration is back, its links are the cables' business.
    */
   private async awaitBondCarrier(config: BondConfig): Promise<void> {
     const monitor = config.miimon || config.arp_interval || 0;
-    const budgetMs = 2 * monitor + config.updelay * (config.miimon ? 1 : 0) + 1000;
+    const budgetMs = 2 * monitor + config.updelay * (config.miimon ? 1 : 0) + 2000;
     const deadline = Date.now() + budgetMs;
     for (;;) {
-      const carrier = await this.carriers([config.bond, ...config.slaves]);
-      if (carrier.get(config.bond)) return;
-      if (!config.slaves.some((slave) => carrier.get(slave))) return;
+      const links = await this.linkStates([config.bond, ...config.slaves]);
+      // Up to the stack (operstate), not only carrier: linkwatch marks the bond up up to ~1 s after its carrier.
+      if (links.get(config.bond)?.operstate === 'up') return;
+      if (!config.slaves.some((slave) => links.get(slave)?.carrier)) return;
       if (Date.now() >= deadline) {
         this.log({ key: 'log.host.noCarrier', vars: { host: this.label, bond: config.bond, ms: budgetMs } });
         return;
